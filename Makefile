@@ -1,0 +1,42 @@
+# Two commands matter: `make run` (server on embedded SQLite) and `make test` (every test).
+# Both install missing Debian packages first (scripts/install-deps.sh).
+PRESET ?= release
+BUILD_DIR := build/$(PRESET)
+BIN := $(BUILD_DIR)/immersion-tracker
+CTEST_JOBS ?= 2
+
+.PHONY: all deps build test run bench debug test-debug format clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja:
+	@cmake --preset $(PRESET) >/dev/null
+
+build: deps $(BUILD_DIR)/build.ninja
+	@cmake --build --preset $(PRESET)
+
+test: build
+	@ctest --preset $(PRESET) -j $(CTEST_JOBS)
+
+run: build
+	$(BIN) serve $(ARGS)
+
+# Debug build with AddressSanitizer + UndefinedBehaviorSanitizer, and its tests.
+debug:
+	@$(MAKE) --no-print-directory build PRESET=debug
+
+test-debug:
+	@$(MAKE) --no-print-directory test PRESET=debug
+
+bench: build
+	@scripts/install-deps.sh --bench
+	@bench/run.sh $(BIN)
+
+format:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf build

@@ -1,0 +1,219 @@
+#include "api/tv_progress/handlers.hpp"
+
+#include <sodium.h>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <charconv>
+
+#include "api/access.hpp"
+#include "api/json_body.hpp"
+#include "api/tv_progress/episode_number.hpp"
+#include "domain/names.hpp"
+#include "http/responses.hpp"
+#include "util/time_format.hpp"
+
+namespace it::api::tv_progress {
+namespace {
+
+namespace json = boost::json;
+using http::errorResponse;
+using http::Request;
+using http::Respond;
+using http::Response;
+
+constexpr std::size_t kMaxPageSize = 1000;
+
+const char* const kInvalidUsername = "Invalid username: use 1-64 letters, digits, '_', '-' or '.'";
+const char* const kInvalidShow = "Invalid tv_show: use at most 512 bytes of UTF-8";
+
+json::object progressJson(const storage::TvProgress& p, bool with_username) {
+  json::object o;
+  if (with_username) o.emplace("username", p.username);
+  o.emplace("tv_show", p.tv_show);
+  o.emplace("season", p.season);
+  o.emplace("episode", p.episode);
+  o.emplace("last_updated", p.last_updated);
+  return o;
+}
+
+// Checks a `username` argument: well-formed, and one the caller may act for.
+std::optional<Response> checkUsername(const auth::Principal& caller, std::string_view username) {
+  if (!domain::isValidUsername(username)) return errorResponse(400, kInvalidUsername);
+  return checkMayActFor(caller, username);
+}
+
+// Paging cursor for /api/show_all: base64url("<username>\n<tv_show>") of the last entry
+// returned. Usernames cannot contain a newline, so the first one splits the pair.
+std::string encodeCursor(const storage::TvProgressKey& key) {
+  std::string raw = key.first + "\n" + key.second;
+  std::string out(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                  '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()),
+                    raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(std::char_traits<char>::length(out.c_str()));
+  return out;
+}
+
+std::optional<storage::TvProgressKey> decodeCursor(std::string_view cursor) {
+  std::string raw(cursor.size(), '\0');
+  std::size_t len = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), cursor.data(),
+                        cursor.size(), nullptr, &len, nullptr,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
+    return std::nullopt;
+  }
+  raw.resize(len);
+  auto nl = raw.find('\n');
+  if (nl == std::string::npos) return std::nullopt;
+  storage::TvProgressKey key{raw.substr(0, nl), raw.substr(nl + 1)};
+  if (!domain::isValidUsername(key.first) || !domain::isValidShowName(key.second)) {
+    return std::nullopt;
+  }
+  return key;
+}
+
+void showEpisode(storage::Store& store, const Request& req, const auth::Principal& caller,
+                 const Respond& respond) {
+  if (auto denied = checkUserParameter(req, caller)) return respond(std::move(*denied));
+  std::string_view username = req.queryParam("username").value_or("");
+  std::string_view tv_show = req.queryParam("tv_show").value_or("");
+  if (username.empty() || tv_show.empty()) {
+    return respond(errorResponse(400, "Username and tv_show are required"));
+  }
+  if (auto bad = checkUsername(caller, username)) return respond(std::move(*bad));
+  if (!domain::isValidShowName(tv_show)) return respond(errorResponse(400, kInvalidShow));
+
+  auto progress = store.getTvProgress(username, tv_show);
+  if (!progress) {
+    return respond(http::jsonResponse(
+        404, json::object{{"message", "No data found for this user and TV show"}}));
+  }
+  respond(http::jsonResponse(200, progressJson(*progress, true)));
+}
+
+void showUser(storage::Store& store, const Request& req, const auth::Principal& caller,
+              const Respond& respond) {
+  if (auto denied = checkUserParameter(req, caller)) return respond(std::move(*denied));
+  std::string_view username = req.queryParam("username").value_or("");
+  if (username.empty()) return respond(errorResponse(400, "Username is required"));
+  if (auto bad = checkUsername(caller, username)) return respond(std::move(*bad));
+
+  json::array shows;
+  for (const auto& p : store.listTvProgress(username)) shows.push_back(progressJson(p, false));
+  std::size_t total = shows.size();
+  respond(http::jsonResponse(
+      200,
+      json::object{{"username", username}, {"shows", std::move(shows)}, {"total_shows", total}}));
+}
+
+void updateEpisode(storage::Store& store, const Clock& clock, const Request& req,
+                   const auth::Principal& caller, const Respond& respond) {
+  if (auto denied = checkUserParameter(req, caller)) return respond(std::move(*denied));
+  auto parsed = parseJsonObject(req.body, "JSON data is required");
+  if (auto* error = std::get_if<Response>(&parsed)) return respond(std::move(*error));
+  const json::object& data = std::get<json::object>(parsed);
+
+  auto field = [&](std::string_view name) -> const json::value* {
+    const json::value* v = data.if_contains(name);
+    return v == nullptr || v->is_null() ? nullptr : v;
+  };
+  const json::value* username = field("username");
+  const json::value* tv_show = field("tv_show");
+  const json::value* season = field("season");
+  const json::value* episode = field("episode");
+  auto blank = [](const json::value* v) {
+    return v == nullptr || (v->is_string() && v->get_string().empty());
+  };
+  if (blank(username) || blank(tv_show) || season == nullptr || episode == nullptr) {
+    return respond(errorResponse(400, "Username, tv_show, season, and episode are required"));
+  }
+  if (!username->is_string() || !tv_show->is_string()) {
+    return respond(errorResponse(400, "Username and tv_show must be strings"));
+  }
+  std::int64_t season_number = 0;
+  std::int64_t episode_number = 0;
+  NumberCheck season_check = parseEpisodeNumber(*season, season_number);
+  NumberCheck episode_check = parseEpisodeNumber(*episode, episode_number);
+  if (season_check == NumberCheck::kNotInteger || episode_check == NumberCheck::kNotInteger) {
+    return respond(errorResponse(400, "Season and episode must be valid integers"));
+  }
+  if (season_check == NumberCheck::kNotPositive || episode_check == NumberCheck::kNotPositive) {
+    return respond(errorResponse(400, "Season and episode must be positive integers"));
+  }
+  std::string_view user = username->get_string();
+  std::string_view show = tv_show->get_string();
+  if (auto bad = checkUsername(caller, user)) return respond(std::move(*bad));
+  if (!domain::isValidShowName(show)) return respond(errorResponse(400, kInvalidShow));
+
+  storage::TvProgress progress{std::string(user), std::string(show), season_number, episode_number,
+                               formatUtcMicros(clock.now())};
+  json::object created{{"message", "Episode updated successfully"},
+                       {"username", user},
+                       {"tv_show", show},
+                       {"season", season_number},
+                       {"episode", episode_number}};
+  store.putTvProgress(std::move(progress),
+                      [respond, created = std::move(created)](std::exception_ptr error) {
+                        if (error) return respond(errorResponse(500, "Database error"));
+                        respond(http::jsonResponse(201, created));
+                      });
+}
+
+void showAll(storage::Store& store, const Request& req, const auth::Principal& caller,
+             const Respond& respond) {
+  if (auto denied = checkUserParameter(req, caller)) return respond(std::move(*denied));
+  std::size_t limit = 0;
+  if (auto text = req.queryParam("limit")) {
+    unsigned long long n = 0;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
+    if (ec != std::errc() || end != text->data() + text->size() || n < 1 || n > kMaxPageSize) {
+      return respond(errorResponse(400, "limit must be an integer from 1 to 1000"));
+    }
+    limit = static_cast<std::size_t>(n);
+  }
+  std::optional<storage::TvProgressKey> after;
+  if (auto cursor = req.queryParam("cursor"); cursor && !cursor->empty()) {
+    after = decodeCursor(*cursor);
+    if (!after) return respond(errorResponse(400, "Invalid cursor"));
+  }
+  storage::TvProgressPage page = store.listAllTvProgress(limit, after);
+  json::array entries;
+  for (const auto& p : page.entries) entries.push_back(progressJson(p, true));
+  json::object body;
+  std::size_t total = entries.size();
+  body.emplace("entries", std::move(entries));
+  body.emplace("total_entries", total);
+  if (page.next) body.emplace("next_cursor", encodeCursor(*page.next));
+  respond(http::jsonResponse(200, body));
+}
+
+}  // namespace
+
+std::vector<http::Route> routes(storage::Store& store, const Clock& clock) {
+  using http::Access;
+  using http::Execution;
+  using http::Method;
+  using namespace std::placeholders;
+  return {
+      {Method::kGet, "/api/show_episode", Access::kUser, Execution::kInline,
+       [&store](const Request& r, const auth::Principal& p, Respond done) {
+         showEpisode(store, r, p, done);
+       }},
+      {Method::kGet, "/api/show_user", Access::kUser, Execution::kInline,
+       [&store](const Request& r, const auth::Principal& p, Respond done) {
+         showUser(store, r, p, done);
+       }},
+      {Method::kPost, "/api/update_episode", Access::kUser, Execution::kInline,
+       [&store, &clock](const Request& r, const auth::Principal& p, Respond done) {
+         updateEpisode(store, clock, r, p, done);
+       }},
+      {Method::kGet, "/api/show_all", Access::kAdmin, Execution::kBlocking,
+       [&store](const Request& r, const auth::Principal& p, Respond done) {
+         showAll(store, r, p, done);
+       }},
+  };
+}
+
+}  // namespace it::api::tv_progress

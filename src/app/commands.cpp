@@ -1,0 +1,224 @@
+#include "app/commands.hpp"
+
+#include <termios.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "app/config.hpp"
+#include "app/service.hpp"
+#include "auth/passwords.hpp"
+#include "domain/names.hpp"
+#include "storage/store.hpp"
+#include "telemetry/log.hpp"
+#include "util/time_format.hpp"
+
+namespace it::app {
+namespace {
+
+// A command that cannot do what was asked; its message is one plain sentence.
+class CommandError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+std::string now() { return formatUtcMicros(std::chrono::system_clock::now()); }
+
+void requireValidName(const std::string& name) {
+  if (!domain::isValidUsername(name)) {
+    throw CommandError("invalid user name \"" + name +
+                       "\": use 1-64 letters, digits, '_', '-' or '.'");
+  }
+}
+
+std::string readLineNoEcho(const char* prompt) {
+  std::fputs(prompt, stderr);
+  std::fflush(stderr);
+  termios old{};
+  tcgetattr(STDIN_FILENO, &old);
+  termios quiet = old;
+  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+  tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  std::string line;
+  bool ok = static_cast<bool>(std::getline(std::cin, line));
+  tcsetattr(STDIN_FILENO, TCSANOW, &old);
+  std::fputs("\n", stderr);
+  if (!ok) throw CommandError("no password was entered");
+  return line;
+}
+
+// From a terminal: asks twice without echo. Otherwise: the first line of standard input.
+std::string readNewPassword() {
+  std::string password;
+  if (isatty(STDIN_FILENO)) {
+    password = readLineNoEcho("Password: ");
+    if (readLineNoEcho("Repeat password: ") != password) {
+      throw CommandError("the two passwords differ; nothing was changed");
+    }
+  } else {
+    if (!std::getline(std::cin, password)) {
+      throw CommandError("no password on standard input (pipe one line, or run in a terminal)");
+    }
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+  }
+  if (password.empty()) throw CommandError("the password must not be empty");
+  if (password.size() > 1024) throw CommandError("the password must be at most 1024 bytes");
+  return password;
+}
+
+// When the store has no users at all, creates "admin" with a random password and prints it
+// once, so a first-time user can log in.
+void ensureFirstAdmin(storage::Store& store) {
+  if (!store.listUsers().empty()) return;
+  std::string password = auth::randomPassword();
+  storage::UserRecord admin{"admin", auth::hashPassword(password), true, now()};
+  if (!store.addUser(admin)) return;  // another process created it first
+  std::fprintf(stderr,
+               "Created the first user \"admin\" with password: %s\n"
+               "It is shown only this once. Change it with: immersion-tracker user passwd "
+               "admin\n",
+               password.c_str());
+  std::fflush(stderr);
+}
+
+int serve(const Config& config) {
+  telemetry::configureLogging(config.log_level, true);
+  SystemClock clock;
+  Service service(config, clock, /*handle_signals=*/true);
+  ensureFirstAdmin(service.store());
+  service.start();
+  std::string address =
+      (config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host) + ":" +
+      std::to_string(service.port());
+  telemetry::logInfo("listening", {{"address", address}, {"data_dir", config.data_dir}});
+  service.wait();
+  telemetry::logInfo("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int runCommandLine(int argc, char** argv) {
+  CLI::App app{"immersion-tracker: TV progress and language-immersion tracking"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  ConfigOverrides overrides;
+  app.add_option("--config", overrides.config_file,
+                 "TOML configuration file (or IMMERSION_TRACKER_CONFIG)");
+  app.add_option("--data-dir", overrides.data_dir,
+                 "Directory of the SQLite database (default ./data)");
+
+  auto* serve_cmd = app.add_subcommand("serve", "Run the HTTP server");
+  serve_cmd->add_option("--listen", overrides.listen,
+                        "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)");
+  serve_cmd->add_option("--log-level", overrides.log_level, "debug, info, warn, error or off");
+
+  auto* user_cmd = app.add_subcommand("user", "Manage users");
+  user_cmd->require_subcommand(1);
+  std::string name;
+  bool admin = false;
+  auto* user_add = user_cmd->add_subcommand(
+      "add", "Add a user; the password is read from stdin or asked for in a terminal");
+  user_add->add_option("NAME", name, "User name")->required();
+  user_add->add_flag("--admin", admin, "May act for every user and read /api/show_all");
+  auto* user_list = user_cmd->add_subcommand("list", "List users");
+  auto* user_remove =
+      user_cmd->add_subcommand("remove", "Remove a user with their tokens and data");
+  user_remove->add_option("NAME", name, "User name")->required();
+  auto* user_passwd = user_cmd->add_subcommand("passwd", "Set a user's password");
+  user_passwd->add_option("NAME", name, "User name")->required();
+
+  auto* token_cmd = app.add_subcommand("token", "Manage API tokens");
+  token_cmd->require_subcommand(1);
+  std::string label;
+  std::string token_id;
+  bool all_tokens = false;
+  auto* token_create =
+      token_cmd->add_subcommand("create", "Create an API token for a user and print it once");
+  token_create->add_option("NAME", name, "User name")->required();
+  token_create->add_option("--label", label, "What the token is for");
+  auto* token_list = token_cmd->add_subcommand("list", "List a user's tokens");
+  token_list->add_option("NAME", name, "User name")->required();
+  auto* token_revoke = token_cmd->add_subcommand("revoke", "Revoke a token (or all of them)");
+  token_revoke->add_option("NAME", name, "User name")->required();
+  token_revoke->add_option("ID", token_id, "Token id, as shown by `token list`");
+  token_revoke->add_flag("--all", all_tokens, "Revoke all of the user's tokens");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  try {
+    Config config = loadConfig(overrides);
+    if (serve_cmd->parsed()) return serve(config);
+
+    telemetry::configureLogging(telemetry::LogLevel::kWarn, false);
+    auto store = openStore(config);
+
+    if (user_add->parsed()) {
+      requireValidName(name);
+      if (store->findUser(name)) throw CommandError("user \"" + name + "\" already exists");
+      std::string password = readNewPassword();
+      if (!store->addUser({name, auth::hashPassword(password), admin, now()})) {
+        throw CommandError("user \"" + name + "\" already exists");
+      }
+      std::cout << "Added " << (admin ? "admin " : "user ") << name << "\n";
+    } else if (user_list->parsed()) {
+      auto users = store->listUsers();
+      if (users.empty()) std::cout << "No users.\n";
+      for (const auto& u : users) {
+        std::cout << u.name << (u.admin ? "\tadmin" : "\tuser") << "\tcreated " << u.created_at
+                  << "\n";
+      }
+    } else if (user_remove->parsed()) {
+      requireValidName(name);
+      if (!store->removeUser(name)) throw CommandError("no user named \"" + name + "\"");
+      std::cout << "Removed user " << name << " with their tokens and data\n";
+    } else if (user_passwd->parsed()) {
+      requireValidName(name);
+      if (!store->findUser(name)) throw CommandError("no user named \"" + name + "\"");
+      std::string password = readNewPassword();
+      if (!store->setPasswordHash(name, auth::hashPassword(password))) {
+        throw CommandError("no user named \"" + name + "\"");
+      }
+      std::cout << "Changed the password of " << name << "\n";
+    } else if (token_create->parsed()) {
+      requireValidName(name);
+      if (!store->findUser(name)) throw CommandError("no user named \"" + name + "\"");
+      auth::NewToken t = auth::generateToken();
+      store->addToken({t.id, name, label, now()}, t.hash);
+      std::cout << t.token << "\n";
+      std::cerr << "Token " << t.id << " created for " << name
+                << ". It is shown only this once; send it as: Authorization: Bearer <token>\n";
+    } else if (token_list->parsed()) {
+      requireValidName(name);
+      auto tokens = store->listTokens(name);
+      if (tokens.empty()) std::cout << "No tokens for " << name << ".\n";
+      for (const auto& t : tokens) {
+        std::cout << t.id << "\tcreated " << t.created_at << (t.label.empty() ? "" : "\t")
+                  << t.label << "\n";
+      }
+    } else if (token_revoke->parsed()) {
+      requireValidName(name);
+      if (token_id.empty() == !all_tokens) {
+        throw CommandError("give either a token ID or --all");
+      }
+      int n = store->revokeTokens(name, all_tokens ? "" : token_id);
+      if (n == 0 && !all_tokens) {
+        throw CommandError("no token " + token_id + " for user \"" + name + "\"");
+      }
+      std::cout << "Revoked " << n << (n == 1 ? " token" : " tokens") << " of " << name << "\n";
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "immersion-tracker: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace it::app

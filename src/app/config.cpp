@@ -1,0 +1,137 @@
+#include "app/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <boost/asio/ip/address.hpp>
+#include <charconv>
+#include <cstdlib>
+
+namespace it::app {
+namespace {
+
+std::optional<std::string> env(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return std::nullopt;
+  return std::string(v);
+}
+
+std::size_t parseCount(const std::string& text, const std::string& setting, std::size_t min,
+                       std::size_t max) {
+  std::size_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    throw ConfigError(setting + " must be a whole number from " + std::to_string(min) + " to " +
+                      std::to_string(max) + " (got \"" + text + "\")");
+  }
+  return value;
+}
+
+struct CountSetting {
+  const char* key;       // in the TOML file
+  const char* env_name;  // in the environment
+  std::size_t Config::*field;
+  std::size_t min;
+  std::size_t max;
+};
+
+constexpr CountSetting kCounts[] = {
+    {"io_threads", "IMMERSION_TRACKER_IO_THREADS", &Config::io_threads, 1, 64},
+    {"worker_threads", "IMMERSION_TRACKER_WORKER_THREADS", &Config::worker_threads, 1, 256},
+    {"max_connections", "IMMERSION_TRACKER_MAX_CONNECTIONS", &Config::max_connections, 1,
+     1'000'000},
+    {"max_header_bytes", "IMMERSION_TRACKER_MAX_HEADER_BYTES", &Config::max_header_bytes, 1024,
+     1024 * 1024},
+    {"max_body_bytes", "IMMERSION_TRACKER_MAX_BODY_BYTES", &Config::max_body_bytes, 1024,
+     1024 * 1024 * 1024},
+    {"io_timeout_seconds", "IMMERSION_TRACKER_IO_TIMEOUT_SECONDS", &Config::io_timeout_seconds, 1,
+     3600},
+};
+
+void setLogLevel(Config& c, const std::string& text, const std::string& setting) {
+  if (!telemetry::parseLogLevel(text, c.log_level)) {
+    throw ConfigError(setting + " must be one of debug, info, warn, error, off (got \"" + text +
+                      "\")");
+  }
+}
+
+void applyFile(Config& c, const std::string& path) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    throw ConfigError("config file " + path + ": " + std::string(e.description()) +
+                      (where.line > 0 ? " (line " + std::to_string(where.line) + ")" : ""));
+  }
+  auto setting = [&](std::string_view key) {
+    return "config file " + path + ": " + std::string(key);
+  };
+  for (const auto& [key, node] : table) {
+    std::string_view k = key.str();
+    auto requireString = [&]() -> std::string {
+      if (auto v = node.value<std::string>(); v && node.is_string()) return *v;
+      throw ConfigError(setting(k) + " must be a string");
+    };
+    if (k == "listen") {
+      parseListen(requireString(), setting(k), c.host, c.port);
+    } else if (k == "data_dir") {
+      c.data_dir = requireString();
+    } else if (k == "log_level") {
+      setLogLevel(c, requireString(), setting(k));
+    } else {
+      const CountSetting* found = nullptr;
+      for (const auto& s : kCounts) {
+        if (k == s.key) found = &s;
+      }
+      if (found == nullptr) throw ConfigError(setting(k) + " is not a known setting");
+      if (!node.is_integer()) throw ConfigError(setting(k) + " must be a whole number");
+      c.*(found->field) = parseCount(std::to_string(node.value<std::int64_t>().value_or(-1)),
+                                     setting(k), found->min, found->max);
+    }
+  }
+}
+
+}  // namespace
+
+void parseListen(const std::string& text, const std::string& setting, std::string& host,
+                 std::uint16_t& port) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
+    throw ConfigError(setting + " must be HOST:PORT, e.g. 127.0.0.1:8080 (got \"" + text + "\")");
+  }
+  std::string h = text.substr(0, colon);
+  if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  if (h == "localhost") h = "127.0.0.1";
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(h, ec);
+  if (ec) {
+    throw ConfigError(setting + ": \"" + h + "\" is not an IP address (use e.g. 127.0.0.1)");
+  }
+  host = h;
+  port =
+      static_cast<std::uint16_t>(parseCount(text.substr(colon + 1), setting + " port", 0, 65535));
+}
+
+Config loadConfig(const ConfigOverrides& flags) {
+  Config c;
+  std::optional<std::string> file =
+      flags.config_file ? flags.config_file : env("IMMERSION_TRACKER_CONFIG");
+  if (file) applyFile(c, *file);
+
+  if (auto v = env("IMMERSION_TRACKER_LISTEN"))
+    parseListen(*v, "IMMERSION_TRACKER_LISTEN", c.host, c.port);
+  if (auto v = env("IMMERSION_TRACKER_DATA_DIR")) c.data_dir = *v;
+  if (auto v = env("IMMERSION_TRACKER_LOG_LEVEL"))
+    setLogLevel(c, *v, "IMMERSION_TRACKER_LOG_LEVEL");
+  for (const auto& s : kCounts) {
+    if (auto v = env(s.env_name)) c.*(s.field) = parseCount(*v, s.env_name, s.min, s.max);
+  }
+
+  if (flags.listen) parseListen(*flags.listen, "--listen", c.host, c.port);
+  if (flags.data_dir) c.data_dir = *flags.data_dir;
+  if (flags.log_level) setLogLevel(c, *flags.log_level, "--log-level");
+  if (c.data_dir.empty()) throw ConfigError("data_dir must not be empty");
+  return c;
+}
+
+}  // namespace it::app

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "telemetry/log.hpp"
+
+namespace it::app {
+
+// A configuration mistake, described in one line that names the setting.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Everything the server and the admin commands read from configuration. Precedence:
+// flags > environment (IMMERSION_TRACKER_*) > config file (TOML) > these defaults.
+struct Config {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::string data_dir = "./data";
+  std::size_t io_threads = 2;
+  std::size_t worker_threads = 4;
+  std::size_t max_connections = 1024;
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_body_bytes = 8 * 1024 * 1024;
+  std::size_t io_timeout_seconds = 30;
+  telemetry::LogLevel log_level = telemetry::LogLevel::kInfo;
+
+  std::string databasePath() const { return data_dir + "/tracker.db"; }
+};
+
+// Values given on the command line; unset ones fall through to the environment and the file.
+struct ConfigOverrides {
+  std::optional<std::string> config_file;
+  std::optional<std::string> listen;
+  std::optional<std::string> data_dir;
+  std::optional<std::string> log_level;
+};
+
+// Builds the configuration. Throws ConfigError.
+Config loadConfig(const ConfigOverrides& flags);
+
+// "HOST:PORT" (IPv6 as "[::1]:8080"). Throws ConfigError naming `setting`.
+void parseListen(const std::string& text, const std::string& setting, std::string& host,
+                 std::uint16_t& port);
+
+}  // namespace it::app

@@ -1,0 +1,202 @@
+#include "auth/authenticator.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "auth/passwords.hpp"
+#include "domain/names.hpp"
+
+namespace it::auth {
+namespace {
+
+bool startsWithNoCase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    char a = s[i];
+    if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
+    if (a != prefix[i]) return false;
+  }
+  return true;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+struct Parsed {
+  enum class Kind { kMissing, kMalformed, kBasic, kBearer } kind = Kind::kMissing;
+  std::string user;
+  std::string secret;  // password or token
+};
+
+Parsed parseAuthorization(std::string_view header) {
+  Parsed p;
+  header = trim(header);
+  if (header.empty()) return p;
+  p.kind = Parsed::Kind::kMalformed;
+  if (startsWithNoCase(header, "basic ")) {
+    std::string_view encoded = trim(header.substr(6));
+    std::string decoded(encoded.size(), '\0');
+    std::size_t len = 0;
+    if (encoded.empty() ||
+        sodium_base642bin(reinterpret_cast<unsigned char*>(decoded.data()), decoded.size(),
+                          encoded.data(), encoded.size(), nullptr, &len, nullptr,
+                          sodium_base64_VARIANT_ORIGINAL) != 0) {
+      return p;
+    }
+    decoded.resize(len);
+    auto colon = decoded.find(':');  // the first colon: passwords may contain colons
+    if (colon == std::string::npos) return p;
+    p.kind = Parsed::Kind::kBasic;
+    p.user = decoded.substr(0, colon);
+    p.secret = decoded.substr(colon + 1);
+  } else if (startsWithNoCase(header, "bearer ")) {
+    std::string_view token = trim(header.substr(7));
+    if (token.empty()) return p;
+    p.kind = Parsed::Kind::kBearer;
+    p.secret = std::string(token);
+  }
+  return p;
+}
+
+// A fixed Argon2id hash to verify against when the user does not exist, so that a wrong
+// username takes as long as a wrong password and names cannot be probed by timing.
+const std::string& dummyHash() {
+  static const std::string hash = hashPassword("immersion-tracker: no such user");
+  return hash;
+}
+
+}  // namespace
+
+std::size_t Authenticator::CacheKeyHash::operator()(const CacheKey& k) const {
+  std::size_t h;
+  std::memcpy(&h, k.data(), sizeof h);  // already a keyed cryptographic digest
+  return h;
+}
+
+Authenticator::Authenticator(storage::Store& store, Options options)
+    : store_(store), options_(options) {
+  randomBytes(cache_secret_.data(), cache_secret_.size());
+}
+
+Authenticator::CacheKey Authenticator::cacheKey(std::string_view user,
+                                                std::string_view password) const {
+  CacheKey key;
+  crypto_generichash_state st;
+  crypto_generichash_init(&st, cache_secret_.data(), cache_secret_.size(), key.size());
+  crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(user.data()), user.size());
+  const unsigned char sep = 0;  // usernames cannot contain NUL, so the split is unambiguous
+  crypto_generichash_update(&st, &sep, 1);
+  crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(password.data()),
+                            password.size());
+  crypto_generichash_final(&st, key.data(), key.size());
+  return key;
+}
+
+AuthResult Authenticator::tryFast(std::string_view authorization, std::string_view client) {
+  return check(authorization, client, false);
+}
+
+AuthResult Authenticator::verify(std::string_view authorization, std::string_view client) {
+  return check(authorization, client, true);
+}
+
+AuthResult Authenticator::check(std::string_view authorization, std::string_view client,
+                                bool allow_slow) {
+  Parsed p = parseAuthorization(authorization);
+  switch (p.kind) {
+    case Parsed::Kind::kMissing:
+      return AuthResult{AuthOutcome::kMissing, {}, {}};
+    case Parsed::Kind::kMalformed:
+      return reject(client);
+    case Parsed::Kind::kBearer: {
+      if (!allow_slow && !store_.fastReads()) return AuthResult{AuthOutcome::kNeedsSlowPath};
+      auto user = store_.findUserByTokenHash(tokenHash(p.secret));
+      return user ? accept(*user, client) : reject(client);
+    }
+    case Parsed::Kind::kBasic:
+      break;
+  }
+
+  if (!domain::isValidUsername(p.user)) return reject(client);
+  if (!allow_slow && !store_.fastReads()) return AuthResult{AuthOutcome::kNeedsSlowPath};
+
+  CacheKey key = cacheKey(p.user, p.secret);
+  std::optional<CacheEntry> cached;
+  {
+    std::lock_guard lock(cache_mutex_);
+    auto it = cache_.find(key);
+    if (it != cache_.end()) {
+      if (it->second.expires > std::chrono::steady_clock::now()) {
+        cached = it->second;
+      } else {
+        cache_.erase(it);
+      }
+    }
+  }
+  auto user = store_.findUser(p.user);
+  if (cached) {
+    if (user && constantTimeEquals(user->password_hash, cached->password_hash)) {
+      return accept(*user, client);
+    }
+    std::lock_guard lock(cache_mutex_);
+    cache_.erase(key);  // password changed or user removed since it was cached
+  }
+  if (!allow_slow) return AuthResult{AuthOutcome::kNeedsSlowPath};
+
+  if (!user) {
+    verifyPassword(dummyHash(), p.secret);
+    return reject(client);
+  }
+  if (!verifyPassword(user->password_hash, p.secret)) return reject(client);
+  {
+    std::lock_guard lock(cache_mutex_);
+    if (cache_.size() >= options_.cache_capacity) {
+      auto now = std::chrono::steady_clock::now();
+      std::erase_if(cache_, [now](const auto& kv) { return kv.second.expires <= now; });
+      if (cache_.size() >= options_.cache_capacity) cache_.clear();
+    }
+    cache_[key] = CacheEntry{user->name, user->password_hash,
+                             std::chrono::steady_clock::now() + options_.cache_ttl};
+  }
+  return accept(*user, client);
+}
+
+AuthResult Authenticator::accept(const storage::UserRecord& user, std::string_view client) {
+  {
+    std::lock_guard lock(failures_mutex_);
+    if (!failures_.empty()) failures_.erase(std::string(client));
+  }
+  return AuthResult{AuthOutcome::kAuthenticated, Principal{user.name, user.admin}, {}};
+}
+
+AuthResult Authenticator::reject(std::string_view client) {
+  auto now = std::chrono::steady_clock::now();
+  int count;
+  {
+    std::lock_guard lock(failures_mutex_);
+    if (failures_.size() > 100'000) {
+      std::erase_if(failures_,
+                    [&](const auto& kv) { return now - kv.second.last > options_.failure_window; });
+    }
+    Failures& f = failures_[std::string(client)];
+    if (now - f.last > options_.failure_window) f.count = 0;
+    f.count += 1;
+    f.last = now;
+    count = f.count;
+  }
+  AuthResult r{AuthOutcome::kRejected, {}, {}};
+  int over = count - options_.free_failures;
+  if (over > 0) {
+    // 100 ms, 200 ms, 400 ms, ... up to max_delay.
+    long long ms = 100LL << std::min(over - 1, 16);
+    r.delay = std::min(std::chrono::milliseconds(ms), options_.max_delay);
+  }
+  return r;
+}
+
+}  // namespace it::auth

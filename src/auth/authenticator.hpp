@@ -1,0 +1,91 @@
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "storage/store.hpp"
+
+namespace it::auth {
+
+// Who made a request.
+struct Principal {
+  std::string username;
+  bool admin = false;
+};
+
+enum class AuthOutcome {
+  kAuthenticated,
+  kMissing,        // no Authorization header
+  kRejected,       // malformed or wrong credentials
+  kNeedsSlowPath,  // only a full Argon2id check can tell: call verify() off the I/O thread
+};
+
+struct AuthResult {
+  AuthOutcome outcome = AuthOutcome::kMissing;
+  Principal principal;
+  // For rejections: how long to hold the 401 back, growing with the client's recent failures.
+  std::chrono::milliseconds delay{0};
+};
+
+// Checks "Authorization: Basic ..." and "Authorization: Bearer <token>" against the store.
+//
+// Argon2id costs tens of milliseconds and 64 MiB, so a verified (user, password) pair is
+// remembered for a short time under a keyed BLAKE2b digest of the pair (never the password
+// itself). A cache hit is re-checked against the user's current password hash, so a changed
+// password or a removed user stops working at once. Tokens are looked up by their SHA-256.
+// Clients that keep failing get their rejections delayed. Thread-safe.
+class Authenticator {
+ public:
+  struct Options {
+    std::chrono::seconds cache_ttl{300};
+    std::size_t cache_capacity = 10'000;
+    int free_failures = 3;  // failures per client before rejections are delayed
+    std::chrono::milliseconds max_delay{5000};
+    std::chrono::seconds failure_window{900};
+  };
+
+  Authenticator(storage::Store& store, Options options);
+  explicit Authenticator(storage::Store& store) : Authenticator(store, Options{}) {}
+
+  // Never runs Argon2id; touches the store only when its reads are fast. May answer
+  // kNeedsSlowPath.
+  AuthResult tryFast(std::string_view authorization, std::string_view client);
+  // Complete check; may run Argon2id. Never answers kNeedsSlowPath.
+  AuthResult verify(std::string_view authorization, std::string_view client);
+
+ private:
+  using CacheKey = std::array<unsigned char, 32>;
+  struct CacheKeyHash {
+    std::size_t operator()(const CacheKey& k) const;
+  };
+  struct CacheEntry {
+    std::string username;
+    std::string password_hash;  // the stored hash the password was verified against
+    std::chrono::steady_clock::time_point expires;
+  };
+  struct Failures {
+    int count = 0;
+    std::chrono::steady_clock::time_point last;
+  };
+
+  AuthResult check(std::string_view authorization, std::string_view client, bool allow_slow);
+  AuthResult accept(const storage::UserRecord& user, std::string_view client);
+  AuthResult reject(std::string_view client);
+  CacheKey cacheKey(std::string_view user, std::string_view password) const;
+
+  storage::Store& store_;
+  Options options_;
+  std::array<unsigned char, 32> cache_secret_{};
+
+  std::mutex cache_mutex_;
+  std::unordered_map<CacheKey, CacheEntry, CacheKeyHash> cache_;
+  std::mutex failures_mutex_;
+  std::unordered_map<std::string, Failures> failures_;
+};
+
+}  // namespace it::auth

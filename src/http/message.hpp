@@ -1,0 +1,52 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace it::http {
+
+// Transport-neutral HTTP messages. The Beast server (and later other front ends) converts to
+// and from these, so the router and the handlers never see a socket or a Beast type.
+
+enum class Method { kGet, kHead, kPost, kPut, kDelete, kPatch, kOptions, kOther };
+
+std::string_view methodName(Method m);
+Method methodFromName(std::string_view name);
+
+struct Request {
+  Method method = Method::kGet;
+  std::string method_name;  // as received, for logs when method == kOther
+  std::string target;       // raw request target, e.g. "/api/show_user?username=a"
+  std::string path;         // percent-decoded path, without the query
+  std::vector<std::pair<std::string, std::string>> query;    // decoded, in order
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string body;
+  std::string client_address;  // peer IP, used to slow down repeated auth failures
+  std::string request_id;
+
+  // First header with that (lower-case) name.
+  std::optional<std::string_view> header(std::string_view lower_name) const;
+  // First query parameter with that name.
+  std::optional<std::string_view> queryParam(std::string_view name) const;
+};
+
+// Splits "path?query" into a decoded path and decoded parameters ('+' means space, as in
+// HTML forms and Flask). Returns false for a target that is not a valid origin-form URI.
+bool parseTarget(std::string_view target, std::string& path,
+                 std::vector<std::pair<std::string, std::string>>& query);
+
+struct Response {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json; charset=utf-8";
+  std::vector<std::pair<std::string, std::string>> headers;
+  // Not sent: how long the front end should hold the response back (slows down clients that
+  // keep failing authentication). Front ends that cannot wait cheaply may ignore it.
+  std::chrono::milliseconds delay{0};
+};
+
+}  // namespace it::http

@@ -1,0 +1,132 @@
+#include "http/router.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+
+#include "http/responses.hpp"
+#include "storage/store.hpp"
+#include "telemetry/log.hpp"
+
+namespace it::http {
+
+// Per-request state shared by the continuations of one dispatch.
+struct Router::Exchange {
+  std::atomic<bool> answered{false};
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  std::string_view route = "unmatched";
+  auth::Principal principal;
+};
+
+namespace {
+
+Response unauthorized(std::string_view message, std::chrono::milliseconds delay) {
+  Response r = errorResponse(401, message);
+  r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"immersion-tracker\"");
+  r.delay = delay;
+  return r;
+}
+
+}  // namespace
+
+Router::Router(std::vector<Route> routes, auth::Authenticator& authenticator,
+               RequestObserver& observer, Offload offload, bool inline_reads_allowed)
+    : routes_(std::move(routes)),
+      authenticator_(authenticator),
+      observer_(observer),
+      offload_(std::move(offload)),
+      inline_allowed_(inline_reads_allowed) {
+  for (const Route& r : routes_) by_path_[r.path].push_back(&r);
+}
+
+void Router::dispatch(const Request& request, Respond respond) {
+  auto exchange = std::make_shared<Exchange>();
+  // Every answer goes through here: exactly once, observed (logged, counted), then sent.
+  Respond answer = [this, &request, exchange, respond = std::move(respond)](Response response) {
+    if (exchange->answered.exchange(true)) return;
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                          exchange->start)
+                    .count();
+    observer_.onResponse(request, exchange->route, response.status, ms,
+                         exchange->principal.username);
+    respond(std::move(response));
+  };
+
+  auto found = by_path_.find(request.path);
+  if (found == by_path_.end()) return answer(errorResponse(404, "Endpoint not found"));
+  const Route* route = nullptr;
+  std::string allow;
+  for (const Route* r : found->second) {
+    if (r->method == request.method) route = r;
+    if (!allow.empty()) allow += ", ";
+    allow += methodName(r->method);
+  }
+  if (route == nullptr) {
+    exchange->route = found->second.front()->path;
+    Response r = errorResponse(405, "Method not allowed");
+    r.headers.emplace_back("Allow", allow);
+    return answer(std::move(r));
+  }
+  exchange->route = route->path;
+
+  if (route->access == Access::kPublic) {
+    return authenticated(request, *route, auth::AuthResult{auth::AuthOutcome::kAuthenticated},
+                         exchange, answer);
+  }
+  std::string_view authorization = request.header("authorization").value_or("");
+  auth::AuthResult result = authenticator_.tryFast(authorization, request.client_address);
+  if (result.outcome == auth::AuthOutcome::kNeedsSlowPath) {
+    offload_([this, &request, route, exchange, answer, authorization] {
+      try {
+        authenticated(request, *route, authenticator_.verify(authorization, request.client_address),
+                      exchange, answer);
+      } catch (const std::exception& e) {
+        telemetry::logError("authentication failed", e.what());
+        answer(errorResponse(500, "Internal server error"));
+      }
+    });
+    return;
+  }
+  authenticated(request, *route, std::move(result), exchange, answer);
+}
+
+void Router::authenticated(const Request& request, const Route& route, auth::AuthResult auth,
+                           const std::shared_ptr<Exchange>& exchange, const Respond& answer) {
+  switch (auth.outcome) {
+    case auth::AuthOutcome::kMissing:
+      return answer(unauthorized("Authentication required", auth.delay));
+    case auth::AuthOutcome::kRejected:
+      return answer(unauthorized("Invalid credentials", auth.delay));
+    case auth::AuthOutcome::kNeedsSlowPath:  // verify() never answers this
+    case auth::AuthOutcome::kAuthenticated:
+      break;
+  }
+  if (route.access == Access::kAdmin && !auth.principal.admin) {
+    return answer(errorResponse(403, "Admin access required"));
+  }
+  // Kept in the exchange: handlers may answer after this frame is gone, and the observer
+  // reads the user name from it.
+  exchange->principal = std::move(auth.principal);
+  if (route.execution == Execution::kBlocking || !inline_allowed_) {
+    offload_([this, &request, &route, exchange, answer] {
+      invoke(request, route, exchange->principal, answer);
+    });
+    return;
+  }
+  invoke(request, route, exchange->principal, answer);
+}
+
+void Router::invoke(const Request& request, const Route& route, const auth::Principal& principal,
+                    const Respond& answer) {
+  try {
+    route.handler(request, principal, answer);
+  } catch (const storage::StoreError& e) {
+    telemetry::logError("database error", e.what());
+    answer(errorResponse(500, "Database error"));
+  } catch (const std::exception& e) {
+    telemetry::logError("handler failed", e.what());
+    answer(errorResponse(500, "Internal server error"));
+  }
+}
+
+}  // namespace it::http

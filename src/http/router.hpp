@@ -1,0 +1,74 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "auth/authenticator.hpp"
+#include "http/message.hpp"
+
+namespace it::http {
+
+// Answers a request exactly once, from any thread.
+using Respond = std::function<void(Response)>;
+
+// A handler answers through `respond`, at once or later (after a queued write commits, say).
+// `request` and `principal` stay valid until it has responded.
+using Handler =
+    std::function<void(const Request& request, const auth::Principal& principal, Respond respond)>;
+
+enum class Access { kPublic, kUser, kAdmin };
+
+// Where a handler may run. kInline: on the I/O thread (it takes microseconds: parsing, point
+// reads from an embedded store, queueing a write). kBlocking: on the worker pool (scans,
+// outbound HTTP, anything that can wait).
+enum class Execution { kInline, kBlocking };
+
+struct Route {
+  Method method;
+  std::string path;
+  Access access;
+  Execution execution;
+  Handler handler;
+};
+
+// Told about every answered request (logs, metrics). Must be thread-safe.
+class RequestObserver {
+ public:
+  virtual ~RequestObserver() = default;
+  virtual void onResponse(const Request& request, std::string_view route, int status,
+                          double duration_ms, std::string_view user) = 0;
+};
+
+// The one route table, authentication and the error policy, independent of any transport.
+// Thread-safe once built.
+class Router {
+ public:
+  // Runs a task on the worker pool.
+  using Offload = std::function<void(std::function<void()>)>;
+
+  Router(std::vector<Route> routes, auth::Authenticator& authenticator, RequestObserver& observer,
+         Offload offload, bool inline_reads_allowed);
+
+  // Answers `request` exactly once through `respond`; `request` must stay alive until then.
+  void dispatch(const Request& request, Respond respond);
+
+ private:
+  struct Exchange;
+  void authenticated(const Request& request, const Route& route, auth::AuthResult auth,
+                     const std::shared_ptr<Exchange>& exchange, const Respond& answer);
+  void invoke(const Request& request, const Route& route, const auth::Principal& principal,
+              const Respond& respond);
+
+  std::vector<Route> routes_;
+  std::unordered_map<std::string, std::vector<const Route*>> by_path_;
+  auth::Authenticator& authenticator_;
+  RequestObserver& observer_;
+  Offload offload_;
+  bool inline_allowed_;
+};
+
+}  // namespace it::http

@@ -1,0 +1,365 @@
+#include "storage/sqlite/sqlite_store.hpp"
+
+#include <future>
+
+namespace it::storage::sqlite {
+namespace {
+
+// Versioned schema: entry i migrates from version i to i + 1. Never edit a released entry;
+// append a new one. PRAGMA user_version records the version a file is at.
+constexpr const char* kMigrations[] = {
+    // 1: users, API tokens and seed 000's TV progress.
+    R"sql(
+    CREATE TABLE users (
+      name          TEXT PRIMARY KEY,
+      password_hash TEXT NOT NULL,
+      is_admin      INTEGER NOT NULL DEFAULT 0,
+      created_at    TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE api_tokens (
+      token_hash TEXT PRIMARY KEY,
+      id         TEXT NOT NULL,
+      username   TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+      label      TEXT NOT NULL DEFAULT '',
+      created_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX api_tokens_by_user ON api_tokens(username, id);
+    CREATE TABLE tv_progress (
+      username     TEXT NOT NULL,
+      tv_show      TEXT NOT NULL,
+      season       INTEGER NOT NULL,
+      episode      INTEGER NOT NULL,
+      last_updated TEXT NOT NULL,
+      PRIMARY KEY (username, tv_show)
+    ) WITHOUT ROWID;
+    )sql",
+};
+
+constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
+
+void migrate(Connection& db) {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    auto version_stmt = db.prepare("PRAGMA user_version");
+    version_stmt.step();
+    int version = static_cast<int>(version_stmt.columnInt(0));
+    if (version > kLatestVersion) {
+      throw StoreError("database schema version " + std::to_string(version) +
+                       " is newer than this program supports (" + std::to_string(kLatestVersion) +
+                       "); upgrade immersion-tracker");
+    }
+    for (int v = version; v < kLatestVersion; ++v) db.exec(kMigrations[v]);
+    if (version != kLatestVersion) {
+      db.exec(("PRAGMA user_version = " + std::to_string(kLatestVersion)).c_str());
+    }
+    db.exec("COMMIT");
+  } catch (...) {
+    db.exec("ROLLBACK");
+    throw;
+  }
+}
+
+UserRecord readUser(Statement& s) {
+  return UserRecord{s.columnText(0), s.columnText(1), s.columnInt(2) != 0, s.columnText(3)};
+}
+
+TvProgress readProgress(Statement& s) {
+  return TvProgress{s.columnText(0), s.columnText(1), s.columnInt(2), s.columnInt(3),
+                    s.columnText(4)};
+}
+
+}  // namespace
+
+int SqliteStore::latestSchemaVersion() { return kLatestVersion; }
+
+SqliteStore::SqliteStore(Options options) : options_(std::move(options)) {
+  writer_conn_ = std::make_unique<Connection>(options_.path, Connection::Mode::kReadWrite);
+  writer_conn_->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+  migrate(*writer_conn_);
+  writer_ = std::thread([this] { writerLoop(); });
+}
+
+SqliteStore::~SqliteStore() {
+  {
+    std::lock_guard lock(queue_mutex_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  writer_.join();
+}
+
+SqliteStore::ReaderLease::~ReaderLease() {
+  if (conn_ == nullptr) return;
+  std::lock_guard lock(store_->readers_mutex_);
+  store_->idle_readers_.push_back(std::move(conn_));
+}
+
+SqliteStore::ReaderLease SqliteStore::reader() {
+  {
+    std::lock_guard lock(readers_mutex_);
+    if (!idle_readers_.empty()) {
+      auto conn = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return ReaderLease(*this, std::move(conn));
+    }
+  }
+  // Opened lazily: one per thread that reads concurrently, so the pool stays as small as the
+  // number of I/O and worker threads.
+  auto conn = std::make_unique<Connection>(options_.path, Connection::Mode::kReadOnly);
+  return ReaderLease(*this, std::move(conn));
+}
+
+// ---- writer -------------------------------------------------------------------------------
+
+void SqliteStore::submit(WriteOp op, WriteDone done) {
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (!stopping_) {
+      queue_.push_back(PendingWrite{std::move(op), std::move(done)});
+      queue_cv_.notify_one();
+      return;
+    }
+  }
+  done(std::make_exception_ptr(StoreError("the store is closing")));
+}
+
+void SqliteStore::writeAndWait(WriteOp op) {
+  std::promise<void> committed;
+  auto result = committed.get_future();
+  submit(std::move(op), [&committed](std::exception_ptr error) {
+    if (error) {
+      committed.set_exception(error);
+    } else {
+      committed.set_value();
+    }
+  });
+  result.get();
+}
+
+void SqliteStore::writerLoop() {
+  std::vector<PendingWrite> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(queue_mutex_);
+      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      while (!queue_.empty() && batch.size() < options_.max_batch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    commitBatch(batch);
+    batch.clear();
+  }
+}
+
+void SqliteStore::commitBatch(std::vector<PendingWrite>& batch) {
+  Connection& db = *writer_conn_;
+  std::vector<std::exception_ptr> errors(batch.size());
+  std::exception_ptr batch_error;
+  try {
+    db.prepare("BEGIN IMMEDIATE").run();
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      // A savepoint per write: one failing write (a constraint, say) leaves the rest of the
+      // group to commit.
+      db.prepare("SAVEPOINT op").run();
+      try {
+        batch[i].op(db);
+        db.prepare("RELEASE op").run();
+      } catch (...) {
+        errors[i] = std::current_exception();
+        db.prepare("ROLLBACK TO op").run();
+        db.prepare("RELEASE op").run();
+      }
+    }
+    db.prepare("COMMIT").run();
+  } catch (...) {
+    batch_error = std::current_exception();
+    try {
+      db.exec("ROLLBACK");
+    } catch (...) {  // no transaction was open (BEGIN failed): nothing to undo
+    }
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    batch[i].done(batch_error ? batch_error : errors[i]);
+  }
+}
+
+// ---- users and tokens ---------------------------------------------------------------------
+
+std::optional<UserRecord> SqliteStore::findUser(std::string_view name) {
+  auto db = reader();
+  auto s =
+      db->prepare("SELECT name, password_hash, is_admin, created_at FROM users WHERE name = ?1");
+  s.bind(1, name);
+  if (!s.step()) return std::nullopt;
+  return readUser(s);
+}
+
+std::vector<UserRecord> SqliteStore::listUsers() {
+  auto db = reader();
+  auto s = db->prepare("SELECT name, password_hash, is_admin, created_at FROM users ORDER BY name");
+  std::vector<UserRecord> users;
+  while (s.step()) users.push_back(readUser(s));
+  return users;
+}
+
+bool SqliteStore::addUser(const UserRecord& user) {
+  bool added = false;
+  writeAndWait([&](Connection& db) {
+    auto s = db.prepare(
+        "INSERT INTO users (name, password_hash, is_admin, created_at) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (name) DO NOTHING");
+    s.bind(1, user.name)
+        .bind(2, user.password_hash)
+        .bind(3, std::int64_t{user.admin ? 1 : 0})
+        .bind(4, user.created_at)
+        .run();
+    added = db.changes() == 1;
+  });
+  return added;
+}
+
+bool SqliteStore::setPasswordHash(std::string_view name, std::string_view hash) {
+  bool changed = false;
+  writeAndWait([&](Connection& db) {
+    db.prepare("UPDATE users SET password_hash = ?2 WHERE name = ?1")
+        .bind(1, name)
+        .bind(2, hash)
+        .run();
+    changed = db.changes() == 1;
+  });
+  return changed;
+}
+
+bool SqliteStore::removeUser(std::string_view name) {
+  bool removed = false;
+  writeAndWait([&](Connection& db) {
+    db.prepare("DELETE FROM tv_progress WHERE username = ?1").bind(1, name).run();
+    db.prepare("DELETE FROM api_tokens WHERE username = ?1").bind(1, name).run();
+    db.prepare("DELETE FROM users WHERE name = ?1").bind(1, name).run();
+    removed = db.changes() == 1;
+  });
+  return removed;
+}
+
+void SqliteStore::addToken(const TokenInfo& token, std::string_view token_hash) {
+  writeAndWait([&](Connection& db) {
+    db.prepare(
+          "INSERT INTO api_tokens (token_hash, id, username, label, created_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5)")
+        .bind(1, token_hash)
+        .bind(2, token.id)
+        .bind(3, token.username)
+        .bind(4, token.label)
+        .bind(5, token.created_at)
+        .run();
+  });
+}
+
+std::optional<UserRecord> SqliteStore::findUserByTokenHash(std::string_view token_hash) {
+  auto db = reader();
+  auto s = db->prepare(
+      "SELECT u.name, u.password_hash, u.is_admin, u.created_at "
+      "FROM api_tokens t JOIN users u ON u.name = t.username WHERE t.token_hash = ?1");
+  s.bind(1, token_hash);
+  if (!s.step()) return std::nullopt;
+  return readUser(s);
+}
+
+std::vector<TokenInfo> SqliteStore::listTokens(std::string_view username) {
+  auto db = reader();
+  auto s = db->prepare(
+      "SELECT id, username, label, created_at FROM api_tokens WHERE username = ?1 "
+      "ORDER BY created_at, id");
+  s.bind(1, username);
+  std::vector<TokenInfo> tokens;
+  while (s.step()) {
+    tokens.push_back(TokenInfo{s.columnText(0), s.columnText(1), s.columnText(2), s.columnText(3)});
+  }
+  return tokens;
+}
+
+int SqliteStore::revokeTokens(std::string_view username, std::string_view id) {
+  int revoked = 0;
+  writeAndWait([&](Connection& db) {
+    if (id.empty()) {
+      db.prepare("DELETE FROM api_tokens WHERE username = ?1").bind(1, username).run();
+    } else {
+      db.prepare("DELETE FROM api_tokens WHERE username = ?1 AND id = ?2")
+          .bind(1, username)
+          .bind(2, id)
+          .run();
+    }
+    revoked = db.changes();
+  });
+  return revoked;
+}
+
+// ---- TV progress --------------------------------------------------------------------------
+
+std::optional<TvProgress> SqliteStore::getTvProgress(std::string_view username,
+                                                     std::string_view tv_show) {
+  auto db = reader();
+  auto s = db->prepare(
+      "SELECT username, tv_show, season, episode, last_updated FROM tv_progress "
+      "WHERE username = ?1 AND tv_show = ?2");
+  s.bind(1, username).bind(2, tv_show);
+  if (!s.step()) return std::nullopt;
+  return readProgress(s);
+}
+
+std::vector<TvProgress> SqliteStore::listTvProgress(std::string_view username) {
+  auto db = reader();
+  auto s = db->prepare(
+      "SELECT username, tv_show, season, episode, last_updated FROM tv_progress "
+      "WHERE username = ?1 ORDER BY tv_show");
+  s.bind(1, username);
+  std::vector<TvProgress> shows;
+  while (s.step()) shows.push_back(readProgress(s));
+  return shows;
+}
+
+TvProgressPage SqliteStore::listAllTvProgress(std::size_t limit,
+                                              const std::optional<TvProgressKey>& after) {
+  auto db = reader();
+  // One row more than asked tells whether another page follows.
+  std::int64_t fetch = limit == 0 ? -1 : static_cast<std::int64_t>(limit) + 1;
+  auto s = db->prepare(
+      "SELECT username, tv_show, season, episode, last_updated FROM tv_progress "
+      "WHERE ?1 IS NULL OR (username, tv_show) > (?1, ?2) "
+      "ORDER BY username, tv_show LIMIT ?3");
+  if (after) {
+    s.bind(1, after->first).bind(2, after->second);
+  } else {
+    s.bindNull(1).bindNull(2);
+  }
+  s.bind(3, fetch);
+  TvProgressPage page;
+  while (s.step()) page.entries.push_back(readProgress(s));
+  if (limit != 0 && page.entries.size() > limit) {
+    page.entries.resize(limit);
+    page.next = TvProgressKey{page.entries.back().username, page.entries.back().tv_show};
+  }
+  return page;
+}
+
+void SqliteStore::putTvProgress(TvProgress p, WriteDone done) {
+  submit(
+      [p = std::move(p)](Connection& db) {
+        db.prepare(
+              "INSERT INTO tv_progress (username, tv_show, season, episode, last_updated) "
+              "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (username, tv_show) DO UPDATE SET "
+              "season = excluded.season, episode = excluded.episode, "
+              "last_updated = excluded.last_updated")
+            .bind(1, p.username)
+            .bind(2, p.tv_show)
+            .bind(3, p.season)
+            .bind(4, p.episode)
+            .bind(5, p.last_updated)
+            .run();
+      },
+      std::move(done));
+}
+
+}  // namespace it::storage::sqlite

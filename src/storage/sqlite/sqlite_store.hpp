@@ -1,0 +1,99 @@
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/sqlite/connection.hpp"
+#include "storage/store.hpp"
+
+namespace it::storage::sqlite {
+
+// Store on one SQLite file in WAL mode.
+//
+// Writes go through one writer thread that takes whatever is queued (up to a batch limit),
+// runs each write in its own savepoint inside one BEGIN IMMEDIATE transaction and commits
+// with synchronous=FULL: one fsync for the whole group ("group commit"). A write's callback
+// runs only after its commit returned, so an acknowledged write is on disk. Reads use a pool
+// of separate connections, so they never wait for the writer. Thread-safe.
+class SqliteStore final : public Store {
+ public:
+  struct Options {
+    std::string path;             // database file; its directory must exist
+    std::size_t max_batch = 512;  // writes per commit at most
+  };
+
+  // Opens (creating if needed) and migrates the database. Throws StoreError.
+  explicit SqliteStore(Options options);
+  // Commits everything queued, then closes.
+  ~SqliteStore() override;
+
+  // The schema version this build migrates to.
+  static int latestSchemaVersion();
+
+  bool fastReads() const override { return true; }
+
+  std::optional<UserRecord> findUser(std::string_view name) override;
+  std::vector<UserRecord> listUsers() override;
+  bool addUser(const UserRecord& user) override;
+  bool setPasswordHash(std::string_view name, std::string_view hash) override;
+  bool removeUser(std::string_view name) override;
+  void addToken(const TokenInfo& token, std::string_view token_hash) override;
+  std::optional<UserRecord> findUserByTokenHash(std::string_view token_hash) override;
+  std::vector<TokenInfo> listTokens(std::string_view username) override;
+  int revokeTokens(std::string_view username, std::string_view id) override;
+
+  std::optional<TvProgress> getTvProgress(std::string_view username,
+                                          std::string_view tv_show) override;
+  std::vector<TvProgress> listTvProgress(std::string_view username) override;
+  TvProgressPage listAllTvProgress(std::size_t limit,
+                                   const std::optional<TvProgressKey>& after) override;
+  void putTvProgress(TvProgress progress, WriteDone done) override;
+
+ private:
+  using WriteOp = std::function<void(Connection&)>;
+  struct PendingWrite {
+    WriteOp op;
+    WriteDone done;
+  };
+
+  // A reader connection borrowed from the pool for the lifetime of the lease.
+  class ReaderLease {
+   public:
+    ReaderLease(SqliteStore& store, std::unique_ptr<Connection> conn)
+        : store_(&store), conn_(std::move(conn)) {}
+    ReaderLease(ReaderLease&&) = default;
+    ~ReaderLease();
+    Connection& operator*() { return *conn_; }
+    Connection* operator->() { return conn_.get(); }
+
+   private:
+    SqliteStore* store_;
+    std::unique_ptr<Connection> conn_;
+  };
+
+  ReaderLease reader();
+  void submit(WriteOp op, WriteDone done);
+  // Queues `op` and waits for its commit; rethrows its failure.
+  void writeAndWait(WriteOp op);
+  void writerLoop();
+  void commitBatch(std::vector<PendingWrite>& batch);
+
+  Options options_;
+  std::unique_ptr<Connection> writer_conn_;
+
+  std::mutex queue_mutex_;
+  std::condition_variable queue_cv_;
+  std::deque<PendingWrite> queue_;
+  bool stopping_ = false;
+  std::thread writer_;
+
+  std::mutex readers_mutex_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_;
+};
+
+}  // namespace it::storage::sqlite

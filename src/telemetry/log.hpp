@@ -1,0 +1,33 @@
+#pragma once
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace it::telemetry {
+
+enum class LogLevel { kDebug, kInfo, kWarn, kError, kOff };
+
+// Parses "debug", "info", "warn", "error", "off". False for anything else.
+bool parseLogLevel(std::string_view text, LogLevel& level);
+
+// Sets up the process's log: JSON lines on stdout. `async` moves formatting and writing to a
+// background thread so request threads never wait on the terminal or a pipe (the server uses
+// it; the CLI and tests log synchronously).
+void configureLogging(LogLevel level, bool async);
+// Flushes and stops the background log thread.
+void shutdownLogging();
+
+using Field = std::pair<std::string_view, std::string_view>;
+
+// One JSON line: {"time", "level", "msg", ...fields}. Thread-safe.
+void logInfo(std::string_view msg, std::initializer_list<Field> fields = {});
+void logWarn(std::string_view msg, std::initializer_list<Field> fields = {});
+void logError(std::string_view msg, std::string_view error);
+
+// The per-request line: time, request id, method, route, status, duration, user.
+void logRequest(std::string_view request_id, std::string_view method, std::string_view route,
+                std::string_view path, int status, double duration_ms, std::string_view user);
+
+}  // namespace it::telemetry

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <tuple>
+
+namespace it::telemetry {
+
+// Request counts, errors and a latency histogram per (route, method, status), rendered in
+// the Prometheus text exposition format. Hand-written because Debian 12 packages no
+// Prometheus client library for C++; the format is small. Thread-safe.
+class HttpMetrics {
+ public:
+  static constexpr std::array<double, 14> kBuckets = {
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
+  void record(std::string_view route, std::string_view method, int status, double seconds);
+  // The whole exposition, including process metrics (resident memory, start time).
+  std::string renderPrometheus() const;
+
+ private:
+  struct Series {
+    std::uint64_t count = 0;
+    double sum = 0;
+    std::array<std::uint64_t, kBuckets.size()> buckets{};  // non-cumulative
+  };
+  using Key = std::tuple<std::string, std::string, int>;
+
+  mutable std::mutex mutex_;
+  std::map<Key, Series, std::less<>> series_;
+};
+
+}  // namespace it::telemetry

@@ -1,0 +1,128 @@
+// The binary as a user runs it: first start, user and token commands (also while the server
+// runs), configuration mistakes, SIGTERM.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <boost/json.hpp>
+
+#include "e2e/server_process.hpp"
+#include "support/http_client.hpp"
+#include "support/temp_dir.hpp"
+
+namespace it::test {
+namespace {
+
+TEST(CliE2E, FirstStartCreatesAnAdminAndShowsThePasswordOnce) {
+  TempDir dir;
+  std::string password;
+  {
+    auto server = ServerProcess::start(dir.path());
+    auto line = server.process->waitForLine("password: ", /*from_stderr=*/true);
+    ASSERT_TRUE(line) << server.process->err();
+    password = line->substr(line->find("password: ") + 10);
+    ASSERT_EQ(password.size(), 24u) << *line;
+
+    HttpClient admin(server.url());
+    admin.setBasicAuth("admin", password);
+    auto r = admin.get("/api/show_all");
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(boost::json::parse(r.body).at("total_entries"), 0);
+
+    server.process->signal(SIGTERM);
+    EXPECT_EQ(server.process->wait(), 0);
+    EXPECT_NE(server.process->out().find("\"stopped\""), std::string::npos);
+  }
+  auto again = ServerProcess::start(dir.path());
+  again.process->signal(SIGTERM);
+  EXPECT_EQ(again.process->wait(), 0);
+  EXPECT_EQ(again.process->err().find("password"), std::string::npos);  // shown only once
+}
+
+TEST(CliE2E, UsersAndTokensAreManagedWhileTheServerRuns) {
+  TempDir dir;
+  auto server = ServerProcess::start(dir.path());
+
+  auto added = cli(dir.path(), {"user", "add", "alice"}, "s3cret pass\n");
+  EXPECT_EQ(added.exit_code, 0) << added.err;
+  EXPECT_EQ(added.out, "Added user alice\n");
+  auto dup = cli(dir.path(), {"user", "add", "alice"}, "x\n");
+  EXPECT_EQ(dup.exit_code, 1);
+  EXPECT_EQ(dup.err, "immersion-tracker: user \"alice\" already exists\n");
+  auto bad = cli(dir.path(), {"user", "add", "al ice"}, "x\n");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("invalid user name"), std::string::npos);
+  auto empty = cli(dir.path(), {"user", "add", "carol"}, "\n");
+  EXPECT_EQ(empty.exit_code, 1);
+  EXPECT_EQ(empty.err, "immersion-tracker: the password must not be empty\n");
+
+  auto list = cli(dir.path(), {"user", "list"});
+  EXPECT_EQ(list.exit_code, 0);
+  EXPECT_NE(list.out.find("alice\tuser"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("admin\tadmin"), std::string::npos) << list.out;
+  EXPECT_EQ(list.out.find("carol"), std::string::npos);
+
+  HttpClient alice(server.url());
+  alice.setBasicAuth("alice", "s3cret pass");
+  auto r = alice.post("/api/update_episode",
+                      R"({"username":"alice","tv_show":"Lost","season":1,"episode":4})");
+  EXPECT_EQ(r.status, 201) << r.body;
+
+  auto token = cli(dir.path(), {"token", "create", "alice", "--label", "laptop"});
+  ASSERT_EQ(token.exit_code, 0) << token.err;
+  std::string secret = token.out.substr(0, token.out.size() - 1);
+  HttpClient bearer(server.url());
+  bearer.setBearer(secret);
+  EXPECT_EQ(bearer.get("/api/show_user?username=alice").status, 200);
+  auto tokens = cli(dir.path(), {"token", "list", "alice"});
+  EXPECT_NE(tokens.out.find("laptop"), std::string::npos);
+  EXPECT_EQ(tokens.out.find(secret), std::string::npos);  // never shown again
+  EXPECT_EQ(cli(dir.path(), {"token", "revoke", "alice", "--all"}).out,
+            "Revoked 1 token of alice\n");
+  EXPECT_EQ(bearer.get("/api/show_user?username=alice").status, 401);
+
+  EXPECT_EQ(cli(dir.path(), {"user", "passwd", "alice"}, "newer pass\n").exit_code, 0);
+  EXPECT_EQ(alice.get("/api/show_user?username=alice").status, 401);
+  alice.setBasicAuth("alice", "newer pass");
+  EXPECT_EQ(alice.get("/api/show_user?username=alice").status, 200);
+
+  EXPECT_EQ(cli(dir.path(), {"user", "remove", "alice"}).exit_code, 0);
+  EXPECT_EQ(alice.get("/api/show_user?username=alice").status, 401);
+  auto gone = cli(dir.path(), {"user", "remove", "alice"});
+  EXPECT_EQ(gone.exit_code, 1);
+  EXPECT_EQ(gone.err, "immersion-tracker: no user named \"alice\"\n");
+
+  server.process->signal(SIGTERM);
+  EXPECT_EQ(server.process->wait(), 0);
+}
+
+TEST(CliE2E, InvalidConfigurationFailsAtStartWithOneLine) {
+  TempDir dir;
+  auto r = run({IT_BINARY, "serve", "--data-dir", dir.path(), "--listen", "localhost"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "immersion-tracker: --listen must be HOST:PORT, e.g. 127.0.0.1:8080 (got "
+            "\"localhost\")\n");
+
+  std::string config = dir.path() + "/c.toml";
+  FILE* f = fopen(config.c_str(), "w");
+  fputs("max_body_bytes = -5\n", f);
+  fclose(f);
+  r = run({IT_BINARY, "serve", "--config", config});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("max_body_bytes must be a whole number"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
+}
+
+TEST(CliE2E, PortInUseIsOneClearLine) {
+  TempDir dir;
+  auto first = ServerProcess::start(dir.path());
+  auto r = run({IT_BINARY, "serve", "--data-dir", dir.path(), "--listen",
+                "127.0.0.1:" + std::to_string(first.port)});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("cannot listen on 127.0.0.1:" + std::to_string(first.port)),
+            std::string::npos)
+      << r.err;
+}
+
+}  // namespace
+}  // namespace it::test

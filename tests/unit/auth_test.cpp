@@ -1,0 +1,107 @@
+#include <gtest/gtest.h>
+#include <sodium.h>
+
+#include "auth/authenticator.hpp"
+#include "auth/passwords.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
+#include "support/temp_dir.hpp"
+
+namespace it::auth {
+namespace {
+
+std::string basic(const std::string& user, const std::string& password) {
+  std::string raw = user + ":" + password;
+  std::string out(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()),
+                    raw.size(), sodium_base64_VARIANT_ORIGINAL);
+  out.resize(std::char_traits<char>::length(out.c_str()));
+  return "Basic " + out;
+}
+
+TEST(Passwords, Argon2idRoundTrip) {
+  std::string hash = hashPassword("correct horse");
+  EXPECT_EQ(hash.rfind("$argon2id$", 0), 0u) << hash;
+  EXPECT_TRUE(verifyPassword(hash, "correct horse"));
+  EXPECT_FALSE(verifyPassword(hash, "correct horse "));
+  EXPECT_NE(hashPassword("correct horse"), hash);  // salted
+}
+
+TEST(Passwords, TokensAreRandomAndStoredHashed) {
+  NewToken a = generateToken();
+  NewToken b = generateToken();
+  EXPECT_NE(a.token, b.token);
+  EXPECT_EQ(a.token.rfind("itk_" + a.id + "_", 0), 0u);
+  EXPECT_EQ(a.hash, tokenHash(a.token));
+  EXPECT_EQ(a.hash.size(), 64u);
+  EXPECT_EQ(a.token.find(a.hash), std::string::npos);
+  EXPECT_EQ(randomPassword().size(), 24u);
+}
+
+class AuthenticatorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = std::make_unique<storage::sqlite::SqliteStore>(
+        storage::sqlite::SqliteStore::Options{dir_.path() + "/t.db"});
+    ASSERT_TRUE(store_->addUser({"alice", hashPassword("pw"), false, "t"}));
+    ASSERT_TRUE(store_->addUser({"root", hashPassword("rootpw"), true, "t"}));
+  }
+  test::TempDir dir_;
+  std::unique_ptr<storage::Store> store_;
+};
+
+TEST_F(AuthenticatorTest, FirstLoginTakesTheSlowPathThenIsCached) {
+  Authenticator auth(*store_);
+  EXPECT_EQ(auth.tryFast(basic("alice", "pw"), "c").outcome, AuthOutcome::kNeedsSlowPath);
+  AuthResult r = auth.verify(basic("alice", "pw"), "c");
+  ASSERT_EQ(r.outcome, AuthOutcome::kAuthenticated);
+  EXPECT_EQ(r.principal.username, "alice");
+  EXPECT_FALSE(r.principal.admin);
+  r = auth.tryFast(basic("alice", "pw"), "c");
+  EXPECT_EQ(r.outcome, AuthOutcome::kAuthenticated);
+  // A different password is not served from the cache.
+  EXPECT_EQ(auth.tryFast(basic("alice", "pw2"), "c").outcome, AuthOutcome::kNeedsSlowPath);
+  EXPECT_TRUE(auth.verify(basic("root", "rootpw"), "c").principal.admin);
+}
+
+TEST_F(AuthenticatorTest, CachedCredentialsExpire) {
+  Authenticator auth(*store_, Authenticator::Options{.cache_ttl = std::chrono::seconds(0)});
+  ASSERT_EQ(auth.verify(basic("alice", "pw"), "c").outcome, AuthOutcome::kAuthenticated);
+  EXPECT_EQ(auth.tryFast(basic("alice", "pw"), "c").outcome, AuthOutcome::kNeedsSlowPath);
+}
+
+TEST_F(AuthenticatorTest, HeaderForms) {
+  Authenticator auth(*store_);
+  EXPECT_EQ(auth.tryFast("", "c").outcome, AuthOutcome::kMissing);
+  EXPECT_EQ(auth.verify("basic " + basic("alice", "pw").substr(6), "c").outcome,
+            AuthOutcome::kAuthenticated);  // scheme is case-insensitive
+  for (const char* bad : {"Basic", "Basic !!!", "Basic YWxpY2U=", "Token abc", "Bearer"}) {
+    EXPECT_EQ(auth.verify(bad, "c").outcome, AuthOutcome::kRejected) << bad;
+  }
+  EXPECT_EQ(auth.verify(basic("alice", "nope"), "c").outcome, AuthOutcome::kRejected);
+  EXPECT_EQ(auth.verify(basic("ghost", "pw"), "c").outcome, AuthOutcome::kRejected);
+}
+
+TEST_F(AuthenticatorTest, BearerTokens) {
+  Authenticator auth(*store_);
+  NewToken t = generateToken();
+  store_->addToken({t.id, "root", "", "t"}, t.hash);
+  AuthResult r = auth.tryFast("Bearer " + t.token, "c");
+  ASSERT_EQ(r.outcome, AuthOutcome::kAuthenticated);
+  EXPECT_EQ(r.principal.username, "root");
+  EXPECT_TRUE(r.principal.admin);
+  EXPECT_EQ(auth.tryFast("Bearer " + t.token + "x", "c").outcome, AuthOutcome::kRejected);
+}
+
+TEST_F(AuthenticatorTest, RepeatedFailuresGrowTheDelayPerClient) {
+  Authenticator auth(*store_, Authenticator::Options{.free_failures = 2,
+                                                     .max_delay = std::chrono::milliseconds(300)});
+  std::vector<long> delays;
+  for (int i = 0; i < 6; ++i) delays.push_back(auth.verify("Basic !!!", "10.0.0.1").delay.count());
+  EXPECT_EQ(delays, (std::vector<long>{0, 0, 100, 200, 300, 300}));
+  EXPECT_EQ(auth.verify("Basic !!!", "10.0.0.2").delay.count(), 0);  // another client
+  ASSERT_EQ(auth.verify(basic("alice", "pw"), "10.0.0.1").outcome, AuthOutcome::kAuthenticated);
+  EXPECT_EQ(auth.verify("Basic !!!", "10.0.0.1").delay.count(), 0);  // reset by the success
+}
+
+}  // namespace
+}  // namespace it::auth

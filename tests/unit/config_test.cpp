@@ -1,0 +1,98 @@
+#include "app/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "support/temp_dir.hpp"
+
+namespace it::app {
+namespace {
+
+// Clears the IMMERSION_TRACKER_* variables a test sets.
+class ConfigTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    for (const char* v : {"IMMERSION_TRACKER_LISTEN", "IMMERSION_TRACKER_DATA_DIR",
+                          "IMMERSION_TRACKER_IO_THREADS", "IMMERSION_TRACKER_CONFIG"}) {
+      unsetenv(v);
+    }
+  }
+  std::string writeFile(const std::string& text) {
+    std::string path = dir_.path() + "/config.toml";
+    std::ofstream(path) << text;
+    return path;
+  }
+  test::TempDir dir_;
+};
+
+std::string errorOf(const ConfigOverrides& o) {
+  try {
+    loadConfig(o);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST_F(ConfigTest, Defaults) {
+  Config c = loadConfig({});
+  EXPECT_EQ(c.host, "127.0.0.1");
+  EXPECT_EQ(c.port, 8080);
+  EXPECT_EQ(c.data_dir, "./data");
+  EXPECT_EQ(c.databasePath(), "./data/tracker.db");
+}
+
+TEST_F(ConfigTest, FlagsBeatEnvironmentBeatFile) {
+  std::string file =
+      writeFile("listen = \"127.0.0.1:7000\"\ndata_dir = \"/from/file\"\nio_threads = 3\n");
+  ConfigOverrides o;
+  o.config_file = file;
+  Config c = loadConfig(o);
+  EXPECT_EQ(c.port, 7000);
+  EXPECT_EQ(c.data_dir, "/from/file");
+  EXPECT_EQ(c.io_threads, 3u);
+
+  setenv("IMMERSION_TRACKER_LISTEN", "127.0.0.1:7001", 1);
+  setenv("IMMERSION_TRACKER_IO_THREADS", "4", 1);
+  c = loadConfig(o);
+  EXPECT_EQ(c.port, 7001);
+  EXPECT_EQ(c.io_threads, 4u);
+
+  o.listen = "[::1]:0";
+  o.data_dir = "/from/flag";
+  c = loadConfig(o);
+  EXPECT_EQ(c.host, "::1");
+  EXPECT_EQ(c.port, 0);
+  EXPECT_EQ(c.data_dir, "/from/flag");
+}
+
+TEST_F(ConfigTest, MistakesNameTheSetting) {
+  ConfigOverrides o;
+  o.listen = "8080";
+  EXPECT_NE(errorOf(o).find("--listen must be HOST:PORT"), std::string::npos) << errorOf(o);
+  o.listen = "127.0.0.1:99999";
+  EXPECT_NE(errorOf(o).find("--listen port"), std::string::npos) << errorOf(o);
+  o.listen = "example.com:80";
+  EXPECT_NE(errorOf(o).find("is not an IP address"), std::string::npos) << errorOf(o);
+
+  ConfigOverrides f;
+  f.config_file = writeFile("colour = \"blue\"\n");
+  EXPECT_NE(errorOf(f).find("colour is not a known setting"), std::string::npos) << errorOf(f);
+  f.config_file = writeFile("io_threads = \"two\"\n");
+  EXPECT_NE(errorOf(f).find("io_threads must be a whole number"), std::string::npos);
+  f.config_file = writeFile("io_threads = 0\n");
+  EXPECT_NE(errorOf(f).find("io_threads must be a whole number from 1"), std::string::npos);
+  f.config_file = writeFile("listen = [\n");
+  EXPECT_NE(errorOf(f).find("line 1"), std::string::npos) << errorOf(f);
+  f.config_file = dir_.path() + "/missing.toml";
+  EXPECT_NE(errorOf(f).find("missing.toml"), std::string::npos) << errorOf(f);
+
+  setenv("IMMERSION_TRACKER_IO_THREADS", "lots", 1);
+  EXPECT_NE(errorOf({}).find("IMMERSION_TRACKER_IO_THREADS must be a whole number"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace it::app

@@ -1,0 +1,141 @@
+#include "storage/sqlite/sqlite_store.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include "support/temp_dir.hpp"
+
+namespace it::storage::sqlite {
+namespace {
+
+TvProgress progress(const std::string& user, const std::string& show, int season, int episode) {
+  return TvProgress{user, show, season, episode, "2025-01-15T10:30:00.123456"};
+}
+
+void putAndWait(Store& store, TvProgress p) {
+  std::promise<std::exception_ptr> done;
+  store.putTvProgress(std::move(p), [&](std::exception_ptr e) { done.set_value(e); });
+  ASSERT_EQ(done.get_future().get(), nullptr);
+}
+
+int userVersion(const std::string& path) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, nullptr);
+  sqlite3_step(s);
+  int v = sqlite3_column_int(s, 0);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return v;
+}
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  std::string path() const { return dir_.path() + "/tracker.db"; }
+  test::TempDir dir_;
+};
+
+TEST_F(SqliteStoreTest, MigratesToTheLatestVersionOnceAndKeepsData) {
+  {
+    SqliteStore store({path()});
+    putAndWait(store, progress("alice", "Lost", 1, 2));
+  }
+  EXPECT_EQ(userVersion(path()), SqliteStore::latestSchemaVersion());
+  SqliteStore reopened({path()});
+  auto p = reopened.getTvProgress("alice", "Lost");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->season, 1);
+  EXPECT_EQ(p->episode, 2);
+}
+
+TEST_F(SqliteStoreTest, RefusesADatabaseFromANewerVersion) {
+  { SqliteStore store({path()}); }
+  sqlite3* db = nullptr;
+  sqlite3_open(path().c_str(), &db);
+  sqlite3_exec(db, "PRAGMA user_version = 999", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  EXPECT_THROW(SqliteStore({path()}), StoreError);
+}
+
+TEST_F(SqliteStoreTest, UpsertKeepsOneEntryPerUserAndShow) {
+  SqliteStore store({path()});
+  putAndWait(store, progress("alice", "Lost", 1, 2));
+  putAndWait(store, progress("alice", "Lost", 4, 5));
+  putAndWait(store, progress("bob", "Lost", 1, 1));
+  auto shows = store.listTvProgress("alice");
+  ASSERT_EQ(shows.size(), 1u);
+  EXPECT_EQ(shows[0].season, 4);
+  EXPECT_EQ(store.listAllTvProgress(0, std::nullopt).entries.size(), 2u);
+}
+
+TEST_F(SqliteStoreTest, ManyConcurrentWritesAreGroupCommittedAndAllLand) {
+  SqliteStore store({path()});
+  constexpr int kWrites = 2000;
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      std::vector<std::future<std::exception_ptr>> pending;
+      for (int i = 0; i < kWrites / 4; ++i) {
+        auto done = std::make_shared<std::promise<std::exception_ptr>>();
+        pending.push_back(done->get_future());
+        store.putTvProgress(
+            progress("u" + std::to_string(t), "show " + std::to_string(i), 1, i + 1),
+            [done](std::exception_ptr e) { done->set_value(e); });
+      }
+      for (auto& f : pending) {
+        if (f.get() == nullptr) ok.fetch_add(1);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), kWrites);
+  EXPECT_EQ(store.listAllTvProgress(0, std::nullopt).entries.size(), static_cast<size_t>(kWrites));
+}
+
+TEST_F(SqliteStoreTest, PagingIsKeysetOrdered) {
+  SqliteStore store({path()});
+  for (const char* u : {"b", "a"}) {
+    for (const char* s : {"y", "x", "z"}) putAndWait(store, progress(u, s, 1, 1));
+  }
+  auto first = store.listAllTvProgress(4, std::nullopt);
+  ASSERT_EQ(first.entries.size(), 4u);
+  ASSERT_TRUE(first.next);
+  EXPECT_EQ(*first.next, (TvProgressKey{"b", "x"}));
+  auto second = store.listAllTvProgress(4, first.next);
+  ASSERT_EQ(second.entries.size(), 2u);
+  EXPECT_FALSE(second.next);
+  EXPECT_EQ(second.entries[0].username + second.entries[0].tv_show, "by");
+  EXPECT_EQ(second.entries[1].username + second.entries[1].tv_show, "bz");
+}
+
+TEST_F(SqliteStoreTest, UsersTokensAndCascadingRemoval) {
+  SqliteStore store({path()});
+  EXPECT_TRUE(store.addUser({"alice", "hash1", false, "t"}));
+  EXPECT_FALSE(store.addUser({"alice", "hash2", true, "t"}));
+  EXPECT_EQ(store.findUser("alice")->password_hash, "hash1");
+  EXPECT_TRUE(store.setPasswordHash("alice", "hash3"));
+  EXPECT_FALSE(store.setPasswordHash("nobody", "x"));
+  store.addToken({"id1", "alice", "laptop", "t"}, "tokenhash1");
+  store.addToken({"id2", "alice", "", "t"}, "tokenhash2");
+  EXPECT_EQ(store.findUserByTokenHash("tokenhash1")->name, "alice");
+  EXPECT_FALSE(store.findUserByTokenHash("nope"));
+  EXPECT_EQ(store.listTokens("alice").size(), 2u);
+  EXPECT_EQ(store.revokeTokens("alice", "id1"), 1);
+  EXPECT_FALSE(store.findUserByTokenHash("tokenhash1"));
+  putAndWait(store, progress("alice", "Lost", 1, 1));
+
+  EXPECT_TRUE(store.removeUser("alice"));
+  EXPECT_FALSE(store.removeUser("alice"));
+  EXPECT_FALSE(store.findUser("alice"));
+  EXPECT_FALSE(store.findUserByTokenHash("tokenhash2"));
+  EXPECT_TRUE(store.listTvProgress("alice").empty());
+}
+
+}  // namespace
+}  // namespace it::storage::sqlite
