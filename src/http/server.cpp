@@ -156,7 +156,8 @@ asio::awaitable<void> Server::Impl::acceptLoop() {
   for (;;) {
     Context& target = *contexts[next_context];
     next_context = (next_context + 1) % contexts.size();
-    auto [ec, socket] = co_await acceptor->async_accept(target.io.get_executor(), kTuple);
+    auto executor = target.io.get_executor();
+    auto [ec, socket] = co_await acceptor->async_accept(executor, kTuple);
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
       telemetry::logWarn("accept failed", {{"error", ec.message()}});
@@ -183,9 +184,19 @@ asio::awaitable<void> Server::Impl::acceptLoop() {
 asio::awaitable<Response> Server::Impl::answer(const Request& request) {
   auto pending = std::make_shared<PendingAnswer>();
   router.dispatch(request, [pending](Response r) { pending->complete(std::move(r)); });
-  if (auto ready = pending->takeReady()) co_return std::move(*ready);
-  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(Response)>(
-      [pending](auto handler) { pending->await(std::move(handler)); }, asio::use_awaitable);
+  std::optional<Response> ready = pending->takeReady();
+  if (!ready) {
+    // Named, and capturing only a raw pointer: g++ 12 destroys temporaries inside a
+    // `co_return co_await ...` expression twice, which freed a captured shared_ptr twice.
+    // `pending` (the local above) keeps the object alive until the answer arrives.
+    PendingAnswer* raw = pending.get();
+    auto initiate = [raw](auto handler) { raw->await(std::move(handler)); };
+    Response response =
+        co_await asio::async_initiate<decltype(asio::use_awaitable), void(Response)>(
+            initiate, asio::use_awaitable);
+    ready = std::move(response);
+  }
+  co_return std::move(*ready);
 }
 
 asio::awaitable<void> Server::Impl::session(Context& ctx, tcp::socket socket) {

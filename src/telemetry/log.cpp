@@ -111,22 +111,16 @@ void logError(std::string_view msg, std::string_view error) {
 
 void logRequest(std::string_view request_id, std::string_view method, std::string_view route,
                 std::string_view path, int status, double duration_ms, std::string_view user) {
-  if (!spdlog::default_logger_raw()->should_log(spdlog::level::info)) return;
-  boost::json::object line;
-  line.emplace("msg", "request");
-  line.emplace("request_id", request_id);
-  line.emplace("method", method);
-  line.emplace("route", route);
-  line.emplace("path", path);
-  line.emplace("status", status);
-  if (user.empty()) {
-    line.emplace("user", nullptr);
-  } else {
-    line.emplace("user", user);
-  }
-  char duration[48];
-  std::snprintf(duration, sizeof duration, ",\"duration_ms\":%.3f", duration_ms);
-  emit(spdlog::level::info, line, duration);
+  auto logger = spdlog::default_logger_raw();
+  if (!logger->should_log(spdlog::level::info)) return;
+  // Formatted directly (this runs once per request): only the path can hold characters
+  // that need JSON escaping; ids, methods, routes and user names cannot.
+  std::string escaped_path = boost::json::serialize(boost::json::string_view(path));
+  logger->info(R"({{"time":"{}","level":"info","msg":"request","request_id":"{}","method":"{}",)"
+               R"("route":"{}","path":{},"status":{},"duration_ms":{:.3f},"user":{}}})",
+               formatUtcMillisZ(std::chrono::system_clock::now()), request_id, method, route,
+               escaped_path, status, duration_ms,
+               user.empty() ? std::string("null") : "\"" + std::string(user) + "\"");
 }
 
 }  // namespace it::telemetry

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -38,11 +39,15 @@ void HttpMetrics::record(std::string_view route, std::string_view method, int st
                          double seconds) {
   std::size_t bucket = 0;
   while (bucket < kBuckets.size() && seconds > kBuckets[bucket]) ++bucket;
-  std::lock_guard lock(mutex_);
+  // Each thread sticks to one shard, assigned round-robin on first use.
+  static std::atomic<std::size_t> next_shard{0};
+  thread_local const std::size_t shard_index = next_shard.fetch_add(1) % kShards;
+  Shard& shard = shards_[shard_index];
+  std::lock_guard lock(shard.mutex);
   auto it =
-      series_.find(std::tuple<std::string_view, std::string_view, int>(route, method, status));
-  if (it == series_.end()) {
-    it = series_.emplace(Key{std::string(route), std::string(method), status}, Series{}).first;
+      shard.series.find(std::tuple<std::string_view, std::string_view, int>(route, method, status));
+  if (it == shard.series.end()) {
+    it = shard.series.emplace(Key{std::string(route), std::string(method), status}, Series{}).first;
   }
   Series& s = it->second;
   s.count += 1;
@@ -51,10 +56,15 @@ void HttpMetrics::record(std::string_view route, std::string_view method, int st
 }
 
 std::string HttpMetrics::renderPrometheus() const {
-  std::map<Key, Series, std::less<>> snapshot;
-  {
-    std::lock_guard lock(mutex_);
-    snapshot = series_;
+  SeriesMap snapshot;
+  for (Shard& shard : shards_) {
+    std::lock_guard lock(shard.mutex);
+    for (const auto& [key, series] : shard.series) {
+      Series& merged = snapshot[key];
+      merged.count += series.count;
+      merged.sum += series.sum;
+      for (std::size_t i = 0; i < kBuckets.size(); ++i) merged.buckets[i] += series.buckets[i];
+    }
   }
   std::string out;
   out +=

@@ -29,9 +29,16 @@ class HttpMetrics {
     std::array<std::uint64_t, kBuckets.size()> buckets{};  // non-cumulative
   };
   using Key = std::tuple<std::string, std::string, int>;
+  using SeriesMap = std::map<Key, Series, std::less<>>;
 
-  mutable std::mutex mutex_;
-  std::map<Key, Series, std::less<>> series_;
+  // Recording threads spread over shards so they rarely wait for each other's lock;
+  // rendering merges them.
+  struct alignas(64) Shard {
+    std::mutex mutex;
+    SeriesMap series;
+  };
+  static constexpr std::size_t kShards = 8;
+  mutable std::array<Shard, kShards> shards_;
 };
 
 }  // namespace it::telemetry

@@ -55,7 +55,23 @@ bool Statement::columnIsNull(int index) const {
   return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
 }
 
+namespace {
+
+// Process-wide settings, applied once before the first connection opens. Memory statistics
+// take a global mutex on every SQLite allocation, which readers on several threads then
+// contend for; nothing here reads them.
+void configureSqliteOnce() {
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
+}
+
+}  // namespace
+
 Connection::Connection(const std::string& path, Mode mode) {
+  configureSqliteOnce();
   int flags = SQLITE_OPEN_NOMUTEX;  // each connection is used by one thread at a time
   flags |=
       mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);

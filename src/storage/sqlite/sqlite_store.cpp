@@ -1,5 +1,6 @@
 #include "storage/sqlite/sqlite_store.hpp"
 
+#include <atomic>
 #include <future>
 
 namespace it::storage::sqlite {
@@ -70,9 +71,25 @@ TvProgress readProgress(Statement& s) {
 
 }  // namespace
 
+namespace {
+
+// Each thread keeps a reader connection to the last store it read from, so a point read on an
+// I/O thread takes no lock. Stores are told apart by a process-unique id, never by address
+// (a new store may reuse a freed one's address).
+struct ThreadReader {
+  std::uint64_t store_id = 0;
+  std::unique_ptr<Connection> conn;
+  bool busy = false;  // a read is using `conn`
+};
+thread_local ThreadReader t_reader;
+std::atomic<std::uint64_t> g_next_store_id{1};
+
+}  // namespace
+
 int SqliteStore::latestSchemaVersion() { return kLatestVersion; }
 
-SqliteStore::SqliteStore(Options options) : options_(std::move(options)) {
+SqliteStore::SqliteStore(Options options)
+    : options_(std::move(options)), id_(g_next_store_id.fetch_add(1)) {
   writer_conn_ = std::make_unique<Connection>(options_.path, Connection::Mode::kReadWrite);
   writer_conn_->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
   migrate(*writer_conn_);
@@ -89,24 +106,35 @@ SqliteStore::~SqliteStore() {
 }
 
 SqliteStore::ReaderLease::~ReaderLease() {
-  if (conn_ == nullptr) return;
-  std::lock_guard lock(store_->readers_mutex_);
-  store_->idle_readers_.push_back(std::move(conn_));
+  if (busy_ != nullptr) {
+    *busy_ = false;
+  } else if (owned_ != nullptr) {
+    std::lock_guard lock(pool_->readers_mutex_);
+    pool_->idle_readers_.push_back(std::move(owned_));
+  }
 }
 
 SqliteStore::ReaderLease SqliteStore::reader() {
+  if (!t_reader.busy) {
+    if (t_reader.store_id != id_ || t_reader.conn == nullptr) {
+      t_reader.conn.reset();
+      t_reader.conn = std::make_unique<Connection>(options_.path, Connection::Mode::kReadOnly);
+      t_reader.store_id = id_;
+    }
+    t_reader.busy = true;
+    return ReaderLease(t_reader.conn.get(), &t_reader.busy);
+  }
+  // A read nested inside another read on this thread: borrow from the pool.
   {
     std::lock_guard lock(readers_mutex_);
     if (!idle_readers_.empty()) {
       auto conn = std::move(idle_readers_.back());
       idle_readers_.pop_back();
-      return ReaderLease(*this, std::move(conn));
+      return ReaderLease(this, std::move(conn));
     }
   }
-  // Opened lazily: one per thread that reads concurrently, so the pool stays as small as the
-  // number of I/O and worker threads.
-  auto conn = std::make_unique<Connection>(options_.path, Connection::Mode::kReadOnly);
-  return ReaderLease(*this, std::move(conn));
+  return ReaderLease(this,
+                     std::make_unique<Connection>(options_.path, Connection::Mode::kReadOnly));
 }
 
 // ---- writer -------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -61,19 +62,23 @@ class SqliteStore final : public Store {
     WriteDone done;
   };
 
-  // A reader connection borrowed from the pool for the lifetime of the lease.
+  // A reader connection for the duration of one read: the calling thread's own connection
+  // (no lock at all) or, when that one is in use further up the stack, one from the pool.
   class ReaderLease {
    public:
-    ReaderLease(SqliteStore& store, std::unique_ptr<Connection> conn)
-        : store_(&store), conn_(std::move(conn)) {}
-    ReaderLease(ReaderLease&&) = default;
+    ReaderLease(Connection* conn, bool* busy) : conn_(conn), busy_(busy) {}
+    ReaderLease(SqliteStore* pool, std::unique_ptr<Connection> owned)
+        : conn_(owned.get()), pool_(pool), owned_(std::move(owned)) {}
+    ReaderLease(const ReaderLease&) = delete;
+    ReaderLease& operator=(const ReaderLease&) = delete;
     ~ReaderLease();
-    Connection& operator*() { return *conn_; }
-    Connection* operator->() { return conn_.get(); }
+    Connection* operator->() { return conn_; }
 
    private:
-    SqliteStore* store_;
-    std::unique_ptr<Connection> conn_;
+    Connection* conn_;
+    bool* busy_ = nullptr;         // thread-local connection: cleared when done
+    SqliteStore* pool_ = nullptr;  // pooled connection: returned when done
+    std::unique_ptr<Connection> owned_;
   };
 
   ReaderLease reader();
@@ -84,6 +89,7 @@ class SqliteStore final : public Store {
   void commitBatch(std::vector<PendingWrite>& batch);
 
   Options options_;
+  const std::uint64_t id_;  // tells stores apart in the threads' reader caches
   std::unique_ptr<Connection> writer_conn_;
 
   std::mutex queue_mutex_;
