@@ -165,9 +165,11 @@ asio::awaitable<void> Server::Impl::acceptLoop() {
     }
     if (connections.load() >= options.max_connections) {
       // Over the cap: tell the client plainly, then close. Written without waiting for it.
+      static const std::string kBody = R"({"error":"Too many connections"})";
       auto reply = std::make_shared<std::string>(
           "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
-          "Connection: close\r\nContent-Length: 35\r\n\r\n{\"error\": \"Too many connections\"}\n");
+          "Connection: close\r\nContent-Length: " +
+          std::to_string(kBody.size()) + "\r\n\r\n" + kBody);
       auto sock = std::make_shared<tcp::socket>(std::move(socket));
       asio::async_write(*sock, asio::buffer(*reply), [sock, reply](beast::error_code, std::size_t) {
         beast::error_code ignored;

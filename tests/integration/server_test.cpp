@@ -5,6 +5,7 @@
 
 #include "auth/passwords.hpp"
 #include "integration/server_fixture.hpp"
+#include "support/raw_connection.hpp"
 
 namespace it::test {
 namespace {
@@ -127,6 +128,29 @@ TEST_F(SmallLimitsTest, OversizedHeadersGet431) {
   HttpClient client(baseUrl());
   auto r = client.request("GET", "/healthz", "", {"X-Filler: " + std::string(4000, 'y')});
   EXPECT_EQ(r.status, 431);
+}
+
+class FewConnectionsTest : public ServerTest {
+  void adjust(app::Config& c) override { c.max_connections = 2; }
+};
+
+TEST_F(FewConnectionsTest, ConnectionsOverTheCapGet503AndOthersKeepWorking) {
+  const std::string request = "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n";
+  RawConnection first(service_->port());
+  RawConnection second(service_->port());
+  // Both are served (so both are accepted and counted) and stay open (keep-alive).
+  first.send(request);
+  ASSERT_NE(first.readUntil(R"({"status":"ok"})").find("200 OK"), std::string::npos);
+  second.send(request);
+  ASSERT_NE(second.readUntil(R"({"status":"ok"})").find("200 OK"), std::string::npos);
+
+  RawConnection third(service_->port());
+  std::string refused = third.readUntil("Too many connections");
+  EXPECT_NE(refused.find("HTTP/1.1 503"), std::string::npos) << refused;
+  EXPECT_NE(refused.find(R"({"error":"Too many connections"})"), std::string::npos);
+
+  first.send(request);  // the connections within the cap are unaffected
+  EXPECT_NE(first.readUntil(R"({"status":"ok"})").find("200 OK"), std::string::npos);
 }
 
 TEST_F(HttpServerTest, MetricsCountRequestsPerRouteMethodAndStatus) {
