@@ -116,7 +116,7 @@ AuthResult Authenticator::check(std::string_view authorization, std::string_view
     case Parsed::Kind::kBearer: {
       if (!allow_slow && !store_.fastReads()) return AuthResult{AuthOutcome::kNeedsSlowPath};
       auto user = store_.findUserByTokenHash(tokenHash(p.secret));
-      return user ? accept(*user, client) : reject(client);
+      return user ? accept(Principal{user->name, user->admin}, client) : reject(client);
     }
     case Parsed::Kind::kBasic:
       break;
@@ -126,6 +126,8 @@ AuthResult Authenticator::check(std::string_view authorization, std::string_view
   if (!allow_slow && !store_.fastReads()) return AuthResult{AuthOutcome::kNeedsSlowPath};
 
   CacheKey key = cacheKey(p.user, p.secret);
+  // Read before the user row, so an entry never claims a newer version than its data.
+  std::optional<std::uint64_t> version = store_.credentialsVersion();
   std::optional<CacheEntry> cached;
   {
     std::lock_guard lock(cache_mutex_);
@@ -138,10 +140,15 @@ AuthResult Authenticator::check(std::string_view authorization, std::string_view
       }
     }
   }
+  // No user or token has changed since the entry was verified: nothing to re-read.
+  if (cached && version && cached->version == version) {
+    return accept(Principal{cached->username, cached->admin}, client);
+  }
   auto user = store_.findUser(p.user);
   if (cached) {
     if (user && constantTimeEquals(user->password_hash, cached->password_hash)) {
-      return accept(*user, client);
+      remember(key, *user, version);  // still valid: refresh its version
+      return accept(Principal{user->name, user->admin}, client);
     }
     std::lock_guard lock(cache_mutex_);
     cache_.erase(key);  // password changed or user removed since it was cached
@@ -153,25 +160,33 @@ AuthResult Authenticator::check(std::string_view authorization, std::string_view
     return reject(client);
   }
   if (!verifyPassword(user->password_hash, p.secret)) return reject(client);
-  {
-    std::lock_guard lock(cache_mutex_);
-    if (cache_.size() >= options_.cache_capacity) {
-      auto now = std::chrono::steady_clock::now();
-      std::erase_if(cache_, [now](const auto& kv) { return kv.second.expires <= now; });
-      if (cache_.size() >= options_.cache_capacity) cache_.clear();
-    }
-    cache_[key] = CacheEntry{user->name, user->password_hash,
-                             std::chrono::steady_clock::now() + options_.cache_ttl};
-  }
-  return accept(*user, client);
+  remember(key, *user, version);
+  return accept(Principal{user->name, user->admin}, client);
 }
 
-AuthResult Authenticator::accept(const storage::UserRecord& user, std::string_view client) {
-  {
-    std::lock_guard lock(failures_mutex_);
-    if (!failures_.empty()) failures_.erase(std::string(client));
+void Authenticator::remember(const CacheKey& key, const storage::UserRecord& user,
+                             std::optional<std::uint64_t> version) {
+  auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(cache_mutex_);
+  if (cache_.size() >= options_.cache_capacity && !cache_.contains(key)) {
+    std::erase_if(cache_, [now](const auto& kv) { return kv.second.expires <= now; });
+    if (cache_.size() >= options_.cache_capacity) cache_.clear();
   }
-  return AuthResult{AuthOutcome::kAuthenticated, Principal{user.name, user.admin}, {}};
+  auto [it, inserted] = cache_.try_emplace(key);
+  if (inserted) it->second.expires = now + options_.cache_ttl;  // TTL counts from verification
+  it->second.username = user.name;
+  it->second.admin = user.admin;
+  it->second.password_hash = user.password_hash;
+  it->second.version = version;
+}
+
+AuthResult Authenticator::accept(Principal principal, std::string_view client) {
+  if (any_failures_.load(std::memory_order_relaxed)) {
+    std::lock_guard lock(failures_mutex_);
+    failures_.erase(std::string(client));
+    any_failures_.store(!failures_.empty(), std::memory_order_relaxed);
+  }
+  return AuthResult{AuthOutcome::kAuthenticated, std::move(principal), {}};
 }
 
 AuthResult Authenticator::reject(std::string_view client) {
@@ -184,6 +199,7 @@ AuthResult Authenticator::reject(std::string_view client) {
                     [&](const auto& kv) { return now - kv.second.last > options_.failure_window; });
     }
     Failures& f = failures_[std::string(client)];
+    any_failures_.store(true, std::memory_order_relaxed);
     if (now - f.last > options_.failure_window) f.count = 0;
     f.count += 1;
     f.last = now;

@@ -1,9 +1,11 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -36,8 +38,9 @@ struct AuthResult {
 //
 // Argon2id costs tens of milliseconds and 64 MiB, so a verified (user, password) pair is
 // remembered for a short time under a keyed BLAKE2b digest of the pair (never the password
-// itself). A cache hit is re-checked against the user's current password hash, so a changed
-// password or a removed user stops working at once. Tokens are looked up by their SHA-256.
+// itself). A cache hit is trusted while the store's credentials version is unchanged, and
+// otherwise re-checked against the user's current password hash, so a changed password or a
+// removed user stops working at once. Tokens are looked up by their SHA-256.
 // Clients that keep failing get their rejections delayed. Thread-safe.
 class Authenticator {
  public:
@@ -65,7 +68,9 @@ class Authenticator {
   };
   struct CacheEntry {
     std::string username;
-    std::string password_hash;  // the stored hash the password was verified against
+    bool admin = false;
+    std::string password_hash;             // the stored hash the password was verified against
+    std::optional<std::uint64_t> version;  // Store::credentialsVersion() when last checked
     std::chrono::steady_clock::time_point expires;
   };
   struct Failures {
@@ -74,7 +79,9 @@ class Authenticator {
   };
 
   AuthResult check(std::string_view authorization, std::string_view client, bool allow_slow);
-  AuthResult accept(const storage::UserRecord& user, std::string_view client);
+  AuthResult accept(Principal principal, std::string_view client);
+  void remember(const CacheKey& key, const storage::UserRecord& user,
+                std::optional<std::uint64_t> version);
   AuthResult reject(std::string_view client);
   CacheKey cacheKey(std::string_view user, std::string_view password) const;
 
@@ -84,6 +91,7 @@ class Authenticator {
 
   std::mutex cache_mutex_;
   std::unordered_map<CacheKey, CacheEntry, CacheKeyHash> cache_;
+  std::atomic<bool> any_failures_{false};  // lets a success skip the lock in the usual case
   std::mutex failures_mutex_;
   std::unordered_map<std::string, Failures> failures_;
 };

@@ -62,6 +62,11 @@ class Store {
   // True when point reads take microseconds (embedded engine), so they may run on I/O threads.
   virtual bool fastReads() const = 0;
 
+  // A number that changes whenever a user is added, removed or given a new password, by this
+  // process or another one using the same store; cheap enough to ask on every request.
+  // Nothing when the engine cannot tell: callers then re-read the user.
+  virtual std::optional<std::uint64_t> credentialsVersion() { return std::nullopt; }
+
   // Users and API tokens (synchronous: used by the CLI, start-up and the auth slow path).
   virtual std::optional<UserRecord> findUser(std::string_view name) = 0;
   virtual std::vector<UserRecord> listUsers() = 0;

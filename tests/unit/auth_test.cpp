@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <filesystem>
+
 #include "auth/authenticator.hpp"
 #include "auth/passwords.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
@@ -61,6 +63,32 @@ TEST_F(AuthenticatorTest, FirstLoginTakesTheSlowPathThenIsCached) {
   // A different password is not served from the cache.
   EXPECT_EQ(auth.tryFast(basic("alice", "pw2"), "c").outcome, AuthOutcome::kNeedsSlowPath);
   EXPECT_TRUE(auth.verify(basic("root", "rootpw"), "c").principal.admin);
+}
+
+TEST_F(AuthenticatorTest, ChangesFromAnotherStoreInstanceInvalidateTheCache) {
+  Authenticator auth(*store_);
+  ASSERT_EQ(auth.verify(basic("alice", "pw"), "c").outcome, AuthOutcome::kAuthenticated);
+  ASSERT_EQ(auth.tryFast(basic("alice", "pw"), "c").outcome, AuthOutcome::kAuthenticated);
+  {
+    storage::sqlite::SqliteStore other({dir_.path() + "/t.db"});  // the CLI, say
+    ASSERT_TRUE(other.setPasswordHash("alice", hashPassword("new")));
+  }
+  EXPECT_EQ(auth.tryFast(basic("alice", "pw"), "c").outcome, AuthOutcome::kNeedsSlowPath);
+  EXPECT_EQ(auth.verify(basic("alice", "pw"), "c").outcome, AuthOutcome::kRejected);
+  EXPECT_EQ(auth.verify(basic("alice", "new"), "c").outcome, AuthOutcome::kAuthenticated);
+}
+
+TEST_F(AuthenticatorTest, WithoutAVersionEveryHitIsRecheckedAgainstTheStore) {
+  Authenticator auth(*store_);
+  ASSERT_EQ(auth.verify(basic("alice", "pw"), "c").outcome, AuthOutcome::kAuthenticated);
+  std::filesystem::remove(dir_.path() + "/t.db-credentials");
+  EXPECT_EQ(auth.tryFast(basic("alice", "pw"), "c").outcome, AuthOutcome::kAuthenticated);
+  // A change that cannot bump the (missing) version is still seen, through the re-read.
+  {
+    storage::sqlite::SqliteStore other({dir_.path() + "/t.db"});  // recreates the stamp
+    ASSERT_TRUE(other.removeUser("alice"));
+  }
+  EXPECT_EQ(auth.tryFast(basic("alice", "pw"), "c").outcome, AuthOutcome::kNeedsSlowPath);
 }
 
 TEST_F(AuthenticatorTest, CachedCredentialsExpire) {

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <filesystem>
 #include <future>
 #include <thread>
 
@@ -135,6 +136,29 @@ TEST_F(SqliteStoreTest, UsersTokensAndCascadingRemoval) {
   EXPECT_FALSE(store.findUser("alice"));
   EXPECT_FALSE(store.findUserByTokenHash("tokenhash2"));
   EXPECT_TRUE(store.listTvProgress("alice").empty());
+}
+
+TEST_F(SqliteStoreTest, CredentialsVersionChangesWithUsersAcrossStores) {
+  SqliteStore server({path()});
+  SqliteStore cli({path()});  // as another process would open it
+  auto v0 = server.credentialsVersion();
+  ASSERT_TRUE(v0);
+  ASSERT_TRUE(cli.addUser({"alice", "h1", false, "t"}));
+  auto v1 = server.credentialsVersion();
+  EXPECT_NE(v1, v0);
+  putAndWait(cli, progress("alice", "Lost", 1, 1));  // data writes leave it alone
+  EXPECT_EQ(server.credentialsVersion(), v1);
+  ASSERT_TRUE(cli.setPasswordHash("alice", "h2"));
+  auto v2 = server.credentialsVersion();
+  EXPECT_NE(v2, v1);
+  ASSERT_TRUE(cli.removeUser("alice"));
+  EXPECT_NE(server.credentialsVersion(), v2);
+  EXPECT_FALSE(cli.setPasswordHash("alice", "h3"));  // nothing changed: no new version
+  auto v3 = server.credentialsVersion();
+  EXPECT_EQ(server.credentialsVersion(), v3);
+
+  std::filesystem::remove(path() + "-credentials");
+  EXPECT_FALSE(server.credentialsVersion());  // unknown: callers re-read the user
 }
 
 }  // namespace

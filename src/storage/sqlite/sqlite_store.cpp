@@ -1,6 +1,12 @@
 #include "storage/sqlite/sqlite_store.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <future>
 
 namespace it::storage::sqlite {
@@ -90,6 +96,10 @@ int SqliteStore::latestSchemaVersion() { return kLatestVersion; }
 
 SqliteStore::SqliteStore(Options options)
     : options_(std::move(options)), id_(g_next_store_id.fetch_add(1)) {
+  stamp_path_ = options_.path + "-credentials";
+  int fd = ::open(stamp_path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) throw StoreError("cannot create " + stamp_path_ + ": " + std::strerror(errno));
+  ::close(fd);
   writer_conn_ = std::make_unique<Connection>(options_.path, Connection::Mode::kReadWrite);
   writer_conn_->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
   migrate(*writer_conn_);
@@ -215,6 +225,28 @@ void SqliteStore::commitBatch(std::vector<PendingWrite>& batch) {
 
 // ---- users and tokens ---------------------------------------------------------------------
 
+std::optional<std::uint64_t> SqliteStore::credentialsVersion() {
+  struct stat st {};
+  if (::stat(stamp_path_.c_str(), &st) != 0) return std::nullopt;  // removed: re-read users
+  // The inode tells a replaced file apart; the size grows with every change.
+  return static_cast<std::uint64_t>(st.st_size) +
+         static_cast<std::uint64_t>(st.st_ino) * 0x9E3779B97F4A7C15ULL;
+}
+
+void SqliteStore::bumpCredentialsVersion() {
+  // Appends are atomic, so changes from several processes each add their byte.
+  int fd = ::open(stamp_path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  bool ok = fd >= 0 && ::write(fd, "+", 1) == 1;
+  int error = errno;
+  if (fd >= 0) ::close(fd);
+  if (!ok) {
+    throw StoreError(
+        "the change was saved, but running servers may accept old credentials "
+        "for up to 5 minutes: cannot update " +
+        stamp_path_ + ": " + std::strerror(error));
+  }
+}
+
 std::optional<UserRecord> SqliteStore::findUser(std::string_view name) {
   auto db = reader();
   auto s =
@@ -245,6 +277,7 @@ bool SqliteStore::addUser(const UserRecord& user) {
         .run();
     added = db.changes() == 1;
   });
+  if (added) bumpCredentialsVersion();
   return added;
 }
 
@@ -257,6 +290,7 @@ bool SqliteStore::setPasswordHash(std::string_view name, std::string_view hash) 
         .run();
     changed = db.changes() == 1;
   });
+  if (changed) bumpCredentialsVersion();
   return changed;
 }
 
@@ -268,6 +302,7 @@ bool SqliteStore::removeUser(std::string_view name) {
     db.prepare("DELETE FROM users WHERE name = ?1").bind(1, name).run();
     removed = db.changes() == 1;
   });
+  if (removed) bumpCredentialsVersion();
   return removed;
 }
 

@@ -21,6 +21,9 @@ namespace it::storage::sqlite {
 // with synchronous=FULL: one fsync for the whole group ("group commit"). A write's callback
 // runs only after its commit returned, so an acknowledged write is on disk. Reads use a pool
 // of separate connections, so they never wait for the writer. Thread-safe.
+//
+// Beside the database lives "<database>-credentials", a file that grows by one byte whenever
+// a user is added, removed or given a new password (see credentialsVersion()).
 class SqliteStore final : public Store {
  public:
   struct Options {
@@ -37,6 +40,7 @@ class SqliteStore final : public Store {
   static int latestSchemaVersion();
 
   bool fastReads() const override { return true; }
+  std::optional<std::uint64_t> credentialsVersion() override;
 
   std::optional<UserRecord> findUser(std::string_view name) override;
   std::vector<UserRecord> listUsers() override;
@@ -86,10 +90,14 @@ class SqliteStore final : public Store {
   // Queues `op` and waits for its commit; rethrows its failure.
   void writeAndWait(WriteOp op);
   void writerLoop();
+  void bumpCredentialsVersion();
   void commitBatch(std::vector<PendingWrite>& batch);
 
   Options options_;
   const std::uint64_t id_;  // tells stores apart in the threads' reader caches
+  // "<database>-credentials": grows by one byte whenever users change, in any process. Its
+  // size is the credentials version: one stat() per request instead of a database read.
+  std::string stamp_path_;
   std::unique_ptr<Connection> writer_conn_;
 
   std::mutex queue_mutex_;
