@@ -12,7 +12,8 @@ bool isBlank(std::string_view s) {
   return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
-// Python truthiness, as the original tested `if not data`.
+}  // namespace
+
 bool isFalsy(const boost::json::value& v) {
   switch (v.kind()) {
     case boost::json::kind::null:
@@ -34,8 +35,6 @@ bool isFalsy(const boost::json::value& v) {
   }
   return false;
 }
-
-}  // namespace
 
 std::variant<boost::json::object, http::Response> parseJsonObject(std::string_view body,
                                                                   std::string_view empty_message) {

@@ -17,4 +17,8 @@ namespace it::api {
 std::variant<boost::json::object, http::Response> parseJsonObject(std::string_view body,
                                                                   std::string_view empty_message);
 
+// Python's truthiness of a JSON value (null, false, 0, "", [], {} are falsy), which the
+// original used to decide that a field was missing.
+bool isFalsy(const boost::json::value& v);
+
 }  // namespace it::api

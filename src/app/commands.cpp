@@ -85,7 +85,7 @@ void ensureFirstAdmin(storage::Store& store) {
 }
 
 int serve(const Config& config) {
-  telemetry::configureLogging(config.log_level, true);
+  telemetry::configureLogging(config.log_level, /*buffered=*/true);
   SystemClock clock;
   Service service(config, clock, /*handle_signals=*/true);
   ensureFirstAdmin(service.store());
@@ -96,6 +96,7 @@ int serve(const Config& config) {
   telemetry::logInfo("listening", {{"address", address}, {"data_dir", config.data_dir}});
   service.wait();
   telemetry::logInfo("stopped");
+  telemetry::shutdownLogging();
   return 0;
 }
 

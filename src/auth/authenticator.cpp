@@ -112,17 +112,17 @@ AuthResult Authenticator::check(std::string_view authorization, std::string_view
     case Parsed::Kind::kMissing:
       return AuthResult{AuthOutcome::kMissing, {}, {}};
     case Parsed::Kind::kMalformed:
-      return reject(client);
+      return reject(client, "");
     case Parsed::Kind::kBearer: {
       if (!allow_slow && !store_.fastReads()) return AuthResult{AuthOutcome::kNeedsSlowPath};
       auto user = store_.findUserByTokenHash(tokenHash(p.secret));
-      return user ? accept(Principal{user->name, user->admin}, client) : reject(client);
+      return user ? accept(Principal{user->name, user->admin}, client) : reject(client, "");
     }
     case Parsed::Kind::kBasic:
       break;
   }
 
-  if (!domain::isValidUsername(p.user)) return reject(client);
+  if (!domain::isValidUsername(p.user)) return reject(client, "");
   if (!allow_slow && !store_.fastReads()) return AuthResult{AuthOutcome::kNeedsSlowPath};
 
   CacheKey key = cacheKey(p.user, p.secret);
@@ -155,11 +155,14 @@ AuthResult Authenticator::check(std::string_view authorization, std::string_view
   }
   if (!allow_slow) return AuthResult{AuthOutcome::kNeedsSlowPath};
 
+  // A client guessing faster than its delay allows (in parallel, or dropping connections
+  // instead of waiting for the delayed 401) is refused without running Argon2id at all.
+  if (inPenalty(client, p.user)) return reject(client, p.user);
   if (!user) {
     verifyPassword(dummyHash(), p.secret);
-    return reject(client);
+    return reject(client, p.user);
   }
-  if (!verifyPassword(user->password_hash, p.secret)) return reject(client);
+  if (!verifyPassword(user->password_hash, p.secret)) return reject(client, p.user);
   remember(key, *user, version);
   return accept(Principal{user->name, user->admin}, client);
 }
@@ -180,16 +183,47 @@ void Authenticator::remember(const CacheKey& key, const storage::UserRecord& use
   it->second.version = version;
 }
 
+namespace {
+
+// Failures are counted per client and user name, so a valid login to one's own account does
+// not wipe the record of guesses at another's.
+std::string failureKey(std::string_view client, std::string_view user) {
+  std::string key(client);
+  key += '\n';
+  key += user;
+  return key;
+}
+
+}  // namespace
+
+std::chrono::milliseconds Authenticator::delayFor(int failures) const {
+  int over = failures - options_.free_failures;
+  if (over <= 0) return std::chrono::milliseconds(0);
+  // 100 ms, 200 ms, 400 ms, ... up to max_delay.
+  long long ms = 100LL << std::min(over - 1, 16);
+  return std::min(std::chrono::milliseconds(ms), options_.max_delay);
+}
+
+bool Authenticator::inPenalty(std::string_view client, std::string_view user) {
+  if (!any_failures_.load(std::memory_order_relaxed)) return false;
+  auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(failures_mutex_);
+  auto it = failures_.find(failureKey(client, user));
+  if (it == failures_.end()) return false;
+  const Failures& f = it->second;
+  return now - f.last <= options_.failure_window && now - f.last < delayFor(f.count);
+}
+
 AuthResult Authenticator::accept(Principal principal, std::string_view client) {
   if (any_failures_.load(std::memory_order_relaxed)) {
     std::lock_guard lock(failures_mutex_);
-    failures_.erase(std::string(client));
+    failures_.erase(failureKey(client, principal.username));
     any_failures_.store(!failures_.empty(), std::memory_order_relaxed);
   }
   return AuthResult{AuthOutcome::kAuthenticated, std::move(principal), {}};
 }
 
-AuthResult Authenticator::reject(std::string_view client) {
+AuthResult Authenticator::reject(std::string_view client, std::string_view user) {
   auto now = std::chrono::steady_clock::now();
   int count;
   {
@@ -198,21 +232,14 @@ AuthResult Authenticator::reject(std::string_view client) {
       std::erase_if(failures_,
                     [&](const auto& kv) { return now - kv.second.last > options_.failure_window; });
     }
-    Failures& f = failures_[std::string(client)];
+    Failures& f = failures_[failureKey(client, user)];
     any_failures_.store(true, std::memory_order_relaxed);
     if (now - f.last > options_.failure_window) f.count = 0;
     f.count += 1;
     f.last = now;
     count = f.count;
   }
-  AuthResult r{AuthOutcome::kRejected, {}, {}};
-  int over = count - options_.free_failures;
-  if (over > 0) {
-    // 100 ms, 200 ms, 400 ms, ... up to max_delay.
-    long long ms = 100LL << std::min(over - 1, 16);
-    r.delay = std::min(std::chrono::milliseconds(ms), options_.max_delay);
-  }
-  return r;
+  return AuthResult{AuthOutcome::kRejected, {}, delayFor(count)};
 }
 
 }  // namespace it::auth

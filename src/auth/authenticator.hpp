@@ -41,7 +41,9 @@ struct AuthResult {
 // itself). A cache hit is trusted while the store's credentials version is unchanged, and
 // otherwise re-checked against the user's current password hash, so a changed password or a
 // removed user stops working at once. Tokens are looked up by their SHA-256.
-// Clients that keep failing get their rejections delayed. Thread-safe.
+// Failures are counted per (client address, user name): after `free_failures` the 401 is held
+// back, growing to `max_delay`, and attempts that arrive before the delay has passed are
+// refused without running Argon2id. Thread-safe.
 class Authenticator {
  public:
   struct Options {
@@ -82,7 +84,10 @@ class Authenticator {
   AuthResult accept(Principal principal, std::string_view client);
   void remember(const CacheKey& key, const storage::UserRecord& user,
                 std::optional<std::uint64_t> version);
-  AuthResult reject(std::string_view client);
+  AuthResult reject(std::string_view client, std::string_view user);
+  std::chrono::milliseconds delayFor(int failures) const;
+  // True while (client, user) failed recently enough that its delay has not yet passed.
+  bool inPenalty(std::string_view client, std::string_view user);
   CacheKey cacheKey(std::string_view user, std::string_view password) const;
 
   storage::Store& store_;

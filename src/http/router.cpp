@@ -74,7 +74,13 @@ void Router::dispatch(const Request& request, Respond respond) {
                          exchange, answer);
   }
   std::string_view authorization = request.header("authorization").value_or("");
-  auth::AuthResult result = authenticator_.tryFast(authorization, request.client_address);
+  auth::AuthResult result;
+  try {
+    result = authenticator_.tryFast(authorization, request.client_address);
+  } catch (const std::exception& e) {  // a store read failed
+    telemetry::logError("authentication failed", e.what());
+    return answer(errorResponse(500, "Database error"));
+  }
   if (result.outcome == auth::AuthOutcome::kNeedsSlowPath) {
     offload_([this, &request, route, exchange, answer, authorization] {
       try {

@@ -160,8 +160,12 @@ asio::awaitable<void> Server::Impl::acceptLoop() {
     auto [ec, socket] = co_await acceptor->async_accept(executor, kTuple);
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
+      // E.g. EMFILE: keep serving the connections we have, and do not spin on a connection
+      // that stays in the backlog until a descriptor is free.
       telemetry::logWarn("accept failed", {{"error", ec.message()}});
-      continue;  // e.g. EMFILE: keep serving the connections we have
+      asio::steady_timer pause(contexts[0]->io, std::chrono::milliseconds(100));
+      co_await pause.async_wait(kTuple);
+      continue;
     }
     if (connections.load() >= options.max_connections) {
       // Over the cap: tell the client plainly, then close. Written without waiting for it.
@@ -204,7 +208,21 @@ asio::awaitable<Response> Server::Impl::answer(const Request& request) {
 asio::awaitable<void> Server::Impl::session(Context& ctx, tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   SessionState state{&stream};
-  auto registered = ctx.sessions.insert(ctx.sessions.end(), &state);
+  // However the coroutine ends, the session leaves the registry, its socket closes and the
+  // connection count drops (else a graceful stop would wait for it forever).
+  struct Cleanup {
+    Impl& impl;
+    Context& ctx;
+    std::list<SessionState*>::iterator registered;
+    beast::tcp_stream& stream;
+    ~Cleanup() {
+      ctx.sessions.erase(registered);
+      beast::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      stream.socket().close(ignored);
+      impl.sessionEnded();
+    }
+  } cleanup{*this, ctx, ctx.sessions.insert(ctx.sessions.end(), &state), stream};
   beast::error_code ec;
   std::string client = stream.socket().remote_endpoint(ec).address().to_string();
   beast::flat_buffer buffer;
@@ -278,7 +296,14 @@ asio::awaitable<void> Server::Impl::session(Context& ctx, tcp::socket socket) {
     if (!parseTarget(request.target, request.path, request.query)) {
       response = errorResponse(400, "Malformed request target");
     } else {
-      response = co_await answer(request);
+      try {
+        // Initialised, not assigned: see the g++ 12 note in answer().
+        Response answered = co_await answer(request);
+        response = std::move(answered);
+      } catch (const std::exception& e) {
+        telemetry::logError("request failed", e.what());
+        response = errorResponse(500, "Internal server error");
+      }
     }
     if (response.delay.count() > 0) {
       asio::steady_timer timer(ctx.io, response.delay);
@@ -298,11 +323,6 @@ asio::awaitable<void> Server::Impl::session(Context& ctx, tcp::socket socket) {
     auto [write_ec, written] = co_await bhttp::async_write(stream, res, kTuple);
     if (write_ec || !keep_alive) break;
   }
-
-  ctx.sessions.erase(registered);
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-  stream.socket().close(ec);
-  sessionEnded();
 }
 
 void Server::Impl::sessionEnded() {
@@ -323,11 +343,17 @@ void Server::Impl::beginStop() {
     grace_timer = std::make_unique<asio::steady_timer>(contexts[0]->io, options.shutdown_grace);
     grace_timer->async_wait([this](beast::error_code wait_ec) {
       if (wait_ec || finished) return;
-      finished = true;
+      // Close every connection, busy ones too. The I/O threads keep running: a request still
+      // being answered (on the worker pool or the writer) completes into a closed socket, its
+      // session ends, and the drain finishes as usual, so nothing outlives what it uses.
       telemetry::logWarn("shutdown grace period over: closing open connections");
       for (auto& ctx : contexts) {
-        ctx->guard.reset();
-        ctx->io.stop();
+        asio::post(ctx->io, [c = ctx.get()] {
+          for (SessionState* s : c->sessions) {
+            beast::error_code ignored;
+            s->stream->socket().close(ignored);
+          }
+        });
       }
     });
     for (auto& ctx : contexts) {

@@ -12,11 +12,12 @@ enum class LogLevel { kDebug, kInfo, kWarn, kError, kOff };
 // Parses "debug", "info", "warn", "error", "off". False for anything else.
 bool parseLogLevel(std::string_view text, LogLevel& level);
 
-// Sets up the process's log: JSON lines on stdout. `async` moves formatting and writing to a
-// background thread so request threads never wait on the terminal or a pipe (the server uses
-// it; the CLI and tests log synchronously).
-void configureLogging(LogLevel level, bool async);
-// Flushes and stops the background log thread.
+// Sets up the process's log: JSON lines on stdout. `buffered` (the server) collects lines in
+// a 64 KiB buffer written out when full, every second, at a warning, and at
+// shutdownLogging(), so request threads do not pay a write(2) per line; otherwise (the CLI,
+// tests) every line is written at once.
+void configureLogging(LogLevel level, bool buffered);
+// Writes out what is buffered and stops the periodic flush.
 void shutdownLogging();
 
 using Field = std::pair<std::string_view, std::string_view>;

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <boost/json.hpp>
+#include <mutex>
 #include <random>
 #include <thread>
 
@@ -44,10 +45,17 @@ TEST(DurabilityE2E, AcknowledgedWritesSurviveKill9) {
     std::vector<std::atomic<int>> last_acked(kWriters);
     std::vector<std::atomic<int>> last_sent(kWriters);
     std::vector<std::thread> writers;
+    std::atomic<int> running{kWriters};
+    std::mutex failure_mutex;
+    std::string failure;
     for (int w = 0; w < kWriters; ++w) {
       last_acked[w] = acked_total[w];
       last_sent[w] = acked_total[w];
       writers.emplace_back([&, w] {
+        struct Done {
+          std::atomic<int>& running;
+          ~Done() { running.fetch_sub(1); }
+        } done{running};
         HttpClient client(server.url());
         client.setBasicAuth("writer", "pw");
         for (int episode = acked_total[w] + 1;; ++episode) {
@@ -55,8 +63,15 @@ TEST(DurabilityE2E, AcknowledgedWritesSurviveKill9) {
           std::string body = R"({"username":"writer","tv_show":"show )" + std::to_string(w) +
                              R"(","season":1,"episode":)" + std::to_string(episode) + "}";
           try {
-            if (client.post("/api/update_episode", body).status != 201) return;
-          } catch (const std::exception&) {
+            auto r = client.post("/api/update_episode", body);
+            if (r.status != 201) {
+              std::lock_guard lock(failure_mutex);
+              failure = "HTTP " + std::to_string(r.status) + " " + r.body;
+              return;
+            }
+          } catch (const std::exception& e) {
+            std::lock_guard lock(failure_mutex);
+            failure = e.what();
             return;  // the server is gone
           }
           last_acked[w] = episode;
@@ -64,7 +79,12 @@ TEST(DurabilityE2E, AcknowledgedWritesSurviveKill9) {
         }
       });
     }
-    while (acks.load() < kill_after) std::this_thread::yield();
+    while (acks.load() < kill_after && running.load() > 0) std::this_thread::yield();
+    if (acks.load() < kill_after) {
+      for (auto& t : writers) t.join();
+      FAIL() << "the writers stopped early: " << failure
+             << "; server stderr: " << server.process->err();
+    }
     server.process->signal(SIGKILL);
     for (auto& t : writers) t.join();
     EXPECT_EQ(server.process->wait(), 128 + SIGKILL);

@@ -119,6 +119,8 @@ TEST_F(TvProgressTest, BadUpdatesAreRejectedAndChangeNothing) {
       {R"({"username":"alice","tv_show":"Lost","season":null,"episode":1})", required},
       {R"({"username":"alice","tv_show":7,"season":1,"episode":1})",
        "Username and tv_show must be strings"},
+      {R"({"username":false,"tv_show":"Lost","season":1,"episode":1})", required},
+      {R"({"username":"alice","tv_show":[],"season":1,"episode":1})", required},
       {R"({"username":"alice","tv_show":"Lost","season":1.5,"episode":1})", integers},
       {R"({"username":"alice","tv_show":"Lost","season":"3.5","episode":1})", integers},
       {R"({"username":"alice","tv_show":"Lost","season":true,"episode":1})", integers},

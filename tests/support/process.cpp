@@ -30,14 +30,13 @@ Process::Process(const std::vector<std::string>& argv, const std::string& input)
   close(in[0]);
   close(out[1]);
   close(err[1]);
-  out_fd_ = out[0];
-  err_fd_ = err[0];
   ::signal(SIGPIPE, SIG_IGN);
   if (!input.empty()) {
     ssize_t ignored = write(in[1], input.data(), input.size());
     (void)ignored;
   }
   close(in[1]);
+  reader_ = std::thread([this, o = out[0], e = err[0]] { readOutput(o, e); });
 }
 
 Process::~Process() {
@@ -46,52 +45,57 @@ Process::~Process() {
     int st;
     waitpid(pid_, &st, 0);
   }
-  if (out_fd_ >= 0) close(out_fd_);
-  if (err_fd_ >= 0) close(err_fd_);
+  if (reader_.joinable()) reader_.join();
 }
 
-bool Process::pump(std::chrono::milliseconds timeout) {
-  pollfd fds[2];
-  int n = 0;
-  if (out_fd_ >= 0) fds[n++] = {out_fd_, POLLIN, 0};
-  if (err_fd_ >= 0) fds[n++] = {err_fd_, POLLIN, 0};
-  if (n == 0) return false;
-  if (poll(fds, n, static_cast<int>(timeout.count())) <= 0) return true;
-  for (int i = 0; i < n; ++i) {
-    if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
-    char buf[4096];
-    ssize_t got = read(fds[i].fd, buf, sizeof buf);
-    bool is_out = fds[i].fd == out_fd_;
-    if (got <= 0) {
-      close(fds[i].fd);
-      (is_out ? out_fd_ : err_fd_) = -1;
-    } else {
+void Process::readOutput(int out_fd, int err_fd) {
+  int fds[2] = {out_fd, err_fd};
+  while (fds[0] >= 0 || fds[1] >= 0) {
+    pollfd p[2];
+    int n = 0;
+    for (int fd : fds) {
+      if (fd >= 0) p[n++] = {fd, POLLIN, 0};
+    }
+    if (poll(p, n, -1) < 0) continue;
+    for (int i = 0; i < n; ++i) {
+      if ((p[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
+      char buf[8192];
+      ssize_t got = read(p[i].fd, buf, sizeof buf);
+      bool is_out = p[i].fd == fds[0];
+      if (got <= 0) {
+        close(p[i].fd);
+        (is_out ? fds[0] : fds[1]) = -1;
+        continue;
+      }
+      std::lock_guard lock(mutex_);
       (is_out ? out_ : err_).append(buf, static_cast<std::size_t>(got));
+      changed_.notify_all();
     }
   }
-  return true;
+  std::lock_guard lock(mutex_);
+  output_closed_ = true;
+  changed_.notify_all();
 }
 
 std::optional<std::string> Process::waitForLine(const std::string& needle, bool from_stderr,
                                                 std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::size_t scanned = 0;
-  for (;;) {
+  std::unique_lock lock(mutex_);
+  std::optional<std::string> line;
+  changed_.wait_for(lock, timeout, [&] {
     const std::string& text = from_stderr ? err_ : out_;
-    auto pos = text.find(needle, scanned);
+    auto pos = text.find(needle);
     if (pos != std::string::npos) {
       auto end = text.find('\n', pos);
       if (end != std::string::npos) {
         auto start = text.rfind('\n', pos);
         start = start == std::string::npos ? 0 : start + 1;
-        return text.substr(start, end - start);
+        line = text.substr(start, end - start);
+        return true;
       }
     }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return std::nullopt;
-    if (!pump(std::min(left, std::chrono::milliseconds(200)))) return std::nullopt;
-  }
+    return output_closed_;
+  });
+  return line;
 }
 
 void Process::signal(int sig) {
@@ -99,14 +103,23 @@ void Process::signal(int sig) {
 }
 
 int Process::wait() {
-  while (pump(std::chrono::milliseconds(200))) {
-  }
   if (!status_) {
     int st = 0;
     waitpid(pid_, &st, 0);
     status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
   }
+  if (reader_.joinable()) reader_.join();
   return *status_;
+}
+
+std::string Process::out() const {
+  std::lock_guard lock(mutex_);
+  return out_;
+}
+
+std::string Process::err() const {
+  std::lock_guard lock(mutex_);
+  return err_;
 }
 
 RunResult run(const std::vector<std::string>& argv, const std::string& input) {

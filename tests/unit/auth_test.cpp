@@ -2,6 +2,7 @@
 #include <sodium.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "auth/authenticator.hpp"
 #include "auth/passwords.hpp"
@@ -120,15 +121,35 @@ TEST_F(AuthenticatorTest, BearerTokens) {
   EXPECT_EQ(auth.tryFast("Bearer " + t.token + "x", "c").outcome, AuthOutcome::kRejected);
 }
 
-TEST_F(AuthenticatorTest, RepeatedFailuresGrowTheDelayPerClient) {
+TEST_F(AuthenticatorTest, RepeatedFailuresGrowTheDelayPerClientAndUser) {
   Authenticator auth(*store_, Authenticator::Options{.free_failures = 2,
                                                      .max_delay = std::chrono::milliseconds(300)});
   std::vector<long> delays;
-  for (int i = 0; i < 6; ++i) delays.push_back(auth.verify("Basic !!!", "10.0.0.1").delay.count());
+  for (int i = 0; i < 6; ++i) {
+    delays.push_back(auth.verify(basic("alice", "wrong"), "10.0.0.1").delay.count());
+  }
   EXPECT_EQ(delays, (std::vector<long>{0, 0, 100, 200, 300, 300}));
-  EXPECT_EQ(auth.verify("Basic !!!", "10.0.0.2").delay.count(), 0);  // another client
-  ASSERT_EQ(auth.verify(basic("alice", "pw"), "10.0.0.1").outcome, AuthOutcome::kAuthenticated);
-  EXPECT_EQ(auth.verify("Basic !!!", "10.0.0.1").delay.count(), 0);  // reset by the success
+  EXPECT_EQ(auth.verify(basic("alice", "wrong"), "10.0.0.2").delay.count(), 0);  // other client
+  EXPECT_EQ(auth.verify(basic("root", "wrong"), "10.0.0.1").delay.count(), 0);   // other user
+
+  // While its delay runs, even the right password from that client is refused unchecked:
+  // guessing in parallel gains nothing.
+  EXPECT_EQ(auth.verify(basic("alice", "pw"), "10.0.0.1").outcome, AuthOutcome::kRejected);
+  // Logging in to another account from the same address does not clear alice's record.
+  ASSERT_EQ(auth.verify(basic("root", "rootpw"), "10.0.0.1").outcome, AuthOutcome::kAuthenticated);
+  EXPECT_EQ(auth.verify(basic("alice", "wrong"), "10.0.0.1").delay.count(), 300);
+  // A success clears only its own record.
+  ASSERT_EQ(auth.verify(basic("alice", "pw"), "10.0.0.2").outcome, AuthOutcome::kAuthenticated);
+  EXPECT_EQ(auth.verify(basic("alice", "wrong"), "10.0.0.2").delay.count(), 0);
+}
+
+TEST_F(AuthenticatorTest, AfterTheDelayTheRightPasswordWorks) {
+  Authenticator auth(*store_, Authenticator::Options{.free_failures = 0,
+                                                     .max_delay = std::chrono::milliseconds(50)});
+  AuthResult r = auth.verify(basic("alice", "wrong"), "c");
+  ASSERT_EQ(r.delay.count(), 50);
+  std::this_thread::sleep_for(r.delay);  // what a client receiving the delayed 401 has waited
+  EXPECT_EQ(auth.verify(basic("alice", "pw"), "c").outcome, AuthOutcome::kAuthenticated);
 }
 
 }  // namespace

@@ -123,9 +123,8 @@ void updateEpisode(storage::Store& store, const Clock& clock, const Request& req
   const json::value* tv_show = field("tv_show");
   const json::value* season = field("season");
   const json::value* episode = field("episode");
-  auto blank = [](const json::value* v) {
-    return v == nullptr || (v->is_string() && v->get_string().empty());
-  };
+  // As the original's `if not username or not tv_show ...`: falsy means missing.
+  auto blank = [](const json::value* v) { return v == nullptr || isFalsy(*v); };
   if (blank(username) || blank(tv_show) || season == nullptr || episode == nullptr) {
     return respond(errorResponse(400, "Username, tv_show, season, and episode are required"));
   }
