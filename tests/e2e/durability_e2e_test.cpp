@@ -30,14 +30,16 @@ std::string integrityCheck(const std::string& path) {
   return result;
 }
 
-TEST(DurabilityE2E, AcknowledgedWritesSurviveKill9) {
+// Streams writes from several clients, stops the server with `stop_signal` at a random
+// moment, restarts it and checks that every acknowledged write is there, `rounds` times.
+void streamWritesThenStop(int stop_signal, int rounds) {
   TempDir dir;
   ASSERT_EQ(cli(dir.path(), {"user", "add", "writer"}, "pw\n").exit_code, 0);
   std::mt19937 rng(std::random_device{}());
   constexpr int kWriters = 6;
   std::vector<int> acked_total(kWriters, 0);  // episodes acknowledged over all rounds
 
-  for (int round = 0; round < 3; ++round) {
+  for (int round = 0; round < rounds; ++round) {
     auto server = ServerProcess::start(dir.path());
     ASSERT_GT(server.port, 0);
     int kill_after = std::uniform_int_distribution<int>(100, 600)(rng);
@@ -85,9 +87,10 @@ TEST(DurabilityE2E, AcknowledgedWritesSurviveKill9) {
       FAIL() << "the writers stopped early: " << failure
              << "; server stderr: " << server.process->err();
     }
-    server.process->signal(SIGKILL);
+    server.process->signal(stop_signal);
     for (auto& t : writers) t.join();
-    EXPECT_EQ(server.process->wait(), 128 + SIGKILL);
+    // SIGTERM: in-flight requests finish, new connections are refused, exit 0.
+    EXPECT_EQ(server.process->wait(), stop_signal == SIGTERM ? 0 : 128 + stop_signal);
 
     EXPECT_EQ(integrityCheck(dir.path() + "/tracker.db"), "ok");
     auto restarted = ServerProcess::start(dir.path());
@@ -109,6 +112,12 @@ TEST(DurabilityE2E, AcknowledgedWritesSurviveKill9) {
     restarted.process->signal(SIGTERM);
     EXPECT_EQ(restarted.process->wait(), 0);
   }
+}
+
+TEST(DurabilityE2E, AcknowledgedWritesSurviveKill9) { streamWritesThenStop(SIGKILL, 3); }
+
+TEST(DurabilityE2E, SigtermDuringWritesFinishesThemAndExitsZero) {
+  streamWritesThenStop(SIGTERM, 2);
 }
 
 }  // namespace
