@@ -61,7 +61,6 @@ class Connection {
   // Rows changed by the last INSERT/UPDATE/DELETE.
   int changes() const;
 
-  sqlite3* raw() { return db_; }
   [[noreturn]] void fail(const char* what) const;
 
  private:
