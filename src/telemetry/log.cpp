@@ -31,17 +31,15 @@ spdlog::level::level_enum toSpd(LogLevel l) {
   return spdlog::level::off;
 }
 
-// Writes {"time": ..., "level": ..., <fields>} so every line starts with the same two keys.
-// `extra` is raw JSON appended after the fields (numbers formatted our way).
-void emit(spdlog::level::level_enum level, const boost::json::object& fields,
-          std::string_view extra = {}) {
+// Writes {"time": ..., "level": ..., <fields>} so every line starts with the same two keys
+// (logRequest writes the same shape directly).
+void emit(spdlog::level::level_enum level, const boost::json::object& fields) {
   auto logger = spdlog::default_logger_raw();
   std::string body = boost::json::serialize(fields);  // "{...}"
   auto level_name = spdlog::level::to_string_view(level);
   std::string line = R"({"time":")" + formatUtcMillisZ(std::chrono::system_clock::now()) +
                      R"(","level":")" + std::string(level_name.data(), level_name.size()) + "\"";
   if (body.size() > 2) line += "," + body.substr(1, body.size() - 2);
-  line += extra;
   line += "}";
   logger->log(level, "{}", line);
 }

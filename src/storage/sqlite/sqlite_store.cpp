@@ -75,10 +75,6 @@ TvProgress readProgress(Statement& s) {
                     s.columnText(4)};
 }
 
-}  // namespace
-
-namespace {
-
 // Each thread keeps a reader connection to the last store it read from, so a point read on an
 // I/O thread takes no lock. Stores are told apart by a process-unique id, never by address
 // (a new store may reuse a freed one's address).
@@ -241,8 +237,8 @@ void SqliteStore::bumpCredentialsVersion() {
   if (fd >= 0) ::close(fd);
   if (!ok) {
     throw StoreError(
-        "the change was saved, but running servers may accept old credentials "
-        "for up to 5 minutes: cannot update " +
+        "the change was saved, but running servers may accept old credentials until "
+        "their credential cache expires: cannot update " +
         stamp_path_ + ": " + std::strerror(error));
   }
 }

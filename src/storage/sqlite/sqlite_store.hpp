@@ -19,8 +19,9 @@ namespace it::storage::sqlite {
 // Writes go through one writer thread that takes whatever is queued (up to a batch limit),
 // runs each write in its own savepoint inside one BEGIN IMMEDIATE transaction and commits
 // with synchronous=FULL: one fsync for the whole group ("group commit"). A write's callback
-// runs only after its commit returned, so an acknowledged write is on disk. Reads use a pool
-// of separate connections, so they never wait for the writer. Thread-safe.
+// runs only after its commit returned, so an acknowledged write is on disk. Reads use
+// separate read-only connections, one per reading thread, so they never wait for the writer
+// or for each other. Thread-safe.
 //
 // Beside the database lives "<database>-credentials", a file that grows by one byte whenever
 // a user is added, removed or given a new password (see credentialsVersion()).
