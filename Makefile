@@ -34,6 +34,7 @@ test-debug:
 bench: build
 	@scripts/install-deps.sh --bench
 	@bench/run.sh $(BIN)
+	@bench/immersion.sh $(BIN)
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

@@ -14,6 +14,14 @@ bool isBlank(std::string_view s) {
 
 }  // namespace
 
+boost::json::value jsonOrNull(const std::optional<std::string>& s) {
+  return s ? boost::json::value(*s) : boost::json::value(nullptr);
+}
+
+boost::json::value jsonOrNull(const std::optional<std::int64_t>& n) {
+  return n ? boost::json::value(*n) : boost::json::value(nullptr);
+}
+
 bool isFalsy(const boost::json::value& v) {
   switch (v.kind()) {
     case boost::json::kind::null:

@@ -1,6 +1,9 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <variant>
 
@@ -16,6 +19,10 @@ namespace it::api {
 //   object"
 std::variant<boost::json::object, http::Response> parseJsonObject(std::string_view body,
                                                                   std::string_view empty_message);
+
+// The value, or JSON null when there is none.
+boost::json::value jsonOrNull(const std::optional<std::string>& s);
+boost::json::value jsonOrNull(const std::optional<std::int64_t>& n);
 
 // Python's truthiness of a JSON value (null, false, 0, "", [], {} are falsy), which the
 // original used to decide that a field was missing.

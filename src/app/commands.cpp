@@ -12,6 +12,7 @@
 #include "app/service.hpp"
 #include "auth/passwords.hpp"
 #include "domain/names.hpp"
+#include "domain/time_zone.hpp"
 #include "storage/store.hpp"
 #include "telemetry/log.hpp"
 #include "util/time_format.hpp"
@@ -116,6 +117,8 @@ int runCommandLine(int argc, char** argv) {
   serve_cmd->add_option("--listen", overrides.listen,
                         "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)");
   serve_cmd->add_option("--log-level", overrides.log_level, "debug, info, warn, error or off");
+  serve_cmd->add_option("--time-zone", overrides.time_zone,
+                        "Default time zone for progress statistics (default: the machine's)");
 
   auto* user_cmd = app.add_subcommand("user", "Manage users");
   user_cmd->require_subcommand(1);
@@ -131,6 +134,15 @@ int runCommandLine(int argc, char** argv) {
   user_remove->add_option("NAME", name, "User name")->required();
   auto* user_passwd = user_cmd->add_subcommand("passwd", "Set a user's password");
   user_passwd->add_option("NAME", name, "User name")->required();
+  std::string zone;
+  auto* user_zone = user_cmd->add_subcommand(
+      "set-timezone", "Set the time zone a user's progress statistics are computed in");
+  user_zone->add_option("NAME", name, "User name")->required();
+  user_zone
+      ->add_option("ZONE", zone,
+                   "A tz database name such as Pacific/Auckland, or \"default\" for the "
+                   "server's time_zone")
+      ->required();
 
   auto* token_cmd = app.add_subcommand("token", "Manage API tokens");
   token_cmd->require_subcommand(1);
@@ -173,7 +185,9 @@ int runCommandLine(int argc, char** argv) {
       auto users = store->listUsers();
       if (users.empty()) std::cout << "No users.\n";
       for (const auto& u : users) {
+        auto own_zone = store->userTimeZone(u.name);
         std::cout << u.name << (u.admin ? "\tadmin" : "\tuser") << "\tcreated " << u.created_at
+                  << "\ttime zone " << (own_zone ? *own_zone : config.time_zone + " (default)")
                   << "\n";
       }
     } else if (user_remove->parsed()) {
@@ -188,6 +202,19 @@ int runCommandLine(int argc, char** argv) {
         throw CommandError("no user named \"" + name + "\"");
       }
       std::cout << "Changed the password of " << name << "\n";
+    } else if (user_zone->parsed()) {
+      requireValidName(name);
+      bool clear = zone == "default";
+      if (!clear && domain::findTimeZone(zone) == nullptr) {
+        throw CommandError("\"" + zone +
+                           "\" is not a time zone of the tz database (e.g. Pacific/Auckland, "
+                           "Europe/Berlin, UTC)");
+      }
+      if (!store->setUserTimeZone(name, clear ? "" : zone)) {
+        throw CommandError("no user named \"" + name + "\"");
+      }
+      std::cout << "Progress of " << name << " is now computed in "
+                << (clear ? config.time_zone + " (the server's default)" : zone) << "\n";
     } else if (token_create->parsed()) {
       requireValidName(name);
       if (!store->findUser(name)) throw CommandError("no user named \"" + name + "\"");

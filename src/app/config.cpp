@@ -3,8 +3,11 @@
 #include <toml++/toml.h>
 
 #include <boost/asio/ip/address.hpp>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
+
+#include "domain/time_zone.hpp"
 
 namespace it::app {
 namespace {
@@ -47,6 +50,68 @@ constexpr CountSetting kCounts[] = {
      3600},
 };
 
+// Text settings: the providers' endpoints and credentials, and the default time zone.
+struct TextSetting {
+  const char* key;       // in the TOML file
+  const char* env_name;  // in the environment (the original's names for the base URLs)
+  std::string* (*field)(Config&);
+};
+
+constexpr TextSetting kTexts[] = {
+    {"time_zone", "IMMERSION_TRACKER_TIME_ZONE", [](Config& c) { return &c.time_zone; }},
+    {"tvdb_base_url", "IMMERSION_TRACKER_TVDB_BASE_URL",
+     [](Config& c) { return &c.providers.tvdb_base_url; }},
+    {"tvdb_api_key", "IMMERSION_TRACKER_TVDB_API_KEY",
+     [](Config& c) { return &c.providers.tvdb_api_key; }},
+    {"tvdb_pin", "IMMERSION_TRACKER_TVDB_PIN", [](Config& c) { return &c.providers.tvdb_pin; }},
+    {"youtube_base_url", "IMMERSION_TRACKER_YOUTUBE_BASE_URL",
+     [](Config& c) { return &c.providers.youtube_base_url; }},
+    {"youtube_api_key", "IMMERSION_TRACKER_YOUTUBE_API_KEY",
+     [](Config& c) { return &c.providers.youtube_api_key; }},
+    {"spotify_api_base_url", "IMMERSION_TRACKER_SPOTIFY_API_BASE_URL",
+     [](Config& c) { return &c.providers.spotify_api_base_url; }},
+    {"spotify_accounts_base_url", "IMMERSION_TRACKER_SPOTIFY_ACCOUNTS_BASE_URL",
+     [](Config& c) { return &c.providers.spotify_accounts_base_url; }},
+    {"spotify_client_id", "IMMERSION_TRACKER_SPOTIFY_CLIENT_ID",
+     [](Config& c) { return &c.providers.spotify_client_id; }},
+    {"spotify_client_secret", "IMMERSION_TRACKER_SPOTIFY_CLIENT_SECRET",
+     [](Config& c) { return &c.providers.spotify_client_secret; }},
+    {"spotify_market", "IMMERSION_TRACKER_SPOTIFY_MARKET",
+     [](Config& c) { return &c.providers.spotify_market; }},
+};
+
+// Checks the text settings once every source is applied, and fills in the machine's zone.
+void checkTexts(Config& c) {
+  auto requireOrigin = [](const std::string& url, const char* name) {
+    bool http = url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
+    if (!http || url.find_first_of(" ?#", 0) != std::string::npos) {
+      throw ConfigError(std::string(name) +
+                        " must be an http:// or https:// origin such as https://api4.thetvdb.com "
+                        "(got \"" +
+                        url + "\")");
+    }
+  };
+  requireOrigin(c.providers.tvdb_base_url, "tvdb_base_url");
+  requireOrigin(c.providers.youtube_base_url, "youtube_base_url");
+  requireOrigin(c.providers.spotify_api_base_url, "spotify_api_base_url");
+  requireOrigin(c.providers.spotify_accounts_base_url, "spotify_accounts_base_url");
+  for (auto* url : {&c.providers.tvdb_base_url, &c.providers.youtube_base_url,
+                    &c.providers.spotify_api_base_url, &c.providers.spotify_accounts_base_url}) {
+    while (!url->empty() && url->back() == '/') url->pop_back();
+  }
+  const std::string& market = c.providers.spotify_market;
+  if (market.size() != 2 || !std::isupper(static_cast<unsigned char>(market[0])) ||
+      !std::isupper(static_cast<unsigned char>(market[1]))) {
+    throw ConfigError("spotify_market must be a two-letter country code such as US (got \"" +
+                      market + "\")");
+  }
+  if (c.time_zone.empty()) c.time_zone = domain::machineTimeZoneName();
+  if (domain::findTimeZone(c.time_zone) == nullptr) {
+    throw ConfigError("time_zone: \"" + c.time_zone +
+                      "\" is not a time zone of the tz database (e.g. Pacific/Auckland, UTC)");
+  }
+}
+
 void setLogLevel(Config& c, const std::string& text, const std::string& setting) {
   if (!telemetry::parseLogLevel(text, c.log_level)) {
     throw ConfigError(setting + " must be one of debug, info, warn, error, off (got \"" + text +
@@ -78,6 +143,13 @@ void applyFile(Config& c, const std::string& path) {
       c.data_dir = requireString();
     } else if (k == "log_level") {
       setLogLevel(c, requireString(), setting(k));
+    } else if (const TextSetting* text = [&]() -> const TextSetting* {
+                 for (const auto& t : kTexts) {
+                   if (k == t.key) return &t;
+                 }
+                 return nullptr;
+               }()) {
+      *text->field(c) = requireString();
     } else {
       const CountSetting* found = nullptr;
       for (const auto& s : kCounts) {
@@ -126,10 +198,15 @@ Config loadConfig(const ConfigOverrides& flags) {
   for (const auto& s : kCounts) {
     if (auto v = env(s.env_name)) c.*(s.field) = parseCount(*v, s.env_name, s.min, s.max);
   }
+  for (const auto& t : kTexts) {
+    if (auto v = env(t.env_name)) *t.field(c) = *v;
+  }
 
   if (flags.listen) parseListen(*flags.listen, "--listen", c.host, c.port);
   if (flags.data_dir) c.data_dir = *flags.data_dir;
   if (flags.log_level) setLogLevel(c, *flags.log_level, "--log-level");
+  if (flags.time_zone) c.time_zone = *flags.time_zone;
+  checkTexts(c);
   if (c.data_dir.empty()) throw ConfigError("data_dir must not be empty");
   return c;
 }

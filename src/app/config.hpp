@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "providers/metadata_clients.hpp"
 #include "telemetry/log.hpp"
 
 namespace it::app {
@@ -29,6 +30,10 @@ struct Config {
   std::size_t max_body_bytes = 8 * 1024 * 1024;
   std::size_t io_timeout_seconds = 30;
   telemetry::LogLevel log_level = telemetry::LogLevel::kInfo;
+  // Progress statistics are computed in each user's own zone (user set-timezone), else in
+  // this one. Set by loadConfig to the machine's zone when not configured.
+  std::string time_zone;
+  providers::ProviderSettings providers;
 
   std::string databasePath() const { return data_dir + "/tracker.db"; }
 };
@@ -39,6 +44,7 @@ struct ConfigOverrides {
   std::optional<std::string> listen;
   std::optional<std::string> data_dir;
   std::optional<std::string> log_level;
+  std::optional<std::string> time_zone;
 };
 
 // Builds the configuration. Throws ConfigError.

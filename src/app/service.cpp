@@ -3,11 +3,16 @@
 #include <filesystem>
 #include <system_error>
 
+#include "api/immersion/handlers.hpp"
+#include "api/immersion/metadata.hpp"
 #include "api/ops_handlers.hpp"
 #include "api/tv_progress/handlers.hpp"
 #include "auth/authenticator.hpp"
+#include "domain/time_zone.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "providers/http_transport.hpp"
+#include "providers/metadata_clients.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "telemetry/metrics.hpp"
 #include "telemetry/request_telemetry.hpp"
@@ -25,6 +30,16 @@ std::unique_ptr<storage::Store> openStore(const Config& config) {
       storage::sqlite::SqliteStore::Options{config.databasePath()});
 }
 
+// The zone of users without one of their own: loadConfig has checked it; a Config built by
+// hand (tests) may leave it empty for the machine's.
+std::string defaultTimeZone(const Config& config) {
+  std::string zone = config.time_zone.empty() ? domain::machineTimeZoneName() : config.time_zone;
+  if (domain::findTimeZone(zone) == nullptr) {
+    throw ConfigError("time_zone: \"" + zone + "\" is not a time zone of the tz database");
+  }
+  return zone;
+}
+
 // Members in construction order; destroyed in reverse, so the server stops before the pool
 // drains and the store commits what is queued last.
 struct Service::Parts {
@@ -32,23 +47,34 @@ struct Service::Parts {
   telemetry::HttpMetrics metrics;
   telemetry::RequestTelemetry request_telemetry{metrics};
   auth::Authenticator authenticator;
+  providers::CurlTransport transport{providers::CurlTransport::Options{}};
+  std::unique_ptr<providers::TvdbClient> tvdb;
+  std::unique_ptr<providers::YoutubeClient> youtube;
+  std::unique_ptr<providers::SpotifyClient> spotify;
+  api::immersion::MetadataService metadata;
+  api::immersion::Dependencies immersion;
   WorkerPool workers;
   http::Router router;
   http::Server server;
 
-  static std::vector<http::Route> allRoutes(storage::Store& store, const Clock& clock,
-                                            const telemetry::HttpMetrics& metrics) {
+  std::vector<http::Route> allRoutes(const Clock& clock) {
     std::vector<http::Route> routes = api::opsRoutes(metrics);
-    for (auto& r : api::tv_progress::routes(store, clock)) routes.push_back(std::move(r));
+    for (auto& r : api::tv_progress::routes(*store, clock)) routes.push_back(std::move(r));
+    for (auto& r : api::immersion::routes(immersion)) routes.push_back(std::move(r));
     return routes;
   }
 
   Parts(const Config& config, const Clock& clock, bool handle_signals)
       : store(openStore(config)),
         authenticator(*store),
+        tvdb(providers::makeTvdbClient(config.providers, transport, clock)),
+        youtube(providers::makeYoutubeClient(config.providers, transport)),
+        spotify(providers::makeSpotifyClient(config.providers, transport, clock)),
+        metadata(*store, clock, *tvdb, *youtube, *spotify),
+        immersion{*store, clock, metadata, defaultTimeZone(config)},
         workers(config.worker_threads),
         router(
-            allRoutes(*store, clock, metrics), authenticator, request_telemetry,
+            allRoutes(clock), authenticator, request_telemetry,
             [this](std::function<void()> task) { workers.post(std::move(task)); },
             store->fastReads()),
         server(

@@ -51,4 +51,33 @@ bool isValidShowName(std::string_view name) {
   return !name.empty() && name.size() <= kMaxShowNameBytes && isValidUtf8(name);
 }
 
+bool isValidItemName(std::string_view name) {
+  return !name.empty() && name.size() <= kMaxItemNameBytes &&
+         name.find('\0') == std::string_view::npos && isValidUtf8(name);
+}
+
+namespace {
+
+bool isAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+}  // namespace
+
+bool isValidYoutubeVideoId(std::string_view id) {
+  if (id.size() != 11) return false;
+  for (char c : id) {
+    if (!isAlnum(c) && c != '_' && c != '-') return false;
+  }
+  return true;
+}
+
+bool isValidSpotifyId(std::string_view id) {
+  if (id.size() != 22) return false;
+  for (char c : id) {
+    if (!isAlnum(c)) return false;
+  }
+  return true;
+}
+
 }  // namespace it::domain

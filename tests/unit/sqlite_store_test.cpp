@@ -161,5 +161,110 @@ TEST_F(SqliteStoreTest, CredentialsVersionChangesWithUsersAcrossStores) {
   EXPECT_FALSE(server.credentialsVersion());  // unknown: callers re-read the user
 }
 
+// ---- immersion tracking -------------------------------------------------------------------
+
+std::int64_t countAndWait(const std::function<void(CountDone)>& write) {
+  std::promise<std::int64_t> done;
+  write([&](std::exception_ptr e, std::int64_t n) {
+    if (e) {
+      done.set_exception(e);
+    } else {
+      done.set_value(n);
+    }
+  });
+  return done.get_future().get();
+}
+
+Calendar calendar(const char* zone) { return Calendar{zone, domain::findTimeZone(zone)}; }
+
+// 2024-03-31T12:00:00Z: Sunday noon in UTC, already Monday 1 April 01:00 in Auckland.
+constexpr std::int64_t kEndOfMarch = 1711886400;
+
+class ImmersionStoreTest : public SqliteStoreTest {
+ protected:
+  void SetUp() override {
+    store_ = std::make_unique<SqliteStore>(SqliteStore::Options{path()});
+    ASSERT_TRUE(store_->addUser({"alice", "hash", false, "2025-01-01T00:00:00.000000"}));
+  }
+  std::unique_ptr<SqliteStore> store_;
+};
+
+TEST_F(ImmersionStoreTest, DailyTotalsFollowTheAskedZone) {
+  SyncStamp stamp{kEndOfMarch, calendar("UTC")};
+  EXPECT_EQ(
+      countAndWait([&](CountDone d) {
+        store_->recordEpisodes("alice", {{"Show", "1"}, {"Show", "2"}, {"Show", "1"}}, stamp, d);
+      }),
+      2);
+  auto utc = store_->progressInput("alice", calendar("UTC"), kEndOfMarch - 3600);
+  ASSERT_EQ(utc.daily.size(), 1u);
+  EXPECT_EQ(utc.daily[0].day, domain::localDayOf(kEndOfMarch, *domain::findTimeZone("UTC")));
+  EXPECT_EQ(utc.daily[0].items, 2);
+  EXPECT_EQ(utc.recent.size(), 2u);
+  EXPECT_EQ(utc.first_timestamp, kEndOfMarch);
+
+  // Asked for another zone, the totals are rebuilt from the items: one day later there.
+  auto auckland = store_->progressInput("alice", calendar("Pacific/Auckland"), kEndOfMarch + 1);
+  ASSERT_EQ(auckland.daily.size(), 1u);
+  EXPECT_EQ(auckland.daily[0].day, utc.daily[0].day + 1);
+  EXPECT_EQ(auckland.daily[0].items, 2);
+  EXPECT_TRUE(auckland.recent.empty());
+
+  // A sync counted in a third zone rebuilds too, then adds.
+  stamp.calendar = calendar("America/New_York");
+  EXPECT_EQ(countAndWait([&](CountDone d) {
+              store_->recordEpisodes("alice", {{"Show", "3"}}, stamp, d);
+            }),
+            1);
+  auto ny = store_->progressInput("alice", calendar("America/New_York"), 0);
+  ASSERT_EQ(ny.daily.size(), 1u);
+  EXPECT_EQ(ny.daily[0].items, 3);
+  EXPECT_EQ(ny.recent.size(), 3u);
+}
+
+TEST_F(ImmersionStoreTest, ItemsAreKeptPerUserAndRemovedWithTheUser) {
+  SyncStamp stamp{kEndOfMarch, calendar("UTC")};
+  countAndWait([&](CountDone d) {
+    store_->recordYoutubeVideos("alice", {{"kJQP7kiw5Fk", "t", "UC1", "Channel", 282}}, stamp, d);
+  });
+  countAndWait([&](CountDone d) {
+    store_->recordSpotifyEpisodes("alice", {{"512ojhOuo1ktJprKbVcKyQ", "t", "S1", "Show", 60}},
+                                  stamp, d);
+  });
+  EXPECT_EQ(store_->existingYoutubeVideos("alice", {"kJQP7kiw5Fk", "9bZkp7q19f0"}),
+            std::vector<std::string>{"kJQP7kiw5Fk"});
+  auto input = store_->progressInput("alice", calendar("UTC"), 0);
+  EXPECT_EQ(input.youtube_channels.size(), 1u);
+  EXPECT_EQ(input.spotify_shows.size(), 1u);
+  EXPECT_EQ(input.daily.size(), 2u);
+
+  ASSERT_TRUE(store_->removeUser("alice"));
+  ASSERT_TRUE(store_->addUser({"alice", "hash", false, "2025-01-01T00:00:00.000000"}));
+  EXPECT_TRUE(store_->existingYoutubeVideos("alice", {"kJQP7kiw5Fk"}).empty());
+  auto fresh = store_->progressInput("alice", calendar("UTC"), 0);
+  EXPECT_TRUE(fresh.daily.empty());
+  EXPECT_TRUE(fresh.youtube_channels.empty());
+  EXPECT_FALSE(fresh.first_timestamp);
+}
+
+TEST_F(ImmersionStoreTest, TimeZoneSettingAndMetadataCache) {
+  EXPECT_EQ(store_->userTimeZone("alice"), std::nullopt);
+  EXPECT_TRUE(store_->setUserTimeZone("alice", "Asia/Tokyo"));
+  EXPECT_EQ(store_->userTimeZone("alice"), "Asia/Tokyo");
+  EXPECT_TRUE(store_->setUserTimeZone("alice", ""));
+  EXPECT_EQ(store_->userTimeZone("alice"), std::nullopt);
+  EXPECT_FALSE(store_->setUserTimeZone("nobody", "UTC"));
+
+  std::promise<std::exception_ptr> done;
+  store_->putCachedMetadata({{"youtube_video", "abc", R"({"id":"abc"})", 42}},
+                            [&](std::exception_ptr e) { done.set_value(e); });
+  ASSERT_EQ(done.get_future().get(), nullptr);
+  auto hit = store_->cachedMetadata("youtube_video", "abc");
+  ASSERT_TRUE(hit);
+  EXPECT_EQ(hit->body, R"({"id":"abc"})");
+  EXPECT_EQ(hit->fetched_at, 42);
+  EXPECT_FALSE(store_->cachedMetadata("tvdb_series", "abc"));
+}
+
 }  // namespace
 }  // namespace it::storage::sqlite

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -29,6 +30,9 @@ class Statement {
   Statement& bind(int index, std::string_view text);
   Statement& bind(int index, std::int64_t value);
   Statement& bindNull(int index);
+  // NULL when empty.
+  Statement& bindOptional(int index, const std::optional<std::string>& text);
+  Statement& bindOptional(int index, const std::optional<std::int64_t>& value);
 
   // Steps once: true when a row is available, false when done. Throws StoreError on failure.
   bool step();
@@ -38,6 +42,8 @@ class Statement {
   std::int64_t columnInt(int index) const;
   std::string columnText(int index) const;
   bool columnIsNull(int index) const;
+  std::optional<std::int64_t> columnOptionalInt(int index) const;
+  std::optional<std::string> columnOptionalText(int index) const;
 
  private:
   Connection* conn_;

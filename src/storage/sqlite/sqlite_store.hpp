@@ -60,6 +60,33 @@ class SqliteStore final : public Store {
                                    const std::optional<TvProgressKey>& after) override;
   void putTvProgress(TvProgress progress, WriteDone done) override;
 
+  std::optional<std::string> userTimeZone(std::string_view username) override;
+  bool setUserTimeZone(std::string_view username, std::string_view zone_name) override;
+  std::vector<ShowRecord> listShows(std::string_view username) override;
+  std::optional<ShowRecord> findShow(std::string_view username,
+                                     std::string_view folder_name) override;
+  void recordEpisodes(std::string_view username, std::vector<EpisodeRef> episodes, SyncStamp stamp,
+                      CountDone done) override;
+  void updateShow(std::string_view username, std::string_view folder_name,
+                  domain::TvdbSeries series, CountDone done) override;
+  std::vector<std::string> existingMovies(std::string_view username,
+                                          const std::vector<std::string>& keys) override;
+  std::vector<std::string> existingYoutubeVideos(std::string_view username,
+                                                 const std::vector<std::string>& keys) override;
+  std::vector<std::string> existingSpotifyEpisodes(std::string_view username,
+                                                   const std::vector<std::string>& keys) override;
+  void recordMovies(std::string_view username, std::vector<MovieRecord> movies, SyncStamp stamp,
+                    CountDone done) override;
+  void recordYoutubeVideos(std::string_view username, std::vector<domain::YoutubeVideo> videos,
+                           SyncStamp stamp, CountDone done) override;
+  void recordSpotifyEpisodes(std::string_view username,
+                             std::vector<domain::SpotifyEpisode> episodes, SyncStamp stamp,
+                             CountDone done) override;
+  domain::ProgressInput progressInput(std::string_view username, const Calendar& calendar,
+                                      std::int64_t recent_since) override;
+  std::optional<MetadataEntry> cachedMetadata(std::string_view kind, std::string_view id) override;
+  void putCachedMetadata(std::vector<MetadataEntry> entries, WriteDone done) override;
+
  private:
   using WriteOp = std::function<void(Connection&)>;
   struct PendingWrite {
@@ -78,6 +105,7 @@ class SqliteStore final : public Store {
     ReaderLease& operator=(const ReaderLease&) = delete;
     ~ReaderLease();
     Connection* operator->() { return conn_; }
+    Connection& operator*() { return *conn_; }
 
    private:
     Connection* conn_;
@@ -90,6 +118,10 @@ class SqliteStore final : public Store {
   void submit(WriteOp op, WriteDone done);
   // Queues `op` and waits for its commit; rethrows its failure.
   void writeAndWait(WriteOp op);
+  // Queues a write that counts something; `done` gets the count after the commit.
+  void submitCounting(std::function<std::int64_t(Connection&)> op, CountDone done);
+  std::vector<std::string> existingKeys(const char* sql, std::string_view username,
+                                        const std::vector<std::string>& keys);
   void writerLoop();
   void bumpCredentialsVersion();
   void commitBatch(std::vector<PendingWrite>& batch);

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Immersion API benchmark: POST /sync of 10,000 new episodes in one request, and GET /progress
+# for a user with 100,000 items of every type spread over two years.
+# Usage: bench/immersion.sh [BINARY] [SECONDS]
+#
+# The 100,000-item history is written straight into the SQLite file (a recursive CTE), because
+# syncing YouTube, Spotify and movies over the API needs the providers; the server then builds
+# its per-day totals from those rows on the first GET /progress, which is timed on its own.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${1:-build/release/immersion-tracker}
+DURATION=${2:-10}
+
+for tool in wrk curl sqlite3 python3; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/install-deps.sh --bench)" >&2; exit 1; }
+done
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+echo "bench-pass" | "$BIN" user add bench --data-dir "$work/data" >/dev/null
+echo "sync-pass" | "$BIN" user add syncer --data-dir "$work/data" >/dev/null
+
+# --- 100,000 items for "bench" ------------------------------------------------------------------
+sqlite3 "$work/data/tracker.db" >/dev/null <<'SQL'
+PRAGMA journal_mode=WAL;
+BEGIN;
+WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 40000)
+INSERT INTO episodes SELECT 'bench', 'Show ' || (n % 200), 'Episode ' || n,
+  strftime('%s', 'now') - (abs(random()) % (730 * 86400)) FROM seq;
+INSERT INTO shows (username, folder_name, tvdb_id, tvdb_name, tvdb_average_runtime)
+  SELECT 'bench', folder_name, 1000 + (abs(random()) % 150), 'Series', 1440 FROM episodes
+  GROUP BY folder_name;
+WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 10000)
+INSERT INTO movies SELECT 'bench', 'movie ' || n, n, 'Movie ' || n, NULL, 6000 + n % 3000,
+  strftime('%s', 'now') - (abs(random()) % (730 * 86400)) FROM seq;
+WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 30000)
+INSERT INTO youtube_videos SELECT 'bench', printf('v%010d', n), 'Video ' || n,
+  'UC' || (n % 300), 60 + n % 1800, strftime('%s', 'now') - (abs(random()) % (730 * 86400)) FROM seq;
+INSERT INTO youtube_channels SELECT DISTINCT 'bench', youtube_channel_id, 'Channel ' || youtube_channel_id
+  FROM youtube_videos;
+WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 20000)
+INSERT INTO spotify_episodes SELECT 'bench', printf('s%021d', n), 'Episode ' || n,
+  'show' || (n % 50), 600 + n % 3000, strftime('%s', 'now') - (abs(random()) % (730 * 86400)) FROM seq;
+INSERT INTO spotify_shows SELECT DISTINCT 'bench', spotify_show_id, 'Podcast ' || spotify_show_id
+  FROM spotify_episodes;
+COMMIT;
+SQL
+
+port=$(free_port)
+"$BIN" serve --data-dir "$work/data" --listen "127.0.0.1:$port" --log-level warn \
+  --time-zone Pacific/Auckland >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+url="http://127.0.0.1:$port"
+
+# --- GET /progress -----------------------------------------------------------------------------
+first=$(curl -sf -u bench:bench-pass -o "$work/progress.json" -w '%{time_total}' "$url/progress")
+python3 - "$work/progress.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+items = p["total_episodes_watched"] + p["total_movies_watched"] + p["youtube_videos_watched"] + p["spotify_episodes_watched"]
+print(f"GET /progress: {items} items, {p['total_hours_watched']} hours, "
+      f"{len(p['all_time_progress'])} quarters, {len(p['shows'])} shows")
+assert items == 100000, items
+PY
+echo "first GET /progress (builds the per-day totals): ${first}s"
+auth="Authorization: Basic $(printf 'bench:bench-pass' | base64)"
+for c in 1 4; do
+  echo "== wrk -t1 -c$c -d${DURATION}s GET /progress"
+  wrk -t1 -c"$c" -d"${DURATION}s" --latency -H "$auth" "$url/progress" |
+    grep -E "Requests/sec|50%|90%|99%"
+done
+
+# --- POST /sync of 10,000 new episodes ---------------------------------------------------------
+echo "== POST /sync, 10,000 new episodes per request, 5 requests (each of new episodes)"
+for round in 1 2 3 4 5; do
+  python3 - "$round" >"$work/sync.json" <<'PY'
+import json, sys
+r = sys.argv[1]
+print(json.dumps({"episodes": [{"folder_name": f"Show {i % 25} [{r}]", "file_name": f"Episode {i:05d} (1080p)"} for i in range(10000)]}))
+PY
+  curl -sf -u syncer:sync-pass -H 'Content-Type: application/json' --data-binary "@$work/sync.json" \
+    -o "$work/sync-answer.json" -w "round $round: %{time_total}s, " "$url/sync"
+  cat "$work/sync-answer.json"; echo
+done
+echo "server RSS after: $(awk '/VmRSS/ {print $2}' "/proc/$server_pid/status") KiB"

@@ -1,0 +1,159 @@
+#include "api/immersion/requests.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "api/json_body.hpp"
+#include "domain/names.hpp"
+#include "http/responses.hpp"
+
+namespace it::api::immersion {
+namespace {
+
+namespace json = boost::json;
+using http::errorResponse;
+
+// `value` quoted for an error message when it is short, readable text; otherwise nothing
+// (never echo megabytes or invalid UTF-8 back).
+std::string quoted(const json::value& value) {
+  if (!value.is_string()) return "";
+  std::string_view s = value.get_string();
+  if (s.size() > 64 || !domain::isValidUtf8(s)) return "";
+  return ": \"" + std::string(s) + "\"";
+}
+
+std::string at(std::string_view list, std::size_t index) {
+  return std::string(list) + "[" + std::to_string(index) + "]";
+}
+
+// The body, checked to hold `list`: a JSON array of at most kMaxItemsPerRequest entries.
+Parsed<json::object> listBody(std::string_view body, std::string_view list) {
+  std::string shape =
+      "Request body must be a JSON object with a \"" + std::string(list) + "\" list";
+  auto parsed = parseJsonObject(body, shape);
+  if (auto* error = std::get_if<http::Response>(&parsed)) return std::move(*error);
+  const json::value* v = std::get<json::object>(parsed).if_contains(list);
+  if (v == nullptr || !v->is_array()) return errorResponse(400, shape);
+  std::size_t n = v->get_array().size();
+  if (n > domain::kMaxItemsPerRequest) {
+    return errorResponse(400, "At most " + std::to_string(domain::kMaxItemsPerRequest) + " " +
+                                  std::string(list) + " per request (got " + std::to_string(n) +
+                                  ")");
+  }
+  return parsed;
+}
+
+// A name member of an item object; nothing when it is missing or invalid.
+std::optional<std::string> nameField(const json::object& item, std::string_view key) {
+  const json::value* v = item.if_contains(key);
+  if (v == nullptr || !v->is_string() || !domain::isValidItemName(v->get_string())) {
+    return std::nullopt;
+  }
+  return std::string(v->get_string());
+}
+
+std::string badName(std::string_view where, std::string_view key) {
+  return std::string(where) + "." + std::string(key) +
+         " must be a non-empty UTF-8 string of at most 1024 bytes";
+}
+
+// A TVDB id: a positive JSON integer (1.0 and "1" are not).
+std::optional<std::int64_t> tvdbIdField(const json::object& item) {
+  const json::value* v = item.if_contains("tvdb_id");
+  if (v == nullptr) return std::nullopt;
+  if (v->is_int64() && v->get_int64() > 0) return v->get_int64();
+  if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+    return static_cast<std::int64_t>(v->get_uint64());
+  }
+  return std::nullopt;
+}
+
+Parsed<std::vector<std::string>> parseIds(std::string_view body, std::string_view list,
+                                          bool (*valid)(std::string_view), std::string_view what) {
+  auto document = listBody(body, list);
+  if (auto* error = std::get_if<http::Response>(&document)) return std::move(*error);
+  const json::array& array = std::get<json::object>(document).at(list).get_array();
+  std::vector<std::string> ids;
+  ids.reserve(array.size());
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    const json::value& v = array[i];
+    if (!v.is_string() || !valid(v.get_string())) {
+      return errorResponse(400, at(list, i) + " is not " + std::string(what) + quoted(v));
+    }
+    ids.emplace_back(v.get_string());
+  }
+  return ids;
+}
+
+}  // namespace
+
+Parsed<std::vector<storage::EpisodeRef>> parseSyncEpisodes(std::string_view body) {
+  auto document = listBody(body, "episodes");
+  if (auto* error = std::get_if<http::Response>(&document)) return std::move(*error);
+  const json::array& array = std::get<json::object>(document).at("episodes").get_array();
+  std::vector<storage::EpisodeRef> episodes;
+  episodes.reserve(array.size());
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    std::string where = at("episodes", i);
+    if (!array[i].is_object()) {
+      return errorResponse(400,
+                           where + " must be an object with \"folder_name\" and \"file_name\"");
+    }
+    const json::object& item = array[i].get_object();
+    auto folder = nameField(item, "folder_name");
+    if (!folder) return errorResponse(400, badName(where, "folder_name"));
+    auto file = nameField(item, "file_name");
+    if (!file) return errorResponse(400, badName(where, "file_name"));
+    episodes.push_back({std::move(*folder), std::move(*file)});
+  }
+  return episodes;
+}
+
+Parsed<std::vector<MovieRequest>> parseSyncMovies(std::string_view body) {
+  auto document = listBody(body, "movies");
+  if (auto* error = std::get_if<http::Response>(&document)) return std::move(*error);
+  const json::array& array = std::get<json::object>(document).at("movies").get_array();
+  std::vector<MovieRequest> movies;
+  movies.reserve(array.size());
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    std::string where = at("movies", i);
+    if (!array[i].is_object()) {
+      return errorResponse(400, where + " must be an object with \"file_name\" and \"tvdb_id\"");
+    }
+    const json::object& item = array[i].get_object();
+    auto file = nameField(item, "file_name");
+    if (!file) return errorResponse(400, badName(where, "file_name"));
+    auto id = tvdbIdField(item);
+    if (!id) return errorResponse(400, where + ".tvdb_id must be a positive integer");
+    movies.push_back({std::move(*file), *id});
+  }
+  return movies;
+}
+
+Parsed<std::vector<std::string>> parseSyncYoutube(std::string_view body) {
+  return parseIds(body, "video_ids", domain::isValidYoutubeVideoId,
+                  "a YouTube video id (11 characters of A-Z, a-z, 0-9, '_' and '-')");
+}
+
+Parsed<std::vector<std::string>> parseSyncSpotify(std::string_view body) {
+  return parseIds(body, "episode_ids", domain::isValidSpotifyId,
+                  "a Spotify episode id (22 characters of A-Z, a-z and 0-9)");
+}
+
+Parsed<ShowUpdateRequest> parseShowUpdate(std::string_view body) {
+  auto parsed = parseJsonObject(body,
+                                "Request body must be a JSON object with \"folder_name\" and "
+                                "\"tvdb_id\"");
+  if (auto* error = std::get_if<http::Response>(&parsed)) return std::move(*error);
+  const json::object& item = std::get<json::object>(parsed);
+  auto folder = nameField(item, "folder_name");
+  if (!folder) {
+    return errorResponse(400, "folder_name must be a non-empty UTF-8 string of at most 1024 bytes");
+  }
+  auto id = tvdbIdField(item);
+  if (!id) return errorResponse(400, "tvdb_id must be a positive integer");
+  return ShowUpdateRequest{std::move(*folder), *id};
+}
+
+}  // namespace it::api::immersion

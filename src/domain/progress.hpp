@@ -1,0 +1,125 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "domain/time_zone.hpp"
+
+namespace it::domain {
+
+// GET /progress, computed from what the store keeps: per-day and per-group totals for the
+// whole history and the individual items of the last days. Pure functions, no I/O.
+
+// An episode without a show runtime from TVDB counts as 20 minutes, as in the original.
+constexpr std::int64_t kDefaultEpisodeSeconds = 20 * 60;
+
+enum class ItemKind : std::uint8_t { kEpisode, kMovie, kYoutubeVideo, kSpotifyEpisode };
+
+// How many items of one kind were watched on one local day, and for how long.
+struct DailyTotal {
+  LocalDay day = 0;
+  ItemKind kind = ItemKind::kEpisode;
+  std::int64_t items = 0;
+  // Sum of the items' durations. An episode lasts its show's TVDB runtime (else
+  // kDefaultEpisodeSeconds); the store keeps these sums right when a show's runtime changes.
+  std::int64_t seconds = 0;
+};
+
+// How many items of one kind a group holds over all time. Groups: episodes by folder name,
+// YouTube videos by channel id, Spotify episodes by show id (movies have none).
+struct GroupTotal {
+  ItemKind kind = ItemKind::kEpisode;
+  std::string group;
+  std::int64_t items = 0;
+};
+
+// One watched item (for the last days, where exact timestamps matter).
+struct RecentItem {
+  ItemKind kind = ItemKind::kEpisode;
+  std::int64_t timestamp = 0;  // epoch seconds
+  std::int64_t seconds = 0;    // its duration, as in DailyTotal
+};
+
+// A show folder of the user, with what TVDB said about it (nothing when untagged).
+struct ShowInfo {
+  std::string folder_name;
+  std::optional<std::int64_t> tvdb_id;
+  std::optional<std::string> tvdb_name;
+  std::optional<std::int64_t> average_runtime_seconds;
+};
+
+// What the store keeps about a user's history, sized by days and groups rather than items (a
+// user with 100,000 items has a few thousand of these).
+struct ProgressInput {
+  // Every item of the user, summed per (local day in the zone given to computeProgress, kind).
+  // Order does not matter.
+  std::vector<DailyTotal> daily;
+  // Every item of the user, counted per (kind, group).
+  std::vector<GroupTotal> groups;
+  // Every item with timestamp >= recentWindowStart(now, zone).
+  std::vector<RecentItem> recent;
+  // The earliest timestamp of any item; nothing when the user has no items.
+  std::optional<std::int64_t> first_timestamp;
+  std::vector<ShowInfo> shows;
+  std::vector<std::pair<std::string, std::string>> youtube_channels;  // channel id, title
+  std::vector<std::pair<std::string, std::string>> spotify_shows;     // show id, name
+  // One per movie (its TVDB name); sorted by name with unnamed ones last saves a sort.
+  std::vector<std::optional<std::string>> movie_names;
+};
+
+struct DailyActivity {
+  int days_ago = 0;
+  std::int64_t minutes_watched = 0;
+};
+struct CumulativeProgress {
+  std::string label;  // quarter start, "Oct 2025"
+  std::int64_t cumulative_hours = 0;
+};
+struct ShowProgress {
+  std::optional<std::string> name;  // null: untagged folders (and folders with no show)
+  std::int64_t episodes_watched = 0;
+};
+struct ChannelProgress {
+  std::optional<std::string> channel_name;
+  std::int64_t videos_watched = 0;
+};
+struct SpotifyShowProgress {
+  std::optional<std::string> show_name;
+  std::int64_t episodes_watched = 0;
+};
+
+// The fields of GET /progress, in the original's order and meaning
+// (reference/original-behaviour.md §2.5).
+struct Progress {
+  std::int64_t total_episodes_watched = 0;
+  std::int64_t total_movies_watched = 0;
+  std::int64_t total_hours_watched = 0;
+  std::int64_t episodes_watched_today = 0;
+  std::int64_t movies_watched_today = 0;
+  std::int64_t youtube_videos_watched = 0;
+  std::int64_t youtube_videos_watched_today = 0;
+  std::int64_t spotify_episodes_watched = 0;
+  std::int64_t spotify_episodes_watched_today = 0;
+  std::int64_t days_since_first_episode = 0;
+  std::optional<double> weekly_trend_percentage;
+  std::vector<DailyActivity> daily_activity;  // 7 entries, days_ago 6 -> 0
+  std::vector<CumulativeProgress> all_time_progress;
+  std::vector<ShowProgress> shows;
+  std::vector<ChannelProgress> youtube_channels;
+  std::vector<SpotifyShowProgress> spotify_shows;
+  std::vector<std::optional<std::string>> movies;  // names, sorted, nulls last
+};
+
+// The earliest timestamp whose items computeProgress needs one by one: the start of the
+// 7-day trend window or of today, whichever is earlier.
+std::int64_t recentWindowStart(std::chrono::sys_seconds now, const date::time_zone& zone);
+
+// GET /progress for `input` at `now`, with days and quarters in `zone`.
+Progress computeProgress(const ProgressInput& input, std::chrono::sys_seconds now,
+                         const date::time_zone& zone);
+
+}  // namespace it::domain

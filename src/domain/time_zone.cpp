@@ -1,0 +1,62 @@
+#include "domain/time_zone.hpp"
+
+#include <date/date.h>
+#include <date/tz.h>
+
+#include <cstdlib>
+#include <exception>
+
+namespace it::domain {
+
+const date::time_zone* findTimeZone(std::string_view name) {
+  if (name.empty()) {
+    return nullptr;
+  }
+  try {
+    return date::locate_zone(name);
+  } catch (const std::exception&) {
+    // locate_zone reports an unknown name (and an unreadable tz database) by throwing; callers
+    // treat both as "no such zone" and answer with a validation error or a fallback.
+    return nullptr;
+  }
+}
+
+std::string machineTimeZoneName() {
+  // TZ first: containers often set it while /etc/localtime still says UTC. POSIX allows a
+  // leading ':' before a zone name. Values that are not tz database names (POSIX rule strings
+  // such as "EST5EDT,M3.2.0,M11.1.0") fall through to the system setting.
+  if (const char* tz = std::getenv("TZ"); tz != nullptr) {
+    std::string_view name = tz;
+    if (!name.empty() && name.front() == ':') {
+      name.remove_prefix(1);
+    }
+    if (const date::time_zone* zone = findTimeZone(name); zone != nullptr) {
+      return zone->name();
+    }
+  }
+  try {
+    const date::time_zone* zone = date::current_zone();
+    if (zone != nullptr && !zone->name().empty()) {
+      return zone->name();
+    }
+  } catch (const std::exception&) {
+    // No /etc/localtime, or it points outside the database: UTC is the documented fallback.
+  }
+  return "UTC";
+}
+
+LocalDay localDayOf(std::int64_t epoch_seconds, const date::time_zone& zone) {
+  const date::sys_seconds instant{std::chrono::seconds{epoch_seconds}};
+  const auto local = zone.to_local(instant);
+  return static_cast<LocalDay>(date::floor<date::days>(local).time_since_epoch().count());
+}
+
+std::int64_t startOfLocalDay(LocalDay day, const date::time_zone& zone) {
+  const date::local_seconds midnight{date::days{day}};
+  // choose::earliest: an ambiguous midnight (clocks fall back over it) starts at its first
+  // occurrence; a skipped midnight (DST gap) maps to the end of the gap, the first instant that
+  // exists on that day.
+  return zone.to_sys(midnight, date::choose::earliest).time_since_epoch().count();
+}
+
+}  // namespace it::domain

@@ -1,0 +1,74 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/media.hpp"
+#include "providers/http_transport.hpp"
+#include "providers/outcome.hpp"
+#include "util/clock.hpp"
+
+namespace it::providers {
+
+// Where the providers are and how to log in. Base URLs are origins (no path); the clients
+// append the APIs' own paths (/v4/login, /youtube/v3/videos, /v1/episodes/{id}, /api/token).
+// An empty credential means "not configured": every call then fails with kNotConfigured and a
+// message naming the environment variable to set.
+struct ProviderSettings {
+  std::string tvdb_base_url = "https://api4.thetvdb.com";
+  std::string tvdb_api_key;  // IMMERSION_TRACKER_TVDB_API_KEY
+  std::string tvdb_pin;      // only for subscriber keys; never sent when empty
+  std::string youtube_base_url = "https://www.googleapis.com";
+  std::string youtube_api_key;  // IMMERSION_TRACKER_YOUTUBE_API_KEY
+  std::string spotify_api_base_url = "https://api.spotify.com";
+  std::string spotify_accounts_base_url = "https://accounts.spotify.com";
+  std::string spotify_client_id;      // IMMERSION_TRACKER_SPOTIFY_CLIENT_ID
+  std::string spotify_client_secret;  // IMMERSION_TRACKER_SPOTIFY_CLIENT_SECRET
+  std::string spotify_market = "US";  // episodes are unavailable without a market
+  RetryPolicy retry;
+};
+
+// TheTVDB v4. Logs in once and reuses the token until shortly before it expires (a month), or
+// until a call answers 401 (then logs in again, once). Thread-safe.
+class TvdbClient {
+ public:
+  virtual ~TvdbClient() = default;
+  virtual Outcome<domain::TvdbSeries> series(std::int64_t id) = 0;
+  virtual Outcome<domain::TvdbMovie> movie(std::int64_t id) = 0;
+  // type: "series" or "movie". At most `limit` results, in TVDB's order.
+  virtual Outcome<std::vector<domain::TvdbSearchResult>> search(std::string_view query,
+                                                                std::string_view type,
+                                                                std::size_t limit) = 0;
+};
+
+// YouTube Data API v3 videos.list. Thread-safe.
+class YoutubeClient {
+ public:
+  virtual ~YoutubeClient() = default;
+  // One outcome per id, in the order given; asks for up to 50 ids per call. An id missing from
+  // the answer is kNotFound; a failed call fails every id of its batch.
+  virtual std::vector<Outcome<domain::YoutubeVideo>> videos(
+      const std::vector<std::string>& ids) = 0;
+};
+
+// Spotify Web API with the client-credentials flow. The token is reused until shortly before
+// `expires_in` runs out, or until a call answers 401 (then fetched again, once). Thread-safe.
+class SpotifyClient {
+ public:
+  virtual ~SpotifyClient() = default;
+  virtual Outcome<domain::SpotifyEpisode> episode(std::string_view id) = 0;
+};
+
+// The real clients over `transport` (which must outlive them). `clock` times token expiry.
+std::unique_ptr<TvdbClient> makeTvdbClient(const ProviderSettings& settings,
+                                           HttpTransport& transport, const Clock& clock);
+std::unique_ptr<YoutubeClient> makeYoutubeClient(const ProviderSettings& settings,
+                                                 HttpTransport& transport);
+std::unique_ptr<SpotifyClient> makeSpotifyClient(const ProviderSettings& settings,
+                                                 HttpTransport& transport, const Clock& clock);
+
+}  // namespace it::providers

@@ -1,0 +1,197 @@
+#include <algorithm>
+#include <boost/json.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+#include <optional>
+#include <unordered_map>
+
+#include "domain/iso_duration.hpp"
+#include "providers/json_fields.hpp"
+#include "providers/metadata_clients.hpp"
+
+namespace it::providers {
+namespace {
+
+namespace json = boost::json;
+
+// videos.list takes at most 50 ids per call.
+constexpr std::size_t kMaxIdsPerCall = 50;
+
+// The Google API error envelope: {"error": {"code", "message", "errors": [{"reason"}],
+// "details": [{"reason"}]}}.
+struct GoogleError {
+  std::string reason;
+  std::string message;
+};
+
+GoogleError googleError(const OutboundResponse& response) {
+  GoogleError error;
+  auto v = parseJson(response.body);
+  const json::object* e = v && v->is_object() ? objectAt(v->get_object(), "error") : nullptr;
+  if (e != nullptr) {
+    error.message = stringAt(*e, "message").value_or("");
+    if (auto* errors = e->if_contains("errors"); errors != nullptr && errors->is_array()) {
+      const json::array& list = errors->get_array();
+      if (!list.empty() && list.front().is_object()) {
+        error.reason = stringAt(list.front().get_object(), "reason").value_or("");
+      }
+    }
+    if (auto* details = e->if_contains("details");
+        error.reason.empty() && details != nullptr && details->is_array()) {
+      for (const json::value& d : details->get_array()) {
+        if (!d.is_object()) continue;
+        if (auto reason = stringAt(d.get_object(), "reason"); reason && !reason->empty()) {
+          error.reason = *reason;
+          break;
+        }
+      }
+    }
+  }
+  if (error.message.empty()) error.message = "HTTP " + std::to_string(response.status);
+  return error;
+}
+
+class HttpYoutubeClient final : public YoutubeClient {
+ public:
+  HttpYoutubeClient(const ProviderSettings& settings, HttpTransport& transport)
+      : base_url_(trimSlash(settings.youtube_base_url)),
+        api_key_(settings.youtube_api_key),
+        retry_(settings.retry),
+        transport_(transport) {}
+
+  std::vector<Outcome<domain::YoutubeVideo>> videos(const std::vector<std::string>& ids) override {
+    using Result = Outcome<domain::YoutubeVideo>;
+    if (api_key_.empty()) {
+      return std::vector<Result>(
+          ids.size(),
+          Result::fail(FailureKind::kNotConfigured,
+                       "YouTube is not configured: set IMMERSION_TRACKER_YOUTUBE_API_KEY"));
+    }
+    // Each distinct id is asked for once, in the order of first appearance.
+    std::vector<std::string> unique;
+    std::unordered_map<std::string, Result> found;
+    for (const auto& id : ids) {
+      if (id.empty() || found.contains(id)) continue;
+      found.emplace(id, Result::fail(FailureKind::kNotFound, "YouTube video " + id + " not found"));
+      unique.push_back(id);
+    }
+    for (std::size_t start = 0; start < unique.size(); start += kMaxIdsPerCall) {
+      std::size_t end = std::min(unique.size(), start + kMaxIdsPerCall);
+      fetchBatch({unique.begin() + start, unique.begin() + end}, found);
+    }
+    std::vector<Result> results;
+    results.reserve(ids.size());
+    for (const auto& id : ids) {
+      auto it = found.find(id);
+      results.push_back(it != found.end()
+                            ? it->second
+                            : Result::fail(FailureKind::kNotFound, "YouTube video id is empty"));
+    }
+    return results;
+  }
+
+ private:
+  using Result = Outcome<domain::YoutubeVideo>;
+
+  // One videos.list call; fills in `found` for the batch's ids (kNotFound stays for the ones
+  // the answer leaves out), or the call's failure for all of them.
+  void fetchBatch(const std::vector<std::string>& batch,
+                  std::unordered_map<std::string, Result>& found) {
+    std::string id_list;
+    for (const auto& id : batch) {
+      if (!id_list.empty()) id_list += ',';
+      id_list += boost::urls::encode(id, boost::urls::unreserved_chars);
+    }
+    OutboundRequest request;
+    request.url = base_url_ + "/youtube/v3/videos?part=snippet,contentDetails&id=" + id_list +
+                  "&key=" + boost::urls::encode(api_key_, boost::urls::unreserved_chars);
+    request.headers = {"Accept: application/json"};
+    TransportResult result = sendWithRetry(transport_, request, retry_);
+
+    auto failAll = [&](FailureKind kind, const std::string& message) {
+      for (const auto& id : batch) found.insert_or_assign(id, Result::fail(kind, message));
+    };
+    if (!result.response)
+      return failAll(FailureKind::kUnavailable, "YouTube is unavailable: " + result.error);
+    const OutboundResponse& response = *result.response;
+    if (response.status == 429 || response.status >= 500) {
+      return failAll(FailureKind::kUnavailable,
+                     "YouTube is unavailable: HTTP " + std::to_string(response.status));
+    }
+    if (response.status >= 400) {
+      GoogleError error = googleError(response);
+      if (error.reason == "quotaExceeded" || error.reason == "dailyLimitExceeded") {
+        return failAll(FailureKind::kRejected, "YouTube quota exceeded");
+      }
+      if (error.reason == "rateLimitExceeded" || error.reason == "userRateLimitExceeded") {
+        return failAll(FailureKind::kUnavailable, "YouTube is unavailable: " + error.reason);
+      }
+      return failAll(FailureKind::kRejected, "YouTube rejected the request: " + error.message);
+    }
+    auto v = parseJson(response.body);
+    if (response.status / 100 != 2 || !v || !v->is_object()) {
+      return failAll(FailureKind::kInvalidResponse, "YouTube sent an invalid response: HTTP " +
+                                                        std::to_string(response.status) +
+                                                        (v ? "" : ", not JSON"));
+    }
+    // No "items" at all is how Google says "none of them" on some endpoints.
+    auto* items = v->get_object().if_contains("items");
+    if (items == nullptr || items->is_null()) return;
+    if (!items->is_array()) {
+      return failAll(FailureKind::kInvalidResponse,
+                     "YouTube sent an invalid response: items is not a list");
+    }
+    for (const json::value& item : items->get_array()) {
+      if (!item.is_object()) continue;
+      auto id = stringAt(item.get_object(), "id");
+      if (!id) continue;
+      auto slot = found.find(*id);
+      if (slot == found.end()) continue;  // not asked for in this call
+      if (std::find(batch.begin(), batch.end(), *id) == batch.end()) continue;
+      slot->second = parseVideo(*id, item.get_object());
+    }
+  }
+
+  static Result parseVideo(const std::string& id, const json::object& item) {
+    auto invalid = [&](std::string_view why) {
+      return Result::fail(
+          FailureKind::kInvalidResponse,
+          "YouTube sent an invalid response for video " + id + ": " + std::string(why));
+    };
+    const json::object* snippet = objectAt(item, "snippet");
+    const json::object* details = objectAt(item, "contentDetails");
+    if (snippet == nullptr) return invalid("no snippet");
+    if (details == nullptr) return invalid("no contentDetails");
+    domain::YoutubeVideo video;
+    video.id = id;
+    auto title = stringAt(*snippet, "title");
+    auto channel_id = stringAt(*snippet, "channelId");
+    auto channel_title = stringAt(*snippet, "channelTitle");
+    auto duration = stringAt(*details, "duration");
+    if (!title) return invalid("no snippet.title");
+    if (!channel_id) return invalid("no snippet.channelId");
+    if (!channel_title) return invalid("no snippet.channelTitle");
+    if (!duration) return invalid("no contentDetails.duration");
+    auto seconds = domain::parseIsoDurationSeconds(*duration);
+    if (!seconds) return invalid("duration \"" + *duration + "\" is not ISO 8601");
+    video.title = std::move(*title);
+    video.channel_id = std::move(*channel_id);
+    video.channel_title = std::move(*channel_title);
+    video.duration_seconds = *seconds;
+    return Result::success(std::move(video));
+  }
+
+  const std::string base_url_;
+  const std::string api_key_;
+  const RetryPolicy retry_;
+  HttpTransport& transport_;
+};
+
+}  // namespace
+
+std::unique_ptr<YoutubeClient> makeYoutubeClient(const ProviderSettings& settings,
+                                                 HttpTransport& transport) {
+  return std::make_unique<HttpYoutubeClient>(settings, transport);
+}
+
+}  // namespace it::providers

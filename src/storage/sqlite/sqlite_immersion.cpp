@@ -1,0 +1,593 @@
+// SqliteStore: seed 004's immersion tracking (schema in migration 2 of sqlite_store.cpp).
+
+#include <map>
+#include <tuple>
+#include <unordered_map>
+
+#include "storage/sqlite/sqlite_store.hpp"
+
+namespace it::storage::sqlite {
+namespace {
+
+using domain::ItemKind;
+
+// Per-user totals that let GET /progress read O(days + groups) rows instead of every item:
+// daily_totals per (local day, kind) with summed durations, kept in the zone recorded in
+// daily_totals_zone; group_totals per (kind, show folder / channel / podcast). A change of zone
+// (user set-timezone, another server default) rebuilds them from the items once, inside the
+// transaction that notices it. Episodes count with their show's runtime at the time, and
+// tagging a show with another runtime corrects the days its episodes fall on.
+
+constexpr std::int64_t kDefaultEpisodeSeconds = domain::kDefaultEpisodeSeconds;
+
+void addToDay(Connection& db, std::string_view username, domain::LocalDay day, ItemKind kind,
+              std::int64_t items, std::int64_t seconds) {
+  db.prepare(
+        "INSERT INTO daily_totals (username, day, kind, items, seconds) "
+        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (username, day, kind) DO UPDATE SET "
+        "items = items + excluded.items, seconds = seconds + excluded.seconds")
+      .bind(1, username)
+      .bind(2, std::int64_t{day})
+      .bind(3, std::int64_t{static_cast<int>(kind)})
+      .bind(4, items)
+      .bind(5, seconds)
+      .run();
+}
+
+void addToGroup(Connection& db, std::string_view username, ItemKind kind, std::string_view group,
+                std::int64_t items) {
+  db.prepare(
+        "INSERT INTO group_totals (username, kind, grp, items) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (username, kind, grp) DO UPDATE SET items = items + excluded.items")
+      .bind(1, username)
+      .bind(2, std::int64_t{static_cast<int>(kind)})
+      .bind(3, group)
+      .bind(4, items)
+      .run();
+}
+
+// Each item table as (timestamp, group, seconds) rows.
+struct ItemSource {
+  ItemKind kind;
+  const char* sql;
+};
+constexpr ItemSource kItemSources[] = {
+    {ItemKind::kEpisode,
+     "SELECT e.timestamp, e.folder_name, COALESCE(s.tvdb_average_runtime, 1200) "
+     "FROM episodes e LEFT JOIN shows s "
+     "ON s.username = e.username AND s.folder_name = e.folder_name WHERE e.username = ?1"},
+    {ItemKind::kMovie, "SELECT timestamp, '', movie_duration FROM movies WHERE username = ?1"},
+    {ItemKind::kYoutubeVideo,
+     "SELECT timestamp, youtube_channel_id, youtube_video_duration FROM youtube_videos "
+     "WHERE username = ?1"},
+    {ItemKind::kSpotifyEpisode,
+     "SELECT timestamp, spotify_show_id, spotify_episode_duration FROM spotify_episodes "
+     "WHERE username = ?1"},
+};
+static_assert(kDefaultEpisodeSeconds == 1200, "kItemSources spells out the default runtime");
+
+void rebuildTotals(Connection& db, std::string_view username, const Calendar& calendar) {
+  db.prepare("DELETE FROM daily_totals WHERE username = ?1").bind(1, username).run();
+  db.prepare("DELETE FROM group_totals WHERE username = ?1").bind(1, username).run();
+  struct Sum {
+    std::int64_t items = 0;
+    std::int64_t seconds = 0;
+  };
+  std::map<std::pair<domain::LocalDay, ItemKind>, Sum> days;
+  std::map<std::pair<ItemKind, std::string>, std::int64_t> groups;
+  for (const auto& source : kItemSources) {
+    auto s = db.prepare(source.sql);
+    s.bind(1, username);
+    while (s.step()) {
+      Sum& sum = days[{domain::localDayOf(s.columnInt(0), *calendar.zone), source.kind}];
+      sum.items += 1;
+      sum.seconds += s.columnInt(2);
+      if (source.kind != ItemKind::kMovie) ++groups[{source.kind, s.columnText(1)}];
+    }
+  }
+  for (const auto& [key, sum] : days) {
+    addToDay(db, username, key.first, key.second, sum.items, sum.seconds);
+  }
+  for (const auto& [key, items] : groups) addToGroup(db, username, key.first, key.second, items);
+  db.prepare(
+        "INSERT INTO daily_totals_zone (username, zone) VALUES (?1, ?2) "
+        "ON CONFLICT (username) DO UPDATE SET zone = excluded.zone")
+      .bind(1, username)
+      .bind(2, calendar.zone_name)
+      .run();
+}
+
+std::optional<std::string> totalsZone(Connection& db, std::string_view username) {
+  auto s = db.prepare("SELECT zone FROM daily_totals_zone WHERE username = ?1");
+  s.bind(1, username);
+  if (!s.step()) return std::nullopt;
+  return s.columnText(0);
+}
+
+void ensureTotalsZone(Connection& db, std::string_view username, const Calendar& calendar) {
+  if (totalsZone(db, username) != calendar.zone_name) rebuildTotals(db, username, calendar);
+}
+
+// A read transaction on a reader connection: every query inside sees one snapshot.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Connection& db) : db_(db) { db_.exec("BEGIN"); }
+  ~ReadTransaction() {
+    try {
+      db_.exec("COMMIT");
+    } catch (...) {  // a read-only transaction has nothing to lose
+    }
+  }
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  Connection& db_;
+};
+
+bool hasItems(Connection& db, std::string_view username) {
+  for (const char* sql : {"SELECT 1 FROM episodes WHERE username = ?1 LIMIT 1",
+                          "SELECT 1 FROM movies WHERE username = ?1 LIMIT 1",
+                          "SELECT 1 FROM youtube_videos WHERE username = ?1 LIMIT 1",
+                          "SELECT 1 FROM spotify_episodes WHERE username = ?1 LIMIT 1"}) {
+    auto s = db.prepare(sql);
+    s.bind(1, username);
+    if (s.step()) return true;
+  }
+  return false;
+}
+
+ShowRecord readShow(Statement& s) {
+  return ShowRecord{s.columnText(0),         s.columnOptionalInt(1), s.columnOptionalText(2),
+                    s.columnOptionalText(3), s.columnOptionalInt(4), s.columnInt(5)};
+}
+
+constexpr const char* kShowColumns =
+    "SELECT folder_name, tvdb_id, tvdb_name, tvdb_image, tvdb_average_runtime, version FROM shows ";
+
+}  // namespace
+
+void SqliteStore::submitCounting(std::function<std::int64_t(Connection&)> op, CountDone done) {
+  auto count = std::make_shared<std::int64_t>(0);
+  submit([op = std::move(op), count](Connection& db) { *count = op(db); },
+         [done = std::move(done), count](std::exception_ptr error) {
+           done(error, error ? 0 : *count);
+         });
+}
+
+// ---- settings -----------------------------------------------------------------------------
+
+std::optional<std::string> SqliteStore::userTimeZone(std::string_view username) {
+  auto db = reader();
+  auto s = db->prepare("SELECT time_zone FROM users WHERE name = ?1");
+  s.bind(1, username);
+  if (!s.step()) return std::nullopt;
+  return s.columnOptionalText(0);
+}
+
+bool SqliteStore::setUserTimeZone(std::string_view username, std::string_view zone_name) {
+  bool changed = false;
+  writeAndWait([&](Connection& db) {
+    db.prepare("UPDATE users SET time_zone = NULLIF(?2, '') WHERE name = ?1")
+        .bind(1, username)
+        .bind(2, zone_name)
+        .run();
+    changed = db.changes() == 1;
+  });
+  return changed;
+}
+
+// ---- shows and episodes -------------------------------------------------------------------
+
+std::vector<ShowRecord> SqliteStore::listShows(std::string_view username) {
+  auto db = reader();
+  auto s = db->prepare(std::string(kShowColumns) + "WHERE username = ?1 ORDER BY folder_name");
+  s.bind(1, username);
+  std::vector<ShowRecord> shows;
+  while (s.step()) shows.push_back(readShow(s));
+  return shows;
+}
+
+std::optional<ShowRecord> SqliteStore::findShow(std::string_view username,
+                                                std::string_view folder_name) {
+  auto db = reader();
+  auto s = db->prepare(std::string(kShowColumns) + "WHERE username = ?1 AND folder_name = ?2");
+  s.bind(1, username).bind(2, folder_name);
+  if (!s.step()) return std::nullopt;
+  return readShow(s);
+}
+
+void SqliteStore::recordEpisodes(std::string_view username, std::vector<EpisodeRef> episodes,
+                                 SyncStamp stamp, CountDone done) {
+  submitCounting(
+      [user = std::string(username), episodes = std::move(episodes),
+       stamp = std::move(stamp)](Connection& db) {
+        ensureTotalsZone(db, user, stamp.calendar);
+        std::unordered_map<std::string_view, std::int64_t> added_per_folder;
+        for (const auto& e : episodes) {
+          if (added_per_folder.try_emplace(e.folder_name, 0).second) {
+            db.prepare(
+                  "INSERT INTO shows (username, folder_name) VALUES (?1, ?2) "
+                  "ON CONFLICT (username, folder_name) DO NOTHING")
+                .bind(1, user)
+                .bind(2, e.folder_name)
+                .run();
+          }
+          db.prepare(
+                "INSERT INTO episodes (username, folder_name, file_name, timestamp) "
+                "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (username, folder_name, file_name) DO NOTHING")
+              .bind(1, user)
+              .bind(2, e.folder_name)
+              .bind(3, e.file_name)
+              .bind(4, stamp.timestamp)
+              .run();
+          if (db.changes() == 1) ++added_per_folder[e.folder_name];
+        }
+        std::int64_t added = 0;
+        std::int64_t seconds = 0;
+        for (const auto& [folder, n] : added_per_folder) {
+          if (n == 0) continue;
+          auto runtime = db.prepare(
+              "SELECT COALESCE(tvdb_average_runtime, ?3) FROM shows "
+              "WHERE username = ?1 AND folder_name = ?2");
+          runtime.bind(1, user).bind(2, folder).bind(3, kDefaultEpisodeSeconds);
+          seconds += n * (runtime.step() ? runtime.columnInt(0) : kDefaultEpisodeSeconds);
+          addToGroup(db, user, ItemKind::kEpisode, folder, n);
+          added += n;
+        }
+        if (added > 0) {
+          addToDay(db, user, domain::localDayOf(stamp.timestamp, *stamp.calendar.zone),
+                   ItemKind::kEpisode, added, seconds);
+        }
+        return added;
+      },
+      std::move(done));
+}
+
+void SqliteStore::updateShow(std::string_view username, std::string_view folder_name,
+                             domain::TvdbSeries series, CountDone done) {
+  submitCounting(
+      [user = std::string(username), folder = std::string(folder_name),
+       series = std::move(series)](Connection& db) -> std::int64_t {
+        std::int64_t old_runtime = kDefaultEpisodeSeconds;
+        {
+          auto s = db.prepare(
+              "SELECT tvdb_average_runtime FROM shows WHERE username = ?1 AND folder_name = ?2");
+          s.bind(1, user).bind(2, folder);
+          if (!s.step()) return 0;
+          old_runtime = s.columnOptionalInt(0).value_or(kDefaultEpisodeSeconds);
+        }
+        db.prepare(
+              "UPDATE shows SET tvdb_id = ?3, tvdb_name = ?4, tvdb_image = ?5, "
+              "tvdb_average_runtime = ?6, version = version + 1 "
+              "WHERE username = ?1 AND folder_name = ?2")
+            .bind(1, user)
+            .bind(2, folder)
+            .bind(3, series.id)
+            .bind(4, series.name)
+            .bindOptional(5, series.image)
+            .bindOptional(6, series.average_runtime_seconds)
+            .run();
+        // The folder's episodes now last the new runtime: correct the days they fall on.
+        std::int64_t delta =
+            series.average_runtime_seconds.value_or(kDefaultEpisodeSeconds) - old_runtime;
+        auto zone_name = totalsZone(db, user);
+        const date::time_zone* zone = zone_name ? domain::findTimeZone(*zone_name) : nullptr;
+        if (delta != 0 && zone != nullptr) {
+          std::map<domain::LocalDay, std::int64_t> episodes_per_day;
+          auto s =
+              db.prepare("SELECT timestamp FROM episodes WHERE username = ?1 AND folder_name = ?2");
+          s.bind(1, user).bind(2, folder);
+          while (s.step()) ++episodes_per_day[domain::localDayOf(s.columnInt(0), *zone)];
+          for (const auto& [day, n] : episodes_per_day) {
+            db.prepare(
+                  "UPDATE daily_totals SET seconds = seconds + ?4 "
+                  "WHERE username = ?1 AND day = ?2 AND kind = ?3")
+                .bind(1, user)
+                .bind(2, std::int64_t{day})
+                .bind(3, std::int64_t{static_cast<int>(ItemKind::kEpisode)})
+                .bind(4, n * delta)
+                .run();
+          }
+        } else if (delta != 0 && zone_name) {
+          // Totals in a zone this machine no longer knows: forget them; they are rebuilt.
+          db.prepare("DELETE FROM daily_totals_zone WHERE username = ?1").bind(1, user).run();
+        }
+        return 1;
+      },
+      std::move(done));
+}
+
+// ---- movies, YouTube, Spotify -------------------------------------------------------------
+
+std::vector<std::string> SqliteStore::existingKeys(const char* sql, std::string_view username,
+                                                   const std::vector<std::string>& keys) {
+  auto db = reader();
+  std::vector<std::string> found;
+  for (const auto& key : keys) {
+    auto s = db->prepare(sql);
+    s.bind(1, username).bind(2, key);
+    if (s.step()) found.push_back(key);
+  }
+  return found;
+}
+
+std::vector<std::string> SqliteStore::existingMovies(std::string_view username,
+                                                     const std::vector<std::string>& keys) {
+  return existingKeys("SELECT 1 FROM movies WHERE username = ?1 AND file_name = ?2", username,
+                      keys);
+}
+
+std::vector<std::string> SqliteStore::existingYoutubeVideos(std::string_view username,
+                                                            const std::vector<std::string>& keys) {
+  return existingKeys("SELECT 1 FROM youtube_videos WHERE username = ?1 AND youtube_video_id = ?2",
+                      username, keys);
+}
+
+std::vector<std::string> SqliteStore::existingSpotifyEpisodes(
+    std::string_view username, const std::vector<std::string>& keys) {
+  return existingKeys(
+      "SELECT 1 FROM spotify_episodes WHERE username = ?1 AND spotify_episode_id = ?2", username,
+      keys);
+}
+
+void SqliteStore::recordMovies(std::string_view username, std::vector<MovieRecord> movies,
+                               SyncStamp stamp, CountDone done) {
+  submitCounting(
+      [user = std::string(username), movies = std::move(movies),
+       stamp = std::move(stamp)](Connection& db) {
+        ensureTotalsZone(db, user, stamp.calendar);
+        std::int64_t added = 0;
+        std::int64_t seconds = 0;
+        for (const auto& m : movies) {
+          db.prepare(
+                "INSERT INTO movies (username, file_name, tvdb_id, tvdb_name, tvdb_image, "
+                "movie_duration, timestamp) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                "ON CONFLICT (username, file_name) DO NOTHING")
+              .bind(1, user)
+              .bind(2, m.file_name)
+              .bind(3, m.movie.id)
+              .bind(4, m.movie.name)
+              .bindOptional(5, m.movie.image)
+              .bind(6, m.movie.runtime_seconds)
+              .bind(7, stamp.timestamp)
+              .run();
+          if (db.changes() == 1) {
+            ++added;
+            seconds += m.movie.runtime_seconds;
+          }
+        }
+        if (added > 0) {
+          addToDay(db, user, domain::localDayOf(stamp.timestamp, *stamp.calendar.zone),
+                   ItemKind::kMovie, added, seconds);
+        }
+        return added;
+      },
+      std::move(done));
+}
+
+namespace {
+
+// The items added by one request, for the totals: counts per group (channel or show) and the
+// day's sums.
+struct AddedItems {
+  std::map<std::string, std::int64_t> per_group;
+  std::int64_t added = 0;
+  std::int64_t seconds = 0;
+
+  void add(const std::string& group, std::int64_t duration) {
+    ++per_group[group];
+    ++added;
+    seconds += duration;
+  }
+  void write(Connection& db, std::string_view username, const SyncStamp& stamp,
+             ItemKind kind) const {
+    if (added == 0) return;
+    addToDay(db, username, domain::localDayOf(stamp.timestamp, *stamp.calendar.zone), kind, added,
+             seconds);
+    for (const auto& [group, n] : per_group) addToGroup(db, username, kind, group, n);
+  }
+};
+
+}  // namespace
+
+void SqliteStore::recordYoutubeVideos(std::string_view username,
+                                      std::vector<domain::YoutubeVideo> videos, SyncStamp stamp,
+                                      CountDone done) {
+  submitCounting(
+      [user = std::string(username), videos = std::move(videos),
+       stamp = std::move(stamp)](Connection& db) {
+        ensureTotalsZone(db, user, stamp.calendar);
+        AddedItems sums;
+        for (const auto& v : videos) {
+          db.prepare(
+                "INSERT INTO youtube_videos (username, youtube_video_id, youtube_video_title, "
+                "youtube_channel_id, youtube_video_duration, timestamp) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (username, youtube_video_id) "
+                "DO NOTHING")
+              .bind(1, user)
+              .bind(2, v.id)
+              .bind(3, v.title)
+              .bind(4, v.channel_id)
+              .bind(5, v.duration_seconds)
+              .bind(6, stamp.timestamp)
+              .run();
+          if (db.changes() != 1) continue;
+          sums.add(v.channel_id, v.duration_seconds);
+          db.prepare(
+                "INSERT INTO youtube_channels (username, youtube_channel_id, "
+                "youtube_channel_title) VALUES (?1, ?2, ?3) "
+                "ON CONFLICT (username, youtube_channel_id) DO NOTHING")
+              .bind(1, user)
+              .bind(2, v.channel_id)
+              .bind(3, v.channel_title)
+              .run();
+        }
+        sums.write(db, user, stamp, ItemKind::kYoutubeVideo);
+        return sums.added;
+      },
+      std::move(done));
+}
+
+void SqliteStore::recordSpotifyEpisodes(std::string_view username,
+                                        std::vector<domain::SpotifyEpisode> episodes,
+                                        SyncStamp stamp, CountDone done) {
+  submitCounting(
+      [user = std::string(username), episodes = std::move(episodes),
+       stamp = std::move(stamp)](Connection& db) {
+        ensureTotalsZone(db, user, stamp.calendar);
+        AddedItems sums;
+        for (const auto& e : episodes) {
+          db.prepare(
+                "INSERT INTO spotify_episodes (username, spotify_episode_id, "
+                "spotify_episode_title, spotify_show_id, spotify_episode_duration, timestamp) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (username, spotify_episode_id) "
+                "DO NOTHING")
+              .bind(1, user)
+              .bind(2, e.id)
+              .bind(3, e.title)
+              .bind(4, e.show_id)
+              .bind(5, e.duration_seconds)
+              .bind(6, stamp.timestamp)
+              .run();
+          if (db.changes() != 1) continue;
+          sums.add(e.show_id, e.duration_seconds);
+          db.prepare(
+                "INSERT INTO spotify_shows (username, spotify_show_id, spotify_show_name) "
+                "VALUES (?1, ?2, ?3) ON CONFLICT (username, spotify_show_id) DO NOTHING")
+              .bind(1, user)
+              .bind(2, e.show_id)
+              .bind(3, e.show_name)
+              .run();
+        }
+        sums.write(db, user, stamp, ItemKind::kSpotifyEpisode);
+        return sums.added;
+      },
+      std::move(done));
+}
+
+// ---- progress -----------------------------------------------------------------------------
+
+domain::ProgressInput SqliteStore::progressInput(std::string_view username,
+                                                 const Calendar& calendar,
+                                                 std::int64_t recent_since) {
+  // Totals kept in another zone are rebuilt first (a write); a concurrent change of zone can
+  // make that happen again, but not forever.
+  for (int attempt = 0;; ++attempt) {
+    {
+      auto db = reader();
+      ReadTransaction snapshot(*db);
+      if (totalsZone(*db, username) == calendar.zone_name || !hasItems(*db, username)) break;
+    }
+    if (attempt == 3) throw StoreError("the daily totals keep changing time zone");
+    std::string user(username);
+    writeAndWait([&](Connection& db) { ensureTotalsZone(db, user, calendar); });
+  }
+
+  auto db = reader();
+  ReadTransaction snapshot(*db);
+  domain::ProgressInput in;
+  bool totals_valid = totalsZone(*db, username) == calendar.zone_name;
+  if (totals_valid) {
+    auto s = db->prepare("SELECT day, kind, items, seconds FROM daily_totals WHERE username = ?1");
+    s.bind(1, username);
+    while (s.step()) {
+      in.daily.push_back(domain::DailyTotal{static_cast<domain::LocalDay>(s.columnInt(0)),
+                                            static_cast<ItemKind>(s.columnInt(1)), s.columnInt(2),
+                                            s.columnInt(3)});
+    }
+  }
+  {
+    auto s = db->prepare("SELECT kind, grp, items FROM group_totals WHERE username = ?1");
+    s.bind(1, username);
+    while (s.step()) {
+      in.groups.push_back(domain::GroupTotal{static_cast<ItemKind>(s.columnInt(0)), s.columnText(1),
+                                             s.columnInt(2)});
+    }
+  }
+  for (const auto& source : kItemSources) {
+    auto s = db->prepare(std::string(source.sql) + (source.kind == ItemKind::kEpisode
+                                                        ? " AND e.timestamp >= ?2"
+                                                        : " AND timestamp >= ?2"));
+    s.bind(1, username).bind(2, recent_since);
+    while (s.step()) {
+      in.recent.push_back(domain::RecentItem{source.kind, s.columnInt(0), s.columnInt(2)});
+    }
+  }
+  for (const char* sql : {"SELECT MIN(timestamp) FROM episodes WHERE username = ?1",
+                          "SELECT MIN(timestamp) FROM movies WHERE username = ?1",
+                          "SELECT MIN(timestamp) FROM youtube_videos WHERE username = ?1",
+                          "SELECT MIN(timestamp) FROM spotify_episodes WHERE username = ?1"}) {
+    auto s = db->prepare(sql);
+    s.bind(1, username);
+    if (s.step() && !s.columnIsNull(0)) {
+      std::int64_t t = s.columnInt(0);
+      if (!in.first_timestamp || t < *in.first_timestamp) in.first_timestamp = t;
+    }
+  }
+  {
+    auto s = db->prepare(
+        "SELECT folder_name, tvdb_id, tvdb_name, tvdb_average_runtime FROM shows "
+        "WHERE username = ?1");
+    s.bind(1, username);
+    while (s.step()) {
+      in.shows.push_back(domain::ShowInfo{s.columnText(0), s.columnOptionalInt(1),
+                                          s.columnOptionalText(2), s.columnOptionalInt(3)});
+    }
+  }
+  auto pairs = [&](const char* sql, std::vector<std::pair<std::string, std::string>>& out) {
+    auto s = db->prepare(sql);
+    s.bind(1, username);
+    while (s.step()) out.emplace_back(s.columnText(0), s.columnText(1));
+  };
+  pairs(
+      "SELECT youtube_channel_id, youtube_channel_title FROM youtube_channels WHERE username = ?1",
+      in.youtube_channels);
+  pairs("SELECT spotify_show_id, spotify_show_name FROM spotify_shows WHERE username = ?1",
+        in.spotify_shows);
+  {
+    // From the name index: already in the order of the answer (byte order, unnamed last), and
+    // without reading the movies' rows.
+    auto named = db->prepare(
+        "SELECT tvdb_name FROM movies WHERE username = ?1 AND tvdb_name IS NOT NULL "
+        "ORDER BY tvdb_name");
+    named.bind(1, username);
+    while (named.step()) in.movie_names.emplace_back(named.columnText(0));
+    auto unnamed =
+        db->prepare("SELECT COUNT(*) FROM movies WHERE username = ?1 AND tvdb_name IS NULL");
+    unnamed.bind(1, username);
+    if (unnamed.step()) in.movie_names.resize(in.movie_names.size() + unnamed.columnInt(0));
+  }
+  return in;
+}
+
+// ---- metadata cache -----------------------------------------------------------------------
+
+std::optional<MetadataEntry> SqliteStore::cachedMetadata(std::string_view kind,
+                                                         std::string_view id) {
+  auto db = reader();
+  auto s = db->prepare("SELECT body, fetched_at FROM metadata_cache WHERE kind = ?1 AND id = ?2");
+  s.bind(1, kind).bind(2, id);
+  if (!s.step()) return std::nullopt;
+  return MetadataEntry{std::string(kind), std::string(id), s.columnText(0), s.columnInt(1)};
+}
+
+void SqliteStore::putCachedMetadata(std::vector<MetadataEntry> entries, WriteDone done) {
+  submit(
+      [entries = std::move(entries)](Connection& db) {
+        for (const auto& e : entries) {
+          db.prepare(
+                "INSERT INTO metadata_cache (kind, id, body, fetched_at) VALUES (?1, ?2, ?3, ?4) "
+                "ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body, "
+                "fetched_at = excluded.fetched_at")
+              .bind(1, e.kind)
+              .bind(2, e.id)
+              .bind(3, e.body)
+              .bind(4, e.fetched_at)
+              .run();
+        }
+      },
+      std::move(done));
+}
+
+}  // namespace it::storage::sqlite

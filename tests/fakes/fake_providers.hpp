@@ -1,0 +1,67 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "providers/metadata_clients.hpp"
+
+namespace it::test {
+
+// TheTVDB v4, YouTube Data v3 and the Spotify Web API on one loopback port, speaking their
+// wire formats (reference/external-apis.md §1-3): envelopes, error bodies, 404s, batches with
+// missing ids, 429 with Retry-After. Tests fill it with data and inject failures. Thread-safe.
+class FakeProviders {
+ public:
+  // The credentials it accepts; anything else gets the provider's 401/400 answer.
+  static constexpr const char* kTvdbApiKey = "fake-tvdb-key";
+  static constexpr const char* kYoutubeApiKey = "fake-youtube-key";
+  static constexpr const char* kSpotifyClientId = "fake-spotify-id";
+  static constexpr const char* kSpotifyClientSecret = "fake-spotify-secret";
+
+  FakeProviders();  // listening on 127.0.0.1, a free port
+  ~FakeProviders();
+  FakeProviders(const FakeProviders&) = delete;
+  FakeProviders& operator=(const FakeProviders&) = delete;
+
+  // "http://127.0.0.1:PORT": the origin of all four base URLs.
+  std::string baseUrl() const;
+  // Settings pointing every client here, with the credentials above and a retry policy with
+  // millisecond backoffs (Retry-After capped at 50 ms) so tests stay fast.
+  providers::ProviderSettings settings() const;
+
+  // Data. Series and movies are also found by GET /v4/search (case-insensitive substring).
+  void addSeries(std::int64_t id, std::string name, std::optional<std::string> image,
+                 std::optional<int> average_runtime_minutes);
+  void addMovie(std::int64_t id, std::string name, std::optional<std::string> image,
+                std::optional<int> runtime_minutes);
+  void addVideo(std::string id, std::string title, std::string channel_id,
+                std::string channel_title, std::string iso_duration);
+  void addSpotifyEpisode(std::string id, std::string name, std::int64_t duration_ms,
+                         std::string show_id, std::string show_name);
+
+  // The next `times` requests whose path starts with `path_prefix` are answered with `status`
+  // and `body` (plus `Retry-After: <seconds>` when given) instead of normally.
+  void failNext(std::string path_prefix, int status, std::string body, int times = 1,
+                std::optional<int> retry_after_seconds = std::nullopt);
+  // Requests whose path starts with `path_prefix` are answered only after `delay`.
+  void setDelay(std::string path_prefix, std::chrono::milliseconds delay);
+  // Every token handed out so far stops working (TVDB and Spotify answer 401 to it).
+  void expireTokens();
+
+  // Requests received so far whose path starts with `path_prefix` ("/v4/login",
+  // "/v4/series/", "/youtube/v3/videos", "/v1/episodes/", "/api/token", ...).
+  int requestCount(std::string_view path_prefix) const;
+  // Their full targets (path and query), in arrival order.
+  std::vector<std::string> requestTargets(std::string_view path_prefix) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace it::test

@@ -1,0 +1,472 @@
+// Seed 004's endpoints over real HTTP, with the real provider clients talking to in-process
+// fakes of TVDB, YouTube and Spotify: the original's paths and bodies, validation, partial
+// provider failures, the shared metadata cache, per-user time zones and isolation.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <thread>
+
+#include "fakes/fake_providers.hpp"
+#include "integration/server_fixture.hpp"
+
+namespace it::test {
+namespace {
+
+namespace json = boost::json;
+
+json::value parse(const HttpResult& r) { return json::parse(r.body); }
+
+std::string episodesBody(const std::vector<std::pair<std::string, std::string>>& episodes) {
+  json::array list;
+  for (const auto& [folder, file] : episodes) {
+    list.push_back(json::object{{"folder_name", folder}, {"file_name", file}});
+  }
+  return json::serialize(json::object{{"episodes", std::move(list)}});
+}
+
+std::string idsBody(const char* key, const std::vector<std::string>& ids) {
+  json::array list;
+  for (const auto& id : ids) list.push_back(json::value(id));
+  return json::serialize(json::object{{key, std::move(list)}});
+}
+
+std::string moviesBody(const std::vector<std::pair<std::string, std::int64_t>>& movies) {
+  json::array list;
+  for (const auto& [file, id] : movies)
+    list.push_back(json::object{{"file_name", file}, {"tvdb_id", id}});
+  return json::serialize(json::object{{"movies", std::move(list)}});
+}
+
+std::string showBody(const std::string& folder, std::int64_t id) {
+  return json::serialize(json::object{{"folder_name", folder}, {"tvdb_id", id}});
+}
+
+constexpr const char* kVideoA = "kJQP7kiw5Fk";
+constexpr const char* kVideoB = "9bZkp7q19f0";
+constexpr const char* kVideoC = "dQw4w9WgXcQ";
+constexpr const char* kSpotifyA = "512ojhOuo1ktJprKbVcKyQ";
+constexpr const char* kSpotifyB = "4rOoJ6Egrf8K2IrywzwOMk";
+
+// The server in Pacific/Auckland (the original's zone), with every provider pointing at the
+// fakes, which know two series, two movies, three videos and two podcast episodes.
+class ImmersionTest : public ServerTest {
+ protected:
+  void adjust(app::Config& config) override {
+    config.time_zone = "Pacific/Auckland";
+    config.providers = fake_.settings();
+    fake_.addSeries(278157, "Free!", "https://artworks.thetvdb.com/free.jpg", 24);
+    fake_.addSeries(270065, "ハイキュー!!", "https://artworks.thetvdb.com/haikyuu.jpg", 24);
+    fake_.addSeries(81189, "Breaking Bad", std::nullopt, std::nullopt);
+    fake_.addMovie(331904, "すずめの戸締まり", "https://artworks.thetvdb.com/suzume.jpg", 122);
+    fake_.addMovie(197, "君の名は。", std::nullopt, 106);
+    fake_.addVideo(kVideoA, "Despacito", "UCLp8RBhQHu9wSsq62j_Md6A", "LuisFonsiVEVO", "PT4M42S");
+    fake_.addVideo(kVideoB, "Gangnam Style", "UCrDkAvwZum-UTjHmzDI2iIw", "officialpsy", "PT4M13S");
+    fake_.addVideo(kVideoC, "Never Gonna Give You Up", "UCuAXFkgsw1L7xaCfnd5JJOw", "Rick Astley",
+                   "PT3M33S");
+    fake_.addSpotifyEpisode(kSpotifyA, "Episode 1", 1'500'000, "38bS44xjbVVZ3No3ByF1dJ",
+                            "The Miku Real Japanese Podcast");
+    fake_.addSpotifyEpisode(kSpotifyB, "Episode 2", 1'500'999, "38bS44xjbVVZ3No3ByF1dJ",
+                            "The Miku Real Japanese Podcast");
+  }
+
+  json::value progress(const std::string& user) {
+    auto r = clientFor(user)->get("/progress");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return parse(r);
+  }
+
+  FakeProviders fake_;
+};
+
+// ---- POST /sync, GET /shows -------------------------------------------------------------
+
+TEST_F(ImmersionTest, SyncCountsOnlyNewEpisodesAndCreatesShows) {
+  auto alice = clientFor("alice");
+  auto r = alice->post("/sync", episodesBody({{"1 [123] Free!", "ep1"},
+                                              {"1 [123] Free!", "ep2"},
+                                              {"2 (123) Haikyuu", "ep1"}}));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("content-type"), "application/json; charset=utf-8");
+  EXPECT_EQ(parse(r), json::parse(R"({"episodes_added": 3})"));
+
+  r = alice->post("/sync", episodesBody({{"1 [123] Free!", "ep2"}, {"1 [123] Free!", "ep3"}}));
+  EXPECT_EQ(parse(r), json::parse(R"({"episodes_added": 1})"));
+
+  r = alice->get("/shows");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(parse(r), json::parse(R"({"shows": [
+      {"folder_name": "1 [123] Free!", "tvdb_id": null, "tvdb_name": null, "tvdb_image": null},
+      {"folder_name": "2 (123) Haikyuu", "tvdb_id": null, "tvdb_name": null, "tvdb_image": null}
+  ]})"));
+}
+
+TEST_F(ImmersionTest, ResyncDoesNotRetimestamp) {
+  auto alice = clientFor("alice");
+  ASSERT_EQ(alice->post("/sync", episodesBody({{"Show", "ep1"}})).status, 200);
+  clock_.advance(std::chrono::hours(24 * 3));
+  auto r = alice->post("/sync", episodesBody({{"Show", "ep1"}, {"Show", "ep1"}}));
+  EXPECT_EQ(parse(r), json::parse(R"({"episodes_added": 0})"));
+  auto p = progress("alice");
+  EXPECT_EQ(p.at("total_episodes_watched"), 1);
+  EXPECT_EQ(p.at("episodes_watched_today"), 0);  // still counted three days ago
+  EXPECT_EQ(p.at("days_since_first_episode"), 3);
+}
+
+TEST_F(ImmersionTest, EmptySyncAddsNothing) {
+  auto r = clientFor("alice")->post("/sync", R"({"episodes": []})");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(parse(r), json::parse(R"({"episodes_added": 0})"));
+}
+
+TEST_F(ImmersionTest, BadSyncRequestsAreRejectedWholeNamingTheFirstBadItem) {
+  auto alice = clientFor("alice");
+  std::string long_name(1025, 'x');
+  struct Case {
+    std::string body;
+    std::string message_part;
+  } cases[] = {
+      {"", "\"episodes\" list"},
+      {"{}", "\"episodes\" list"},
+      {R"({"episodes": "ep1"})", "\"episodes\" list"},
+      {R"({"episodes": [{"folder_name": "A", "file_name": "1"}, 7]})", "episodes[1] must be"},
+      {R"({"episodes": [{"folder_name": "A", "file_name": "1"},
+                         {"folder_name": "B", "file_name": "2"},
+                         {"folder_name": "", "file_name": "3"}]})",
+       "episodes[2].folder_name"},
+      {R"({"episodes": [{"folder_name": "A"}]})", "episodes[0].file_name"},
+      {R"({"episodes": [{"folder_name": "A", "file_name": 5}]})", "episodes[0].file_name"},
+      {R"({"episodes": [{"folder_name": "A", "file_name": ")" + long_name + R"("}]})",
+       "at most 1024 bytes"},
+      {"{\"episodes\": [{\"folder_name\": \"\xff\", \"file_name\": \"1\"}]}", "not valid JSON"},
+      {R"({"episodes": [)", "not valid JSON"},
+  };
+  for (const auto& c : cases) {
+    auto r = alice->post("/sync", c.body);
+    EXPECT_EQ(r.status, 400) << c.body;
+    EXPECT_NE(parse(r).at("error").as_string().find(c.message_part), std::string::npos) << r.body;
+  }
+  std::vector<std::pair<std::string, std::string>> too_many(10'001, {"A", "1"});
+  auto r = alice->post("/sync", episodesBody(too_many));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(parse(r).at("error"), "At most 10000 episodes per request (got 10001)");
+
+  EXPECT_EQ(parse(alice->get("/shows")), json::parse(R"({"shows": []})"));
+  EXPECT_EQ(progress("alice").at("total_episodes_watched"), 0);
+}
+
+TEST_F(ImmersionTest, SyncOfTenThousandEpisodesIsOneRequest) {
+  std::vector<std::pair<std::string, std::string>> many;
+  for (int i = 0; i < 10'000; ++i) {
+    many.emplace_back("Show " + std::to_string(i % 7), "episode " + std::to_string(i));
+  }
+  auto r = clientFor("alice")->post("/sync", episodesBody(many));
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(parse(r).at("episodes_added"), 10'000);
+  EXPECT_EQ(parse(clientFor("alice")->get("/shows")).at("shows").as_array().size(), 7u);
+}
+
+TEST_F(ImmersionTest, ConcurrentSyncsOfTheSameEpisodesRecordEachOnce) {
+  std::vector<std::pair<std::string, std::string>> episodes;
+  for (int i = 0; i < 300; ++i) episodes.emplace_back("Show", "ep " + std::to_string(i));
+  std::string body = episodesBody(episodes);
+  std::atomic<std::int64_t> added{0};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 4; ++t) {
+    clients.emplace_back([&] {
+      auto client = clientFor("alice");
+      for (int round = 0; round < 3; ++round) {
+        auto r = client->post("/sync", body);
+        if (r.status == 200) added += parse(r).at("episodes_added").as_int64();
+      }
+    });
+  }
+  for (auto& c : clients) c.join();
+  EXPECT_EQ(added.load(), 300);
+  EXPECT_EQ(progress("alice").at("total_episodes_watched"), 300);
+}
+
+// ---- PUT /show ----------------------------------------------------------------------------
+
+TEST_F(ImmersionTest, TaggingAShowFetchesTvdbAndBumpsTheVersion) {
+  auto alice = clientFor("alice");
+  ASSERT_EQ(alice->post("/sync", episodesBody({{"1 [123] Free!", "ep1"}})).status, 200);
+  auto r = alice->request("PUT", "/show", showBody("1 [123] Free!", 278157));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(parse(r), json::parse("{}"));
+  EXPECT_EQ(parse(alice->get("/shows")), json::parse(R"({"shows": [
+      {"folder_name": "1 [123] Free!", "tvdb_id": 278157, "tvdb_name": "Free!",
+       "tvdb_image": "https://artworks.thetvdb.com/free.jpg"}]})"));
+  auto show = service_->store().findShow("alice", "1 [123] Free!");
+  ASSERT_TRUE(show);
+  EXPECT_EQ(show->version, 2);
+  EXPECT_EQ(show->tvdb_average_runtime, 24 * 60);
+}
+
+TEST_F(ImmersionTest, TaggingAnUnknownFolderOrSeriesIsAClearError) {
+  auto alice = clientFor("alice");
+  auto r = alice->request("PUT", "/show", showBody("Nope", 278157));
+  EXPECT_EQ(r.status, 404);
+  EXPECT_NE(parse(r).at("error").as_string().find("Nope"), std::string::npos);
+  EXPECT_EQ(fake_.requestCount("/v4/series/"), 0);
+
+  ASSERT_EQ(alice->post("/sync", episodesBody({{"Show", "ep1"}})).status, 200);
+  r = alice->request("PUT", "/show", showBody("Show", 999999));
+  EXPECT_EQ(r.status, 422);
+  EXPECT_NE(parse(r).at("error").as_string().find("999999"), std::string::npos) << r.body;
+
+  for (const char* bad : {R"({"folder_name": "Show", "tvdb_id": 0})",
+                          R"({"folder_name": "Show", "tvdb_id": "278157"})",
+                          R"({"folder_name": "Show", "tvdb_id": 1.5})",
+                          R"({"folder_name": "", "tvdb_id": 278157})", R"({"tvdb_id": 278157})"}) {
+    EXPECT_EQ(alice->request("PUT", "/show", bad).status, 400) << bad;
+  }
+  EXPECT_EQ(parse(alice->get("/shows")).at("shows").at(0).at("tvdb_id"), nullptr);
+}
+
+TEST_F(ImmersionTest, SeriesMetadataIsFetchedOncePerServer) {
+  for (const char* user : {"alice", "bob"}) {
+    auto client = clientFor(user);
+    ASSERT_EQ(client->post("/sync", episodesBody({{"Free", "ep1"}})).status, 200);
+    ASSERT_EQ(client->request("PUT", "/show", showBody("Free", 278157)).status, 200);
+  }
+  EXPECT_EQ(fake_.requestCount("/v4/series/278157"), 1);
+  EXPECT_EQ(fake_.requestCount("/v4/login"), 1);
+}
+
+// ---- POST /syncmovies -----------------------------------------------------------------------
+
+TEST_F(ImmersionTest, MoviesAreSyncedOnceWithoutAskingTvdbAgain) {
+  auto alice = clientFor("alice");
+  auto r = alice->post("/syncmovies", moviesBody({{"suzume", 331904}, {"your_name", 197}}));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(parse(r), json::parse(R"({"movies_added": 2, "failed": []})"));
+  int calls = fake_.requestCount("/v4/movies/");
+  r = alice->post("/syncmovies", moviesBody({{"suzume", 331904}}));
+  EXPECT_EQ(parse(r), json::parse(R"({"movies_added": 0, "failed": []})"));
+  EXPECT_EQ(fake_.requestCount("/v4/movies/"), calls);
+
+  auto p = progress("alice");
+  EXPECT_EQ(p.at("total_movies_watched"), 2);
+  EXPECT_EQ(p.at("movies_watched_today"), 2);
+  EXPECT_EQ(p.at("total_hours_watched"), 3);  // 122 + 106 minutes
+  EXPECT_EQ(p.at("movies"),
+            json::parse(R"([{"name": "すずめの戸締まり"}, {"name": "君の名は。"}])"));
+}
+
+TEST_F(ImmersionTest, AnUnknownMovieIsReportedAndTheOthersRecorded) {
+  auto r = clientFor("alice")->post("/syncmovies", moviesBody({{"a", 331904}, {"b", 424242}}));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto body = parse(r);
+  EXPECT_EQ(body.at("movies_added"), 1);
+  ASSERT_EQ(body.at("failed").as_array().size(), 1u);
+  EXPECT_EQ(body.at("failed").at(0).at("id"), "424242");
+  EXPECT_EQ(body.at("failed").at(0).at("file_name"), "b");
+  EXPECT_FALSE(body.at("failed").at(0).at("error").as_string().empty());
+
+  r = clientFor("bob")->post("/syncmovies", moviesBody({{"c", 424242}}));
+  EXPECT_EQ(r.status, 502);
+  EXPECT_EQ(parse(r).at("movies_added"), 0);
+  EXPECT_EQ(progress("bob").at("total_movies_watched"), 0);
+}
+
+// ---- POST /syncyoutube --------------------------------------------------------------------
+
+TEST_F(ImmersionTest, YoutubeVideosAndChannelsAreRecordedAndGrouped) {
+  auto alice = clientFor("alice");
+  auto r = alice->post("/syncyoutube", idsBody("video_ids", {kVideoA, kVideoB, kVideoA}));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(parse(r), json::parse(R"({"videos_added": 2, "failed": []})"));
+  r = alice->post("/syncyoutube", idsBody("video_ids", {kVideoA, kVideoC}));
+  EXPECT_EQ(parse(r).at("videos_added"), 1);
+
+  auto p = progress("alice");
+  EXPECT_EQ(p.at("youtube_videos_watched"), 3);
+  EXPECT_EQ(p.at("youtube_videos_watched_today"), 3);
+  // Ties ordered by channel name.
+  EXPECT_EQ(p.at("youtube_channels"), json::parse(R"([
+      {"channel_name": "LuisFonsiVEVO", "videos_watched": 1},
+      {"channel_name": "Rick Astley", "videos_watched": 1},
+      {"channel_name": "officialpsy", "videos_watched": 1}])"));
+  // 4:42 + 4:13 + 3:33 = 12:28 today.
+  EXPECT_EQ(p.at("daily_activity").at(6), json::parse(R"({"days_ago": 0, "minutes_watched": 12})"));
+}
+
+TEST_F(ImmersionTest, VideoMetadataIsSharedBetweenUsers) {
+  ASSERT_EQ(clientFor("alice")->post("/syncyoutube", idsBody("video_ids", {kVideoA})).status, 200);
+  ASSERT_EQ(clientFor("bob")->post("/syncyoutube", idsBody("video_ids", {kVideoA})).status, 200);
+  EXPECT_EQ(fake_.requestCount("/youtube/v3/videos"), 1);
+  EXPECT_EQ(progress("bob").at("youtube_videos_watched"), 1);
+}
+
+TEST_F(ImmersionTest, InvalidVideoIdsAreRejectedBeforeAnyCall) {
+  auto r =
+      clientFor("alice")->post("/syncyoutube", idsBody("video_ids", {kVideoA, "short", kVideoB}));
+  EXPECT_EQ(r.status, 400);
+  std::string error(parse(r).at("error").as_string());
+  EXPECT_NE(error.find("video_ids[1]"), std::string::npos) << error;
+  EXPECT_NE(error.find("\"short\""), std::string::npos) << error;
+  EXPECT_EQ(fake_.requestCount("/youtube/v3/videos"), 0);
+  EXPECT_EQ(clientFor("alice")->post("/syncyoutube", R"({"video_ids": [12345678901]})").status,
+            400);
+}
+
+TEST_F(ImmersionTest, RateLimitedProviderIsRetriedAfterRetryAfter) {
+  fake_.failNext("/youtube/v3/videos", 429, R"({"error": {"code": 429, "message": "slow down"}})",
+                 1, 1);
+  auto r = clientFor("alice")->post("/syncyoutube", idsBody("video_ids", {kVideoA}));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(parse(r).at("videos_added"), 1);
+  EXPECT_EQ(fake_.requestCount("/youtube/v3/videos"), 2);
+}
+
+TEST_F(ImmersionTest, ProviderDownFailsTheSyncWithTheIdsAndWritesNothing) {
+  fake_.failNext("/youtube/v3/videos", 503, "Service Unavailable", 100);
+  auto r = clientFor("alice")->post("/syncyoutube", idsBody("video_ids", {kVideoA, kVideoB}));
+  EXPECT_EQ(r.status, 502) << r.body;
+  auto body = parse(r);
+  EXPECT_EQ(body.at("videos_added"), 0);
+  ASSERT_EQ(body.at("failed").as_array().size(), 2u);
+  EXPECT_EQ(body.at("failed").at(0).at("id"), kVideoA);
+  EXPECT_EQ(progress("alice").at("youtube_videos_watched"), 0);
+}
+
+TEST_F(ImmersionTest, AMissingVideoIsReportedAndTheOthersRecorded) {
+  auto r = clientFor("alice")->post("/syncyoutube", idsBody("video_ids", {kVideoA, "xxxxxxxxxxx"}));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto body = parse(r);
+  EXPECT_EQ(body.at("videos_added"), 1);
+  ASSERT_EQ(body.at("failed").as_array().size(), 1u);
+  EXPECT_EQ(body.at("failed").at(0).at("id"), "xxxxxxxxxxx");
+}
+
+// ---- POST /syncspotify --------------------------------------------------------------------
+
+TEST_F(ImmersionTest, SpotifyEpisodesAndShowsAreRecorded) {
+  auto r = clientFor("alice")->post("/syncspotify", idsBody("episode_ids", {kSpotifyA, kSpotifyB}));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(parse(r), json::parse(R"({"episodes_added": 2, "failed": []})"));
+  auto p = progress("alice");
+  EXPECT_EQ(p.at("spotify_episodes_watched"), 2);
+  EXPECT_EQ(p.at("spotify_shows"), json::parse(R"([
+      {"show_name": "The Miku Real Japanese Podcast", "episodes_watched": 2}])"));
+  EXPECT_EQ(p.at("daily_activity").at(6).at("minutes_watched"), 50);
+  for (const auto& target : fake_.requestTargets("/v1/episodes/")) {
+    EXPECT_NE(target.find("market=US"), std::string::npos) << target;
+  }
+  EXPECT_EQ(clientFor("alice")->post("/syncspotify", idsBody("episode_ids", {"abc"})).status, 400);
+}
+
+// ---- GET /progress ------------------------------------------------------------------------
+
+TEST_F(ImmersionTest, ProgressOfAUserWithoutDataIsZeros) {
+  EXPECT_EQ(progress("alice"), json::parse(R"({
+      "total_episodes_watched": 0, "total_movies_watched": 0, "total_hours_watched": 0,
+      "episodes_watched_today": 0, "movies_watched_today": 0,
+      "youtube_videos_watched": 0, "youtube_videos_watched_today": 0,
+      "spotify_episodes_watched": 0, "spotify_episodes_watched_today": 0,
+      "days_since_first_episode": 0, "weekly_trend_percentage": null,
+      "daily_activity": [{"days_ago": 6, "minutes_watched": 0}, {"days_ago": 5, "minutes_watched": 0},
+                         {"days_ago": 4, "minutes_watched": 0}, {"days_ago": 3, "minutes_watched": 0},
+                         {"days_ago": 2, "minutes_watched": 0}, {"days_ago": 1, "minutes_watched": 0},
+                         {"days_ago": 0, "minutes_watched": 0}],
+      "all_time_progress": [], "shows": [], "youtube_channels": [], "spotify_shows": [],
+      "movies": [], "time_zone": "Pacific/Auckland"})"));
+}
+
+TEST_F(ImmersionTest, ProgressOfAPreparedHistory) {
+  auto alice = clientFor("alice");
+  auto now = clock_.now();
+  // 2024-12-26 (Auckland): two episodes of a show tagged later (24 min each).
+  clock_.set(now - std::chrono::hours(24 * 20));
+  ASSERT_EQ(alice->post("/sync", episodesBody({{"Free", "ep1"}, {"Free", "ep2"}})).status, 200);
+  // An hour ago and now (23:30 in Auckland): a 10-minute-ish video and a 25-minute podcast.
+  clock_.set(now - std::chrono::hours(1));
+  ASSERT_EQ(alice->post("/syncyoutube", idsBody("video_ids", {kVideoA})).status, 200);
+  clock_.set(now);
+  ASSERT_EQ(alice->post("/syncspotify", idsBody("episode_ids", {kSpotifyA})).status, 200);
+  ASSERT_EQ(alice->post("/sync", episodesBody({{"Untagged", "ep1"}})).status, 200);
+  ASSERT_EQ(alice->request("PUT", "/show", showBody("Free", 278157)).status, 200);
+
+  auto p = progress("alice");
+  EXPECT_EQ(p.at("total_episodes_watched"), 3);
+  EXPECT_EQ(p.at("episodes_watched_today"), 1);
+  EXPECT_EQ(p.at("days_since_first_episode"), 20);
+  // 2×24 + 20 (untagged) + 4:42 + 25:00 = 97:42 in all; 49:42 in the last week.
+  EXPECT_EQ(p.at("total_hours_watched"), 1);
+  double average = 97.0 / 20 * 7;
+  EXPECT_NEAR(p.at("weekly_trend_percentage").as_double(), (49 - average) / average * 100, 1e-9);
+  EXPECT_EQ(p.at("daily_activity").at(6).at("minutes_watched"), 49);
+  EXPECT_EQ(p.at("all_time_progress"), json::parse(R"([
+      {"label": "Oct 2024", "cumulative_hours": 0}, {"label": "Jan 2025", "cumulative_hours": 1}])"));
+  // The untagged show is listed under null instead of failing the request.
+  EXPECT_EQ(p.at("shows"), json::parse(R"([
+      {"name": "Free!", "episodes_watched": 2}, {"name": null, "episodes_watched": 1}])"));
+}
+
+TEST_F(ImmersionTest, ProgressIsComputedInTheUsersOwnTimeZone) {
+  auto alice = clientFor("alice");
+  ASSERT_EQ(alice->post("/syncyoutube", idsBody("video_ids", {kVideoA})).status, 200);
+  // 10:30 UTC is 23:30 in Auckland; two hours later it is tomorrow there, still today in UTC.
+  clock_.advance(std::chrono::hours(2));
+  EXPECT_EQ(progress("alice").at("youtube_videos_watched_today"), 0);
+  ASSERT_TRUE(service_->store().setUserTimeZone("alice", "UTC"));
+  auto p = progress("alice");
+  EXPECT_EQ(p.at("time_zone"), "UTC");
+  EXPECT_EQ(p.at("youtube_videos_watched_today"), 1);
+  EXPECT_EQ(p.at("daily_activity").at(6).at("minutes_watched"), 4);
+  ASSERT_TRUE(service_->store().setUserTimeZone("alice", ""));
+  EXPECT_EQ(progress("alice").at("daily_activity").at(5).at("minutes_watched"), 4);
+}
+
+// ---- isolation, search ----------------------------------------------------------------------
+
+TEST_F(ImmersionTest, UsersSeeOnlyTheirOwnData) {
+  auto alice = clientFor("alice");
+  ASSERT_EQ(alice->post("/sync", episodesBody({{"Secret show", "ep1"}})).status, 200);
+  auto bob = clientFor("bob");
+  EXPECT_EQ(parse(bob->get("/shows")), json::parse(R"({"shows": []})"));
+  EXPECT_EQ(progress("bob").at("total_episodes_watched"), 0);
+  EXPECT_EQ(bob->request("PUT", "/show", showBody("Secret show", 278157)).status, 404);
+  // The original client's ?user= must name the caller.
+  EXPECT_EQ(bob->get("/shows?user=alice").status, 403);
+  EXPECT_EQ(bob->get("/progress?user=alice").status, 403);
+  EXPECT_EQ(alice->get("/shows?user=alice").status, 200);
+  HttpClient anonymous(baseUrl());
+  EXPECT_EQ(anonymous.get("/progress").status, 401);
+  EXPECT_EQ(anonymous.post("/sync", episodesBody({{"A", "1"}})).status, 401);
+}
+
+TEST_F(ImmersionTest, TvdbSearchSuggestsIds) {
+  auto r = clientFor("alice")->get("/tvdb/search?query=free&type=series");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto results = parse(r).at("results").as_array();
+  ASSERT_FALSE(results.empty());
+  EXPECT_EQ(results.at(0).at("tvdb_id"), 278157);
+  EXPECT_EQ(results.at(0).at("name"), "Free!");
+  EXPECT_EQ(clientFor("alice")->get("/tvdb/search?query=").status, 400);
+  EXPECT_EQ(clientFor("alice")->get("/tvdb/search?query=x&type=person").status, 400);
+}
+
+// A server with no provider credentials.
+class UnconfiguredProvidersTest : public ServerTest {};
+
+TEST_F(UnconfiguredProvidersTest, SyncsNeedingAProviderAnswer503NamingTheSetting) {
+  auto alice = clientFor("alice");
+  auto r = alice->post("/syncyoutube", idsBody("video_ids", {kVideoA}));
+  EXPECT_EQ(r.status, 503);
+  EXPECT_NE(parse(r).at("error").as_string().find("IMMERSION_TRACKER_YOUTUBE_API_KEY"),
+            std::string::npos)
+      << r.body;
+  r = alice->post("/syncspotify", idsBody("episode_ids", {kSpotifyA}));
+  EXPECT_EQ(r.status, 503);
+  r = alice->post("/syncmovies", moviesBody({{"a", 197}}));
+  EXPECT_EQ(r.status, 503);
+  EXPECT_NE(parse(r).at("error").as_string().find("IMMERSION_TRACKER_TVDB_API_KEY"),
+            std::string::npos);
+  // Episodes need no provider.
+  EXPECT_EQ(alice->post("/sync", episodesBody({{"A", "1"}})).status, 200);
+  EXPECT_EQ(alice->request("PUT", "/show", showBody("A", 197)).status, 503);
+}
+
+}  // namespace
+}  // namespace it::test
