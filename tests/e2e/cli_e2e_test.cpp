@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "domain/time_zone.hpp"
 #include "e2e/server_process.hpp"
 #include "support/http_client.hpp"
 #include "support/temp_dir.hpp"
@@ -122,6 +123,45 @@ TEST(CliE2E, PortInUseIsOneClearLine) {
   EXPECT_NE(r.err.find("cannot listen on 127.0.0.1:" + std::to_string(first.port)),
             std::string::npos)
       << r.err;
+}
+
+TEST(CliE2E, TimeZonesAreSetPerUserWhileTheServerRuns) {
+  TempDir dir;
+  auto server = ServerProcess::start(dir.path());
+  ASSERT_EQ(cli(dir.path(), {"user", "add", "alice"}, "alice-pass\n").exit_code, 0);
+  HttpClient alice(server.url());
+  alice.setBasicAuth("alice", "alice-pass");
+
+  auto set = cli(dir.path(), {"user", "set-timezone", "alice", "Pacific/Auckland"});
+  EXPECT_EQ(set.exit_code, 0) << set.err;
+  EXPECT_EQ(set.out, "Progress of alice is now computed in Pacific/Auckland\n");
+  auto r = alice.get("/progress");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(boost::json::parse(r.body).at("time_zone"), "Pacific/Auckland");
+  EXPECT_NE(cli(dir.path(), {"user", "list"}).out.find("time zone Pacific/Auckland"),
+            std::string::npos);
+
+  auto unknown = cli(dir.path(), {"user", "set-timezone", "alice", "Mars/Olympus_Mons"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_EQ(unknown.err,
+            "immersion-tracker: \"Mars/Olympus_Mons\" is not a time zone of the tz database "
+            "(e.g. Pacific/Auckland, Europe/Berlin, UTC)\n");
+  auto nobody = cli(dir.path(), {"user", "set-timezone", "nobody", "UTC"});
+  EXPECT_EQ(nobody.exit_code, 1);
+  EXPECT_EQ(nobody.err, "immersion-tracker: no user named \"nobody\"\n");
+
+  auto reset = cli(dir.path(), {"user", "set-timezone", "alice", "default"});
+  EXPECT_EQ(reset.exit_code, 0) << reset.err;
+  EXPECT_NE(cli(dir.path(), {"user", "list"}).out.find("(default)"), std::string::npos);
+  r = alice.get("/progress");  // the server's default: this machine's zone
+  EXPECT_EQ(boost::json::parse(r.body).at("time_zone").as_string(), domain::machineTimeZoneName());
+
+  auto bad_default = run({IT_BINARY, "serve", "--data-dir", dir.path(), "--listen", "127.0.0.1:0",
+                          "--time-zone", "Nowhere/City"});
+  EXPECT_EQ(bad_default.exit_code, 1);
+  EXPECT_EQ(bad_default.err,
+            "immersion-tracker: time_zone: \"Nowhere/City\" is not a time zone of the tz "
+            "database (e.g. Pacific/Auckland, UTC)\n");
 }
 
 }  // namespace

@@ -14,8 +14,10 @@ namespace {
 class ConfigTest : public ::testing::Test {
  protected:
   void TearDown() override {
-    for (const char* v : {"IMMERSION_TRACKER_LISTEN", "IMMERSION_TRACKER_DATA_DIR",
-                          "IMMERSION_TRACKER_IO_THREADS", "IMMERSION_TRACKER_CONFIG"}) {
+    for (const char* v :
+         {"IMMERSION_TRACKER_LISTEN", "IMMERSION_TRACKER_DATA_DIR", "IMMERSION_TRACKER_IO_THREADS",
+          "IMMERSION_TRACKER_CONFIG", "IMMERSION_TRACKER_TVDB_BASE_URL",
+          "IMMERSION_TRACKER_YOUTUBE_API_KEY", "IMMERSION_TRACKER_TIME_ZONE"}) {
       unsetenv(v);
     }
   }
@@ -91,6 +93,46 @@ TEST_F(ConfigTest, MistakesNameTheSetting) {
 
   setenv("IMMERSION_TRACKER_IO_THREADS", "lots", 1);
   EXPECT_NE(errorOf({}).find("IMMERSION_TRACKER_IO_THREADS must be a whole number"),
+            std::string::npos);
+}
+
+TEST_F(ConfigTest, ProvidersAndTimeZone) {
+  Config defaults = loadConfig({});
+  EXPECT_EQ(defaults.providers.tvdb_base_url, "https://api4.thetvdb.com");
+  EXPECT_EQ(defaults.providers.spotify_market, "US");
+  EXPECT_TRUE(defaults.providers.youtube_api_key.empty());
+  EXPECT_FALSE(defaults.time_zone.empty());  // the machine's
+
+  std::string file = writeFile(
+      "tvdb_api_key = \"k1\"\nspotify_client_id = \"id\"\nspotify_market = \"JP\"\n"
+      "time_zone = \"Asia/Tokyo\"\nyoutube_base_url = \"http://127.0.0.1:9/\"\n");
+  setenv("IMMERSION_TRACKER_TVDB_BASE_URL", "http://127.0.0.1:8/", 1);
+  setenv("IMMERSION_TRACKER_YOUTUBE_API_KEY", "yk", 1);
+  ConfigOverrides o;
+  o.config_file = file;
+  Config c = loadConfig(o);
+  EXPECT_EQ(c.providers.tvdb_api_key, "k1");
+  EXPECT_EQ(c.providers.tvdb_base_url, "http://127.0.0.1:8");  // trailing slash dropped
+  EXPECT_EQ(c.providers.youtube_base_url, "http://127.0.0.1:9");
+  EXPECT_EQ(c.providers.youtube_api_key, "yk");
+  EXPECT_EQ(c.providers.spotify_client_id, "id");
+  EXPECT_EQ(c.providers.spotify_market, "JP");
+  EXPECT_EQ(c.time_zone, "Asia/Tokyo");
+  o.time_zone = "UTC";
+  EXPECT_EQ(loadConfig(o).time_zone, "UTC");
+
+  setenv("IMMERSION_TRACKER_TIME_ZONE", "Atlantis/Capital", 1);
+  EXPECT_EQ(errorOf({}),
+            "time_zone: \"Atlantis/Capital\" is not a time zone of the tz database (e.g. "
+            "Pacific/Auckland, UTC)");
+  unsetenv("IMMERSION_TRACKER_TIME_ZONE");
+  setenv("IMMERSION_TRACKER_TVDB_BASE_URL", "api4.thetvdb.com", 1);
+  EXPECT_NE(errorOf({}).find("tvdb_base_url must be an http:// or https:// origin"),
+            std::string::npos);
+  ConfigOverrides market;
+  market.config_file = writeFile("spotify_market = \"usa\"\n");
+  unsetenv("IMMERSION_TRACKER_TVDB_BASE_URL");
+  EXPECT_NE(errorOf(market).find("spotify_market must be a two-letter country code"),
             std::string::npos);
 }
 

@@ -103,9 +103,6 @@ Connection::Connection(const std::string& path, Mode mode) {
   sqlite3_extended_result_codes(db_, 1);
   // Another process (the CLI, a second server) may hold the write lock for a moment.
   sqlite3_busy_timeout(db_, 5000);
-  // Reads map the file instead of copying each page in with pread(), and a page cache of
-  // 8 MiB per connection keeps a large user's history warm between requests.
-  exec("PRAGMA mmap_size = 268435456; PRAGMA cache_size = -8192;");
 }
 
 Connection::~Connection() {
