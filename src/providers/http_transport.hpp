@@ -46,7 +46,7 @@ class CurlTransport final : public HttpTransport {
  public:
   struct Options {
     std::chrono::milliseconds connect_timeout{5000};
-    std::chrono::milliseconds total_timeout{15000};
+    std::chrono::milliseconds total_timeout{10000};
     std::size_t max_response_bytes = 16 * 1024 * 1024;
   };
   explicit CurlTransport(Options options);
@@ -61,9 +61,11 @@ class CurlTransport final : public HttpTransport {
   Impl* impl_;
 };
 
-// When to try a call again: transport errors, 5xx and 429. Other statuses are final.
+// When to try a call again: transport errors, 5xx and 429. Other statuses are final. With the
+// transport's 10 s per attempt, the defaults bound one lookup to about half a minute, after
+// which a sync reports the item failed (and skips the provider for the rest of the request).
 struct RetryPolicy {
-  int max_attempts = 4;                            // including the first
+  int max_attempts = 3;                            // including the first
   std::chrono::milliseconds initial_backoff{250};  // doubled after every attempt, with jitter
   std::chrono::milliseconds max_backoff{5000};
   std::chrono::milliseconds max_retry_after{10000};  // a longer Retry-After is capped to this

@@ -15,6 +15,7 @@
 #include "domain/progress.hpp"
 #include "domain/time_zone.hpp"
 #include "http/responses.hpp"
+#include "telemetry/log.hpp"
 
 namespace it::api::immersion {
 namespace {
@@ -106,6 +107,13 @@ Fetched<T> sortOut(const std::vector<std::string>& ids, std::vector<Outcome<T>> 
 template <class T>
 bool answeredEarly(const Fetched<T>& fetched, std::size_t already_recorded,
                    const std::string& count_field, const Respond& respond) {
+  if (!fetched.failed.empty()) {
+    // Operators see provider trouble in the log; the ids themselves go to the client only.
+    const json::object& first = fetched.failed.front().as_object();
+    telemetry::logWarn("metadata lookups failed",
+                       {{"count", std::to_string(fetched.failed.size())},
+                        {"first_error", std::string_view(first.at("error").as_string())}});
+  }
   if (fetched.not_configured) {
     respond(errorResponse(503, *fetched.not_configured));
     return true;
