@@ -9,6 +9,15 @@ namespace it::domain {
 // Metadata of the things a user watches, as the providers describe them. Durations are whole
 // seconds, as the original stored them.
 
+// The longest duration believed from a provider (a year). Anything longer is a broken answer,
+// and would let a few items overflow the sums of a user's history.
+constexpr std::int64_t kMaxMediaSeconds = 366LL * 24 * 60 * 60;
+
+// Whether `seconds` is a duration to believe.
+constexpr bool isPlausibleDuration(std::int64_t seconds) {
+  return seconds >= 0 && seconds <= kMaxMediaSeconds;
+}
+
 // A TVDB series (PUT /show).
 struct TvdbSeries {
   std::int64_t id = 0;

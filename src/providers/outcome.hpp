@@ -11,7 +11,8 @@ enum class FailureKind {
   kNotConfigured,    // no credentials for this provider; the message names the setting
   kNotFound,         // the provider has no such id (404, or missing from a batch answer)
   kUnavailable,      // transport error, timeout, 5xx or 429 after the retries ran out
-  kRejected,         // another 4xx: bad credentials, quota exceeded, invalid id, ...
+  kRejected,         // the provider refuses us: bad credentials, quota exceeded, ...
+  kItemRejected,     // another 4xx about this one id ("invalid id", forbidden in the market)
   kInvalidResponse,  // 2xx but not the documented shape (bad JSON, missing fields, id mismatch)
 };
 

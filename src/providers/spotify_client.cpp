@@ -90,8 +90,8 @@ class HttpSpotifyClient final : public SpotifyClient {
     if (status == 404) {
       return Result::fail(FailureKind::kNotFound, "Spotify episode " + wanted + " not found");
     }
-    if (status >= 400) {
-      return Result::fail(FailureKind::kRejected,
+    if (status >= 400) {  // "invalid id", or this episode is not for this market or app
+      return Result::fail(FailureKind::kItemRejected,
                           "Spotify rejected episode " + wanted + ": " + errorMessage(response));
     }
 
@@ -113,6 +113,9 @@ class HttpSpotifyClient final : public SpotifyClient {
     episode.title = std::move(*name);
     auto duration_ms = integerAt(o, "duration_ms");
     if (!duration_ms) return invalid("no duration_ms");
+    if (!domain::isPlausibleDuration(*duration_ms / 1000)) {
+      return invalid("duration_ms " + std::to_string(*duration_ms));
+    }
     episode.duration_seconds = *duration_ms / 1000;
     auto* show = o.if_contains("show");
     if (show == nullptr || !show->is_object()) return invalid("no show");

@@ -57,6 +57,10 @@ class HttpTvdbClient final : public TvdbClient {
     series.name = std::move(*name);
     series.image = stringAt(o, "image");
     if (auto minutes = integerAt(o, "averageRuntime")) {
+      if (!domain::isPlausibleDuration(*minutes) || !domain::isPlausibleDuration(*minutes * 60)) {
+        return invalid<domain::TvdbSeries>("series " + std::to_string(id),
+                                           "averageRuntime " + std::to_string(*minutes));
+      }
       series.average_runtime_seconds = *minutes * 60;
     }
     return Outcome<domain::TvdbSeries>::success(std::move(series));
@@ -73,7 +77,14 @@ class HttpTvdbClient final : public TvdbClient {
     if (!name) return invalid<domain::TvdbMovie>("movie " + std::to_string(id), "no name");
     movie.name = std::move(*name);
     movie.image = stringAt(o, "image");
-    movie.runtime_seconds = integerAt(o, "runtime").value_or(0) * 60;
+    // Lenient where the original required it: a movie without a runtime still counts, for
+    // nothing.
+    std::int64_t minutes = integerAt(o, "runtime").value_or(0);
+    if (!domain::isPlausibleDuration(minutes) || !domain::isPlausibleDuration(minutes * 60)) {
+      return invalid<domain::TvdbMovie>("movie " + std::to_string(id),
+                                        "runtime " + std::to_string(minutes));
+    }
+    movie.runtime_seconds = minutes * 60;
     return Outcome<domain::TvdbMovie>::success(std::move(movie));
   }
 
@@ -213,8 +224,10 @@ class HttpTvdbClient final : public TvdbClient {
       return Outcome<json::value>::fail(FailureKind::kNotFound, "TVDB " + what + " not found");
     }
     if (status >= 400) {
+      // On a series or movie it is about that id ("Invalid series id"); on a search, about
+      // the request as a whole.
       return Outcome<json::value>::fail(
-          FailureKind::kRejected,
+          call == Call::kRecord ? FailureKind::kItemRejected : FailureKind::kRejected,
           "TVDB rejected the request for " + what + ": " + envelopeMessage(response));
     }
     if (status / 100 != 2) return invalid<json::value>(what, "HTTP " + std::to_string(status));

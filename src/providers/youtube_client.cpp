@@ -174,6 +174,7 @@ class HttpYoutubeClient final : public YoutubeClient {
     if (!duration) return invalid("no contentDetails.duration");
     auto seconds = domain::parseIsoDurationSeconds(*duration);
     if (!seconds) return invalid("duration \"" + *duration + "\" is not ISO 8601");
+    if (!domain::isPlausibleDuration(*seconds)) return invalid("duration \"" + *duration + "\"");
     video.title = std::move(*title);
     video.channel_id = std::move(*channel_id);
     video.channel_title = std::move(*channel_title);

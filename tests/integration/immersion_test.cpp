@@ -263,10 +263,113 @@ TEST_F(ImmersionTest, AnUnknownMovieIsReportedAndTheOthersRecorded) {
   EXPECT_EQ(body.at("failed").at(0).at("file_name"), "b");
   EXPECT_FALSE(body.at("failed").at(0).at("error").as_string().empty());
 
+  // Nothing could be synced, because TVDB does not know the id: 422, not a gateway error.
   r = clientFor("bob")->post("/syncmovies", moviesBody({{"c", 424242}}));
-  EXPECT_EQ(r.status, 502);
+  EXPECT_EQ(r.status, 422);
   EXPECT_EQ(parse(r).at("movies_added"), 0);
   EXPECT_EQ(progress("bob").at("total_movies_watched"), 0);
+}
+
+TEST_F(ImmersionTest, AnIdTheProviderRejectsFailsAloneAndTheOthersAreRecorded) {
+  fake_.failNext(
+      "/v4/movies/331904", 400,
+      R"({"status":"failure","message":"InvalidValueType: Invalid movie id","data":null})");
+  auto r = clientFor("alice")->post("/syncmovies",
+                                    moviesBody({{"a", 331904}, {"b", 197}, {"c", 424242}}));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto body = parse(r);
+  EXPECT_EQ(body.at("movies_added"), 1);
+  ASSERT_EQ(body.at("failed").as_array().size(), 2u);
+  EXPECT_EQ(body.at("failed").at(0).at("id"), "331904");
+  EXPECT_EQ(body.at("failed").at(1).at("id"), "424242");
+  EXPECT_EQ(progress("alice").at("movies"), json::parse(R"([{"name": "君の名は。"}])"));
+
+  fake_.failNext("/v1/episodes/" + std::string(kSpotifyA), 403,
+                 R"({"error": {"status": 403, "message": "Forbidden"}})");
+  r = clientFor("alice")->post("/syncspotify", idsBody("episode_ids", {kSpotifyA, kSpotifyB}));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(parse(r).at("episodes_added"), 1);
+  EXPECT_EQ(parse(r).at("failed").at(0).at("id"), kSpotifyA);
+
+  ASSERT_EQ(clientFor("alice")->post("/sync", episodesBody({{"Show", "1"}})).status, 200);
+  fake_.failNext(
+      "/v4/series/", 400,
+      R"({"status":"failure","message":"InvalidValueType: Invalid series id","data":null})");
+  r = clientFor("alice")->request("PUT", "/show", showBody("Show", 278157));
+  EXPECT_EQ(r.status, 422) << r.body;
+}
+
+TEST_F(ImmersionTest, RetaggingAShowCorrectsTheTimeAlreadyCounted) {
+  auto alice = clientFor("alice");
+  ASSERT_EQ(alice
+                ->post("/sync",
+                       episodesBody({{"S", "1"}, {"S", "2"}, {"S", "3"}, {"S", "4"}, {"S", "5"}}))
+                .status,
+            200);
+  auto minutesToday = [&] {
+    return progress("alice").at("daily_activity").at(6).at("minutes_watched").as_int64();
+  };
+  EXPECT_EQ(minutesToday(), 100);  // 5 × 20 minutes, untagged
+  ASSERT_EQ(alice->request("PUT", "/show", showBody("S", 278157)).status, 200);
+  EXPECT_EQ(minutesToday(), 120);  // 5 × 24
+  EXPECT_EQ(progress("alice").at("total_hours_watched"), 2);
+  ASSERT_EQ(alice->request("PUT", "/show", showBody("S", 81189)).status, 200);
+  EXPECT_EQ(minutesToday(), 100);  // TVDB has no runtime for it: 20 minutes again
+  // The same after the totals are rebuilt in another zone.
+  ASSERT_TRUE(service_->store().setUserTimeZone("alice", "UTC"));
+  EXPECT_EQ(minutesToday(), 100);
+}
+
+TEST_F(ImmersionTest, EveryEndpointRejectsMalformedBodiesAndWritesNothing) {
+  auto alice = clientFor("alice");
+  std::string too_many_ids = idsBody("video_ids", std::vector<std::string>(10'001, kVideoA));
+  struct Case {
+    const char* method;
+    const char* path;
+    std::string body;
+  } cases[] = {
+      {"POST", "/syncmovies", ""},
+      {"POST", "/syncmovies", "[]"},
+      {"POST", "/syncmovies", R"({"movies": {"file_name": "a", "tvdb_id": 197}})"},
+      {"POST", "/syncmovies", R"({"movies": [{"file_name": "a", "tvdb_id": 197}, "b"]})"},
+      {"POST", "/syncmovies", R"({"movies": [{"file_name": "a"}]})"},
+      {"POST", "/syncyoutube", R"({"video_ids": "kJQP7kiw5Fk"})"},
+      {"POST", "/syncyoutube", R"({"videos": ["kJQP7kiw5Fk"]})"},
+      {"POST", "/syncyoutube", too_many_ids},
+      {"POST", "/syncspotify", R"({"episode_ids": [null]})"},
+      {"POST", "/syncspotify", R"({"episode_ids": ["512ojhOuo1ktJprKbVcKyQ", 5]})"},
+      {"PUT", "/show", R"({"folder_name": ["S"], "tvdb_id": 197})"},
+      {"PUT", "/show", "not json"},
+  };
+  for (const auto& c : cases) {
+    auto r = alice->request(c.method, c.path, c.body);
+    EXPECT_EQ(r.status, 400) << c.path << " " << c.body.substr(0, 80);
+    EXPECT_TRUE(parse(r).at("error").is_string()) << r.body;
+  }
+  auto p = progress("alice");
+  EXPECT_EQ(p.at("total_movies_watched"), 0);
+  EXPECT_EQ(p.at("youtube_videos_watched"), 0);
+  EXPECT_EQ(p.at("spotify_episodes_watched"), 0);
+  EXPECT_EQ(fake_.requestCount("/v4/movies/") + fake_.requestCount("/youtube/") +
+                fake_.requestCount("/v1/episodes/"),
+            0);
+}
+
+TEST_F(ImmersionTest, ConcurrentSyncsOfTheSameVideosRecordEachOnce) {
+  std::string body = idsBody("video_ids", {kVideoA, kVideoB, kVideoC});
+  std::atomic<std::int64_t> added{0};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 4; ++t) {
+    clients.emplace_back([&, t] {
+      auto client = clientFor(t % 2 == 0 ? "alice" : "bob");
+      auto r = client->post("/syncyoutube", body);
+      if (r.status == 200) added += parse(r).at("videos_added").as_int64();
+    });
+  }
+  for (auto& c : clients) c.join();
+  EXPECT_EQ(added.load(), 6);  // three each for alice and bob
+  EXPECT_EQ(progress("alice").at("youtube_videos_watched"), 3);
+  EXPECT_EQ(progress("bob").at("youtube_channels").as_array().size(), 3u);
 }
 
 // ---- POST /syncyoutube --------------------------------------------------------------------
@@ -354,6 +457,19 @@ TEST_F(ImmersionTest, SpotifyEpisodesAndShowsAreRecorded) {
     EXPECT_NE(target.find("market=US"), std::string::npos) << target;
   }
   EXPECT_EQ(clientFor("alice")->post("/syncspotify", idsBody("episode_ids", {"abc"})).status, 400);
+}
+
+TEST_F(ImmersionTest, SpotifyRateLimitsAndExpiredTokensAreHandled) {
+  auto alice = clientFor("alice");
+  ASSERT_EQ(alice->post("/syncspotify", idsBody("episode_ids", {kSpotifyA})).status, 200);
+  EXPECT_EQ(fake_.requestCount("/api/token"), 1);
+  fake_.expireTokens();
+  fake_.failNext("/v1/episodes/", 429,
+                 R"({"error": {"status": 429, "message": "API rate limit exceeded"}})", 1, 1);
+  auto r = alice->post("/syncspotify", idsBody("episode_ids", {kSpotifyB}));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(parse(r).at("episodes_added"), 1);
+  EXPECT_EQ(fake_.requestCount("/api/token"), 2);  // a new token after the 401
 }
 
 // ---- GET /progress ------------------------------------------------------------------------

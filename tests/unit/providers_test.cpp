@@ -405,7 +405,7 @@ TEST_F(TvdbClientTest, OtherClientErrorsAreRejectedWithoutRetrying) {
       R"({"status":"failure","message":"InvalidValueType: Invalid series id","data":null})");
   auto outcome = makeTvdbClient(settings_, transport_, clock_)->series(1);
   ASSERT_FALSE(outcome);
-  EXPECT_EQ(outcome.failure.kind, FailureKind::kRejected);
+  EXPECT_EQ(outcome.failure.kind, FailureKind::kItemRejected);  // about this id only
   EXPECT_TRUE(contains(outcome.failure.message, "InvalidValueType: Invalid series id"))
       << outcome.failure.message;
   EXPECT_EQ(fake_.requestCount("/v4/series/"), 1);
@@ -752,7 +752,7 @@ TEST_F(SpotifyClientTest, AnUnknownEpisodeIsNotFoundWithoutRetrying) {
 TEST_F(SpotifyClientTest, AnInvalidIdIsRejectedWithoutRetrying) {
   auto outcome = makeSpotifyClient(settings_, transport_, clock_)->episode("not/an id?");
   ASSERT_FALSE(outcome);
-  EXPECT_EQ(outcome.failure.kind, FailureKind::kRejected);
+  EXPECT_EQ(outcome.failure.kind, FailureKind::kItemRejected);
   EXPECT_TRUE(contains(outcome.failure.message, "invalid id")) << outcome.failure.message;
   EXPECT_EQ(fake_.requestTargets("/v1/episodes/"),
             std::vector<std::string>{"/v1/episodes/not%2Fan%20id%3F?market=US"});

@@ -83,6 +83,16 @@ struct Fetched {
   std::vector<T> found;
   json::array failed;  // [{"id", "error"}], in request order
   std::optional<std::string> not_configured;
+  bool provider_failed = false;  // some failure was the provider's, not the id's
+
+  void fail(const providers::Failure& failure, json::object entry) {
+    if (failure.kind == FailureKind::kNotConfigured) not_configured = failure.message;
+    if (failure.kind != FailureKind::kNotFound && failure.kind != FailureKind::kItemRejected) {
+      provider_failed = true;
+    }
+    entry.emplace("error", failure.message);
+    failed.push_back(std::move(entry));
+  }
 };
 
 template <class T>
@@ -93,17 +103,16 @@ Fetched<T> sortOut(const std::vector<std::string>& ids, std::vector<Outcome<T>> 
       result.found.push_back(std::move(*outcomes[i].value));
       continue;
     }
-    const providers::Failure& failure = outcomes[i].failure;
-    if (failure.kind == FailureKind::kNotConfigured) result.not_configured = failure.message;
-    result.failed.push_back(json::object{{"id", ids[i]}, {"error", failure.message}});
+    result.fail(outcomes[i].failure, json::object{{"id", ids[i]}});
   }
   return result;
 }
 
 // Answers a sync whose metadata is fetched, or returns false when `record` must write first.
 // The rules: a provider without credentials is a 503 naming the setting and nothing is
-// written; when every item needing metadata failed and none was recorded before, a 502 (with
-// the same body shape); otherwise 200 with the failures listed.
+// written; when every item needing metadata failed and none was recorded before, nothing
+// could be processed: 422 when the provider said the ids are unknown or invalid, 502 when it
+// failed (both with the same body shape); otherwise 200 with the failures listed.
 template <class T>
 bool answeredEarly(const Fetched<T>& fetched, std::size_t already_recorded,
                    const std::string& count_field, const Respond& respond) {
@@ -120,9 +129,10 @@ bool answeredEarly(const Fetched<T>& fetched, std::size_t already_recorded,
   }
   if (fetched.found.empty() && !fetched.failed.empty() && already_recorded == 0) {
     std::string first = fetched.failed.front().as_object().at("error").as_string().c_str();
-    respond(jsonResponse(502, json::object{{"error", "No metadata could be fetched: " + first},
-                                           {count_field, 0},
-                                           {"failed", fetched.failed}}));
+    respond(jsonResponse(fetched.provider_failed ? 502 : 422,
+                         json::object{{"error", "Nothing could be synced: " + first},
+                                      {count_field, 0},
+                                      {"failed", fetched.failed}}));
     return true;
   }
   return false;
@@ -164,6 +174,7 @@ void updateShow(const Dependencies& deps, const Request& req, const auth::Princi
   if (!series) {
     switch (series.failure.kind) {
       case FailureKind::kNotFound:
+      case FailureKind::kItemRejected:  // TVDB's 400 "Invalid series id"
         return respond(errorResponse(422, series.failure.message));
       case FailureKind::kNotConfigured:
         return respond(errorResponse(503, series.failure.message));
@@ -208,10 +219,8 @@ void syncMovies(const Dependencies& deps, const Request& req, const auth::Princi
       fetched.found.push_back(records.back().movie);
       continue;
     }
-    const auto& failure = outcomes[i].failure;
-    if (failure.kind == FailureKind::kNotConfigured) fetched.not_configured = failure.message;
-    fetched.failed.push_back(json::object{
-        {"id", id_texts[i]}, {"file_name", movies[i].file_name}, {"error", failure.message}});
+    fetched.fail(outcomes[i].failure,
+                 json::object{{"id", id_texts[i]}, {"file_name", movies[i].file_name}});
   }
   if (answeredEarly(fetched, existing.size(), "movies_added", respond)) return;
   deps.store.recordMovies(caller.username, std::move(records), stampFor(deps, caller.username),

@@ -4,6 +4,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <map>
+#include <map>
 
 #include "api/json_body.hpp"
 #include "providers/json_fields.hpp"
@@ -116,20 +118,13 @@ storage::MetadataEntry entryFor(const T& value, std::int64_t now) {
 
 MetadataService::MetadataService(storage::Store& store, const Clock& clock,
                                  providers::TvdbClient& tvdb, providers::YoutubeClient& youtube,
-                                 providers::SpotifyClient& spotify, std::chrono::seconds max_age)
-    : store_(store),
-      clock_(clock),
-      tvdb_(tvdb),
-      youtube_(youtube),
-      spotify_(spotify),
-      max_age_(max_age) {}
+                                 providers::SpotifyClient& spotify)
+    : store_(store), clock_(clock), tvdb_(tvdb), youtube_(youtube), spotify_(spotify) {}
 
 template <class T>
 std::optional<T> MetadataService::cached(std::string_view kind, std::string_view id) {
   auto entry = store_.cachedMetadata(kind, id);
-  if (!entry || epochSeconds(clock_.now()) - entry->fetched_at > max_age_.count()) {
-    return std::nullopt;
-  }
+  if (!entry) return std::nullopt;
   auto v = providers::parseJson(entry->body);
   if (!v || !v->is_object()) return std::nullopt;
   return Codec<T>::decode(v->get_object());
@@ -183,21 +178,25 @@ template <class T, class Key, class Fetch, class CachedFn>
 std::vector<Outcome<T>> lookUp(const std::vector<Key>& ids, Fetch fetch, std::int64_t now,
                                std::vector<storage::MetadataEntry>& fresh, CachedFn cachedFn) {
   std::vector<Outcome<T>> out(ids.size());
-  std::vector<Key> misses;
-  std::vector<std::size_t> miss_positions;
+  std::vector<Key> misses;                          // each id once
+  std::vector<std::vector<std::size_t>> positions;  // where each miss goes in `out`
+  std::map<Key, std::size_t> miss_index;
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    if (auto hit = cachedFn(ids[i])) {
+    if (auto known = miss_index.find(ids[i]); known != miss_index.end()) {
+      positions[known->second].push_back(i);
+    } else if (auto hit = cachedFn(ids[i])) {
       out[i] = Outcome<T>::success(std::move(*hit));
     } else {
+      miss_index.emplace(ids[i], misses.size());
       misses.push_back(ids[i]);
-      miss_positions.push_back(i);
+      positions.push_back({i});
     }
   }
   if (misses.empty()) return out;
   std::vector<Outcome<T>> fetched = fetch(misses);
-  for (std::size_t k = 0; k < fetched.size() && k < miss_positions.size(); ++k) {
+  for (std::size_t k = 0; k < fetched.size() && k < positions.size(); ++k) {
     if (fetched[k]) fresh.push_back(entryFor(*fetched[k].value, now));
-    out[miss_positions[k]] = std::move(fetched[k]);
+    for (std::size_t position : positions[k]) out[position] = fetched[k];
   }
   return out;
 }

@@ -12,16 +12,17 @@
 
 namespace it::api::immersion {
 
-// Provider metadata through the store's shared cache: an id fetched for one user is served
-// from the cache to every other user until it is `max_age` old. Successful fetches are queued
+// Provider metadata through the store's shared cache: an id fetched once is served from the
+// cache to every user from then on (titles, runtimes and durations of published items hardly
+// change, and provider quotas are small). Within a request each id is asked for once.
+// Successful fetches are queued
 // for the cache before the caller's own write, so they are committed by the time that write
 // is acknowledged (the store commits in submission order). Blocking (outbound HTTP): call it
 // from a worker thread. Thread-safe.
 class MetadataService {
  public:
   MetadataService(storage::Store& store, const Clock& clock, providers::TvdbClient& tvdb,
-                  providers::YoutubeClient& youtube, providers::SpotifyClient& spotify,
-                  std::chrono::seconds max_age = std::chrono::hours(24 * 30));
+                  providers::YoutubeClient& youtube, providers::SpotifyClient& spotify);
 
   providers::Outcome<domain::TvdbSeries> series(std::int64_t id);
   // One outcome per id, in order.
@@ -44,7 +45,6 @@ class MetadataService {
   providers::TvdbClient& tvdb_;
   providers::YoutubeClient& youtube_;
   providers::SpotifyClient& spotify_;
-  std::chrono::seconds max_age_;
 };
 
 }  // namespace it::api::immersion

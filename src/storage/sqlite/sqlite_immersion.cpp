@@ -487,8 +487,12 @@ domain::ProgressInput SqliteStore::progressInput(std::string_view username,
   auto db = reader();
   ReadTransaction snapshot(*db);
   domain::ProgressInput in;
-  bool totals_valid = totalsZone(*db, username) == calendar.zone_name;
-  if (totals_valid) {
+  if (totalsZone(*db, username) != calendar.zone_name && hasItems(*db, username)) {
+    // Rebuilt above, then changed again by a concurrent request in another zone: better an
+    // error than zeros.
+    throw StoreError("the daily totals changed time zone while being read");
+  }
+  {
     auto s = db->prepare("SELECT day, kind, items, seconds FROM daily_totals WHERE username = ?1");
     s.bind(1, username);
     while (s.step()) {
