@@ -356,6 +356,8 @@ TEST_F(ImmersionTest, EveryEndpointRejectsMalformedBodiesAndWritesNothing) {
 }
 
 TEST_F(ImmersionTest, ConcurrentSyncsOfTheSameVideosRecordEachOnce) {
+  // A slow YouTube, so the requests overlap while the first lookup is under way.
+  fake_.setDelay("/youtube/v3/videos", std::chrono::milliseconds(300));
   std::string body = idsBody("video_ids", {kVideoA, kVideoB, kVideoC});
   std::atomic<std::int64_t> added{0};
   std::vector<std::thread> clients;
@@ -368,6 +370,7 @@ TEST_F(ImmersionTest, ConcurrentSyncsOfTheSameVideosRecordEachOnce) {
   }
   for (auto& c : clients) c.join();
   EXPECT_EQ(added.load(), 6);  // three each for alice and bob
+  EXPECT_EQ(fake_.requestCount("/youtube/v3/videos"), 1);  // one lookup, shared
   EXPECT_EQ(progress("alice").at("youtube_videos_watched"), 3);
   EXPECT_EQ(progress("bob").at("youtube_channels").as_array().size(), 3u);
 }

@@ -5,7 +5,6 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <map>
-#include <map>
 
 #include "api/json_body.hpp"
 #include "providers/json_fields.hpp"
@@ -122,8 +121,8 @@ MetadataService::MetadataService(storage::Store& store, const Clock& clock,
     : store_(store), clock_(clock), tvdb_(tvdb), youtube_(youtube), spotify_(spotify) {}
 
 template <class T>
-std::optional<T> MetadataService::cached(std::string_view kind, std::string_view id) {
-  auto entry = store_.cachedMetadata(kind, id);
+std::optional<T> MetadataService::cached(std::string_view id) {
+  auto entry = store_.cachedMetadata(Codec<T>::kKind, id);
   if (!entry) return std::nullopt;
   auto v = providers::parseJson(entry->body);
   if (!v || !v->is_object()) return std::nullopt;
@@ -132,16 +131,26 @@ std::optional<T> MetadataService::cached(std::string_view kind, std::string_view
 
 void MetadataService::remember(std::vector<storage::MetadataEntry> entries) {
   if (entries.empty()) return;
-  // Losing a cache entry only costs a later fetch: log it, do not fail the request.
-  store_.putCachedMetadata(std::move(entries), [](std::exception_ptr error) {
-    if (!error) return;
-    try {
-      std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-      telemetry::logWarn("metadata cache write failed", {{"error", e.what()}});
-    }
-  });
+  std::vector<std::string> keys;
+  for (const auto& e : entries) keys.push_back(e.kind + ":" + e.id);
+  // Once committed (or failed), the cache answers for these ids: their flights can go. Losing
+  // a cache entry only costs a later fetch: log it, do not fail the request.
+  store_.putCachedMetadata(
+      std::move(entries), [flights = flights_, keys = std::move(keys)](std::exception_ptr error) {
+        {
+          std::lock_guard lock(flights->mutex);
+          for (const auto& key : keys) flights->by_key.erase(key);
+        }
+        if (!error) return;
+        try {
+          std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+          telemetry::logWarn("metadata cache write failed", {{"error", e.what()}});
+        }
+      });
 }
+
+namespace {
 
 // A failure that says nothing about the id but about the provider (down, bad credentials, out
 // of quota): asking again for the next id would only fail the same way, slowly.
@@ -172,94 +181,165 @@ std::vector<Outcome<T>> fetchInChunks(const std::vector<Key>& ids, std::size_t c
   return out;
 }
 
-// Fills the result from the cache, fetches the misses with `fetch` (ids → outcomes, in order)
-// and collects what came back in `fresh` for the cache.
-template <class T, class Key, class Fetch, class CachedFn>
-std::vector<Outcome<T>> lookUp(const std::vector<Key>& ids, Fetch fetch, std::int64_t now,
-                               std::vector<storage::MetadataEntry>& fresh, CachedFn cachedFn) {
+std::string keyText(std::int64_t id) { return std::to_string(id); }
+const std::string& keyText(const std::string& id) { return id; }
+
+template <class T>
+std::optional<T> decodeBody(const std::string& body) {
+  auto v = providers::parseJson(body);
+  if (!v || !v->is_object()) return std::nullopt;
+  return Codec<T>::decode(v->get_object());
+}
+
+}  // namespace
+
+std::pair<std::shared_ptr<MetadataService::Flight>, bool> MetadataService::board(
+    const std::string& key) {
+  std::lock_guard lock(flights_->mutex);
+  auto [it, inserted] = flights_->by_key.try_emplace(key);
+  if (inserted) it->second = std::make_shared<Flight>();
+  return {it->second, inserted};
+}
+
+void MetadataService::land(const std::string& key, Flight& flight, std::optional<std::string> body,
+                           bool unboard) {
+  // A failure is forgotten at once (the next request tries again); a fresh success stays
+  // boarded until remember() has it in the cache.
+  if (!body || unboard) {
+    std::lock_guard lock(flights_->mutex);
+    auto it = flights_->by_key.find(key);
+    if (it != flights_->by_key.end() && it->second.get() == &flight) flights_->by_key.erase(it);
+  }
+  {
+    std::lock_guard lock(flight.mutex);
+    flight.done = true;
+    flight.body = std::move(body);
+  }
+  flight.landed.notify_all();
+}
+
+// From the cache where it can; the misses each fetched once with `fetch` (ids → outcomes, in
+// order), or awaited when another request is fetching them; what came back is cached.
+// Deadlock-free: a request lands every flight it owns before it waits for anyone else's.
+template <class T, class Key, class Fetch>
+std::vector<Outcome<T>> MetadataService::lookUp(const std::vector<Key>& ids, Fetch fetch) {
   std::vector<Outcome<T>> out(ids.size());
-  std::vector<Key> misses;                          // each id once
-  std::vector<std::vector<std::size_t>> positions;  // where each miss goes in `out`
-  std::map<Key, std::size_t> miss_index;
+  std::vector<Key> owned;  // fetched here, each id once
+  std::vector<std::shared_ptr<Flight>> owned_flights;
+  std::vector<std::vector<std::size_t>> owned_positions;  // where each goes in `out`
+  std::vector<std::pair<std::shared_ptr<Flight>, std::size_t>> awaited;
+  std::map<Key, std::size_t> owned_index;
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    if (auto known = miss_index.find(ids[i]); known != miss_index.end()) {
-      positions[known->second].push_back(i);
-    } else if (auto hit = cachedFn(ids[i])) {
+    if (auto known = owned_index.find(ids[i]); known != owned_index.end()) {
+      owned_positions[known->second].push_back(i);
+      continue;
+    }
+    if (auto hit = cached<T>(keyText(ids[i]))) {
       out[i] = Outcome<T>::success(std::move(*hit));
+      continue;
+    }
+    std::string key = std::string(Codec<T>::kKind) + ":" + keyText(ids[i]);
+    auto [flight, owner] = board(key);
+    if (owner) {
+      // Another request's flight may have landed and left between the cache check above and
+      // boarding: then the cache has it now.
+      if (auto entry = store_.cachedMetadata(Codec<T>::kKind, keyText(ids[i]))) {
+        if (auto value = decodeBody<T>(entry->body)) {
+          land(key, *flight, entry->body, /*unboard=*/true);
+          out[i] = Outcome<T>::success(std::move(*value));
+          continue;
+        }
+      }
+      owned_index.emplace(ids[i], owned.size());
+      owned.push_back(ids[i]);
+      owned_flights.push_back(std::move(flight));
+      owned_positions.push_back({i});
     } else {
-      miss_index.emplace(ids[i], misses.size());
-      misses.push_back(ids[i]);
-      positions.push_back({i});
+      awaited.emplace_back(std::move(flight), i);
     }
   }
-  if (misses.empty()) return out;
-  std::vector<Outcome<T>> fetched = fetch(misses);
-  for (std::size_t k = 0; k < fetched.size() && k < positions.size(); ++k) {
-    if (fetched[k]) fresh.push_back(entryFor(*fetched[k].value, now));
-    for (std::size_t position : positions[k]) out[position] = fetched[k];
+
+  if (!owned.empty()) {
+    std::vector<storage::MetadataEntry> fresh;
+    {
+      // Every owned flight lands when this scope ends, also when the fetch throws, and before
+      // the cache write below can commit (which unboards the flights).
+      std::vector<std::optional<std::string>> bodies(owned.size());
+      struct Landing {
+        MetadataService& self;
+        const std::vector<Key>& keys;
+        std::vector<std::shared_ptr<Flight>>& flights;
+        std::vector<std::optional<std::string>>& bodies;
+        ~Landing() {
+          for (std::size_t k = 0; k < keys.size(); ++k) {
+            self.land(std::string(Codec<T>::kKind) + ":" + keyText(keys[k]), *flights[k],
+                      std::move(bodies[k]), /*unboard=*/false);
+          }
+        }
+      } landing{*this, owned, owned_flights, bodies};
+      std::vector<Outcome<T>> fetched = fetch(owned);
+      std::int64_t now = epochSeconds(clock_.now());
+      for (std::size_t k = 0; k < fetched.size() && k < owned.size(); ++k) {
+        if (fetched[k]) {
+          fresh.push_back(entryFor(*fetched[k].value, now));
+          bodies[k] = fresh.back().body;
+        }
+        for (std::size_t position : owned_positions[k]) out[position] = fetched[k];
+      }
+    }
+    remember(std::move(fresh));
+  }
+
+  for (auto& [flight, position] : awaited) {
+    std::optional<std::string> body;
+    {
+      std::unique_lock lock(flight->mutex);
+      flight->landed.wait(lock, [&] { return flight->done; });
+      body = flight->body;
+    }
+    std::optional<T> value = body ? decodeBody<T>(*body) : std::nullopt;
+    if (value) {
+      out[position] = Outcome<T>::success(std::move(*value));
+    } else {  // the other request's lookup failed: try once more on our own
+      out[position] = std::move(fetch(std::vector<Key>{ids[position]}).front());
+    }
   }
   return out;
 }
 
 Outcome<domain::TvdbSeries> MetadataService::series(std::int64_t id) {
-  if (auto hit = cached<domain::TvdbSeries>(Codec<domain::TvdbSeries>::kKind, std::to_string(id))) {
-    return Outcome<domain::TvdbSeries>::success(std::move(*hit));
-  }
-  auto fetched = tvdb_.series(id);
-  if (fetched) remember({entryFor(*fetched.value, epochSeconds(clock_.now()))});
-  return fetched;
+  return std::move(lookUp<domain::TvdbSeries>(std::vector<std::int64_t>{id},
+                                              [this](const std::vector<std::int64_t>& misses) {
+                                                return fetchInChunks<domain::TvdbSeries>(
+                                                    misses, 1, [this](const auto& one) {
+                                                      return std::vector{tvdb_.series(one.front())};
+                                                    });
+                                              })
+                       .front());
 }
 
 std::vector<Outcome<domain::TvdbMovie>> MetadataService::movies(
     const std::vector<std::int64_t>& ids) {
-  std::vector<storage::MetadataEntry> fresh;
-  auto out = lookUp<domain::TvdbMovie>(
-      ids,
-      [this](const std::vector<std::int64_t>& misses) {
-        return fetchInChunks<domain::TvdbMovie>(
-            misses, 1, [this](const auto& one) { return std::vector{tvdb_.movie(one.front())}; });
-      },
-      epochSeconds(clock_.now()), fresh,
-      [this](std::int64_t id) {
-        return cached<domain::TvdbMovie>(Codec<domain::TvdbMovie>::kKind, std::to_string(id));
-      });
-  remember(std::move(fresh));
-  return out;
+  return lookUp<domain::TvdbMovie>(ids, [this](const std::vector<std::int64_t>& misses) {
+    return fetchInChunks<domain::TvdbMovie>(
+        misses, 1, [this](const auto& one) { return std::vector{tvdb_.movie(one.front())}; });
+  });
 }
 
 std::vector<Outcome<domain::YoutubeVideo>> MetadataService::videos(
     const std::vector<std::string>& ids) {
-  std::vector<storage::MetadataEntry> fresh;
-  auto out = lookUp<domain::YoutubeVideo>(
-      ids,
-      [this](const std::vector<std::string>& misses) {
-        return fetchInChunks<domain::YoutubeVideo>(
-            misses, 50, [this](const auto& chunk) { return youtube_.videos(chunk); });
-      },
-      epochSeconds(clock_.now()), fresh,
-      [this](const std::string& id) {
-        return cached<domain::YoutubeVideo>(Codec<domain::YoutubeVideo>::kKind, id);
-      });
-  remember(std::move(fresh));
-  return out;
+  return lookUp<domain::YoutubeVideo>(ids, [this](const std::vector<std::string>& misses) {
+    return fetchInChunks<domain::YoutubeVideo>(
+        misses, 50, [this](const auto& chunk) { return youtube_.videos(chunk); });
+  });
 }
 
 std::vector<Outcome<domain::SpotifyEpisode>> MetadataService::spotifyEpisodes(
     const std::vector<std::string>& ids) {
-  std::vector<storage::MetadataEntry> fresh;
-  auto out = lookUp<domain::SpotifyEpisode>(
-      ids,
-      [this](const std::vector<std::string>& misses) {
-        return fetchInChunks<domain::SpotifyEpisode>(misses, 1, [this](const auto& one) {
-          return std::vector{spotify_.episode(one.front())};
-        });
-      },
-      epochSeconds(clock_.now()), fresh,
-      [this](const std::string& id) {
-        return cached<domain::SpotifyEpisode>(Codec<domain::SpotifyEpisode>::kKind, id);
-      });
-  remember(std::move(fresh));
-  return out;
+  return lookUp<domain::SpotifyEpisode>(ids, [this](const std::vector<std::string>& misses) {
+    return fetchInChunks<domain::SpotifyEpisode>(
+        misses, 1, [this](const auto& one) { return std::vector{spotify_.episode(one.front())}; });
+  });
 }
 
 Outcome<std::vector<domain::TvdbSearchResult>> MetadataService::searchTvdb(std::string_view query,

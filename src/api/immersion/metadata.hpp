@@ -1,9 +1,15 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "providers/metadata_clients.hpp"
@@ -14,7 +20,8 @@ namespace it::api::immersion {
 
 // Provider metadata through the store's shared cache: an id fetched once is served from the
 // cache to every user from then on (titles, runtimes and durations of published items hardly
-// change, and provider quotas are small). Within a request each id is asked for once.
+// change, and provider quotas are small). Within a request each id is asked for once, and
+// requests asking for the same id at the same time share one provider call.
 // Successful fetches are queued
 // for the cache before the caller's own write, so they are committed by the time that write
 // is acknowledged (the store commits in submission order). Blocking (outbound HTTP): call it
@@ -36,15 +43,39 @@ class MetadataService {
                                                                        std::size_t limit);
 
  private:
+  // A lookup under way: requests needing the same id wait for its result (the cache body, or
+  // nothing when it failed) instead of calling the provider again.
+  struct Flight {
+    std::mutex mutex;
+    std::condition_variable landed;
+    bool done = false;
+    std::optional<std::string> body;
+  };
+
+  template <class T, class Key, class Fetch>
+  std::vector<providers::Outcome<T>> lookUp(const std::vector<Key>& ids, Fetch fetch);
   template <class T>
-  std::optional<T> cached(std::string_view kind, std::string_view id);
+  std::optional<T> cached(std::string_view id);
   void remember(std::vector<storage::MetadataEntry> entries);
+  // The flights by "<kind>:<id>". A successful flight stays until its cache entry is
+  // committed, so a request arriving in between still finds the result. Shared with the
+  // store's commit callbacks, which may run after this service is gone.
+  struct Flights {
+    std::mutex mutex;
+    std::unordered_map<std::string, std::shared_ptr<Flight>> by_key;
+  };
+  // The flight for `key`, and whether the caller owns it (must fetch, then land it).
+  std::pair<std::shared_ptr<Flight>, bool> board(const std::string& key);
+  // Ends `flight` with `body` (nothing: failed) and wakes its waiters; `unboard` also takes a
+  // successful one off the board (when the cache already holds it).
+  void land(const std::string& key, Flight& flight, std::optional<std::string> body, bool unboard);
 
   storage::Store& store_;
   const Clock& clock_;
   providers::TvdbClient& tvdb_;
   providers::YoutubeClient& youtube_;
   providers::SpotifyClient& spotify_;
+  std::shared_ptr<Flights> flights_ = std::make_shared<Flights>();
 };
 
 }  // namespace it::api::immersion
