@@ -6,11 +6,14 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "app/config.hpp"
 #include "app/service.hpp"
 #include "auth/passwords.hpp"
+#include "client/api_client.hpp"
+#include "client/sync_command.hpp"
 #include "domain/names.hpp"
 #include "domain/time_zone.hpp"
 #include "storage/store.hpp"
@@ -101,6 +104,51 @@ int serve(const Config& config) {
   return 0;
 }
 
+std::string envOr(const char* name, std::string fallback = "") {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? std::string(v) : fallback;
+}
+
+// The sync client's login: flags, then the original script's environment variables.
+client::ServerLogin clientLogin(const std::string& server, const std::string& user,
+                                const std::string& token) {
+  client::ServerLogin login;
+  login.url =
+      !server.empty() ? server : envOr("IMMERSION_TRACKER_API_URL", "http://127.0.0.1:8080");
+  login.user = !user.empty() ? user : envOr("IMMERSION_TRACKER_USER");
+  login.token = !token.empty() ? token : envOr("IMMERSION_TRACKER_TOKEN");
+  login.password = envOr("IMMERSION_TRACKER_PASSWORD");
+  if (login.url.rfind("http://", 0) != 0 && login.url.rfind("https://", 0) != 0) {
+    throw CommandError("the server URL must start with http:// or https:// (got \"" + login.url +
+                       "\")");
+  }
+  if (login.token.empty()) {
+    if (login.user.empty()) {
+      throw CommandError(
+          "IMMERSION_TRACKER_USER is not set (or give --user, or a token with --token)");
+    }
+    if (login.password.empty()) {
+      throw CommandError(
+          "IMMERSION_TRACKER_PASSWORD is not set (or give a token with --token or "
+          "IMMERSION_TRACKER_TOKEN)");
+    }
+  }
+  return login;
+}
+
+int runClient(const client::ServerLogin& login, const client::SyncOptions* sync) {
+  // Syncs wait for the providers on the server; give them time.
+  providers::CurlTransport transport(providers::CurlTransport::Options{
+      .connect_timeout = std::chrono::seconds(10), .total_timeout = std::chrono::minutes(10)});
+  client::ApiClient api(login, transport);
+  client::Console console{std::cin, std::cout, std::cerr, isatty(STDIN_FILENO) == 1};
+  if (sync == nullptr) {
+    client::runProgress(api, console);
+    return 0;
+  }
+  return client::runSync(api, *sync, console);
+}
+
 }  // namespace
 
 int runCommandLine(int argc, char** argv) {
@@ -160,6 +208,30 @@ int runCommandLine(int argc, char** argv) {
   token_revoke->add_option("ID", token_id, "Token id, as shown by `token list`");
   token_revoke->add_flag("--all", all_tokens, "Revoke all of the user's tokens");
 
+  std::string server;
+  std::string client_user;
+  std::string token;
+  client::SyncOptions sync_options;
+  std::string sync_dir = ".";
+  auto* sync_cmd = app.add_subcommand(
+      "sync", "Sync the watched files of ./shows, ./movies and ./watched.txt, then delete them");
+  auto* progress_cmd = app.add_subcommand("progress", "Print the progress summary");
+  for (auto* cmd : {sync_cmd, progress_cmd}) {
+    cmd->add_option("--server", server,
+                    "Server URL (or IMMERSION_TRACKER_API_URL; default http://127.0.0.1:8080)");
+    cmd->add_option("--user", client_user,
+                    "User name (or IMMERSION_TRACKER_USER; the password comes from "
+                    "IMMERSION_TRACKER_PASSWORD)");
+    cmd->add_option("--token", token,
+                    "API token instead of a password (or IMMERSION_TRACKER_TOKEN)");
+  }
+  sync_cmd->add_option("--dir", sync_dir,
+                       "Folder with shows/, movies/ and watched.txt (default .)");
+  sync_cmd->add_flag("--non-interactive", sync_options.non_interactive,
+                     "Ask nothing: untagged shows stay untagged, movies are kept for later");
+  sync_cmd->add_flag("--dry-run", sync_options.dry_run,
+                     "Show what would be synced and deleted, and change nothing");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -167,6 +239,11 @@ int runCommandLine(int argc, char** argv) {
   }
 
   try {
+    if (sync_cmd->parsed() || progress_cmd->parsed()) {
+      sync_options.dir = sync_dir;
+      return runClient(clientLogin(server, client_user, token),
+                       sync_cmd->parsed() ? &sync_options : nullptr);
+    }
     Config config = loadConfig(overrides);
     if (serve_cmd->parsed()) return serve(config);
 

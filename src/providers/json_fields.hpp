@@ -21,6 +21,8 @@ const boost::json::object* objectAt(const boost::json::object& o, std::string_vi
 
 // Percent-encodes `text` for a URL path segment or query value.
 std::string encode(std::string_view text);
+// Standard base64 with padding (for Basic credentials).
+std::string base64(std::string_view raw);
 // A base URL without trailing slashes, so the APIs' paths can be appended.
 std::string trimSlash(std::string url);
 

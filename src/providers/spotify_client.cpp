@@ -22,14 +22,6 @@ namespace json = boost::json;
 constexpr std::int64_t kExpiryMarginSeconds = 60;
 constexpr std::int64_t kMinTokenLifetimeSeconds = 5;
 
-std::string base64(std::string_view raw) {
-  std::string out(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()),
-                    raw.size(), sodium_base64_VARIANT_ORIGINAL);
-  out.resize(std::char_traits<char>::length(out.c_str()));
-  return out;
-}
-
 // The accounts service answers {"error": "invalid_client", "error_description": "..."}; the
 // Web API answers {"error": {"status": 404, "message": "..."}}. Either way, the best text.
 std::string errorMessage(const OutboundResponse& response) {

@@ -1,0 +1,79 @@
+#include "client/api_client.hpp"
+
+#include <algorithm>
+#include <boost/json/serialize.hpp>
+
+#include "providers/json_fields.hpp"
+
+namespace it::client {
+namespace {
+
+// The server's {"error": ...} (or the original's {"message": ...}), else the start of the body.
+std::string errorOf(const providers::OutboundResponse& response) {
+  if (auto v = providers::parseJson(response.body); v && v->is_object()) {
+    for (const char* key : {"error", "message"}) {
+      if (auto text = providers::stringAt(v->get_object(), key)) return *text;
+    }
+  }
+  std::string text = response.body.substr(0, 200);
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  return text.empty() ? "no details" : text;
+}
+
+}  // namespace
+
+ApiClient::ApiClient(ServerLogin login, providers::HttpTransport& transport)
+    : login_(std::move(login)), transport_(transport) {
+  login_.url = providers::trimSlash(login_.url);
+}
+
+ApiClient::Reply ApiClient::call(std::string_view method, std::string_view path,
+                                 const boost::json::value& body,
+                                 std::initializer_list<long> also_ok) {
+  providers::OutboundRequest request;
+  request.method = std::string(method);
+  request.url = login_.url + "/" + std::string(path);
+  if (!login_.user.empty()) {
+    request.url += (path.find('?') == std::string_view::npos ? "?user=" : "&user=") +
+                   providers::encode(login_.user);
+  }
+  request.headers = {"Accept: application/json;charset=UTF-8"};
+  if (!login_.token.empty()) {
+    request.headers.push_back("Authorization: Bearer " + login_.token);
+  } else {
+    request.headers.push_back("Authorization: Basic " +
+                              providers::base64(login_.user + ":" + login_.password));
+  }
+  if (!body.is_null()) {
+    request.headers.push_back("Content-Type: application/json;charset=UTF-8");
+    request.body = boost::json::serialize(body);
+  }
+  std::string what = std::string(method) + " /" + std::string(path.substr(0, path.find('?')));
+
+  providers::TransportResult result = transport_.send(request);
+  if (!result.response) {
+    throw ClientError("cannot reach the server at " + login_.url + ": " + result.error);
+  }
+  const providers::OutboundResponse& response = *result.response;
+  if (response.status == 401) {
+    throw ClientError("the server at " + login_.url + " refused the credentials" +
+                      (login_.token.empty() ? " of user " + login_.user +
+                                                  " (check IMMERSION_TRACKER_USER and "
+                                                  "IMMERSION_TRACKER_PASSWORD)"
+                                            : " (check the token)"));
+  }
+  bool ok = response.status == 200 ||
+            std::find(also_ok.begin(), also_ok.end(), response.status) != also_ok.end();
+  if (!ok) {
+    throw ClientError(what + " failed with HTTP " + std::to_string(response.status) + ": " +
+                      errorOf(response));
+  }
+  auto parsed = providers::parseJson(response.body);
+  if (!parsed || !parsed->is_object()) {
+    throw ClientError(what + " answered something that is not a JSON object; is " + login_.url +
+                      " an immersion-tracker server?");
+  }
+  return Reply{response.status, std::move(parsed->get_object())};
+}
+
+}  // namespace it::client

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <initializer_list>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "providers/http_transport.hpp"
+
+namespace it::client {
+
+// A failure the sync client cannot get past, described in one plain sentence.
+class ClientError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Where the server is and who we are: Basic credentials (what the original client sent) or
+// an API token.
+struct ServerLogin {
+  std::string url;  // e.g. "http://127.0.0.1:8080" (a path prefix is kept)
+  std::string user;
+  std::string password;
+  std::string token;
+};
+
+// The immersion API over HTTP. Like the original client it sends ?user=<name> (when the user
+// is known) and JSON bodies. Not thread-safe.
+class ApiClient {
+ public:
+  ApiClient(ServerLogin login, providers::HttpTransport& transport);
+
+  struct Reply {
+    long status = 0;
+    boost::json::object body;
+  };
+
+  // Sends `method` `path` (e.g. "sync") with `body` (none when null). Returns the answer when
+  // its status is 200 or one of `also_ok`; otherwise, or when the server cannot be reached or
+  // answers something that is not a JSON object, throws ClientError.
+  Reply call(std::string_view method, std::string_view path,
+             const boost::json::value& body = nullptr, std::initializer_list<long> also_ok = {});
+
+ private:
+  ServerLogin login_;
+  providers::HttpTransport& transport_;
+};
+
+}  // namespace it::client

@@ -1,0 +1,428 @@
+// `immersion-tracker sync` and `progress` as a user runs them: the real binary against the
+// real server (SQLite in a temporary directory) whose providers are the in-process fakes, a
+// prepared folder tree, answers piped to the prompts; the whole output and the files left on
+// disk are compared, as the original's end-to-end test did. Plus failures at each step, each
+// of which must leave everything unconfirmed in place.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "domain/time_zone.hpp"
+#include "e2e/server_process.hpp"
+#include "fakes/fake_providers.hpp"
+#include "support/http_client.hpp"
+#include "support/temp_dir.hpp"
+
+namespace it::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::uintmax_t kMiB = 1024 * 1024;
+
+// A sparse file of `size` bytes (sizes matter for "Deleted 1.64 GB", the disk does not).
+void makeFile(const fs::path& path, std::uintmax_t size = 0) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path).close();
+  fs::resize_file(path, size);
+}
+
+void writeText(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+std::string readText(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// "Oct 2026     ": the label of this quarter in the server's zone (the machine's), padded.
+std::string thisQuarterLabel() {
+  const auto* zone = domain::findTimeZone(domain::machineTimeZoneName());
+  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  auto day = domain::localDayOf(now.time_since_epoch().count(), *zone);
+  std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{day}}};
+  static const char* kMonths[] = {"Jan", "Apr", "Jul", "Oct"};
+  unsigned quarter = (static_cast<unsigned>(ymd.month()) - 1) / 3;
+  std::string label =
+      std::string(kMonths[quarter]) + " " + std::to_string(static_cast<int>(ymd.year()));
+  return label + std::string(11 - label.size(), ' ');
+}
+
+const std::string kWeekBefore =
+    "Weekly activity:\n"
+    "6 days ago │                                     0m\n"
+    "5 days ago │                                     0m\n"
+    "4 days ago │                                     0m\n"
+    "3 days ago │                                     0m\n"
+    "2 days ago │                                     0m\n"
+    "Yesterday  │                                     0m\n";
+const std::string kFullBar = "██████████████████████████████";
+
+class SyncE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fake_.addSeries(278157, "Free!", "https://artworks.thetvdb.com/free.jpg", 24);
+    fake_.addSeries(270065, "ハイキュー!!", "https://artworks.thetvdb.com/haikyuu.jpg", 24);
+    fake_.addMovie(331904, "すずめの戸締まり", std::nullopt, 122);
+    fake_.addMovie(197, "君の名は。", std::nullopt, 106);
+    fake_.addVideo("kJQP7kiw5Fk", "Despacito", "UCLp8RBhQHu9wSsq62j_Md6A", "LuisFonsiVEVO",
+                   "PT4M42S");
+    fake_.addVideo("9bZkp7q19f0", "Gangnam Style", "UCrDkAvwZum-UTjHmzDI2iIw", "officialpsy",
+                   "PT4M13S");
+    fake_.addSpotifyEpisode("512ojhOuo1ktJprKbVcKyQ", "Episode 1", 1'500'000,
+                            "38bS44xjbVVZ3No3ByF1dJ", "The Miku Real Japanese Podcast");
+    fake_.addSpotifyEpisode("4rOoJ6Egrf8K2IrywzwOMk", "Episode 2", 1'500'999,
+                            "38bS44xjbVVZ3No3ByF1dJ", "The Miku Real Japanese Podcast");
+    // The server (a child process) inherits these; so does the client.
+    for (const auto& [name, value] : std::vector<std::pair<const char*, std::string>>{
+             {"IMMERSION_TRACKER_TVDB_BASE_URL", fake_.baseUrl()},
+             {"IMMERSION_TRACKER_YOUTUBE_BASE_URL", fake_.baseUrl()},
+             {"IMMERSION_TRACKER_SPOTIFY_API_BASE_URL", fake_.baseUrl()},
+             {"IMMERSION_TRACKER_SPOTIFY_ACCOUNTS_BASE_URL", fake_.baseUrl()},
+             {"IMMERSION_TRACKER_TVDB_API_KEY", FakeProviders::kTvdbApiKey},
+             {"IMMERSION_TRACKER_YOUTUBE_API_KEY", FakeProviders::kYoutubeApiKey},
+             {"IMMERSION_TRACKER_SPOTIFY_CLIENT_ID", FakeProviders::kSpotifyClientId},
+             {"IMMERSION_TRACKER_SPOTIFY_CLIENT_SECRET", FakeProviders::kSpotifyClientSecret},
+             {"IMMERSION_TRACKER_USER", "alice"},
+             {"IMMERSION_TRACKER_PASSWORD", "password"},
+         }) {
+      setenv(name, value.c_str(), 1);
+      set_.push_back(name);
+    }
+    server_ = ServerProcess::start(data_.path());
+    ASSERT_EQ(cli(data_.path(), {"user", "add", "alice"}, "password\n").exit_code, 0);
+    setenv("IMMERSION_TRACKER_API_URL", server_.url().c_str(), 1);
+    set_.push_back("IMMERSION_TRACKER_API_URL");
+  }
+
+  void TearDown() override {
+    for (const char* name : set_) unsetenv(name);
+  }
+
+  RunResult sync(const std::string& answers = "", std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv{IT_BINARY, "sync", "--dir", tree_.path()};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return run(argv, answers);
+  }
+
+  fs::path at(const std::string& relative) const { return fs::path(tree_.path()) / relative; }
+
+  boost::json::value progressJson() {
+    HttpClient client(server_.url());
+    client.setBasicAuth("alice", "password");
+    return boost::json::parse(client.get("/progress").body);
+  }
+
+  FakeProviders fake_;
+  TempDir data_;
+  TempDir tree_;
+  ServerProcess server_;
+  std::vector<const char*> set_;
+};
+
+TEST_F(SyncE2E, ShowsAreSyncedTaggedAndDeletedAsByTheOriginal) {
+  makeFile(at("shows/1 [123] Free!/watched/[123] Free! episode 1.mp4"), 560 * kMiB);
+  makeFile(at("shows/1 [123] Free!/watched/[123] Free! episode 10.mp4"), 220 * kMiB);
+  makeFile(at("shows/1 [123] Free!/watched/.DS_Store"));
+  makeFile(at("shows/2 (123) Haikyuu Part 1/watched/(123) Haikyuu S01E01.mkv"), 130 * kMiB);
+  makeFile(at("shows/3 (123) Haikyuu Part 2/watched/(123) Haikyuu S01E013.MKV"), 770 * kMiB);
+  makeFile(at("shows/3 (123) Haikyuu Part 2/(123) Haikyuu S01E014.mkv"), 440 * kMiB);
+  fs::create_directories(at("shows/4 {123} Attack on Titan?"));
+
+  // "1" picks the first TVDB match offered for Free!; the others are typed ids.
+  auto r = sync("1\n270065\n270065\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.out,
+            "Finding local episodes watched...\n"
+            "Finding local movies watched...\n"
+            "Finding watched URLs...\n"
+            "Syncing 4 local episodes watched...\n"
+            "Successfully added 4 new episodes to the remote server.\n"
+            "Retrieving remote show metadata...\n"
+            "TVDB matches for show 1 [123] Free!:\n"
+            "  1) Free! (2020), id 278157\n"
+            "Enter the TVDB id for show 1 [123] Free!:\n"
+            "Successfully updated show metadata.\n"
+            "Enter the TVDB id for show 2 (123) Haikyuu Part 1:\n"
+            "Successfully updated show metadata.\n"
+            "Enter the TVDB id for show 3 (123) Haikyuu Part 2:\n"
+            "Successfully updated show metadata.\n"
+            "Retrieving progress summary...\n"
+            "\n"
+            "2 episodes of Free!\n"
+            "2 episodes of ハイキュー!!\n"
+            "\n"
+            "4 episodes watched today.\n"
+            "0 movies watched today.\n"
+            "0 YouTube videos watched today.\n"
+            "0 Spotify episodes watched today.\n"
+            "\n" +
+                kWeekBefore + "Today      │" + kFullBar +
+                "   1h 36m\n"
+                "\n"
+                "All time progress:\n" +
+                thisQuarterLabel() + "│" + kFullBar +
+                "       1h\n"
+                "1 total hour watched.\n"
+                "0 years and 0 months since immersion started.\n"
+                "\n"
+                "Deleting 4 local episodes watched...\n"
+                "Deleted 1.64 GB of watched episodes.\n"
+                "Deleted completed show: 1 [123] Free!\n"
+                "Deleted completed show: 2 (123) Haikyuu Part 1\n"
+                "\n");
+  EXPECT_FALSE(fs::exists(at("shows/1 [123] Free!")));
+  EXPECT_FALSE(fs::exists(at("shows/2 (123) Haikyuu Part 1")));
+  EXPECT_FALSE(fs::exists(at("shows/3 (123) Haikyuu Part 2/watched/(123) Haikyuu S01E013.MKV")));
+  EXPECT_TRUE(fs::exists(at("shows/3 (123) Haikyuu Part 2/(123) Haikyuu S01E014.mkv")));
+  EXPECT_TRUE(fs::exists(at("shows/4 {123} Attack on Titan?")));
+
+  // Again, with nothing left to sync: the summary alone, and nothing asked.
+  r = sync();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("Syncing"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("4 episodes watched today."), std::string::npos) << r.out;
+}
+
+TEST_F(SyncE2E, MoviesAndWatchedLinks) {
+  makeFile(at("movies/watched/suzume.mp4"), 1024 * kMiB);
+  makeFile(at("movies/watched/your_name.mkv"), 2048 * kMiB);
+  makeFile(at("movies/watched/your_name.srt"), 1);  // a sidecar: not a movie, kept
+  writeText(at("watched.txt"),
+            "# this week\n"
+            "https://www.youtube.com/watch?v=9bZkp7q19f0\n"
+            "\n"
+            "https://youtu.be/kJQP7kiw5Fk?si=AbCdEf&t=30\n"
+            "youtube.com/watch?feature=share&v=9bZkp7q19f0\n"
+            "https://open.spotify.com/intl-de/episode/512ojhOuo1ktJprKbVcKyQ?si=abc\r\n"
+            "spotify:episode:4rOoJ6Egrf8K2IrywzwOMk\n");
+
+  auto r = sync("331904\n197\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_EQ(r.out,
+            "Finding local episodes watched...\n"
+            "Finding local movies watched...\n"
+            "Finding watched URLs...\n"
+            "Syncing 2 movies watched...\n"
+            "Enter the TVDB id for movie suzume:\n"
+            "Enter the TVDB id for movie your_name:\n"
+            "Successfully added 2 new movies to the remote server.\n"
+            "Syncing 2 YouTube videos watched...\n"
+            "Successfully added 2 new YouTube videos to the remote server.\n"
+            "Syncing 2 Spotify episodes watched...\n"
+            "Successfully added 2 new Spotify episodes to the remote server.\n"
+            "Retrieving progress summary...\n"
+            "\n"
+            "すずめの戸締まり\n"
+            "君の名は。\n"
+            "\n"
+            "1 video of LuisFonsiVEVO\n"
+            "1 video of officialpsy\n"
+            "\n"
+            "2 episodes of The Miku Real Japanese Podcast\n"
+            "\n"
+            "0 episodes watched today.\n"
+            "2 movies watched today.\n"
+            "2 YouTube videos watched today.\n"
+            "2 Spotify episodes watched today.\n"
+            "\n" +
+                kWeekBefore + "Today      │" + kFullBar +
+                "   4h 46m\n"
+                "\n"
+                "All time progress:\n" +
+                thisQuarterLabel() + "│" + kFullBar +
+                "       4h\n"
+                "4 total hours watched.\n"
+                "0 years and 0 months since immersion started.\n"
+                "\n"
+                "Deleting 2 local movies watched...\n"
+                "Deleted 3.00 GB of watched movies.\n"
+                "Clearing watched URLs...\n"
+                "\n");
+  EXPECT_FALSE(fs::exists(at("movies/watched/suzume.mp4")));
+  EXPECT_FALSE(fs::exists(at("movies/watched/your_name.mkv")));
+  EXPECT_TRUE(fs::exists(at("movies/watched/your_name.srt")));
+  // Confirmed links are gone; the comment and the blank line stay.
+  EXPECT_EQ(readText(at("watched.txt")), "# this week\n\n");
+}
+
+TEST_F(SyncE2E, ProgressPrintsTheSummaryAlone) {
+  auto r = run({IT_BINARY, "progress"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "Retrieving progress summary...\n"
+            "\n"
+            "0 episodes watched today.\n"
+            "0 movies watched today.\n"
+            "0 YouTube videos watched today.\n"
+            "0 Spotify episodes watched today.\n"
+            "\n"
+            "Weekly activity:\n"
+            "6 days ago │                                     0m\n"
+            "5 days ago │                                     0m\n"
+            "4 days ago │                                     0m\n"
+            "3 days ago │                                     0m\n"
+            "2 days ago │                                     0m\n"
+            "Yesterday  │                                     0m\n"
+            "Today      │                                     0m\n"
+            "\n"
+            "All time progress:\n"
+            "0 total hours watched.\n"
+            "0 years and 0 months since immersion started.\n");
+}
+
+TEST_F(SyncE2E, DryRunChangesNothing) {
+  makeFile(at("shows/Free/watched/ep1.mkv"), 100 * kMiB);
+  writeText(at("watched.txt"), "https://www.youtube.com/watch?v=9bZkp7q19f0\n");
+  auto r = sync("", {"--dry-run"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Would sync 1 local episode:\n  Free / ep1\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Would delete the completed show Free."), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::exists(at("shows/Free/watched/ep1.mkv")));
+  EXPECT_EQ(readText(at("watched.txt")), "https://www.youtube.com/watch?v=9bZkp7q19f0\n");
+  EXPECT_EQ(progressJson().at("total_episodes_watched"), 0);
+  EXPECT_EQ(fake_.requestCount("/youtube/"), 0);
+}
+
+TEST_F(SyncE2E, NonInteractiveAsksNothingAndKeepsMovies) {
+  makeFile(at("shows/Free/watched/ep1.mkv"));
+  makeFile(at("movies/watched/suzume.mp4"));
+  auto r = sync("", {"--non-interactive"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_EQ(r.out.find("Enter the TVDB id"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Left 1 show untagged"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Skipped 1 movie"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(at("shows/Free")));
+  EXPECT_TRUE(fs::exists(at("movies/watched/suzume.mp4")));
+}
+
+TEST_F(SyncE2E, AnInvalidAnswerIsAskedAgain) {
+  makeFile(at("movies/watched/suzume.mp4"));
+  auto r = sync("soon\n-3\n\n331904\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("Enter the TVDB id for movie suzume:\n"
+                       "Please answer with a TVDB id (a positive whole number).\n"
+                       "Enter the TVDB id for movie suzume:\n"
+                       "Please answer with a TVDB id (a positive whole number).\n"
+                       "Enter the TVDB id for movie suzume:\n"
+                       "Please answer with a TVDB id (a positive whole number).\n"
+                       "Enter the TVDB id for movie suzume:\n"
+                       "Successfully added 1 new movies to the remote server.\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_FALSE(fs::exists(at("movies/watched/suzume.mp4")));
+}
+
+// ---- failures: each leaves everything unconfirmed in place ---------------------------------
+
+TEST_F(SyncE2E, ServerDownKeepsEverything) {
+  makeFile(at("shows/Free/watched/ep1.mkv"));
+  writeText(at("watched.txt"), "https://youtu.be/9bZkp7q19f0\n");
+  server_.process->signal(SIGTERM);
+  ASSERT_EQ(server_.process->wait(), 0);
+  auto r = sync();
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err.rfind("immersion-tracker: cannot reach the server at " + server_.url(), 0), 0u)
+      << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;  // one sentence
+  EXPECT_TRUE(fs::exists(at("shows/Free/watched/ep1.mkv")));
+  EXPECT_EQ(readText(at("watched.txt")), "https://youtu.be/9bZkp7q19f0\n");
+}
+
+TEST_F(SyncE2E, WrongPasswordKeepsEverything) {
+  makeFile(at("shows/Free/watched/ep1.mkv"));
+  setenv("IMMERSION_TRACKER_PASSWORD", "wrong", 1);
+  auto r = sync();
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("refused the credentials of user alice"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::exists(at("shows/Free/watched/ep1.mkv")));
+}
+
+TEST_F(SyncE2E, AnUnreadableLineStopsBeforeAnythingIsSynced) {
+  makeFile(at("shows/Free/watched/ep1.mkv"));
+  writeText(at("watched.txt"),
+            "https://youtu.be/9bZkp7q19f0\n# fine\nhttps://example.com/watch?v=9bZkp7q19f0\n");
+  auto r = sync();
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "immersion-tracker: watched.txt line 3 is not a YouTube or Spotify link: "
+            "\"https://example.com/watch?v=9bZkp7q19f0\"; nothing was synced or deleted\n");
+  EXPECT_TRUE(fs::exists(at("shows/Free/watched/ep1.mkv")));
+  EXPECT_EQ(progressJson().at("total_episodes_watched"), 0);
+}
+
+TEST_F(SyncE2E, AProviderFailureForOneItemKeepsOnlyThatItem) {
+  writeText(at("watched.txt"),
+            "https://youtu.be/9bZkp7q19f0\nhttps://youtu.be/xxxxxxxxxxx\n"
+            "https://open.spotify.com/episode/512ojhOuo1ktJprKbVcKyQ\n");
+  auto r = sync();
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("Successfully added 1 new YouTube videos to the remote server."),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.err.find("Could not sync YouTube video xxxxxxxxxxx: YouTube video xxxxxxxxxxx not "
+                       "found"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("immersion-tracker: 1 item could not be synced or deleted"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(readText(at("watched.txt")), "https://youtu.be/xxxxxxxxxxx\n");
+}
+
+// Makes `path` impossible to delete: immutable for root (ext4 and most disk file systems), a
+// read-only directory for anyone else. False when neither is possible here.
+bool makeUndeletable(const fs::path& path) {
+  if (geteuid() != 0) {
+    fs::permissions(path.parent_path(), fs::perms::owner_read | fs::perms::owner_exec);
+    return true;
+  }
+  int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) return false;
+  int flags = 0;
+  bool ok = ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0;
+  flags |= FS_IMMUTABLE_FL;
+  ok = ok && ioctl(fd, FS_IOC_SETFLAGS, &flags) == 0;
+  ::close(fd);
+  return ok;
+}
+
+void makeDeletable(const fs::path& path) {
+  std::error_code ec;
+  fs::permissions(path.parent_path(), fs::perms::owner_all, ec);
+  int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) return;
+  int flags = 0;
+  if (ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0) {
+    flags &= ~FS_IMMUTABLE_FL;
+    ioctl(fd, FS_IOC_SETFLAGS, &flags);
+  }
+  ::close(fd);
+}
+
+TEST_F(SyncE2E, AnUndeletableFileIsReported) {
+  fs::path stuck = at("shows/Free/watched/ep2.mkv");
+  makeFile(at("shows/Free/watched/ep1.mkv"), 10 * kMiB);
+  makeFile(stuck, 10 * kMiB);
+  if (!makeUndeletable(stuck)) GTEST_SKIP() << "cannot make a file undeletable here";
+  auto r = sync("", {"--non-interactive"});
+  makeDeletable(stuck);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("Could not delete " + stuck.string() + ": "), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("Deleted 0.01 GB of watched episodes."), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::exists(stuck));
+  EXPECT_TRUE(fs::exists(at("shows/Free")));  // not complete: a video is left
+}
+
+}  // namespace
+}  // namespace it::test
