@@ -216,13 +216,16 @@ SyncResult settle(const ApiClient::Reply& reply, const std::vector<std::string>&
   return result;
 }
 
-void updateRemoteShows(ApiClient& api, const SyncOptions& options, Console& console) {
+// Asks for the TVDB id of every untagged show. Returns how many could not be tagged because
+// TVDB failed (they stay untagged; their episodes are synced all the same).
+std::size_t updateRemoteShows(ApiClient& api, const SyncOptions& options, Console& console) {
   console.out << "Retrieving remote show metadata...\n";
   console.out.flush();
   auto reply = api.call("GET", "shows");
   const json::value* shows = reply.body.if_contains("shows");
-  if (shows == nullptr || !shows->is_array()) return;
+  if (shows == nullptr || !shows->is_array()) return 0;
   std::size_t left_untagged = 0;
+  std::size_t failed = 0;
   for (const json::value& show : shows->get_array()) {
     if (!show.is_object()) continue;
     const json::object& s = show.get_object();
@@ -238,20 +241,28 @@ void updateRemoteShows(ApiClient& api, const SyncOptions& options, Console& cons
       std::int64_t id = askTvdbId(console, "show " + *folder,
                                   "Enter the TVDB id for show " + *folder + ":\n", matches);
       auto put = api.call("PUT", "show", json::object{{"folder_name", *folder}, {"tvdb_id", id}},
-                          {404, 422});
+                          {404, 422, 502, 503});
       if (put.status == 200) {
         console.out << "Successfully updated show metadata.\n";
         break;
       }
-      console.out << providers::stringAt(put.body, "error").value_or("TVDB does not know it")
-                  << "\n";
-      if (put.status == 404) break;  // the folder is gone from the server: nothing to tag
+      std::string error = providers::stringAt(put.body, "error").value_or("no reason given");
+      if (put.status == 422) {  // TVDB does not know that id: ask again
+        console.out << error << "\n";
+        continue;
+      }
+      if (put.status != 404) {  // TVDB failing: the show stays untagged for the next run
+        console.err << "Could not tag show " << *folder << ": " << error << "\n";
+        ++failed;
+      }
+      break;  // (404: the folder is gone from the server; nothing to tag)
     }
   }
   if (left_untagged > 0) {
     console.out << "Left " << left_untagged << (left_untagged == 1 ? " show" : " shows")
                 << " untagged (--non-interactive); tag them in a run without it.\n";
   }
+  return failed;
 }
 
 // ---- deleting ------------------------------------------------------------------------------
@@ -418,7 +429,7 @@ int runSync(ApiClient& api, const SyncOptions& options, Console& console) {
     out << "Successfully added " << intOr(reply.body, "episodes_added")
         << " new episodes to the remote server.\n";
     synced_anything = true;
-    updateRemoteShows(api, options, console);
+    failures += updateRemoteShows(api, options, console);
   }
 
   // Movies: each needs a TVDB id, asked for before the request (as the original did).

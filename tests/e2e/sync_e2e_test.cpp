@@ -194,6 +194,31 @@ TEST_F(SyncE2E, ShowsAreSyncedTaggedAndDeletedAsByTheOriginal) {
   EXPECT_NE(r.out.find("4 episodes watched today."), std::string::npos) << r.out;
 }
 
+TEST_F(SyncE2E, AnyCharactersInNamesAndSidecarsNextToEpisodes) {
+  makeFile(at("shows/進撃の巨人 * 🎌/watched/第1話 [1080p].mkv"), 100 * kMiB);
+  makeFile(at("shows/進撃の巨人 * 🎌/watched/第1話 [1080p].ja.srt"), 1);
+  makeFile(at("shows/What? {x} (y) [z]/watched/Episode *1*.mp4"), 100 * kMiB);
+  makeFile(at("shows/What? {x} (y) [z]/watched/Episode *1*.srt"), 1);
+  makeFile(at("shows/What? {x} (y) [z]/Episode *2*.mp4"), 100 * kMiB);
+  // TVDB is down while the shows are tagged: they stay untagged, the episodes are synced.
+  fake_.failNext("/v4/", 503, "Service Unavailable", 100);
+  auto r = sync("278157\n270065\n");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("Successfully added 2 new episodes to the remote server."),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.err.find("Could not tag show What? {x} (y) [z]: TVDB is unavailable"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("Deleted completed show: 進撃の巨人 * 🎌"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(at("shows/進撃の巨人 * 🎌")));
+  // Its unwatched episode keeps the other show; the watched one and not its subtitles went.
+  EXPECT_FALSE(fs::exists(at("shows/What? {x} (y) [z]/watched/Episode *1*.mp4")));
+  EXPECT_TRUE(fs::exists(at("shows/What? {x} (y) [z]/watched/Episode *1*.srt")));
+  EXPECT_TRUE(fs::exists(at("shows/What? {x} (y) [z]/Episode *2*.mp4")));
+  EXPECT_EQ(progressJson().at("total_episodes_watched"), 2);
+}
+
 TEST_F(SyncE2E, MoviesAndWatchedLinks) {
   makeFile(at("movies/watched/suzume.mp4"), 1024 * kMiB);
   makeFile(at("movies/watched/your_name.mkv"), 2048 * kMiB);
