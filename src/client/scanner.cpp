@@ -10,8 +10,23 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::array<std::string_view, 6> kVideoExtensions = {".mkv", ".mp4", ".webm",
-                                                              ".avi", ".m4v", ".mov"};
+// The original's .mkv and .mp4, and what else people watch from disk (TV recordings in .ts
+// and .m2ts among them).
+constexpr std::array<std::string_view, 16> kVideoExtensions = {
+    ".mkv", ".mp4", ".webm", ".avi", ".m4v",  ".mov", ".ts",  ".m2ts",
+    ".mts", ".wmv", ".flv",  ".mpg", ".mpeg", ".vob", ".3gp", ".ogv"};
+
+// Downloads in progress (qBittorrent, browsers, curl and others): a video still arriving.
+constexpr std::array<std::string_view, 6> kPartialExtensions = {
+    ".part", ".!qb", ".crdownload", ".download", ".partial", ".tmp"};
+
+std::string lowerExtension(const fs::path& path) {
+  std::string ext = path.extension().string();
+  for (char& c : ext) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return ext;
+}
 
 bool isDirectory(const fs::path& path) {
   std::error_code ec;  // missing or unreadable: treated as absent, as the original did
@@ -29,10 +44,7 @@ bool isVideoEntry(const fs::directory_entry& entry) {
 bool isVideoFile(const fs::path& path) {
   // extension() is the last one only, so "ep.mkv.part" (a download in progress) is not a
   // video, and a dot file such as ".mkv" has none at all.
-  std::string ext = path.extension().string();
-  for (char& c : ext) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  std::string ext = lowerExtension(path);
   return std::find(kVideoExtensions.begin(), kVideoExtensions.end(), ext) != kVideoExtensions.end();
 }
 
@@ -77,10 +89,18 @@ std::vector<LocalMovie> findWatchedMovies(const fs::path& root) {
 bool containsVideo(const fs::path& dir) {
   if (!isDirectory(dir)) return false;
   // Symlinked directories are not followed (the default), so a link back up the tree cannot
-  // loop and a link to elsewhere cannot keep a finished show alive.
-  for (const fs::directory_entry& entry :
-       fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied)) {
-    if (isVideoEntry(entry)) return true;
+  // loop and a link to elsewhere cannot keep a finished show alive. A subfolder that cannot
+  // be read throws: the caller must then keep the folder, not delete what it cannot see.
+  for (const fs::directory_entry& entry : fs::recursive_directory_iterator(dir)) {
+    std::string ext = lowerExtension(entry.path());
+    bool video_name = isVideoFile(entry.path());
+    std::error_code ec;
+    bool regular = entry.is_regular_file(ec);
+    if (ec && video_name) return true;  // cannot tell what it is: assume the worst
+    if (regular && (video_name || std::find(kPartialExtensions.begin(), kPartialExtensions.end(),
+                                            ext) != kPartialExtensions.end())) {
+      return true;
+    }
   }
   return false;
 }

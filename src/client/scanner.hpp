@@ -24,7 +24,8 @@ struct LocalMovie {
   std::filesystem::path path;
 };
 
-// .mkv, .mp4, .webm, .avi, .m4v or .mov, in any letter case.
+// .mkv, .mp4, .webm, .avi, .m4v, .mov, .ts, .m2ts, .mts, .wmv, .flv, .mpg, .mpeg, .vob, .3gp or
+// .ogv, in any letter case.
 bool isVideoFile(const std::filesystem::path& path);
 
 // Regular files (or symlinks to them) directly in shows/*/watched/ that are videos, sorted by
@@ -36,7 +37,9 @@ std::vector<LocalEpisode> findWatchedEpisodes(const std::filesystem::path& root)
 // The same for movies/watched/, sorted by file_name.
 std::vector<LocalMovie> findWatchedMovies(const std::filesystem::path& root);
 
-// Whether `dir` holds a video file anywhere below it (recursively).
+// Whether `dir` holds a video file, or a download in progress (.part, .!qB, .crdownload,
+// ...), anywhere below it (recursively): a show folder is deleted only when this is false.
+// Throws std::filesystem::filesystem_error when a subfolder cannot be read.
 bool containsVideo(const std::filesystem::path& dir);
 
 }  // namespace it::client

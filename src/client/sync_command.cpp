@@ -1,9 +1,12 @@
 #include "client/sync_command.hpp"
 
+#include <unistd.h>
+
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -14,6 +17,7 @@
 #include "client/scanner.hpp"
 #include "client/summary.hpp"
 #include "client/watched_list.hpp"
+#include "domain/names.hpp"
 #include "providers/json_fields.hpp"
 
 namespace it::client {
@@ -38,6 +42,10 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(begin, end - begin + 1));
 }
 
+std::string plural(std::size_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 std::int64_t intOr(const json::object& o, std::string_view key, std::int64_t fallback = 0) {
   return providers::integerAt(o, key).value_or(fallback);
 }
@@ -60,6 +68,20 @@ LocalState scan(const SyncOptions& options, Console& console) {
   } catch (const fs::filesystem_error& e) {
     throw ClientError("cannot read " + e.path1().string() + ": " + e.code().message());
   }
+  // The server takes names of UTF-8 up to 1024 bytes; say which file is in the way before
+  // anything is sent.
+  auto checkName = [](const std::string& name, const fs::path& path) {
+    if (!domain::isValidItemName(name)) {
+      throw ClientError("cannot sync " + path.string() +
+                        ": its name is not UTF-8 text of at most 1024 bytes (rename it); "
+                        "nothing was synced or deleted");
+    }
+  };
+  for (const auto& e : state.episodes) {
+    checkName(e.folder_name, e.path);
+    checkName(e.file_name, e.path);
+  }
+  for (const auto& m : state.movies) checkName(m.file_name, m.path);
   console.out << "Finding watched URLs...\n";
   console.out.flush();
   fs::path file = options.dir / kWatchedFile;
@@ -139,23 +161,40 @@ std::vector<Match> suggestions(ApiClient& api, std::string_view name, const char
   return matches;
 }
 
-std::optional<std::int64_t> positiveInteger(std::string_view text) {
+// A positive whole number as Python's int() reads one: an optional '+', and full-width digits
+// (what a Japanese keyboard types) as well as ASCII ones.
+std::optional<std::int64_t> positiveInteger(std::string_view answer) {
+  std::string text;
+  for (std::size_t i = 0; i < answer.size(); ++i) {
+    // U+FF10..U+FF19 are EF BC 90..99 in UTF-8.
+    if (answer.compare(i, 2, "\xEF\xBC") == 0 && i + 2 < answer.size() &&
+        static_cast<unsigned char>(answer[i + 2]) >= 0x90 &&
+        static_cast<unsigned char>(answer[i + 2]) <= 0x99) {
+      text += static_cast<char>('0' + (static_cast<unsigned char>(answer[i + 2]) - 0x90));
+      i += 2;
+    } else {
+      text += answer[i];
+    }
+  }
+  if (!text.empty() && text.front() == '+') text.erase(0, 1);
   std::int64_t n = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (ec != std::errc() || end != text.data() + text.size() || n <= 0) return std::nullopt;
   return n;
 }
 
+void showMatches(Console& console, const std::string& what, const std::vector<Match>& matches) {
+  if (matches.empty()) return;
+  console.out << "TVDB matches for " << what << ":\n";
+  for (std::size_t i = 0; i < matches.size(); ++i) {
+    console.out << "  " << i + 1 << ") " << matches[i].label << ", id " << matches[i].tvdb_id
+                << "\n";
+  }
+}
+
 // Asks `prompt` (the original's words) until the answer is a TVDB id or the number of a match.
 std::int64_t askTvdbId(Console& console, const std::string& what, const std::string& prompt,
                        const std::vector<Match>& matches) {
-  if (!matches.empty()) {
-    console.out << "TVDB matches for " << what << ":\n";
-    for (std::size_t i = 0; i < matches.size(); ++i) {
-      console.out << "  " << i + 1 << ") " << matches[i].label << ", id " << matches[i].tvdb_id
-                  << "\n";
-    }
-  }
   for (;;) {
     console.out << prompt;
     console.out.flush();
@@ -184,30 +223,45 @@ struct SyncResult {
 // Reads a /syncmovies, /syncyoutube or /syncspotify answer for `keys` (ids or, for movies,
 // file names found under `key_field` of a failure) and reports the failures.
 SyncResult settle(const ApiClient::Reply& reply, const std::vector<std::string>& keys,
-                  const char* count_field, const char* noun_plural, const char* key_field,
-                  const std::string& what_one, Console& console) {
+                  const char* count_field, const char* noun_one, const char* noun_plural,
+                  const char* key_field, Console& console) {
   SyncResult result;
   std::set<std::string> failed;
+  bool listed_all = true;  // every entry of "failed" named its item
   const json::value* list = reply.body.if_contains("failed");
   if (list != nullptr && list->is_array()) {
     for (const json::value& f : list->get_array()) {
-      if (!f.is_object()) continue;
-      auto key = providers::stringAt(f.get_object(), key_field);
-      auto error = providers::stringAt(f.get_object(), "error");
-      if (!key) continue;
+      auto key = f.is_object() ? providers::stringAt(f.get_object(), key_field) : std::nullopt;
+      if (!key) {
+        listed_all = false;
+        continue;
+      }
       failed.insert(*key);
-      console.err << "Could not sync " << what_one << " " << *key << ": "
+      auto error = providers::stringAt(f.get_object(), "error");
+      console.err << "Could not sync " << noun_one << " " << *key << ": "
                   << error.value_or("no reason given") << "\n";
     }
-  } else if (reply.status != 200) {
-    // A 503 (the server has no credentials for the provider): nothing was synced.
-    failed.insert(keys.begin(), keys.end());
-    console.err << "Could not sync the " << keys.size() << " " << noun_plural << ": "
-                << providers::stringAt(reply.body, "error").value_or("no reason given") << "\n";
+  } else if (list != nullptr) {
+    listed_all = false;
   }
-  if (reply.status == 200) {
-    console.out << "Successfully added " << intOr(reply.body, count_field) << " new " << noun_plural
-                << " to the remote server.\n";
+  if (reply.status != 200) {
+    // Nothing was recorded (422, 502, or 503 when the server has no credentials for the
+    // provider): whatever the list says, nothing is confirmed.
+    if (list == nullptr) {
+      console.err << "Could not sync " << plural(keys.size(), noun_one, noun_plural) << ": "
+                  << providers::stringAt(reply.body, "error").value_or("no reason given") << "\n";
+    }
+    result.failed = keys.size();
+    return result;
+  }
+  console.out << "Successfully added " << intOr(reply.body, count_field) << " new " << noun_plural
+              << " to the remote server.\n";
+  if (!listed_all) {
+    // A "failed" entry that names no item could be any of them: confirm none.
+    console.err << "The server's answer does not say which " << noun_plural
+                << " failed; all are kept for the next run.\n";
+    result.failed = keys.size();
+    return result;
   }
   for (const auto& key : keys) {
     if (!failed.contains(key)) result.confirmed.insert(key);
@@ -237,6 +291,7 @@ std::size_t updateRemoteShows(ApiClient& api, const SyncOptions& options, Consol
       continue;
     }
     auto matches = suggestions(api, *folder, "series");
+    showMatches(console, "show " + *folder, matches);
     for (;;) {
       std::int64_t id = askTvdbId(console, "show " + *folder,
                                   "Enter the TVDB id for show " + *folder + ":\n", matches);
@@ -286,20 +341,41 @@ std::uintmax_t deleteFiles(const std::vector<fs::path>& paths, std::size_t& fail
   return bytes;
 }
 
-// Writes `content` to `path` through a temporary file and a rename, so a crash leaves either
-// the old or the new file.
+// Writes `content` to `path` through a temporary file beside it and a rename, so a crash
+// leaves either the old or the new file. A symlinked watched.txt is written where it points,
+// and the file keeps its permissions.
 void replaceFile(const fs::path& path, const std::string& content) {
-  fs::path temporary = path;
-  temporary += ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << content;
-    out.flush();
-    if (!out) throw ClientError("cannot write " + temporary.string());
-  }
   std::error_code ec;
-  fs::rename(temporary, path, ec);
-  if (ec) throw ClientError("cannot replace " + path.string() + ": " + ec.message());
+  fs::path target = fs::canonical(path, ec);
+  if (ec) throw ClientError("cannot find " + path.string() + ": " + ec.message());
+  std::string temporary = target.string() + ".XXXXXX";
+  int fd = ::mkstemp(temporary.data());
+  if (fd < 0) throw ClientError("cannot write a temporary file next to " + target.string());
+  bool written =
+      ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
+      ::fsync(fd) == 0;
+  ::close(fd);
+  fs::permissions(temporary, fs::status(target, ec).permissions(), ec);
+  if (written) fs::rename(temporary, target, ec);
+  if (!written || ec) {
+    fs::remove(temporary, ec);
+    throw ClientError("cannot rewrite " + target.string());
+  }
+}
+
+// The lines of watched.txt as it is now (it may have changed while the run waited for
+// prompts and the server), each with the link it holds, if any.
+WatchedFile currentLines(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  WatchedFile file;
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (number == 0 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+    file.lines.push_back({++number, line, parseWatchedLink(trim(line))});
+  }
+  return file;
 }
 
 // A show folder is deleted only when it surely holds no video: one that cannot be read
@@ -310,10 +386,6 @@ bool containsVideoOrUnreadable(const fs::path& dir) {
   } catch (const fs::filesystem_error&) {
     return true;
   }
-}
-
-std::string plural(std::size_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 // ---- dry run -------------------------------------------------------------------------------
@@ -414,7 +486,8 @@ int runSync(ApiClient& api, const SyncOptions& options, Console& console) {
   LocalState state = scan(options, console);
   if (options.dry_run) return dryRun(state, options, console);
 
-  std::size_t failures = 0;
+  std::size_t failures = 0;  // items not synced or not deleted: kept for the next run
+  std::size_t untagged = 0;  // shows TVDB could not tag this time
   bool synced_anything = false;
 
   // Episodes: the server records them all or answers an error (which ends the run).
@@ -429,7 +502,7 @@ int runSync(ApiClient& api, const SyncOptions& options, Console& console) {
     out << "Successfully added " << intOr(reply.body, "episodes_added")
         << " new episodes to the remote server.\n";
     synced_anything = true;
-    failures += updateRemoteShows(api, options, console);
+    untagged = updateRemoteShows(api, options, console);
   }
 
   // Movies: each needs a TVDB id, asked for before the request (as the original did).
@@ -445,6 +518,7 @@ int runSync(ApiClient& api, const SyncOptions& options, Console& console) {
       std::vector<std::string> names;
       for (const auto& m : state.movies) {
         auto matches = suggestions(api, m.file_name, "movie");
+        showMatches(console, "movie " + m.file_name, matches);
         std::int64_t id = askTvdbId(console, "movie " + m.file_name,
                                     "Enter the TVDB id for movie " + m.file_name + ":\n", matches);
         list.push_back(json::object{{"file_name", m.file_name}, {"tvdb_id", id}});
@@ -452,7 +526,7 @@ int runSync(ApiClient& api, const SyncOptions& options, Console& console) {
       }
       auto reply = api.call("POST", "syncmovies", json::object{{"movies", std::move(list)}},
                             {422, 502, 503});
-      auto result = settle(reply, names, "movies_added", "movies", "file_name", "movie", console);
+      auto result = settle(reply, names, "movies_added", "movie", "movies", "file_name", console);
       confirmed_movies = std::move(result.confirmed);
       failures += result.failed;
       synced_anything = true;
@@ -470,7 +544,7 @@ int runSync(ApiClient& api, const SyncOptions& options, Console& console) {
     auto reply = api.call("POST", "syncyoutube", json::object{{"video_ids", std::move(list)}},
                           {422, 502, 503});
     auto result =
-        settle(reply, ids, "videos_added", "YouTube videos", "id", "YouTube video", console);
+        settle(reply, ids, "videos_added", "YouTube video", "YouTube videos", "id", console);
     confirmed_youtube = std::move(result.confirmed);
     failures += result.failed;
     synced_anything = true;
@@ -483,7 +557,7 @@ int runSync(ApiClient& api, const SyncOptions& options, Console& console) {
     auto reply = api.call("POST", "syncspotify", json::object{{"episode_ids", std::move(list)}},
                           {422, 502, 503});
     auto result =
-        settle(reply, ids, "episodes_added", "Spotify episodes", "id", "Spotify episode", console);
+        settle(reply, ids, "episodes_added", "Spotify episode", "Spotify episodes", "id", console);
     confirmed_spotify = std::move(result.confirmed);
     failures += result.failed;
     synced_anything = true;
@@ -524,12 +598,12 @@ int runSync(ApiClient& api, const SyncOptions& options, Console& console) {
     std::uintmax_t bytes = deleteFiles(paths, failures, console);
     out << "Deleted " << gigabytes(bytes) << " GB of watched movies.\n";
   }
-  if (state.watched &&
-      (!state.watched->youtube_ids.empty() || !state.watched->spotify_ids.empty())) {
+  if (!confirmed_youtube.empty() || !confirmed_spotify.empty()) {
     out << "Clearing watched URLs...\n";
     std::vector<std::string> youtube(confirmed_youtube.begin(), confirmed_youtube.end());
     std::vector<std::string> spotify(confirmed_spotify.begin(), confirmed_spotify.end());
-    replaceFile(options.dir / kWatchedFile, withoutConfirmed(*state.watched, youtube, spotify));
+    fs::path file = options.dir / kWatchedFile;
+    replaceFile(file, withoutConfirmed(currentLines(file), youtube, spotify));
   }
 
   out << "\n";
@@ -544,6 +618,11 @@ int runSync(ApiClient& api, const SyncOptions& options, Console& console) {
     console.err << "immersion-tracker: " << plural(failures, "item", "items")
                 << " could not be synced or deleted (see above); they were kept for the next "
                    "run.\n";
+    return 1;
+  }
+  if (untagged > 0) {
+    console.err << "immersion-tracker: " << plural(untagged, "show", "shows")
+                << " could not be tagged (see above); the next run asks again.\n";
     return 1;
   }
   return 0;

@@ -13,11 +13,43 @@ constexpr std::string_view kBom = "\xEF\xBB\xBF";
 constexpr std::string_view kWhitespace = " \t\r\f\v";
 constexpr std::string_view kSpotifyUriPrefix = "spotify:episode:";
 
+// Whitespace as Python's str.strip() sees it in pasted text: ASCII, and the no-break (U+00A0)
+// and ideographic (U+3000) spaces that copying from web pages and Japanese input brings.
+constexpr std::string_view kWideSpaces[] = {"\xC2\xA0", "\xE3\x80\x80"};
+
 std::string_view trim(std::string_view s) {
-  auto first = s.find_first_not_of(kWhitespace);
-  if (first == std::string_view::npos) return {};
-  auto last = s.find_last_not_of(kWhitespace);
-  return s.substr(first, last - first + 1);
+  for (bool changed = true; changed;) {
+    changed = false;
+    auto first = s.find_first_not_of(kWhitespace);
+    if (first == std::string_view::npos) return {};
+    auto last = s.find_last_not_of(kWhitespace);
+    s = s.substr(first, last - first + 1);
+    for (std::string_view space : kWideSpaces) {
+      if (s.starts_with(space)) s.remove_prefix(space.size()), changed = true;
+      if (s.ends_with(space)) s.remove_suffix(space.size()), changed = true;
+    }
+  }
+  return s;
+}
+
+// The link with the characters a URL parser refuses but browsers copy as they are (a raw '|'
+// in a playlist parameter, non-ASCII text in a query) percent-encoded; the original's regex
+// read such lines, so they must be read here too.
+std::string escapedForUrl(std::string_view link) {
+  static constexpr std::string_view kRefused = " \"<>\\^`{|}";
+  std::string out;
+  for (char c : link) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x80 || byte < 0x20 || kRefused.find(c) != std::string_view::npos) {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -154,17 +186,29 @@ std::optional<WatchedLink> parseHttpLink(std::string_view link, bool allow_attri
 
 }  // namespace
 
-std::optional<WatchedLink> parseWatchedLink(std::string_view line) {
-  line = trim(line);
-  if (line.empty()) return std::nullopt;
+namespace {
+
+std::optional<WatchedLink> parseLink(std::string_view line) {
   if (startsWithIgnoreCase(line, kSpotifyUriPrefix)) {
-    return spotify(line.substr(kSpotifyUriPrefix.size()));
+    std::string_view id = line.substr(kSpotifyUriPrefix.size());
+    return spotify(id.substr(0, id.find('?')));  // "?si=..." as on shared links
   }
   if (line.find("://") != std::string_view::npos) return parseHttpLink(line, true);
   // Pasted without a scheme ("youtu.be/ID", "//www.youtube.com/..."): without one, a URL
   // parser would read "youtube.com:" as the scheme or the host as a path.
   if (line.starts_with("//")) return parseHttpLink("https:" + std::string(line), true);
   return parseHttpLink("https://" + std::string(line), true);
+}
+
+}  // namespace
+
+std::optional<WatchedLink> parseWatchedLink(std::string_view line) {
+  line = trim(line);
+  // A note after the link: "https://youtu.be/ID # Japanese lesson 3".
+  if (auto note = line.find(" #"); note != std::string_view::npos)
+    line = trim(line.substr(0, note));
+  if (line.empty()) return std::nullopt;
+  return parseLink(escapedForUrl(line));
 }
 
 std::variant<WatchedFile, WatchedFileError> parseWatchedFile(std::string_view content) {

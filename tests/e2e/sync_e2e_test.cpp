@@ -405,6 +405,66 @@ TEST_F(SyncE2E, AProviderFailureForOneItemKeepsOnlyThatItem) {
   EXPECT_EQ(readText(at("watched.txt")), "https://youtu.be/xxxxxxxxxxx\n");
 }
 
+TEST_F(SyncE2E, AnUnknownTvdbIdIsAskedAgain) {
+  makeFile(at("shows/Free/watched/ep1.mkv"));
+  auto r = sync("999999\n278157\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("Enter the TVDB id for show Free:\n"
+                       "TVDB series 999999 not found\n"
+                       "Enter the TVDB id for show Free:\n"
+                       "Successfully updated show metadata.\n"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST_F(SyncE2E, AnswersEndingEarlyStopWithoutDeleting) {
+  makeFile(at("shows/Free/watched/ep1.mkv"));
+  makeFile(at("shows/Haikyuu/watched/ep1.mkv"));
+  auto r = sync("278157\n");  // nothing for the second show
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "immersion-tracker: standard input ended before the TVDB id of show Haikyuu was "
+            "given (use --non-interactive to skip the questions)\n");
+  EXPECT_TRUE(fs::exists(at("shows/Free/watched/ep1.mkv")));
+  EXPECT_TRUE(fs::exists(at("shows/Haikyuu/watched/ep1.mkv")));
+}
+
+TEST_F(SyncE2E, ProviderOutagesKeepMoviesAndLinks) {
+  makeFile(at("movies/watched/suzume.mp4"));
+  writeText(at("watched.txt"), "https://open.spotify.com/episode/512ojhOuo1ktJprKbVcKyQ\n");
+  fake_.failNext("/v4/", 503, "Service Unavailable", 1000);
+  fake_.failNext("/v1/episodes/", 500, "oops", 1000);
+  auto r = sync("331904\n");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.err.find("Could not sync movie suzume: TVDB is unavailable"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("Could not sync Spotify episode 512ojhOuo1ktJprKbVcKyQ: Spotify is "
+                       "unavailable"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("immersion-tracker: 2 items could not be synced or deleted"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.out.find("Clearing watched URLs"), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::exists(at("movies/watched/suzume.mp4")));
+  EXPECT_EQ(readText(at("watched.txt")),
+            "https://open.spotify.com/episode/512ojhOuo1ktJprKbVcKyQ\n");
+}
+
+TEST_F(SyncE2E, ASymlinkedWatchedFileStaysALink) {
+  TempDir elsewhere;
+  fs::path real = fs::path(elsewhere.path()) / "links.txt";
+  writeText(real, "https://youtu.be/9bZkp7q19f0\nhttps://youtu.be/xxxxxxxxxxx\n");
+  fs::permissions(real, fs::perms::owner_read | fs::perms::owner_write);
+  fs::create_symlink(real, at("watched.txt"));
+  auto r = sync();
+  EXPECT_EQ(r.exit_code, 1) << r.out;  // the unknown video
+  EXPECT_TRUE(fs::is_symlink(at("watched.txt")));
+  EXPECT_EQ(readText(real), "https://youtu.be/xxxxxxxxxxx\n");
+  EXPECT_EQ(fs::status(real).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+}
+
 // Makes `path` impossible to delete: immutable for root (ext4 and most disk file systems), a
 // read-only directory for anyone else. False when neither is possible here.
 bool makeUndeletable(const fs::path& path) {

@@ -278,7 +278,6 @@ TEST(ScannerContainsVideo, IgnoresNonVideos) {
   Tree tree;
   tree.file("show/watched/ep.srt");
   tree.file("show/.DS_Store");
-  tree.file("show/extras/ep.mkv.part");
   tree.file("show/poster.jpg");
   tree.dir("show/season.mkv");  // a directory with a video name
   tree.dir("show/watched/empty");
@@ -304,16 +303,23 @@ TEST(ScannerContainsVideo, SymlinkToAVideoFileCounts) {
   EXPECT_TRUE(containsVideo(tree.root() / "show"));
 }
 
-TEST(ScannerContainsVideo, SkipsUnreadableSubfolders) {
+TEST(ScannerContainsVideo, AnUnreadableSubfolderIsAnError) {
   if (geteuid() == 0) GTEST_SKIP() << "root reads every directory";
   Tree tree;
   fs::path locked = tree.dir("show/locked");
   tree.file("show/locked/ep.mkv");
   fs::permissions(locked, fs::perms::none);
-  EXPECT_FALSE(containsVideo(tree.root() / "show"));
-  tree.file("show/open/ep.mkv");
-  EXPECT_TRUE(containsVideo(tree.root() / "show"));
+  // What it cannot see may be a video: the caller must keep the folder.
+  EXPECT_THROW(containsVideo(tree.root() / "show"), fs::filesystem_error);
   fs::permissions(locked, fs::perms::owner_all);
+}
+
+TEST(ScannerContainsVideo, DownloadsInProgressAndTvRecordingsCount) {
+  for (const char* name : {"ep.mkv.part", "ep.mp4.!qB", "ep.crdownload", "ep.ts", "ep.M2TS"}) {
+    Tree tree;
+    tree.file(std::string("show/") + name);
+    EXPECT_TRUE(containsVideo(tree.root() / "show")) << name;
+  }
 }
 
 }  // namespace
