@@ -93,8 +93,15 @@ LocalState scan(const SyncOptions& options, Console& console) {
   if (!in && !in.eof()) throw ClientError("cannot read " + file.string());
   auto parsed = parseWatchedFile(content.str());
   if (auto* error = std::get_if<WatchedFileError>(&parsed)) {
-    throw ClientError(std::string(kWatchedFile) + " line " + std::to_string(error->line_number) +
-                      " is not a YouTube or Spotify link: \"" + error->text +
+    std::string where = std::string(kWatchedFile) + " line " + std::to_string(error->line_number);
+    if (error->text.find("spotify.link/") != std::string::npos ||
+        error->text.find("spotify.app.link/") != std::string::npos) {
+      throw ClientError(where +
+                        " is a Spotify short link, which only Spotify can resolve: open "
+                        "it and paste the open.spotify.com/episode/ link instead; "
+                        "nothing was synced or deleted");
+    }
+    throw ClientError(where + " is not a YouTube or Spotify link: \"" + error->text +
                       "\"; nothing was synced or deleted");
   }
   state.watched = std::move(std::get<WatchedFile>(parsed));

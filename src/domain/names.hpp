@@ -8,7 +8,7 @@ namespace it::domain {
 constexpr std::size_t kMaxUsernameLength = 64;
 constexpr std::size_t kMaxShowNameBytes = 512;
 constexpr std::size_t kMaxItemNameBytes = 1024;
-// Items per immersion sync request; a bigger sync is split by the client.
+// Items per immersion sync request; a bigger request is refused whole (400).
 constexpr std::size_t kMaxItemsPerRequest = 10'000;
 
 // 1-64 characters of ASCII letters, digits, '_', '-' and '.'.

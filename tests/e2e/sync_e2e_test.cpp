@@ -384,6 +384,11 @@ TEST_F(SyncE2E, AnUnreadableLineStopsBeforeAnythingIsSynced) {
             "\"https://example.com/watch?v=9bZkp7q19f0\"; nothing was synced or deleted\n");
   EXPECT_TRUE(fs::exists(at("shows/Free/watched/ep1.mkv")));
   EXPECT_EQ(progressJson().at("total_episodes_watched"), 0);
+
+  writeText(at("watched.txt"), "https://spotify.link/AbCdEfGh\n");
+  r = sync();
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("watched.txt line 1 is a Spotify short link"), std::string::npos) << r.err;
 }
 
 TEST_F(SyncE2E, AProviderFailureForOneItemKeepsOnlyThatItem) {
