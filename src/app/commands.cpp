@@ -12,6 +12,9 @@
 #include "app/config.hpp"
 #include "app/service.hpp"
 #include "auth/passwords.hpp"
+#include "aws/aws_config.hpp"
+#include "aws/dynamodb_client.hpp"
+#include "aws/tables.hpp"
 #include "client/api_client.hpp"
 #include "client/sync_command.hpp"
 #include "domain/names.hpp"
@@ -232,6 +235,15 @@ int runCommandLine(int argc, char** argv) {
   sync_cmd->add_flag("--dry-run", sync_options.dry_run,
                      "Show what would be synced and deleted, and change nothing");
 
+  auto* dynamodb_cmd = app.add_subcommand("dynamodb", "Manage the DynamoDB tables");
+  dynamodb_cmd->require_subcommand(1);
+  bool sample_data = false;
+  auto* create_tables = dynamodb_cmd->add_subcommand(
+      "create-tables",
+      "Create both originals' tables (IMMERSION_TRACKER_TABLE, DYNAMODB_TABLE) if missing");
+  create_tables->add_flag("--sample-data", sample_data,
+                          "Also add the original setup script's three TV-progress items");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -243,6 +255,12 @@ int runCommandLine(int argc, char** argv) {
       sync_options.dir = sync_dir;
       return runClient(clientLogin(server, client_user, token),
                        sync_cmd->parsed() ? &sync_options : nullptr);
+    }
+    if (create_tables->parsed()) {
+      auto transport = aws::makeCurlAwsTransport();
+      aws::DynamoDbClient dynamodb(aws::awsConfigFromEnvironment(), *transport);
+      aws::createTables(dynamodb, aws::tableNamesFromEnvironment(), sample_data, std::cout);
+      return 0;
     }
     Config config = loadConfig(overrides);
     if (serve_cmd->parsed()) return serve(config);
