@@ -11,18 +11,10 @@
 #include <stdexcept>
 #include <thread>
 
+#include "util/retry.hpp"
+
 namespace it::providers {
 namespace {
-
-void initCurlOnce() {
-  // curl_global_init is not thread-safe and must run before any other libcurl call.
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-      throw std::runtime_error("curl_global_init failed");
-    }
-  });
-}
 
 struct CallState {
   OutboundResponse response;
@@ -87,14 +79,7 @@ std::optional<std::chrono::milliseconds> parseRetryAfter(std::string_view value)
 }
 
 std::chrono::milliseconds jitteredBackoff(const RetryPolicy& policy, int retry_index) {
-  auto cap = policy.initial_backoff;
-  for (int i = 0; i < retry_index && cap < policy.max_backoff; ++i) cap *= 2;
-  cap = std::min(cap, policy.max_backoff);
-  if (cap <= std::chrono::milliseconds::zero()) return std::chrono::milliseconds::zero();
-  // Full jitter: a uniform pick in [0, cap] keeps many clients from retrying in lockstep.
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::uniform_int_distribution<std::chrono::milliseconds::rep> pick(0, cap.count());
-  return std::chrono::milliseconds(pick(rng));
+  return fullJitterBackoff(policy.initial_backoff, policy.max_backoff, retry_index);
 }
 
 }  // namespace

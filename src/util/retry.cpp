@@ -1,0 +1,32 @@
+#include "util/retry.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <mutex>
+#include <random>
+#include <stdexcept>
+
+namespace it {
+
+std::chrono::milliseconds fullJitterBackoff(std::chrono::milliseconds initial,
+                                            std::chrono::milliseconds max, int retry_index) {
+  auto cap = initial;
+  for (int i = 0; i < retry_index && cap < max; ++i) cap *= 2;
+  cap = std::min(cap, max);
+  if (cap <= std::chrono::milliseconds::zero()) return std::chrono::milliseconds::zero();
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::uniform_int_distribution<std::chrono::milliseconds::rep> pick(0, cap.count());
+  return std::chrono::milliseconds(pick(rng));
+}
+
+void initCurlOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+      throw std::runtime_error("curl_global_init failed");
+    }
+  });
+}
+
+}  // namespace it
