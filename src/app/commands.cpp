@@ -170,6 +170,9 @@ int runCommandLine(int argc, char** argv) {
   serve_cmd->add_option("--log-level", overrides.log_level, "debug, info, warn, error or off");
   serve_cmd->add_option("--time-zone", overrides.time_zone,
                         "Default time zone for progress statistics (default: the machine's)");
+  serve_cmd->add_option("--metrics", overrides.metrics,
+                        "Also send request metrics to CloudWatch: none, cloudwatch-emf (log "
+                        "lines) or cloudwatch (PutMetricData)");
 
   auto* user_cmd = app.add_subcommand("user", "Manage users");
   user_cmd->require_subcommand(1);

@@ -59,6 +59,9 @@ struct TextSetting {
 
 constexpr TextSetting kTexts[] = {
     {"time_zone", "IMMERSION_TRACKER_TIME_ZONE", [](Config& c) { return &c.time_zone; }},
+    {"metrics", "IMMERSION_TRACKER_METRICS", [](Config& c) { return &c.metrics; }},
+    {"metrics_namespace", "IMMERSION_TRACKER_METRICS_NAMESPACE",
+     [](Config& c) { return &c.metrics_namespace; }},
     {"tvdb_base_url", "IMMERSION_TRACKER_TVDB_BASE_URL",
      [](Config& c) { return &c.providers.tvdb_base_url; }},
     {"tvdb_api_key", "IMMERSION_TRACKER_TVDB_API_KEY",
@@ -104,6 +107,13 @@ void checkTexts(Config& c) {
       !std::isupper(static_cast<unsigned char>(market[1]))) {
     throw ConfigError("spotify_market must be a two-letter country code such as US (got \"" +
                       market + "\")");
+  }
+  if (c.metrics != "none" && c.metrics != "cloudwatch-emf" && c.metrics != "cloudwatch") {
+    throw ConfigError("metrics must be none, cloudwatch-emf or cloudwatch (got \"" + c.metrics +
+                      "\")");
+  }
+  if (c.metrics_namespace.empty() || c.metrics_namespace.rfind("AWS/", 0) == 0) {
+    throw ConfigError("metrics_namespace must be non-empty and must not start with AWS/");
   }
   if (c.time_zone.empty()) c.time_zone = domain::machineTimeZoneName();
   if (domain::findTimeZone(c.time_zone) == nullptr) {
@@ -206,6 +216,7 @@ Config loadConfig(const ConfigOverrides& flags) {
   if (flags.data_dir) c.data_dir = *flags.data_dir;
   if (flags.log_level) setLogLevel(c, *flags.log_level, "--log-level");
   if (flags.time_zone) c.time_zone = *flags.time_zone;
+  if (flags.metrics) c.metrics = *flags.metrics;
   checkTexts(c);
   if (c.data_dir.empty()) throw ConfigError("data_dir must not be empty");
   return c;

@@ -34,6 +34,10 @@ struct Config {
   // this one. Set by loadConfig to the machine's zone when not configured.
   std::string time_zone;
   providers::ProviderSettings providers;
+  // Request metrics besides /metrics: "none", "cloudwatch-emf" (Embedded Metric Format lines
+  // in the log) or "cloudwatch" (batched PutMetricData; AWS settings from the environment).
+  std::string metrics = "none";
+  std::string metrics_namespace = "TVShowTracker/API";
 
   std::string databasePath() const { return data_dir + "/tracker.db"; }
 };
@@ -45,6 +49,7 @@ struct ConfigOverrides {
   std::optional<std::string> data_dir;
   std::optional<std::string> log_level;
   std::optional<std::string> time_zone;
+  std::optional<std::string> metrics;
 };
 
 // Builds the configuration. Throws ConfigError.

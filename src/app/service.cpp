@@ -8,12 +8,15 @@
 #include "api/ops_handlers.hpp"
 #include "api/tv_progress/handlers.hpp"
 #include "auth/authenticator.hpp"
+#include "aws/aws_config.hpp"
+#include "aws/dynamodb_client.hpp"
 #include "domain/time_zone.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "providers/http_transport.hpp"
 #include "providers/metadata_clients.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
+#include "telemetry/cloudwatch.hpp"
 #include "telemetry/metrics.hpp"
 #include "telemetry/request_telemetry.hpp"
 #include "util/worker_pool.hpp"
@@ -42,10 +45,26 @@ std::string defaultTimeZone(const Config& config) {
 
 // Members in construction order; destroyed in reverse, so the server stops before the pool
 // drains and the store commits what is queued last.
+// `--metrics cloudwatch`: the publisher and its transport; nothing otherwise.
+struct CloudWatchParts {
+  std::unique_ptr<aws::AwsJsonTransport> transport;
+  std::unique_ptr<telemetry::CloudWatchPublisher> publisher;
+
+  explicit CloudWatchParts(const Config& config) {
+    if (config.metrics != "cloudwatch") return;
+    transport = aws::makeCurlAwsTransport();
+    telemetry::CloudWatchPublisher::Options options;
+    options.metric_namespace = config.metrics_namespace;
+    publisher = std::make_unique<telemetry::CloudWatchPublisher>(aws::awsConfigFromEnvironment(),
+                                                                 *transport, options);
+  }
+};
+
 struct Service::Parts {
   std::unique_ptr<storage::Store> store;
   telemetry::HttpMetrics metrics;
-  telemetry::RequestTelemetry request_telemetry{metrics};
+  CloudWatchParts cloudwatch;
+  telemetry::RequestTelemetry request_telemetry;
   auth::Authenticator authenticator;
   providers::CurlTransport transport{providers::CurlTransport::Options{}};
   std::unique_ptr<providers::TvdbClient> tvdb;
@@ -66,6 +85,10 @@ struct Service::Parts {
 
   Parts(const Config& config, const Clock& clock, bool handle_signals)
       : store(openStore(config)),
+        cloudwatch(config),
+        request_telemetry(metrics, telemetry::CloudWatchOutput{config.metrics == "cloudwatch-emf",
+                                                               cloudwatch.publisher.get(),
+                                                               config.metrics_namespace}),
         authenticator(*store),
         tvdb(providers::makeTvdbClient(config.providers, transport, clock)),
         youtube(providers::makeYoutubeClient(config.providers, transport)),

@@ -128,6 +128,12 @@ void logError(std::string_view msg, std::string_view error) {
   emitFields(spdlog::level::err, msg, {{"error", error}});
 }
 
+void writeLine(std::string_view line) {
+  auto logger = spdlog::default_logger_raw();
+  spdlog::details::log_msg msg(logger->name(), spdlog::level::info, line);
+  for (auto& sink : logger->sinks()) sink->log(msg);
+}
+
 void logRequest(std::string_view request_id, std::string_view method, std::string_view route,
                 std::string_view path, int status, double duration_ms, std::string_view user) {
   auto logger = spdlog::default_logger_raw();

@@ -27,6 +27,10 @@ void logInfo(std::string_view msg, std::initializer_list<Field> fields = {});
 void logWarn(std::string_view msg, std::initializer_list<Field> fields = {});
 void logError(std::string_view msg, std::string_view error);
 
+// Writes `line` (one JSON object, e.g. an Embedded Metric Format record) as a line of the log
+// whatever the log level: metrics must not vanish with `--log-level warn`. Thread-safe.
+void writeLine(std::string_view line);
+
 // The per-request line: time, request id, method, route, status, duration, user.
 void logRequest(std::string_view request_id, std::string_view method, std::string_view route,
                 std::string_view path, int status, double duration_ms, std::string_view user);

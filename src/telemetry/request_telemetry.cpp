@@ -1,5 +1,6 @@
 #include "telemetry/request_telemetry.hpp"
 
+#include "telemetry/cloudwatch.hpp"
 #include "telemetry/log.hpp"
 
 namespace it::telemetry {
@@ -9,6 +10,13 @@ void RequestTelemetry::onResponse(const http::Request& request, std::string_view
   std::string_view method = http::methodName(request.method);  // bounded label set
   metrics_.record(route, method, status, duration_ms / 1000.0);
   logRequest(request.request_id, method, route, request.path, status, duration_ms, user);
+  if (!cloudwatch_.emf && cloudwatch_.publisher == nullptr) return;
+  RequestSample sample{std::string(route), std::string(method), status, duration_ms,
+                       std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count()};
+  if (cloudwatch_.emf) writeLine(emfLine(sample, cloudwatch_.metric_namespace));
+  if (cloudwatch_.publisher != nullptr) cloudwatch_.publisher->record(std::move(sample));
 }
 
 }  // namespace it::telemetry

@@ -16,10 +16,13 @@ struct ServerProcess {
   std::unique_ptr<Process> process;
   int port = 0;
 
-  static ServerProcess start(const std::string& data_dir) {
+  static ServerProcess start(const std::string& data_dir,
+                             const std::vector<std::string>& extra_args = {}) {
     ServerProcess s;
-    s.process = std::make_unique<Process>(std::vector<std::string>{
-        IT_BINARY, "serve", "--data-dir", data_dir, "--listen", "127.0.0.1:0"});
+    std::vector<std::string> argv{IT_BINARY, "serve",    "--data-dir",
+                                  data_dir,  "--listen", "127.0.0.1:0"};
+    argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    s.process = std::make_unique<Process>(argv);
     auto line = s.process->waitForLine("\"listening\"");
     if (!line) {
       ADD_FAILURE() << "server did not start; stderr: " << s.process->err();

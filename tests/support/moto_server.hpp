@@ -1,5 +1,7 @@
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <string>
 
@@ -26,6 +28,24 @@ class MotoServer {
  private:
   int port_ = 0;
   std::unique_ptr<Process> process_;
+};
+
+// A test suite sharing one moto_server (started once per suite, reset before every test);
+// its tests are skipped where moto_server is not installed.
+class MotoTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (MotoServer::available()) moto_ = new MotoServer();
+  }
+  static void TearDownTestSuite() {
+    delete moto_;
+    moto_ = nullptr;
+  }
+  void SetUp() override {
+    if (moto_ == nullptr) GTEST_SKIP() << "moto_server is not installed";
+    moto_->reset();
+  }
+  static inline MotoServer* moto_ = nullptr;
 };
 
 }  // namespace it::test

@@ -514,20 +514,8 @@ TEST(DynamoDbRetryTest, SuccessThatIsNotJsonIsAnInvalidResponse) {
 // ---------------------------------------------------------------------------------------
 // Against the real moto_server
 
-class DynamoDbMotoTest : public ::testing::Test {
+class DynamoDbMotoTest : public it::test::MotoTest {
  protected:
-  static void SetUpTestSuite() {
-    if (it::test::MotoServer::available()) moto_ = new it::test::MotoServer();
-  }
-  static void TearDownTestSuite() {
-    delete moto_;
-    moto_ = nullptr;
-  }
-  void SetUp() override {
-    if (moto_ == nullptr) GTEST_SKIP() << "moto_server is not installed";
-    moto_->reset();
-  }
-
   static AwsConfig configFor(const std::string& region) {
     AwsConfig config;
     config.region = region;
@@ -567,7 +555,6 @@ class DynamoDbMotoTest : public ::testing::Test {
     std::unique_ptr<AwsJsonTransport> inner_ = it::aws::makeCurlAwsTransport();
   };
 
-  static inline it::test::MotoServer* moto_ = nullptr;
   std::unique_ptr<CountingTransport> transport_ = std::make_unique<CountingTransport>();
 };
 
