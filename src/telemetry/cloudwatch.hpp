@@ -41,9 +41,9 @@ class CloudWatchPublisher {
  public:
   struct Options {
     std::string metric_namespace = std::string(kDefaultNamespace);
-    std::size_t max_queue = 10'000;                  // samples waiting; more are dropped
+    std::size_t max_queue = 10'000;  // samples waiting; more are dropped
     std::chrono::milliseconds flush_interval{10'000};
-    std::size_t max_metrics_per_call = 1000;         // PutMetricData's limit
+    std::size_t max_metrics_per_call = 1000;  // PutMetricData's limit
   };
 
   CloudWatchPublisher(aws::AwsConfig config, aws::AwsJsonTransport& transport, Options options);

@@ -391,41 +391,78 @@ struct AddedItems {
 
 }  // namespace
 
+namespace {
+
+// A watched item that belongs to a group the user also gets a row for: a YouTube video and
+// its channel, a Spotify episode and its show.
+struct MediaTables {
+  ItemKind kind;
+  const char* insert_item;   // ?1 user, ?2 id, ?3 title, ?4 group id, ?5 seconds, ?6 timestamp
+  const char* insert_group;  // ?1 user, ?2 group id, ?3 group name
+};
+
+constexpr MediaTables kYoutubeTables{
+    ItemKind::kYoutubeVideo,
+    "INSERT INTO youtube_videos (username, youtube_video_id, youtube_video_title, "
+    "youtube_channel_id, youtube_video_duration, timestamp) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+    "ON CONFLICT (username, youtube_video_id) DO NOTHING",
+    "INSERT INTO youtube_channels (username, youtube_channel_id, youtube_channel_title) "
+    "VALUES (?1, ?2, ?3) ON CONFLICT (username, youtube_channel_id) DO NOTHING"};
+
+constexpr MediaTables kSpotifyTables{
+    ItemKind::kSpotifyEpisode,
+    "INSERT INTO spotify_episodes (username, spotify_episode_id, spotify_episode_title, "
+    "spotify_show_id, spotify_episode_duration, timestamp) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+    "ON CONFLICT (username, spotify_episode_id) DO NOTHING",
+    "INSERT INTO spotify_shows (username, spotify_show_id, spotify_show_name) "
+    "VALUES (?1, ?2, ?3) ON CONFLICT (username, spotify_show_id) DO NOTHING"};
+
+struct MediaFields {
+  const std::string& id;
+  const std::string& title;
+  const std::string& group_id;
+  const std::string& group_name;
+  std::int64_t seconds;
+};
+MediaFields fieldsOf(const domain::YoutubeVideo& v) {
+  return {v.id, v.title, v.channel_id, v.channel_title, v.duration_seconds};
+}
+MediaFields fieldsOf(const domain::SpotifyEpisode& e) {
+  return {e.id, e.title, e.show_id, e.show_name, e.duration_seconds};
+}
+
+// Records the items the user has not got yet, with their groups; counts them.
+template <class Media>
+std::int64_t recordMedia(Connection& db, const std::string& user, const std::vector<Media>& items,
+                         const SyncStamp& stamp, const MediaTables& tables) {
+  ensureTotalsZone(db, user, stamp.calendar);
+  AddedItems sums;
+  for (const auto& item : items) {
+    MediaFields f = fieldsOf(item);
+    db.prepare(tables.insert_item)
+        .bind(1, user)
+        .bind(2, f.id)
+        .bind(3, f.title)
+        .bind(4, f.group_id)
+        .bind(5, f.seconds)
+        .bind(6, stamp.timestamp)
+        .run();
+    if (db.changes() != 1) continue;  // already recorded: not counted, not re-stamped
+    sums.add(f.group_id, f.seconds);
+    db.prepare(tables.insert_group).bind(1, user).bind(2, f.group_id).bind(3, f.group_name).run();
+  }
+  sums.write(db, user, stamp, tables.kind);
+  return sums.added;
+}
+
+}  // namespace
+
 void SqliteStore::recordYoutubeVideos(std::string_view username,
                                       std::vector<domain::YoutubeVideo> videos, SyncStamp stamp,
                                       CountDone done) {
   submitCounting(
-      [user = std::string(username), videos = std::move(videos),
-       stamp = std::move(stamp)](Connection& db) {
-        ensureTotalsZone(db, user, stamp.calendar);
-        AddedItems sums;
-        for (const auto& v : videos) {
-          db.prepare(
-                "INSERT INTO youtube_videos (username, youtube_video_id, youtube_video_title, "
-                "youtube_channel_id, youtube_video_duration, timestamp) "
-                "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (username, youtube_video_id) "
-                "DO NOTHING")
-              .bind(1, user)
-              .bind(2, v.id)
-              .bind(3, v.title)
-              .bind(4, v.channel_id)
-              .bind(5, v.duration_seconds)
-              .bind(6, stamp.timestamp)
-              .run();
-          if (db.changes() != 1) continue;
-          sums.add(v.channel_id, v.duration_seconds);
-          db.prepare(
-                "INSERT INTO youtube_channels (username, youtube_channel_id, "
-                "youtube_channel_title) VALUES (?1, ?2, ?3) "
-                "ON CONFLICT (username, youtube_channel_id) DO NOTHING")
-              .bind(1, user)
-              .bind(2, v.channel_id)
-              .bind(3, v.channel_title)
-              .run();
-        }
-        sums.write(db, user, stamp, ItemKind::kYoutubeVideo);
-        return sums.added;
-      },
+      [user = std::string(username), videos = std::move(videos), stamp = std::move(stamp)](
+          Connection& db) { return recordMedia(db, user, videos, stamp, kYoutubeTables); },
       std::move(done));
 }
 
@@ -433,36 +470,8 @@ void SqliteStore::recordSpotifyEpisodes(std::string_view username,
                                         std::vector<domain::SpotifyEpisode> episodes,
                                         SyncStamp stamp, CountDone done) {
   submitCounting(
-      [user = std::string(username), episodes = std::move(episodes),
-       stamp = std::move(stamp)](Connection& db) {
-        ensureTotalsZone(db, user, stamp.calendar);
-        AddedItems sums;
-        for (const auto& e : episodes) {
-          db.prepare(
-                "INSERT INTO spotify_episodes (username, spotify_episode_id, "
-                "spotify_episode_title, spotify_show_id, spotify_episode_duration, timestamp) "
-                "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (username, spotify_episode_id) "
-                "DO NOTHING")
-              .bind(1, user)
-              .bind(2, e.id)
-              .bind(3, e.title)
-              .bind(4, e.show_id)
-              .bind(5, e.duration_seconds)
-              .bind(6, stamp.timestamp)
-              .run();
-          if (db.changes() != 1) continue;
-          sums.add(e.show_id, e.duration_seconds);
-          db.prepare(
-                "INSERT INTO spotify_shows (username, spotify_show_id, spotify_show_name) "
-                "VALUES (?1, ?2, ?3) ON CONFLICT (username, spotify_show_id) DO NOTHING")
-              .bind(1, user)
-              .bind(2, e.show_id)
-              .bind(3, e.show_name)
-              .run();
-        }
-        sums.write(db, user, stamp, ItemKind::kSpotifyEpisode);
-        return sums.added;
-      },
+      [user = std::string(username), episodes = std::move(episodes), stamp = std::move(stamp)](
+          Connection& db) { return recordMedia(db, user, episodes, stamp, kSpotifyTables); },
       std::move(done));
 }
 
