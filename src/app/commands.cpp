@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "app/config.hpp"
+#include "app/secrets.hpp"
 #include "app/service.hpp"
 #include "auth/passwords.hpp"
 #include "aws/aws_config.hpp"
@@ -91,10 +92,17 @@ void ensureFirstAdmin(storage::Store& store) {
   std::fflush(stderr);
 }
 
-int serve(const Config& config) {
+int serve(Config config) {
   telemetry::configureLogging(config.log_level, /*buffered=*/true);
+  auto secret = loadServiceSecret(config);
+  if (secret) applyProviderCredentials(*secret, config);
   SystemClock clock;
   Service service(config, clock, /*handle_signals=*/true);
+  if (secret) {
+    int changed = syncSecretUsers(*secret, service.store());
+    telemetry::logInfo("secret loaded", {{"users", std::to_string(secret->users.size())},
+                                         {"users_added_or_updated", std::to_string(changed)}});
+  }
   ensureFirstAdmin(service.store());
   service.start();
   std::string address =
@@ -170,6 +178,10 @@ int runCommandLine(int argc, char** argv) {
   serve_cmd->add_option("--log-level", overrides.log_level, "debug, info, warn, error or off");
   serve_cmd->add_option("--time-zone", overrides.time_zone,
                         "Default time zone for progress statistics (default: the machine's)");
+  serve_cmd->add_option("--secrets-file", overrides.secrets_file,
+                        "The original's JSON secret (users, provider credentials) from a file");
+  serve_cmd->add_option("--secret-id", overrides.secret_id,
+                        "The same from AWS Secrets Manager, e.g. immersion_tracker_api");
   serve_cmd->add_option("--metrics", overrides.metrics,
                         "Also send request metrics to CloudWatch: none, cloudwatch-emf (log "
                         "lines) or cloudwatch (PutMetricData)");

@@ -60,6 +60,8 @@ struct TextSetting {
 constexpr TextSetting kTexts[] = {
     {"time_zone", "IMMERSION_TRACKER_TIME_ZONE", [](Config& c) { return &c.time_zone; }},
     {"metrics", "IMMERSION_TRACKER_METRICS", [](Config& c) { return &c.metrics; }},
+    {"secrets_file", "IMMERSION_TRACKER_SECRETS_FILE", [](Config& c) { return &c.secrets_file; }},
+    {"secret_id", "IMMERSION_TRACKER_SECRET_ID", [](Config& c) { return &c.secret_id; }},
     {"metrics_namespace", "IMMERSION_TRACKER_METRICS_NAMESPACE",
      [](Config& c) { return &c.metrics_namespace; }},
     {"tvdb_base_url", "IMMERSION_TRACKER_TVDB_BASE_URL",
@@ -217,6 +219,8 @@ Config loadConfig(const ConfigOverrides& flags) {
   if (flags.log_level) setLogLevel(c, *flags.log_level, "--log-level");
   if (flags.time_zone) c.time_zone = *flags.time_zone;
   if (flags.metrics) c.metrics = *flags.metrics;
+  if (flags.secrets_file) c.secrets_file = *flags.secrets_file;
+  if (flags.secret_id) c.secret_id = *flags.secret_id;
   checkTexts(c);
   if (c.data_dir.empty()) throw ConfigError("data_dir must not be empty");
   return c;

@@ -38,6 +38,10 @@ struct Config {
   // in the log) or "cloudwatch" (batched PutMetricData; AWS settings from the environment).
   std::string metrics = "none";
   std::string metrics_namespace = "TVShowTracker/API";
+  // The original's JSON secret (users and provider credentials): a file, or a Secrets
+  // Manager secret id ("immersion_tracker_api").
+  std::string secrets_file;
+  std::string secret_id;
 
   std::string databasePath() const { return data_dir + "/tracker.db"; }
 };
@@ -50,6 +54,8 @@ struct ConfigOverrides {
   std::optional<std::string> log_level;
   std::optional<std::string> time_zone;
   std::optional<std::string> metrics;
+  std::optional<std::string> secrets_file;
+  std::optional<std::string> secret_id;
 };
 
 // Builds the configuration. Throws ConfigError.

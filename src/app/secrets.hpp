@@ -1,0 +1,44 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "app/config.hpp"
+#include "aws/dynamodb_client.hpp"
+#include "storage/store.hpp"
+
+namespace it::app {
+
+// The immersion original's secret (one JSON document, in Secrets Manager as
+// "immersion_tracker_api" or in a file): its users with plain-text passwords, and the
+// providers' credentials.
+//   {"users": [{"user": "...", "password": "..."}], "tvdb_api_key": "...",
+//    "youtube_api_key": "...", "spotify_client_id": "...", "spotify_client_secret": "..."}
+struct ServiceSecret {
+  std::vector<std::pair<std::string, std::string>> users;  // name, password
+  std::string tvdb_api_key;
+  std::string youtube_api_key;
+  std::string spotify_client_id;
+  std::string spotify_client_secret;
+};
+
+// Reads the secret's JSON; unknown members are ignored. Throws ConfigError naming `source`
+// and the problem (never a password).
+ServiceSecret parseServiceSecret(std::string_view json, const std::string& source);
+
+// The secret named by config.secrets_file or config.secret_id (Secrets Manager
+// GetSecretValue, AWS settings from the environment); nothing to read when neither is set.
+// Throws ConfigError.
+std::optional<ServiceSecret> loadServiceSecret(const Config& config);
+
+// Provider credentials from the secret where configuration left them empty.
+void applyProviderCredentials(const ServiceSecret& secret, Config& config);
+
+// Makes the secret's users able to log in with their passwords: adds the missing ones and
+// gives a new hash to those whose password changed. Passwords are kept only as Argon2id
+// hashes, and never logged. Returns how many users were added or updated.
+int syncSecretUsers(const ServiceSecret& secret, storage::Store& store);
+
+}  // namespace it::app
