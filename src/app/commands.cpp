@@ -22,6 +22,7 @@
 #include "domain/time_zone.hpp"
 #include "storage/store.hpp"
 #include "telemetry/log.hpp"
+#include "util/env.hpp"
 #include "util/time_format.hpp"
 
 namespace it::app {
@@ -115,20 +116,16 @@ int serve(Config config) {
   return 0;
 }
 
-std::string envOr(const char* name, std::string fallback = "") {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? std::string(v) : fallback;
-}
-
 // The sync client's login: flags, then the original script's environment variables.
 client::ServerLogin clientLogin(const std::string& server, const std::string& user,
                                 const std::string& token) {
   client::ServerLogin login;
-  login.url =
-      !server.empty() ? server : envOr("IMMERSION_TRACKER_API_URL", "http://127.0.0.1:8080");
-  login.user = !user.empty() ? user : envOr("IMMERSION_TRACKER_USER");
-  login.token = !token.empty() ? token : envOr("IMMERSION_TRACKER_TOKEN");
-  login.password = envOr("IMMERSION_TRACKER_PASSWORD");
+  login.url = !server.empty()
+                  ? server
+                  : envVar("IMMERSION_TRACKER_API_URL").value_or("http://127.0.0.1:8080");
+  login.user = !user.empty() ? user : envVar("IMMERSION_TRACKER_USER").value_or("");
+  login.token = !token.empty() ? token : envVar("IMMERSION_TRACKER_TOKEN").value_or("");
+  login.password = envVar("IMMERSION_TRACKER_PASSWORD").value_or("");
   if (login.url.rfind("http://", 0) != 0 && login.url.rfind("https://", 0) != 0) {
     throw CommandError("the server URL must start with http:// or https:// (got \"" + login.url +
                        "\")");

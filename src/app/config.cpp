@@ -8,15 +8,10 @@
 #include <cstdlib>
 
 #include "domain/time_zone.hpp"
+#include "util/env.hpp"
 
 namespace it::app {
 namespace {
-
-std::optional<std::string> env(const char* name) {
-  const char* v = std::getenv(name);
-  if (v == nullptr || *v == '\0') return std::nullopt;
-  return std::string(v);
-}
 
 std::size_t parseCount(const std::string& text, const std::string& setting, std::size_t min,
                        std::size_t max) {
@@ -199,19 +194,19 @@ void parseListen(const std::string& text, const std::string& setting, std::strin
 Config loadConfig(const ConfigOverrides& flags) {
   Config c;
   std::optional<std::string> file =
-      flags.config_file ? flags.config_file : env("IMMERSION_TRACKER_CONFIG");
+      flags.config_file ? flags.config_file : envVar("IMMERSION_TRACKER_CONFIG");
   if (file) applyFile(c, *file);
 
-  if (auto v = env("IMMERSION_TRACKER_LISTEN"))
+  if (auto v = envVar("IMMERSION_TRACKER_LISTEN"))
     parseListen(*v, "IMMERSION_TRACKER_LISTEN", c.host, c.port);
-  if (auto v = env("IMMERSION_TRACKER_DATA_DIR")) c.data_dir = *v;
-  if (auto v = env("IMMERSION_TRACKER_LOG_LEVEL"))
+  if (auto v = envVar("IMMERSION_TRACKER_DATA_DIR")) c.data_dir = *v;
+  if (auto v = envVar("IMMERSION_TRACKER_LOG_LEVEL"))
     setLogLevel(c, *v, "IMMERSION_TRACKER_LOG_LEVEL");
   for (const auto& s : kCounts) {
-    if (auto v = env(s.env_name)) c.*(s.field) = parseCount(*v, s.env_name, s.min, s.max);
+    if (auto v = envVar(s.env_name)) c.*(s.field) = parseCount(*v, s.env_name, s.min, s.max);
   }
   for (const auto& t : kTexts) {
-    if (auto v = env(t.env_name)) *t.field(c) = *v;
+    if (auto v = envVar(t.env_name)) *t.field(c) = *v;
   }
 
   if (flags.listen) parseListen(*flags.listen, "--listen", c.host, c.port);

@@ -8,17 +8,13 @@
 #include <thread>
 
 #include "providers/json_fields.hpp"
+#include "util/env.hpp"
 #include "util/time_format.hpp"
 
 namespace it::aws {
 namespace {
 
 namespace json = boost::json;
-
-std::string envOr(const char* name, const std::string& fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? std::string(v) : fallback;
-}
 
 json::object keySchema(const char* hash, const char* range) {
   return {{"AttributeDefinitions",
@@ -57,8 +53,8 @@ void createTable(DynamoDbClient& dynamodb, const std::string& name, json::object
 
 TableNames tableNamesFromEnvironment() {
   TableNames names;
-  names.immersion = envOr("IMMERSION_TRACKER_TABLE", names.immersion);
-  names.tv_progress = envOr("DYNAMODB_TABLE", names.tv_progress);
+  names.immersion = envVar("IMMERSION_TRACKER_TABLE").value_or(names.immersion);
+  names.tv_progress = envVar("DYNAMODB_TABLE").value_or(names.tv_progress);
   return names;
 }
 

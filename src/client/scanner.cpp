@@ -86,12 +86,13 @@ std::vector<LocalMovie> findWatchedMovies(const fs::path& root) {
   return movies;
 }
 
-bool containsVideo(const fs::path& dir) {
+bool containsVideo(const fs::path& dir, const std::set<fs::path>& except) {
   if (!isDirectory(dir)) return false;
   // Symlinked directories are not followed (the default), so a link back up the tree cannot
   // loop and a link to elsewhere cannot keep a finished show alive. A subfolder that cannot
   // be read throws: the caller must then keep the folder, not delete what it cannot see.
   for (const fs::directory_entry& entry : fs::recursive_directory_iterator(dir)) {
+    if (except.contains(entry.path())) continue;
     std::string ext = lowerExtension(entry.path());
     bool video_name = isVideoFile(entry.path());
     std::error_code ec;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,7 +40,9 @@ std::vector<LocalMovie> findWatchedMovies(const std::filesystem::path& root);
 
 // Whether `dir` holds a video file, or a download in progress (.part, .!qB, .crdownload,
 // ...), anywhere below it (recursively): a show folder is deleted only when this is false.
-// Throws std::filesystem::filesystem_error when a subfolder cannot be read.
-bool containsVideo(const std::filesystem::path& dir);
+// Throws std::filesystem::filesystem_error when a subfolder cannot be read. Files in `except`
+// (those about to be deleted, for a dry run) do not count.
+bool containsVideo(const std::filesystem::path& dir,
+                   const std::set<std::filesystem::path>& except = {});
 
 }  // namespace it::client

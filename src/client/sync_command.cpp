@@ -12,7 +12,6 @@
 #include <optional>
 #include <set>
 #include <sstream>
-#include <unordered_set>
 
 #include "client/scanner.hpp"
 #include "client/summary.hpp"
@@ -440,20 +439,14 @@ int dryRun(const LocalState& state, const SyncOptions& options, Console& console
   if (!state.episodes.empty()) {
     out << "Would delete " << plural(state.episodes.size(), "local episode", "local episodes")
         << " (" << gigabytes(episode_bytes) << " GB) once the server confirms them.\n";
-    std::unordered_set<std::string> deleted;
-    for (const auto& e : state.episodes) deleted.insert(e.path.string());
+    std::set<fs::path> deleted;
+    for (const auto& e : state.episodes) deleted.insert(e.path);
     for (const auto& folder : folders) {
       fs::path dir = options.dir / "shows" / folder;
-      bool video_left = false;
-      std::error_code ec;
-      for (auto it = fs::recursive_directory_iterator(
-               dir, fs::directory_options::skip_permission_denied, ec);
-           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file(ec) && isVideoFile(it->path()) &&
-            !deleted.contains(it->path().string())) {
-          video_left = true;
-          break;
-        }
+      bool video_left = true;
+      try {
+        video_left = containsVideo(dir, deleted);
+      } catch (const fs::filesystem_error&) {  // unreadable: the real run keeps it too
       }
       if (!video_left) out << "Would delete the completed show " << folder << ".\n";
     }

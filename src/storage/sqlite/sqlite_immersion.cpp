@@ -477,32 +477,14 @@ void SqliteStore::recordSpotifyEpisodes(std::string_view username,
 
 // ---- progress -----------------------------------------------------------------------------
 
-domain::ProgressInput SqliteStore::progressInput(std::string_view username,
-                                                 const Calendar& calendar,
-                                                 std::int64_t recent_since) {
-  // Totals kept in another zone are rebuilt first (a write); a concurrent change of zone can
-  // make that happen again, but not forever.
-  for (int attempt = 0;; ++attempt) {
-    {
-      auto db = reader();
-      ReadTransaction snapshot(*db);
-      if (totalsZone(*db, username) == calendar.zone_name || !hasItems(*db, username)) break;
-    }
-    if (attempt == 3) throw StoreError("the daily totals keep changing time zone");
-    std::string user(username);
-    writeAndWait([&](Connection& db) { ensureTotalsZone(db, user, calendar); });
-  }
+namespace {
 
-  auto db = reader();
-  ReadTransaction snapshot(*db);
+// Everything GET /progress needs, read inside the caller's snapshot.
+domain::ProgressInput readProgressInput(Connection& db, std::string_view username,
+                                        std::int64_t recent_since) {
   domain::ProgressInput in;
-  if (totalsZone(*db, username) != calendar.zone_name && hasItems(*db, username)) {
-    // Rebuilt above, then changed again by a concurrent request in another zone: better an
-    // error than zeros.
-    throw StoreError("the daily totals changed time zone while being read");
-  }
   {
-    auto s = db->prepare("SELECT day, kind, items, seconds FROM daily_totals WHERE username = ?1");
+    auto s = db.prepare("SELECT day, kind, items, seconds FROM daily_totals WHERE username = ?1");
     s.bind(1, username);
     while (s.step()) {
       in.daily.push_back(domain::DailyTotal{static_cast<domain::LocalDay>(s.columnInt(0)),
@@ -511,7 +493,7 @@ domain::ProgressInput SqliteStore::progressInput(std::string_view username,
     }
   }
   {
-    auto s = db->prepare("SELECT kind, grp, items FROM group_totals WHERE username = ?1");
+    auto s = db.prepare("SELECT kind, grp, items FROM group_totals WHERE username = ?1");
     s.bind(1, username);
     while (s.step()) {
       in.groups.push_back(domain::GroupTotal{static_cast<ItemKind>(s.columnInt(0)), s.columnText(1),
@@ -519,9 +501,9 @@ domain::ProgressInput SqliteStore::progressInput(std::string_view username,
     }
   }
   for (const auto& source : kItemSources) {
-    auto s = db->prepare(std::string(source.sql) + (source.kind == ItemKind::kEpisode
-                                                        ? " AND e.timestamp >= ?2"
-                                                        : " AND timestamp >= ?2"));
+    auto s = db.prepare(std::string(source.sql) + (source.kind == ItemKind::kEpisode
+                                                       ? " AND e.timestamp >= ?2"
+                                                       : " AND timestamp >= ?2"));
     s.bind(1, username).bind(2, recent_since);
     while (s.step()) {
       in.recent.push_back(domain::RecentItem{source.kind, s.columnInt(0), s.columnInt(2)});
@@ -531,7 +513,7 @@ domain::ProgressInput SqliteStore::progressInput(std::string_view username,
                           "SELECT MIN(timestamp) FROM movies WHERE username = ?1",
                           "SELECT MIN(timestamp) FROM youtube_videos WHERE username = ?1",
                           "SELECT MIN(timestamp) FROM spotify_episodes WHERE username = ?1"}) {
-    auto s = db->prepare(sql);
+    auto s = db.prepare(sql);
     s.bind(1, username);
     if (s.step() && !s.columnIsNull(0)) {
       std::int64_t t = s.columnInt(0);
@@ -539,7 +521,7 @@ domain::ProgressInput SqliteStore::progressInput(std::string_view username,
     }
   }
   {
-    auto s = db->prepare(
+    auto s = db.prepare(
         "SELECT folder_name, tvdb_id, tvdb_name, tvdb_average_runtime FROM shows "
         "WHERE username = ?1");
     s.bind(1, username);
@@ -549,7 +531,7 @@ domain::ProgressInput SqliteStore::progressInput(std::string_view username,
     }
   }
   auto pairs = [&](const char* sql, std::vector<std::pair<std::string, std::string>>& out) {
-    auto s = db->prepare(sql);
+    auto s = db.prepare(sql);
     s.bind(1, username);
     while (s.step()) out.emplace_back(s.columnText(0), s.columnText(1));
   };
@@ -561,17 +543,39 @@ domain::ProgressInput SqliteStore::progressInput(std::string_view username,
   {
     // From the name index: already in the order of the answer (byte order, unnamed last), and
     // without reading the movies' rows.
-    auto named = db->prepare(
+    auto named = db.prepare(
         "SELECT tvdb_name FROM movies WHERE username = ?1 AND tvdb_name IS NOT NULL "
         "ORDER BY tvdb_name");
     named.bind(1, username);
     while (named.step()) in.movie_names.emplace_back(named.columnText(0));
     auto unnamed =
-        db->prepare("SELECT COUNT(*) FROM movies WHERE username = ?1 AND tvdb_name IS NULL");
+        db.prepare("SELECT COUNT(*) FROM movies WHERE username = ?1 AND tvdb_name IS NULL");
     unnamed.bind(1, username);
     if (unnamed.step()) in.movie_names.resize(in.movie_names.size() + unnamed.columnInt(0));
   }
   return in;
+}
+
+}  // namespace
+
+domain::ProgressInput SqliteStore::progressInput(std::string_view username,
+                                                 const Calendar& calendar,
+                                                 std::int64_t recent_since) {
+  // One snapshot checks the totals' zone and reads them. Totals kept in another zone are
+  // rebuilt first (a write); a concurrent change of zone can make that happen again, but not
+  // forever.
+  for (int attempt = 0;; ++attempt) {
+    {
+      auto db = reader();
+      ReadTransaction snapshot(*db);
+      if (totalsZone(*db, username) == calendar.zone_name || !hasItems(*db, username)) {
+        return readProgressInput(*db, username, recent_since);
+      }
+    }
+    if (attempt == 3) throw StoreError("the daily totals keep changing time zone");
+    std::string user(username);
+    writeAndWait([&](Connection& db) { ensureTotalsZone(db, user, calendar); });
+  }
 }
 
 // ---- metadata cache -----------------------------------------------------------------------
