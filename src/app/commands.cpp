@@ -168,6 +168,9 @@ int runCommandLine(int argc, char** argv) {
                  "TOML configuration file (or IMMERSION_TRACKER_CONFIG)");
   app.add_option("--data-dir", overrides.data_dir,
                  "Directory of the SQLite database (default ./data)");
+  app.add_option("--store", overrides.store,
+                 "sqlite (default) or dynamodb (the originals' tables; AWS settings from the "
+                 "environment)");
 
   auto* serve_cmd = app.add_subcommand("serve", "Run the HTTP server");
   serve_cmd->add_option("--listen", overrides.listen,

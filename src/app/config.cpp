@@ -53,6 +53,7 @@ struct TextSetting {
 };
 
 constexpr TextSetting kTexts[] = {
+    {"store", "IMMERSION_TRACKER_STORE", [](Config& c) { return &c.store; }},
     {"time_zone", "IMMERSION_TRACKER_TIME_ZONE", [](Config& c) { return &c.time_zone; }},
     {"metrics", "IMMERSION_TRACKER_METRICS", [](Config& c) { return &c.metrics; }},
     {"secrets_file", "IMMERSION_TRACKER_SECRETS_FILE", [](Config& c) { return &c.secrets_file; }},
@@ -104,6 +105,9 @@ void checkTexts(Config& c) {
       !std::isupper(static_cast<unsigned char>(market[1]))) {
     throw ConfigError("spotify_market must be a two-letter country code such as US (got \"" +
                       market + "\")");
+  }
+  if (c.store != "sqlite" && c.store != "dynamodb") {
+    throw ConfigError("store must be sqlite or dynamodb (got \"" + c.store + "\")");
   }
   if (c.metrics != "none" && c.metrics != "cloudwatch-emf" && c.metrics != "cloudwatch") {
     throw ConfigError("metrics must be none, cloudwatch-emf or cloudwatch (got \"" + c.metrics +
@@ -211,6 +215,7 @@ Config loadConfig(const ConfigOverrides& flags) {
 
   if (flags.listen) parseListen(*flags.listen, "--listen", c.host, c.port);
   if (flags.data_dir) c.data_dir = *flags.data_dir;
+  if (flags.store) c.store = *flags.store;
   if (flags.log_level) setLogLevel(c, *flags.log_level, "--log-level");
   if (flags.time_zone) c.time_zone = *flags.time_zone;
   if (flags.metrics) c.metrics = *flags.metrics;

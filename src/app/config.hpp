@@ -23,6 +23,9 @@ struct Config {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
   std::string data_dir = "./data";
+  // Where data lives: "sqlite" (a file in data_dir) or "dynamodb" (the originals' tables;
+  // names from IMMERSION_TRACKER_TABLE and DYNAMODB_TABLE, AWS settings from the environment).
+  std::string store = "sqlite";
   std::size_t io_threads = 2;
   std::size_t worker_threads = 4;
   std::size_t max_connections = 1024;
@@ -51,6 +54,7 @@ struct ConfigOverrides {
   std::optional<std::string> config_file;
   std::optional<std::string> listen;
   std::optional<std::string> data_dir;
+  std::optional<std::string> store;
   std::optional<std::string> log_level;
   std::optional<std::string> time_zone;
   std::optional<std::string> metrics;

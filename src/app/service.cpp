@@ -15,6 +15,7 @@
 #include "http/server.hpp"
 #include "providers/http_transport.hpp"
 #include "providers/metadata_clients.hpp"
+#include "storage/dynamodb/dynamodb_store.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "telemetry/cloudwatch.hpp"
 #include "telemetry/metrics.hpp"
@@ -24,6 +25,15 @@
 namespace it::app {
 
 std::unique_ptr<storage::Store> openStore(const Config& config) {
+  if (config.store == "dynamodb") {
+    try {
+      return std::make_unique<storage::dynamodb::DynamoDbStore>(
+          storage::dynamodb::DynamoDbStore::Options{
+              aws::awsConfigFromEnvironment(), aws::tableNamesFromEnvironment(), {}});
+    } catch (const aws::AwsConfigError& e) {
+      throw ConfigError(std::string("store dynamodb: ") + e.what());
+    }
+  }
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) {

@@ -144,20 +144,29 @@ bool isRetryableCode(std::string_view code) {
   return std::find(kRetryable.begin(), kRetryable.end(), code) != kRetryable.end();
 }
 
-// A cancelled transaction is worth another go only when it lost a race or was throttled;
-// a failed condition or a validation error would fail the same way again.
-bool isRetryableCancellation(const boost::json::object& error) {
+// The codes of a TransactionCanceledException's CancellationReasons, in order.
+std::vector<std::string> cancellationReasons(const boost::json::object& error) {
+  std::vector<std::string> codes;
   const auto* reasons = error.if_contains("CancellationReasons");
-  if (reasons == nullptr || !reasons->is_array()) return false;
-  bool any = false;
+  if (reasons == nullptr || !reasons->is_array()) return codes;
   for (const auto& reason : reasons->get_array()) {
-    std::string_view code;
+    std::string code = "None";
     if (reason.is_object()) {
       if (const auto* c = reason.get_object().if_contains("Code"); c != nullptr && c->is_string()) {
-        code = c->get_string();
+        code = std::string(c->get_string());
       }
     }
-    if (code.empty() || code == "None") continue;
+    codes.push_back(std::move(code));
+  }
+  return codes;
+}
+
+// A cancelled transaction is worth another go only when it lost a race or was throttled;
+// a failed condition or a validation error would fail the same way again.
+bool isRetryableCancellation(const std::vector<std::string>& reasons) {
+  bool any = false;
+  for (const auto& code : reasons) {
+    if (code == "None") continue;
     if (code != "TransactionConflict" && code != "ThrottlingError") return false;
     any = true;
   }
@@ -169,6 +178,7 @@ struct Failure {
   std::string message;
   long status = 0;
   bool retryable = false;
+  std::vector<std::string> cancellation_reasons;
 };
 
 Failure classify(const AwsJsonTransport::Answer& answer) {
@@ -197,9 +207,11 @@ Failure classify(const AwsJsonTransport::Answer& answer) {
   if (failure.message.empty()) {
     failure.message = "HTTP " + std::to_string(answer.status) + " " + answer.body.substr(0, 200);
   }
-  failure.retryable =
-      answer.status >= 500 || isRetryableCode(failure.code) ||
-      (failure.code == "TransactionCanceledException" && isRetryableCancellation(error));
+  if (failure.code == "TransactionCanceledException") {
+    failure.cancellation_reasons = cancellationReasons(error);
+  }
+  failure.retryable = answer.status >= 500 || isRetryableCode(failure.code) ||
+                      isRetryableCancellation(failure.cancellation_reasons);
   return failure;
 }
 
@@ -230,7 +242,7 @@ boost::json::object DynamoDbClient::call(std::string_view operation,
         config_, config_.dynamodb_endpoint, "dynamodb", target, "application/x-amz-json-1.0", body);
     Failure failure;
     if (!answer.transport_ok) {
-      failure = {"TransportError", answer.transport_error, 0, true};
+      failure = {"TransportError", answer.transport_error, 0, true, {}};
     } else if (answer.status >= 200 && answer.status < 300) {
       if (answer.body.empty()) return {};
       boost::system::error_code ec;
@@ -245,7 +257,8 @@ boost::json::object DynamoDbClient::call(std::string_view operation,
       failure = classify(answer);
     }
     if (!failure.retryable || attempt >= attempts) {
-      throw AwsError(std::move(failure.code), std::move(failure.message), failure.status);
+      throw AwsError(std::move(failure.code), std::move(failure.message), failure.status,
+                     std::move(failure.cancellation_reasons));
     }
     auto wait = jitteredBackoff(retry_, attempt - 1);
     if (wait > std::chrono::milliseconds::zero()) std::this_thread::sleep_for(wait);

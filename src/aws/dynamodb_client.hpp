@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "aws/aws_config.hpp"
 
@@ -14,21 +15,27 @@ namespace it::aws {
 // An error answer from an AWS JSON API (after retries, when it was retryable).
 class AwsError : public std::runtime_error {
  public:
-  AwsError(std::string code, std::string message, long http_status)
+  AwsError(std::string code, std::string message, long http_status,
+           std::vector<std::string> cancellation_reasons = {})
       : std::runtime_error(code + ": " + message),
         code_(std::move(code)),
         message_(std::move(message)),
-        http_status_(http_status) {}
+        http_status_(http_status),
+        cancellation_reasons_(std::move(cancellation_reasons)) {}
   // The text after the last '#' of "__type" ("ResourceNotFoundException", ...), or
   // "TransportError" when no answer came back.
   const std::string& code() const { return code_; }
   const std::string& message() const { return message_; }
   long httpStatus() const { return http_status_; }
+  // For TransactionCanceledException: one code per action of the transaction, in order
+  // ("None", "ConditionalCheckFailed", ...); empty otherwise.
+  const std::vector<std::string>& cancellationReasons() const { return cancellation_reasons_; }
 
  private:
   std::string code_;
   std::string message_;
   long http_status_;
+  std::vector<std::string> cancellation_reasons_;
 };
 
 struct AwsRetryPolicy {

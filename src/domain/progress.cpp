@@ -292,16 +292,16 @@ Progress computeProgress(const ProgressInput& input, std::chrono::sys_seconds no
     }
     switch (item.kind) {
       case ItemKind::kEpisode:
-        ++progress.episodes_watched_today;
+        progress.episodes_watched_today += item.items;
         break;
       case ItemKind::kMovie:
-        ++progress.movies_watched_today;
+        progress.movies_watched_today += item.items;
         break;
       case ItemKind::kYoutubeVideo:
-        ++progress.youtube_videos_watched_today;
+        progress.youtube_videos_watched_today += item.items;
         break;
       case ItemKind::kSpotifyEpisode:
-        ++progress.spotify_episodes_watched_today;
+        progress.spotify_episodes_watched_today += item.items;
         break;
     }
   }

@@ -37,11 +37,13 @@ struct GroupTotal {
   std::int64_t items = 0;
 };
 
-// One watched item (for the last days, where exact timestamps matter).
+// Watched items of one kind and one instant (for the last days, where exact timestamps
+// matter): one item, or the items of one sync.
 struct RecentItem {
   ItemKind kind = ItemKind::kEpisode;
   std::int64_t timestamp = 0;  // epoch seconds
-  std::int64_t seconds = 0;    // its duration, as in DailyTotal
+  std::int64_t seconds = 0;    // their durations, as in DailyTotal
+  std::int64_t items = 1;
 };
 
 // A show folder of the user, with what TVDB said about it (nothing when untagged).

@@ -15,7 +15,12 @@ namespace it::test {
 
 // Starts the real server (app::Service) on 127.0.0.1:0 with a fresh SQLite file and a fixed
 // clock. Users: alice and bob (plain), root (admin); their passwords are "<name>-pass".
+// With IT_TEST_STORE=dynamodb (ctest runs the suite both ways), the store is DynamoDB on a
+// moto_server of the test's own, with empty tables.
 class ServerTest : public ::testing::Test {
+ public:
+  static bool onDynamoDb();
+
  protected:
   void SetUp() override;
   void TearDown() override;

@@ -1,0 +1,79 @@
+#pragma once
+
+// Shared by the files of DynamoDbStore; not part of its interface.
+
+#include <exception>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "storage/dynamodb/table_ops.hpp"
+#include "storage/store.hpp"
+
+namespace it::storage::dynamodb {
+
+// Partition key prefixes (see dynamodb_store.hpp).
+constexpr const char* kUserPkPrefix = "USER#";  // the immersion original's
+constexpr const char* kTotalsPkPrefix = "IT#TOTALS#";
+constexpr const char* kMetaPkPrefix = "IT#META#";
+
+std::string itemKey(const char* prefix, std::string_view rest);
+
+// One item a sync offers: written (with its group's item, when missing) unless the user has
+// it already.
+struct SyncCandidate {
+  std::string sk;
+  json::object item;         // every attribute but pk, sk, user, timestamp and version
+  std::string group;         // folder, channel or show id; empty for movies
+  std::int64_t seconds = 0;  // episodes: set from their show's runtime
+  // The group item's attributes besides pk, sk, user and version (folder_name, channel id
+  // and title, ...), written only where the item does not exist.
+  std::vector<std::pair<std::string, json::object>> group_attributes;
+};
+json::object pkSk(std::string_view pk, std::string_view sk);
+bool isConditionFailure(const aws::AwsError& e);
+
+// A Query of one whole partition of the immersion table (`:pk` bound), strongly consistent.
+inline json::object partitionQuery(const std::string& table, std::string_view pk) {
+  return {{"TableName", table},
+          {"KeyConditionExpression", "pk = :pk"},
+          {"ExpressionAttributeValues", {{":pk", S(pk)}}},
+          {"ConsistentRead", true}};
+}
+
+// Runs `work`, turning an AWS failure into the StoreError the handlers answer 500 for.
+template <class Work>
+auto guarded(const char* what, Work&& work) -> decltype(work()) {
+  try {
+    return work();
+  } catch (const aws::AwsError& e) {
+    throw StoreError(std::string("DynamoDB, ") + what + ": " + e.what());
+  }
+}
+
+// Runs `work` and reports its outcome to `done` (a write's callback), exactly once.
+template <class Done, class Work>
+void completeWith(Done& done, Work&& work) {
+  std::exception_ptr error;
+  try {
+    work();
+  } catch (...) {
+    error = std::current_exception();
+  }
+  done(error);
+}
+
+// The same for writes that count: `done` gets `count` when `work` succeeded.
+template <class Work>
+void completeWith(const CountDone& done, Work&& work, const std::int64_t& count) {
+  std::exception_ptr error;
+  try {
+    work();
+  } catch (...) {
+    error = std::current_exception();
+  }
+  done(error, error ? 0 : count);
+}
+
+}  // namespace it::storage::dynamodb
