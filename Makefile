@@ -35,6 +35,7 @@ bench: build
 	@scripts/install-deps.sh --bench
 	@bench/run.sh $(BIN)
 	@bench/immersion.sh $(BIN)
+	@bench/dynamodb.sh $(BIN)
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

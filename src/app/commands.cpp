@@ -20,6 +20,7 @@
 #include "client/sync_command.hpp"
 #include "domain/names.hpp"
 #include "domain/time_zone.hpp"
+#include "storage/dynamodb/dynamodb_store.hpp"
 #include "storage/store.hpp"
 #include "telemetry/log.hpp"
 #include "util/env.hpp"
@@ -258,6 +259,11 @@ int runCommandLine(int argc, char** argv) {
       "Create both originals' tables (IMMERSION_TRACKER_TABLE, DYNAMODB_TABLE) if missing");
   create_tables->add_flag("--sample-data", sample_data,
                           "Also add the original setup script's three TV-progress items");
+  std::vector<std::string> rebuild_users;
+  auto* rebuild_totals = dynamodb_cmd->add_subcommand(
+      "rebuild-totals",
+      "Have users' progress aggregates rebuilt from their items (after the originals wrote)");
+  rebuild_totals->add_option("USER", rebuild_users, "Users (default: every user)");
 
   try {
     app.parse(argc, argv);
@@ -279,6 +285,21 @@ int runCommandLine(int argc, char** argv) {
     }
     Config config = loadConfig(overrides);
     if (serve_cmd->parsed()) return serve(config);
+    if (rebuild_totals->parsed()) {
+      storage::dynamodb::DynamoDbStore store(
+          {aws::awsConfigFromEnvironment(), aws::tableNamesFromEnvironment(), {}});
+      if (rebuild_users.empty()) {
+        for (const auto& u : store.listUsers()) rebuild_users.push_back(u.name);
+      }
+      for (const auto& name : rebuild_users) {
+        if (!store.findUser(name)) throw CommandError("no user named \"" + name + "\"");
+      }
+      for (const auto& name : rebuild_users) {
+        store.invalidateAggregates(name);
+        std::cout << "Progress aggregates of " << name << " will be rebuilt on next use\n";
+      }
+      return 0;
+    }
 
     telemetry::configureLogging(telemetry::LogLevel::kWarn, false);
     auto store = openStore(config);

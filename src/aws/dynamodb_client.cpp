@@ -12,6 +12,7 @@
 #include <random>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "util/retry.hpp"
 
@@ -47,19 +48,26 @@ std::size_t onBody(char* data, std::size_t size, std::size_t n, void* user) {
   return len;
 }
 
-// One easy handle per call keeps the transport thread-safe without locks; curl signs each
-// perform with the current time (external-apis.md §4.5).
+// Each call takes an easy handle from a pool and gives it back reset: the handle keeps its
+// connections (and TLS sessions) alive, so consecutive calls to AWS skip the handshakes, and
+// no handle is used by two threads at once. curl signs each perform with the current time
+// (external-apis.md §4.5).
 class CurlAwsTransport : public AwsJsonTransport {
  public:
   explicit CurlAwsTransport(CurlAwsTransportTestHooks hooks) : hooks_(std::move(hooks)) {
     initCurlOnce();
   }
+  ~CurlAwsTransport() override {
+    for (CURL* curl : idle_) curl_easy_cleanup(curl);
+  }
+  CurlAwsTransport(const CurlAwsTransport&) = delete;
+  CurlAwsTransport& operator=(const CurlAwsTransport&) = delete;
 
   Answer post(const AwsConfig& config, std::string_view endpoint, std::string_view service,
               std::string_view target, std::string_view content_type,
               const std::string& body) override {
     Answer answer;
-    CURL* curl = curl_easy_init();
+    CURL* curl = takeHandle();
     if (curl == nullptr) {
       answer.transport_error = "curl_easy_init failed";
       return answer;
@@ -110,7 +118,7 @@ class CurlAwsTransport : public AwsJsonTransport {
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     curl_slist_free_all(headers);
     curl_slist_free_all(connect_to);
-    curl_easy_cleanup(curl);
+    giveBack(curl);
 
     if (sink.too_large) {
       answer.transport_error =
@@ -127,7 +135,26 @@ class CurlAwsTransport : public AwsJsonTransport {
   }
 
  private:
+  CURL* takeHandle() {
+    {
+      std::lock_guard lock(mutex_);
+      if (!idle_.empty()) {
+        CURL* curl = idle_.back();
+        idle_.pop_back();
+        return curl;
+      }
+    }
+    return curl_easy_init();
+  }
+  void giveBack(CURL* curl) {
+    curl_easy_reset(curl);  // options only: live connections and caches stay
+    std::lock_guard lock(mutex_);
+    idle_.push_back(curl);
+  }
+
   CurlAwsTransportTestHooks hooks_;
+  std::mutex mutex_;
+  std::vector<CURL*> idle_;
 };
 
 bool isRetryableCode(std::string_view code) {

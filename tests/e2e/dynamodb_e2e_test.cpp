@@ -9,6 +9,7 @@
 #include "aws/dynamodb_client.hpp"
 #include "e2e/server_process.hpp"
 #include "support/moto_server.hpp"
+#include "support/scoped_env.hpp"
 #include "support/temp_dir.hpp"
 
 namespace it::test {
@@ -22,40 +23,7 @@ class DynamoDbE2E : public ::testing::Test {
     if (!MotoServer::available()) GTEST_SKIP() << "moto_server is not installed";
     moto_ = std::make_unique<MotoServer>();
     // No ~/.aws of the machine: only what the test sets.
-    setVar("HOME", home_.path());
-    setVar("AWS_ENDPOINT_URL", moto_->url());
-    setVar("AWS_ACCESS_KEY_ID", "test");
-    setVar("AWS_SECRET_ACCESS_KEY", "test");
-    setVar("AWS_REGION", "us-east-1");
-    for (const char* name :
-         {"AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_DYNAMODB",
-          "IMMERSION_TRACKER_TABLE", "DYNAMODB_TABLE"}) {
-      unsetVar(name);
-    }
-  }
-  void TearDown() override {
-    for (auto& [name, value] : saved_) {
-      if (value) {
-        setenv(name.c_str(), value->c_str(), 1);
-      } else {
-        unsetenv(name.c_str());
-      }
-    }
-  }
-  void setVar(const std::string& name, const std::string& value) {
-    save(name);
-    setenv(name.c_str(), value.c_str(), 1);
-  }
-  void unsetVar(const std::string& name) {
-    save(name);
-    unsetenv(name.c_str());
-  }
-  void save(const std::string& name) {
-    for (const auto& [saved, value] : saved_) {
-      if (saved == name) return;
-    }
-    const char* v = std::getenv(name.c_str());
-    saved_.emplace_back(name, v ? std::optional<std::string>(v) : std::nullopt);
+    env_.onlyMoto(moto_->url(), home_.path());
   }
 
   json::object scan(const std::string& table) {
@@ -70,7 +38,7 @@ class DynamoDbE2E : public ::testing::Test {
 
   TempDir home_;
   std::unique_ptr<MotoServer> moto_;
-  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+  ScopedEnv env_;
 };
 
 TEST_F(DynamoDbE2E, CreatesBothTablesOnceAndAddsSampleData) {
@@ -105,8 +73,8 @@ TEST_F(DynamoDbE2E, CreatesBothTablesOnceAndAddsSampleData) {
 }
 
 TEST_F(DynamoDbE2E, TableNamesComeFromTheOriginalsVariables) {
-  setVar("IMMERSION_TRACKER_TABLE", "my_immersion");
-  setVar("DYNAMODB_TABLE", "my_tv");
+  env_.set("IMMERSION_TRACKER_TABLE", "my_immersion");
+  env_.set("DYNAMODB_TABLE", "my_tv");
   auto r = run({IT_BINARY, "dynamodb", "create-tables"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("table/my_immersion\n"), std::string::npos) << r.out;
@@ -114,13 +82,13 @@ TEST_F(DynamoDbE2E, TableNamesComeFromTheOriginalsVariables) {
 }
 
 TEST_F(DynamoDbE2E, MissingRegionOrCredentialsIsOneSentence) {
-  unsetVar("AWS_REGION");
+  env_.unset("AWS_REGION");
   auto r = run({IT_BINARY, "dynamodb", "create-tables"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err,
             "immersion-tracker: AWS region is not set: set AWS_REGION (or AWS_DEFAULT_REGION)\n");
-  setVar("AWS_REGION", "us-east-1");
-  unsetVar("AWS_ACCESS_KEY_ID");
+  env_.set("AWS_REGION", "us-east-1");
+  env_.unset("AWS_ACCESS_KEY_ID");
   r = run({IT_BINARY, "dynamodb", "create-tables"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("AWS credentials are not set"), std::string::npos) << r.err;

@@ -5,6 +5,8 @@
 #include <memory>
 #include <regex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "support/process.hpp"
 
@@ -18,10 +20,15 @@ struct ServerProcess {
 
   static ServerProcess start(const std::string& data_dir,
                              const std::vector<std::string>& extra_args = {}) {
-    ServerProcess s;
     std::vector<std::string> argv{IT_BINARY, "serve",    "--data-dir",
                                   data_dir,  "--listen", "127.0.0.1:0"};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    return launch(std::move(argv));
+  }
+
+  // Runs `argv` (a `serve` listening on port 0) and waits for its "listening" line.
+  static ServerProcess launch(std::vector<std::string> argv) {
+    ServerProcess s;
     s.process = std::make_unique<Process>(argv);
     auto line = s.process->waitForLine("\"listening\"");
     if (!line) {

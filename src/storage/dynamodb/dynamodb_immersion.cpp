@@ -1,8 +1,6 @@
 // DynamoDbStore: seed 004's immersion tracking on the original's single table, with the
 // per-user aggregates described in dynamodb_store.hpp.
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -23,6 +21,8 @@ using domain::ItemKind;
 
 constexpr std::int64_t kDefaultEpisodeSeconds = domain::kDefaultEpisodeSeconds;
 constexpr const char* kTotalsSk = "TOTALS";
+// How far back a rebuild writes STAMP aggregates: beyond any recentWindowStart.
+constexpr std::int64_t kRecentStampSeconds = 9 * 24 * 60 * 60;
 // Attempts at a write whose conditions keep failing because of concurrent writers.
 constexpr int kWriteAttempts = 5;
 
@@ -64,6 +64,12 @@ std::string groupSk(ItemKind kind, std::string_view group) {
 }
 std::string stampSk(std::int64_t timestamp, ItemKind kind) {
   return "STAMP#" + paddedTime(timestamp) + "#" + kindName(kind);
+}
+
+// A movie in the aggregates, in the order GET /progress lists names: by name (byte order),
+// unnamed ones last.
+std::string movieNameSk(const std::optional<std::string>& name, std::string_view file) {
+  return (name ? "MOVIE#N#" + *name : std::string("MOVIE#~")) + "#" + std::string(file);
 }
 
 std::string episodeSk(std::string_view folder, std::string_view file) {
@@ -116,8 +122,25 @@ const json::object& watchedNames() {
   return names;
 }
 constexpr const char* kWatchedProjection =
-    "sk, folder_name, #ts, tvdb_average_runtime, movie_duration, youtube_video_duration, "
-    "youtube_channel_id, spotify_episode_duration, spotify_show_id";
+    "sk, folder_name, file_name, #ts, tvdb_id, tvdb_name, tvdb_average_runtime, movie_duration, "
+    "youtube_video_duration, youtube_channel_id, youtube_channel_title, spotify_episode_duration, "
+    "spotify_show_id, spotify_show_name";
+
+// The names a show's GROUP aggregate carries for GET /progress: its SHOW item's TVDB fields.
+json::object showNames(const json::object& show) {
+  json::object names;
+  for (const char* field : {"tvdb_id", "tvdb_name", "tvdb_average_runtime"}) {
+    if (const auto* v = show.if_contains(field)) names[field] = *v;
+  }
+  return names;
+}
+
+json::object movieNameItem(const std::string& totals_pk, const std::optional<std::string>& name,
+                           std::string_view file) {
+  json::object item = pkSk(totals_pk, movieNameSk(name, file));
+  if (name) item["name"] = S(*name);
+  return item;
+}
 
 json::object addCounts(const std::string& table, json::object key, std::int64_t items,
                        std::optional<std::int64_t> seconds) {
@@ -175,25 +198,9 @@ ShowRecord showFrom(const json::object& item) {
 
 // ---- the write lease -----------------------------------------------------------------------
 
-namespace {
-constexpr const char* kLeaseSk = "LEASE";
-
-std::string randomOwner() {
-  unsigned char bytes[12];
-  randombytes_buf(bytes, sizeof bytes);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string owner;
-  for (unsigned char b : bytes) {
-    owner += kHex[b >> 4];
-    owner += kHex[b & 15];
-  }
-  return owner;
-}
-}  // namespace
-
 DynamoDbStore::Lease DynamoDbStore::acquireLease(const std::string& username) {
   const std::string totals_pk = itemKey(kTotalsPkPrefix, username);
-  std::string owner = randomOwner();
+  std::string owner = randomHex(12);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   for (int attempt = 0;; ++attempt) {
     const std::int64_t now = std::time(nullptr);
@@ -202,15 +209,19 @@ DynamoDbStore::Lease DynamoDbStore::acquireLease(const std::string& username) {
     item["expires"] = N(now + kLeaseSeconds);
     try {
       json::object answer = ops_.call(
-          "PutItem", {{"TableName", tables_.immersion},
-                      {"Item", std::move(item)},
-                      {"ConditionExpression", "attribute_not_exists(sk) OR expires < :now"},
-                      {"ExpressionAttributeValues", {{":now", N(now)}}},
-                      {"ReturnValues", "ALL_OLD"}});
+          "PutItem",
+          {{"TableName", tables_.immersion},
+           {"Item", std::move(item)},
+           // Ours already when the answer to an earlier attempt was lost.
+           {"ConditionExpression", "attribute_not_exists(sk) OR expires < :now OR #o = :me"},
+           {"ExpressionAttributeNames", {{"#o", "owner"}}},
+           {"ExpressionAttributeValues", {{":now", N(now)}, {":me", S(owner)}}},
+           {"ReturnValues", "ALL_OLD"}});
       // Took over a lease that expired unreleased: its holder may have written items it never
       // counted.
       if (auto* old = answer.if_contains("Attributes");
-          old != nullptr && old->is_object() && !old->get_object().empty()) {
+          old != nullptr && old->is_object() && !old->get_object().empty() &&
+          stringOf(old->get_object(), "owner") != owner) {
         invalidateTotals(username);
       }
       return Lease(*this, username, std::move(owner));
@@ -231,6 +242,15 @@ void DynamoDbStore::invalidateTotals(const std::string& username) {
                            {"Key", pkSk(itemKey(kTotalsPkPrefix, username), kTotalsSk)},
                            {"UpdateExpression", "REMOVE #z"},
                            {"ExpressionAttributeNames", {{"#z", "zone"}}}});
+}
+
+void DynamoDbStore::invalidateAggregates(std::string_view username) {
+  guarded("invalidating aggregates", [&] {
+    const std::string user(username);
+    std::lock_guard lock(writeLock(user));
+    Lease lease = acquireLease(user);
+    invalidateTotals(user);
+  });
 }
 
 void DynamoDbStore::Lease::invalidateTotals() {
@@ -278,8 +298,10 @@ void DynamoDbStore::rebuildTotals(const std::string& username, const Calendar& c
     generation = numberOf(a->get_object(), "generation").value_or(1);
   }
 
-  // The user's items, whoever wrote them.
+  // The user's items, whoever wrote them, and what their groups are called.
   std::map<std::string, std::int64_t> runtime_of_folder;
+  std::map<std::pair<ItemKind, std::string>, json::object> group_names;
+  std::vector<json::object> movie_names;
   std::vector<WatchedItem> watched;
   json::object query = partitionQuery(tables_.immersion, itemKey(kUserPkPrefix, username));
   query["ProjectionExpression"] = kWatchedProjection;
@@ -287,14 +309,25 @@ void DynamoDbStore::rebuildTotals(const std::string& username, const Calendar& c
   ops_.forEach("Query", std::move(query), [&](json::object& item) {
     std::string sk = stringOf(item, "sk").value_or("");
     if (startsWith(sk, "SHOW#")) {
-      if (auto runtime = numberOf(item, "tvdb_average_runtime")) {
-        runtime_of_folder[stringOf(item, "folder_name").value_or(sk.substr(5))] = *runtime;
+      std::string folder = stringOf(item, "folder_name").value_or(sk.substr(5));
+      if (auto runtime = numberOf(item, "tvdb_average_runtime"))
+        runtime_of_folder[folder] = *runtime;
+      group_names[{ItemKind::kEpisode, folder}] = showNames(item);
+    } else if (startsWith(sk, "YOUTUBECHANNEL#")) {
+      if (auto title = stringOf(item, "youtube_channel_title")) {
+        group_names[{ItemKind::kYoutubeVideo, sk.substr(15)}] = {{"title", S(*title)}};
+      }
+    } else if (startsWith(sk, "SPOTIFYSHOW#")) {
+      if (auto name = stringOf(item, "spotify_show_name")) {
+        group_names[{ItemKind::kSpotifyEpisode, sk.substr(12)}] = {{"title", S(*name)}};
       }
     } else if (startsWith(sk, "EPISODE#")) {
       watched.push_back({ItemKind::kEpisode, numberOf(item, "timestamp"), folderOf(item), 0});
     } else if (startsWith(sk, "MOVIE#")) {
       watched.push_back({ItemKind::kMovie, numberOf(item, "timestamp"), "",
                          numberOf(item, "movie_duration").value_or(0)});
+      movie_names.push_back(movieNameItem(totals_pk, stringOf(item, "tvdb_name"),
+                                          stringOf(item, "file_name").value_or(sk.substr(6))));
     } else if (startsWith(sk, "YOUTUBEVIDEO#")) {
       watched.push_back({ItemKind::kYoutubeVideo, numberOf(item, "timestamp"),
                          stringOf(item, "youtube_channel_id").value_or(""),
@@ -314,6 +347,13 @@ void DynamoDbStore::rebuildTotals(const std::string& username, const Calendar& c
   std::map<std::pair<std::int64_t, ItemKind>, Sum> stamps;
   std::map<std::pair<ItemKind, std::string>, std::int64_t> groups;
   std::optional<std::int64_t> first;
+  // GET /progress asks for the sync times of the last 8 days at most (the trend's week and
+  // today): older ones are never read, and items written by the original each have a time
+  // of their own. Counted back from the latest item rather than from this machine's clock,
+  // which keeps every time that can still be asked for.
+  std::int64_t latest = 0;
+  for (const WatchedItem& w : watched) latest = std::max(latest, w.timestamp.value_or(0));
+  const std::int64_t oldest_stamp = latest - kRecentStampSeconds;
   for (WatchedItem& w : watched) {
     if (!w.timestamp) continue;  // cannot be placed in a day (never written so)
     if (w.kind == ItemKind::kEpisode) {
@@ -323,9 +363,11 @@ void DynamoDbStore::rebuildTotals(const std::string& username, const Calendar& c
     Sum& day = days[{domain::localDayOf(*w.timestamp, *calendar.zone), w.kind}];
     day.items += 1;
     day.seconds += w.seconds;
-    Sum& stamp = stamps[{*w.timestamp, w.kind}];
-    stamp.items += 1;
-    stamp.seconds += w.seconds;
+    if (*w.timestamp >= oldest_stamp) {
+      Sum& stamp = stamps[{*w.timestamp, w.kind}];
+      stamp.items += 1;
+      stamp.seconds += w.seconds;
+    }
     if (w.kind != ItemKind::kMovie) ++groups[{w.kind, w.group}];
     if (!first || *w.timestamp < *first) first = w.timestamp;
   }
@@ -346,15 +388,22 @@ void DynamoDbStore::rebuildTotals(const std::string& username, const Calendar& c
       });
   ops_.batchWrite(tables_.immersion, std::move(writes));
   writes.clear();
-  auto put = [&](const std::string& sk, std::int64_t items, std::optional<std::int64_t> seconds) {
-    json::object item = pkSk(totals_pk, sk);
+  auto put = [&](const std::string& sk, std::int64_t items, std::optional<std::int64_t> seconds,
+                 json::object item = {}) {
+    item["pk"] = S(totals_pk);
+    item["sk"] = S(sk);
     item["items"] = N(items);
     if (seconds) item["seconds"] = N(*seconds);
     writes.push_back({{"PutRequest", {{"Item", std::move(item)}}}});
   };
   for (const auto& [key, sum] : days) put(daySk(key.first, key.second), sum.items, sum.seconds);
   for (const auto& [key, sum] : stamps) put(stampSk(key.first, key.second), sum.items, sum.seconds);
-  for (const auto& [key, items] : groups) put(groupSk(key.first, key.second), items, std::nullopt);
+  for (const auto& [key, items] : groups) {
+    auto names = group_names.find(key);
+    put(groupSk(key.first, key.second), items, std::nullopt,
+        names == group_names.end() ? json::object{} : names->second);
+  }
+  for (auto& movie : movie_names) writes.push_back({{"PutRequest", {{"Item", std::move(movie)}}}});
   ops_.batchWrite(tables_.immersion, std::move(writes));
 
   json::object values{{":z", S(calendar.zone_name)}, {":g", N(generation)}};
@@ -491,6 +540,7 @@ std::int64_t DynamoDbStore::recordItems(const std::string& username,
   std::int64_t added = 0;
   std::int64_t seconds = 0;
   std::map<std::string, std::int64_t> per_group;
+  std::map<std::string, std::string> group_titles;
   std::set<std::string> groups_created;
   for (const auto& c : candidates) {
     const bool is_new = !existing.contains(c.sk);
@@ -521,6 +571,12 @@ std::int64_t DynamoDbStore::recordItems(const std::string& username,
     ++added;
     seconds += duration;
     if (group_prefix != nullptr) ++per_group[c.group];
+    if (c.group_title) group_titles.try_emplace(c.group, *c.group_title);
+    if (item_kind == ItemKind::kMovie) {
+      puts.push_back({{"PutRequest",
+                       {{"Item", movieNameItem(totals_pk, stringOf(c.item, "tvdb_name"),
+                                               stringOf(c.item, "file_name").value_or(""))}}}});
+    }
   }
   if (puts.empty()) return 0;
 
@@ -552,8 +608,15 @@ std::int64_t DynamoDbStore::recordItems(const std::string& username,
           ops_.transact(std::move(actions));
           actions = json::array{};
         }
-        actions.push_back(addCounts(tables_.immersion, pkSk(totals_pk, groupSk(item_kind, group)),
-                                    n, std::nullopt));
+        json::object add = addCounts(tables_.immersion, pkSk(totals_pk, groupSk(item_kind, group)),
+                                     n, std::nullopt);
+        if (auto title = group_titles.find(group); title != group_titles.end()) {
+          // The channel's or podcast's name for GET /progress, as its item has it.
+          json::object& update = add["Update"].as_object();
+          update["UpdateExpression"] = "ADD #i :i SET title = if_not_exists(title, :title)";
+          update["ExpressionAttributeValues"].as_object()[":title"] = S(title->second);
+        }
+        actions.push_back(std::move(add));
       }
       actions.push_back(totals_update());
       ops_.transact(std::move(actions));
@@ -613,12 +676,30 @@ void DynamoDbStore::updateShow(std::string_view username, std::string_view folde
         optional("tvdb_average_runtime", ":runtime", N(series.average_runtime_seconds.value_or(0)),
                  series.average_runtime_seconds.has_value());
         json::array actions;
+        // The folder's GROUP aggregate carries the same TVDB fields for GET /progress.
+        json::object group_values = values;
+        group_values.erase(":zero");
+        group_values.erase(":one");
+        group_values.erase(":image");
+        std::string group_set = "SET tvdb_id = :id, tvdb_name = :name";
+        std::string group_remove;
+        if (series.average_runtime_seconds) {
+          group_set += ", tvdb_average_runtime = :runtime";
+        } else {
+          group_remove = " REMOVE tvdb_average_runtime";
+        }
         actions.push_back(json::object{{"Update",
                                         {{"TableName", tables_.immersion},
                                          {"Key", pkSk(pk, itemKey("SHOW#", folder_name))},
                                          {"UpdateExpression", set + remove},
                                          {"ConditionExpression", "attribute_exists(pk)"},
                                          {"ExpressionAttributeValues", std::move(values)}}}});
+        actions.push_back(
+            json::object{{"Update",
+                          {{"TableName", tables_.immersion},
+                           {"Key", pkSk(totals_pk, groupSk(ItemKind::kEpisode, folder_name))},
+                           {"UpdateExpression", group_set + group_remove},
+                           {"ExpressionAttributeValues", std::move(group_values)}}}});
 
         // The folder's episodes now last the new runtime: correct the days and sync times
         // they count in, or, when that is too much for one transaction, have the aggregates
@@ -650,7 +731,7 @@ void DynamoDbStore::updateShow(std::string_view username, std::string_view folde
               {"ExpressionAttributeValues",
                {{":z", S(*zone_name)}, {":g", N(numberOf(*totals, "generation").value_or(0))}}}};
           if (zone != nullptr &&
-              2 + per_day.size() + per_stamp.size() <= TableOps::kTransactionLimit) {
+              3 + per_day.size() + per_stamp.size() <= TableOps::kTransactionLimit) {
             for (const auto& [day, n] : per_day) {
               actions.push_back(addSeconds(
                   tables_.immersion, pkSk(totals_pk, daySk(day, ItemKind::kEpisode)), n * delta));
@@ -762,6 +843,7 @@ SyncCandidate mediaCandidate(const MediaAttributes& a, const std::string& id,
   c.item = {
       {a.id, S(id)}, {a.title, S(title)}, {a.group_id, S(group_id)}, {a.duration, N(seconds)}};
   c.group_attributes = {{a.group_id, S(group_id)}, {a.group_title, S(group_title)}};
+  c.group_title = group_title;
   c.seconds = seconds;
   c.group = group_id;
   return c;
@@ -811,7 +893,6 @@ domain::ProgressInput DynamoDbStore::progressInput(std::string_view username,
                                                    std::int64_t recent_since) {
   return guarded("reading progress", [&] {
     const std::string user(username);
-    const std::string pk = itemKey(kUserPkPrefix, user);
     const std::string totals_pk = itemKey(kTotalsPkPrefix, user);
     for (int attempt = 0;; ++attempt) {
       domain::ProgressInput in;
@@ -845,6 +926,7 @@ domain::ProgressInput DynamoDbStore::progressInput(std::string_view username,
         continue;
       }
       in.first_timestamp = numberOf(*totals, "first_timestamp");
+      bool dead_writer = false;
       ops_.forEach(
           "Query",
           {{"TableName", tables_.immersion},
@@ -856,43 +938,42 @@ domain::ProgressInput DynamoDbStore::progressInput(std::string_view username,
             std::int64_t items = numberOf(item, "items").value_or(0);
             if (startsWith(sk, "DAY#")) {  // DAY#<day>#<KIND>
               auto hash = sk.find('#', 4);
+              if (hash == std::string::npos) return;
               auto kind = kindNamed(std::string_view(sk).substr(hash + 1));
-              if (hash == std::string::npos || !kind) return;
+              if (!kind) return;
               in.daily.push_back(domain::DailyTotal{
                   static_cast<domain::LocalDay>(std::stol(sk.substr(4, hash - 4))), *kind, items,
                   numberOf(item, "seconds").value_or(0)});
             } else if (startsWith(sk, "GROUP#")) {  // GROUP#<KIND>#<group>
               auto hash = sk.find('#', 6);
+              if (hash == std::string::npos) return;
               auto kind = kindNamed(std::string_view(sk).substr(6, hash - 6));
-              if (hash == std::string::npos || !kind) return;
-              in.groups.push_back(domain::GroupTotal{*kind, sk.substr(hash + 1), items});
+              // Tagging a folder without episodes leaves a group with names but no items.
+              if (!kind || items <= 0) return;
+              std::string group = sk.substr(hash + 1);
+              if (*kind == ItemKind::kEpisode) {
+                in.shows.push_back(domain::ShowInfo{group, numberOf(item, "tvdb_id"),
+                                                    stringOf(item, "tvdb_name"),
+                                                    numberOf(item, "tvdb_average_runtime")});
+              } else if (auto title = stringOf(item, "title")) {
+                (*kind == ItemKind::kYoutubeVideo ? in.youtube_channels : in.spotify_shows)
+                    .emplace_back(group, std::move(*title));
+              }
+              in.groups.push_back(domain::GroupTotal{*kind, std::move(group), items});
+            } else if (startsWith(sk, "MOVIE#")) {  // in name order, unnamed last
+              in.movie_names.push_back(stringOf(item, "name"));
+            } else if (sk == kLeaseSk) {
+              dead_writer = numberOf(item, "expires").value_or(0) < std::time(nullptr);
             }
           });
-      ops_.forEach("Query", prefixQuery(tables_.immersion, pk, "SHOW#"), [&](json::object& item) {
-        ShowRecord s = showFrom(item);
-        in.shows.push_back(domain::ShowInfo{std::move(s.folder_name), s.tvdb_id,
-                                            std::move(s.tvdb_name), s.tvdb_average_runtime});
-      });
-      auto names = [&](const char* prefix, const char* id, const char* name,
-                       std::vector<std::pair<std::string, std::string>>& out) {
-        ops_.forEach("Query", prefixQuery(tables_.immersion, pk, prefix), [&](json::object& item) {
-          out.emplace_back(stringOf(item, id).value_or(""), stringOf(item, name).value_or(""));
-        });
-      };
-      names("YOUTUBECHANNEL#", "youtube_channel_id", "youtube_channel_title", in.youtube_channels);
-      names("SPOTIFYSHOW#", "spotify_show_id", "spotify_show_name", in.spotify_shows);
-      json::object movies = prefixQuery(tables_.immersion, pk, "MOVIE#");
-      movies["ProjectionExpression"] = "tvdb_name";
-      std::size_t unnamed = 0;
-      ops_.forEach("Query", std::move(movies), [&](json::object& item) {
-        if (auto name = stringOf(item, "tvdb_name")) {
-          in.movie_names.emplace_back(std::move(name));
-        } else {
-          ++unnamed;
-        }
-      });
-      std::sort(in.movie_names.begin(), in.movie_names.end());
-      in.movie_names.resize(in.movie_names.size() + unnamed);
+      if (dead_writer && attempt < 3) {
+        // A writer died between its items and the aggregates: take its lease over, which
+        // has the aggregates rebuilt.
+        std::lock_guard lock(writeLock(user));
+        Lease lease = acquireLease(user);
+        ensureTotals(user, calendar);
+        continue;
+      }
       return in;
     }
   });

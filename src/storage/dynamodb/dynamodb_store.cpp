@@ -153,6 +153,7 @@ bool DynamoDbStore::removeUser(std::string_view name) {
                     {"ExpressionAttributeValues", {{":h", S(partition)}}},
                     {"ConsistentRead", true}},
                    [&](json::object& item) {
+                     if (stringOf(item, range) == kLeaseSk) return;  // released when done
                      json::object key{{hash, item[hash]}, {range, item[range]}};
                      deletes.push_back({{"DeleteRequest", {{"Key", std::move(key)}}}});
                    });

@@ -32,9 +32,15 @@ struct SyncCandidate;
 //   pk "IT#META#<kind>"     sk <id>       body (S, provider JSON), fetched_at (N)
 //   pk "IT#TOTALS#<user>"   the user's aggregates, so GET /progress reads O(days):
 //       sk "DAY#<local day>#<KIND>"       items, seconds: per day of the zone below
-//       sk "GROUP#<KIND>#<group>"         items: per show folder, channel or podcast
+//       sk "GROUP#<KIND>#<group>"         items: per show folder, channel or podcast; with
+//                                         what progress shows of it: a folder's tvdb_id,
+//                                         tvdb_name, tvdb_average_runtime (as its SHOW item),
+//                                         a channel's or podcast's title
+//       sk "MOVIE#N#<name>#<file>"        name: one per movie, in name order (unnamed ones:
+//          "MOVIE#~#<file>")              the `movies` list of GET /progress
 //       sk "STAMP#<12-digit time>#<KIND>" items, seconds: per sync (one time per request);
-//                                         the recent ones give "today" and "last week"
+//                                         the recent ones give "today" and "last week" (a
+//                                         rebuild writes those of the user's last 9 days)
 //       sk "TOTALS"                       zone, first_timestamp, generation
 //       sk "LEASE"                        owner, expires: the write lease (see Lease)
 //   with KIND one of EPISODE, MOVIE, YOUTUBEVIDEO, SPOTIFYEPISODE.
@@ -43,7 +49,8 @@ struct SyncCandidate;
 // within one), reads which of its items the user has (BatchGetItem), writes the new ones
 // (BatchWriteItem, 25 per call, unprocessed items resubmitted), then adds them to the
 // aggregates in one transaction that checks the aggregates are kept in the zone it counted
-// in. A re-sync or a concurrent one never counts an item twice; a sync that fails or dies
+// in. GET /progress reads this partition only (two Queries), never the user's items. A
+// re-sync or a concurrent one never counts an item twice; a sync that fails or dies
 // between items and aggregates has the aggregates rebuilt from the items. Aggregates that
 // are missing (data written by the originals) or kept in another zone are rebuilt the same
 // way. Reads are strongly consistent. Thread-safe.
@@ -106,6 +113,10 @@ class DynamoDbStore final : public Store {
                                       std::int64_t recent_since) override;
   std::optional<MetadataEntry> cachedMetadata(std::string_view kind, std::string_view id) override;
   void putCachedMetadata(std::vector<MetadataEntry> entries, WriteDone done) override;
+
+  // Has the user's aggregates rebuilt from their items on next use: for items the originals
+  // wrote after this server built them (`immersion-tracker dynamodb rebuild-totals`).
+  void invalidateAggregates(std::string_view username);
 
   // How long a write lease lasts when its holder neither finishes nor releases it.
   static constexpr std::int64_t kLeaseSeconds = 120;

@@ -3,6 +3,7 @@
 // Shared by the files of DynamoDbStore; not part of its interface.
 
 #include <exception>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,6 +18,8 @@ namespace it::storage::dynamodb {
 constexpr const char* kUserPkPrefix = "USER#";  // the immersion original's
 constexpr const char* kTotalsPkPrefix = "IT#TOTALS#";
 constexpr const char* kMetaPkPrefix = "IT#META#";
+// The sort key of the write lease in a user's IT#TOTALS# partition.
+constexpr const char* kLeaseSk = "LEASE";
 
 std::string itemKey(const char* prefix, std::string_view rest);
 
@@ -30,6 +33,8 @@ struct SyncCandidate {
   // The group item's attributes besides pk, sk, user and version (folder_name, channel id
   // and title, ...), written only where the item does not exist.
   std::vector<std::pair<std::string, json::object>> group_attributes;
+  // The group's name (channel title, podcast name) for the aggregates.
+  std::optional<std::string> group_title;
 };
 json::object pkSk(std::string_view pk, std::string_view sk);
 bool isConditionFailure(const aws::AwsError& e);

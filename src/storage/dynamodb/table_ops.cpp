@@ -1,7 +1,13 @@
 #include "storage/dynamodb/table_ops.hpp"
 
+#include <sodium.h>
+
+#include <atomic>
 #include <charconv>
 #include <chrono>
+#include <exception>
+#include <functional>
+#include <mutex>
 #include <thread>
 
 #include "util/retry.hpp"
@@ -40,10 +46,41 @@ void untilProcessed(json::array pending, const char* code, const std::string& wh
   }
 }
 
+// Runs work(0) .. work(n - 1) on up to TableOps::kParallelCalls threads (this one included),
+// so that the calls of one large batch overlap their round trips; rethrows the first failure
+// once all have ended.
+void runParallel(std::size_t n, const std::function<void(std::size_t)>& work) {
+  if (n <= 1) {
+    if (n == 1) work(0);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  std::mutex mutex;
+  std::exception_ptr failure;
+  auto worker = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < n;) {
+      try {
+        work(i);
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!failure) failure = std::current_exception();
+        next = n;  // start nothing more
+      }
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (std::size_t t = 1; t < std::min(n, TableOps::kParallelCalls); ++t) {
+    helpers.emplace_back(worker);
+  }
+  worker();
+  for (auto& h : helpers) h.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
 // The array at answer[field][table] (with `inner`: answer[field][table][inner]), moved out;
 // empty when absent.
 json::array arrayAt(json::object& answer, const char* field, const std::string& table,
-                        const char* inner = nullptr) {
+                    const char* inner = nullptr) {
   auto* u = answer.if_contains(field);
   if (u == nullptr || !u->is_object()) return {};
   auto* t = u->get_object().if_contains(table);
@@ -53,6 +90,17 @@ json::array arrayAt(json::object& answer, const char* field, const std::string& 
 }
 
 }  // namespace
+
+std::string randomHex(std::size_t bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text;
+  for (std::size_t i = 0; i < bytes; ++i) {
+    auto b = static_cast<unsigned char>(randombytes_uniform(256));
+    text += kHex[b >> 4];
+    text += kHex[b & 15];
+  }
+  return text;
+}
 
 json::object S(std::string_view value) { return {{"S", value}}; }
 json::object N(std::int64_t value) { return {{"N", std::to_string(value)}}; }
@@ -108,50 +156,66 @@ std::vector<json::object> TableOps::all(std::string_view operation, json::object
   return items;
 }
 
+namespace {
+
+// `entries` in arrays of at most `limit`.
+std::vector<json::array> chunked(std::vector<json::object>& entries, std::size_t limit) {
+  std::vector<json::array> chunks;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (i % limit == 0) chunks.emplace_back();
+    chunks.back().push_back(std::move(entries[i]));
+  }
+  return chunks;
+}
+
+}  // namespace
+
 void TableOps::batchWrite(const std::string& table, std::vector<json::object> requests) {
-  for (std::size_t start = 0; start < requests.size(); start += kBatchWriteLimit) {
-    json::array chunk;
-    for (std::size_t i = start; i < std::min(requests.size(), start + kBatchWriteLimit); ++i) {
-      chunk.push_back(std::move(requests[i]));
-    }
+  std::vector<json::array> chunks = chunked(requests, kBatchWriteLimit);
+  runParallel(chunks.size(), [&](std::size_t i) {
     untilProcessed(
-        std::move(chunk), "UnprocessedItems", "writes to " + table, [&](json::array pending) {
+        std::move(chunks[i]), "UnprocessedItems", "writes to " + table, [&](json::array pending) {
           json::object answer =
               client_.call("BatchWriteItem", {{"RequestItems", json::object{{table, pending}}}});
           return arrayAt(answer, "UnprocessedItems", table);
         });
-  }
+  });
 }
 
 std::vector<json::object> TableOps::batchGet(const std::string& table,
                                              std::vector<json::object> keys,
                                              const std::string& projection,
                                              const json::object& names) {
+  std::vector<json::array> chunks = chunked(keys, kBatchGetLimit);
+  std::mutex mutex;
   std::vector<json::object> found;
-  for (std::size_t start = 0; start < keys.size(); start += kBatchGetLimit) {
-    json::array chunk;
-    for (std::size_t i = start; i < std::min(keys.size(), start + kBatchGetLimit); ++i) {
-      chunk.push_back(std::move(keys[i]));
-    }
+  runParallel(chunks.size(), [&](std::size_t i) {
     untilProcessed(
-        std::move(chunk), "UnprocessedKeys", "reads from " + table, [&](json::array pending) {
+        std::move(chunks[i]), "UnprocessedKeys", "reads from " + table, [&](json::array pending) {
           json::object spec{{"Keys", std::move(pending)}, {"ConsistentRead", true}};
           if (!projection.empty()) spec["ProjectionExpression"] = projection;
           if (!names.empty()) spec["ExpressionAttributeNames"] = names;
           json::object answer =
               client_.call("BatchGetItem", {{"RequestItems", json::object{{table, spec}}}});
-          for (auto& item : arrayAt(answer, "Responses", table)) {
-            if (item.is_object()) found.push_back(std::move(item.get_object()));
+          json::array items = arrayAt(answer, "Responses", table);
+          {
+            std::lock_guard lock(mutex);
+            for (auto& item : items) {
+              if (item.is_object()) found.push_back(std::move(item.get_object()));
+            }
           }
           return arrayAt(answer, "UnprocessedKeys", table, "Keys");
         });
-  }
+  });
   return found;
 }
 
 void TableOps::transact(json::array actions) {
   if (actions.empty()) return;
-  client_.call("TransactWriteItems", {{"TransactItems", std::move(actions)}});
+  // The same token on every retry of this call: a retry after a commit whose answer was lost
+  // (500, timeout) is then acknowledged without being applied twice.
+  client_.call("TransactWriteItems",
+               {{"TransactItems", std::move(actions)}, {"ClientRequestToken", randomHex(16)}});
 }
 
 }  // namespace it::storage::dynamodb

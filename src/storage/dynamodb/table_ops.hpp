@@ -24,6 +24,9 @@ std::optional<std::string> stringOf(const json::object& item, std::string_view n
 std::optional<std::int64_t> numberOf(const json::object& item, std::string_view name);
 bool boolOf(const json::object& item, std::string_view name);
 
+// `bytes` random bytes as hex (lease owners, transaction idempotency tokens).
+std::string randomHex(std::size_t bytes);
+
 // The calls of the DynamoDB JSON API that need more than one round trip: paging, batches with
 // their unprocessed remainders, transactions. Thread-safe (as DynamoDbClient).
 class TableOps {
@@ -39,16 +42,19 @@ class TableOps {
                const std::function<void(json::object&)>& visit);
   std::vector<json::object> all(std::string_view operation, json::object request);
 
-  // BatchWriteItem of PutRequest/DeleteRequest entries for `table`, 25 per call, resubmitting
-  // UnprocessedItems with backoff until none are left. Keys must be distinct.
+  // BatchWriteItem of PutRequest/DeleteRequest entries for `table`, 25 per call (up to
+  // kParallelCalls at once), resubmitting UnprocessedItems with backoff until none are left.
+  // Keys must be distinct.
   void batchWrite(const std::string& table, std::vector<json::object> requests);
 
-  // BatchGetItem of `keys` in `table` (distinct), 100 per call, resubmitting UnprocessedKeys.
+  // BatchGetItem of `keys` in `table` (distinct), 100 per call (up to kParallelCalls at once),
+  // resubmitting UnprocessedKeys. The items come in no particular order.
   // `projection` (a ProjectionExpression, may be empty) should name the key attributes.
   std::vector<json::object> batchGet(const std::string& table, std::vector<json::object> keys,
                                      const std::string& projection, const json::object& names = {});
 
-  // TransactWriteItems of up to 100 actions. A condition that failed comes back as
+  // TransactWriteItems of up to 100 actions, with an idempotency token so that a retry cannot
+  // apply it twice. A condition that failed comes back as
   // aws::AwsError "TransactionCanceledException" with one reason per action.
   void transact(json::array actions);
 
@@ -56,6 +62,8 @@ class TableOps {
   static constexpr std::size_t kBatchWriteLimit = 25;
   static constexpr std::size_t kBatchGetLimit = 100;
   static constexpr std::size_t kTransactionLimit = 100;
+  // Calls of one batchWrite or batchGet in flight at once.
+  static constexpr std::size_t kParallelCalls = 4;
   // Rounds of unprocessed remainders before giving up (with backoff, about a minute).
   static constexpr int kMaxUnprocessedRounds = 12;
 
