@@ -5,7 +5,7 @@ BUILD_DIR := build/$(PRESET)
 BIN := $(BUILD_DIR)/immersion-tracker
 CTEST_JOBS ?= 2
 
-.PHONY: all deps build test run bench debug test-debug format clean
+.PHONY: all deps build test run bench debug test-debug format clean lambda-zip
 
 all: build
 
@@ -36,6 +36,11 @@ bench: build
 	@bench/run.sh $(BIN)
 	@bench/immersion.sh $(BIN)
 	@bench/dynamodb.sh $(BIN)
+
+# AWS Lambda deployment zip (runtime provided.al2023, x86_64): the stripped binary with every
+# shared library it loads, glibc's loader included, and a `bootstrap` (scripts/package-lambda.sh).
+lambda-zip: build
+	@scripts/package-lambda.sh $(BIN) build/lambda/immersion-tracker-lambda.zip
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "app/config.hpp"
+#include "app/lambda_command.hpp"
 #include "app/secrets.hpp"
 #include "app/service.hpp"
 #include "auth/passwords.hpp"
@@ -28,6 +29,9 @@
 
 namespace it::app {
 namespace {
+
+// When this process started (static initialisation runs before main), for the Lambda cold start.
+const auto kProcessStart = std::chrono::steady_clock::now();
 
 // A command that cannot do what was asked; its message is one plain sentence.
 class CommandError : public std::runtime_error {
@@ -251,6 +255,9 @@ int runCommandLine(int argc, char** argv) {
   sync_cmd->add_flag("--dry-run", sync_options.dry_run,
                      "Show what would be synced and deleted, and change nothing");
 
+  auto* lambda_cmd = app.add_subcommand(
+      "lambda", "Run as an AWS Lambda custom runtime (the function's bootstrap)");
+
   auto* dynamodb_cmd = app.add_subcommand("dynamodb", "Manage the DynamoDB tables");
   dynamodb_cmd->require_subcommand(1);
   bool sample_data = false;
@@ -285,6 +292,7 @@ int runCommandLine(int argc, char** argv) {
     }
     Config config = loadConfig(overrides);
     if (serve_cmd->parsed()) return serve(config);
+    if (lambda_cmd->parsed()) return runLambda(config, kProcessStart);
     if (rebuild_totals->parsed()) {
       storage::dynamodb::DynamoDbStore store(
           {aws::awsConfigFromEnvironment(), aws::tableNamesFromEnvironment(), {}});

@@ -135,4 +135,12 @@ void Service::stop() { parts_->server.stop(); }
 void Service::wait() { parts_->server.wait(); }
 storage::Store& Service::store() { return *parts_->store; }
 
+void Service::dispatch(const http::Request& request, http::Respond respond) {
+  parts_->router.dispatch(request, std::move(respond));
+}
+
+auth::AuthResult Service::authenticate(std::string_view authorization, std::string_view client) {
+  return parts_->authenticator.verify(authorization, client);
+}
+
 }  // namespace it::app

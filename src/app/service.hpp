@@ -2,8 +2,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <string_view>
 
 #include "app/config.hpp"
+#include "auth/authenticator.hpp"
+#include "http/router.hpp"
 #include "storage/store.hpp"
 #include "util/clock.hpp"
 
@@ -26,6 +29,13 @@ class Service {
   void wait();
 
   storage::Store& store();
+
+  // For front ends other than the HTTP server (Lambda): answers `request` through the same
+  // router, exactly once, from any thread; `request` must stay alive until then.
+  void dispatch(const http::Request& request, http::Respond respond);
+  // Checks an Authorization header value ("Basic ...", "Bearer ...") as the router does,
+  // including the slow Argon2id path (blocking).
+  auth::AuthResult authenticate(std::string_view authorization, std::string_view client);
 
  private:
   struct Parts;

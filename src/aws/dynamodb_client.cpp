@@ -80,6 +80,7 @@ class CurlAwsTransport : public AwsJsonTransport {
     std::array<char, CURL_ERROR_SIZE> error_buffer{};
 
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    if (const char* ca = curlCaBundle()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca);
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);

@@ -139,6 +139,7 @@ TransportResult CurlTransport::send(const OutboundRequest& request) {
 
   curl_easy_setopt(curl, CURLOPT_SHARE, impl_->share);
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  if (const char* ca = curlCaBundle()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca);
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,

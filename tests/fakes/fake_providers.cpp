@@ -19,6 +19,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "fakes/loopback_server.hpp"
+
 namespace it::test {
 namespace {
 
@@ -147,18 +149,6 @@ json::object spotifyError(int status, std::string_view message) {
 struct FakeProviders::Impl {
   using Request = http::request<http::string_body>;
 
-  struct Connection {
-    explicit Connection(tcp::socket s) : socket(std::move(s)) {}
-    tcp::socket socket;  // closed only after `thread` is joined, so its fd is never reused early
-    std::thread thread;
-    std::atomic<bool> done{false};
-  };
-
-  net::io_context ioc;
-  tcp::acceptor acceptor{ioc};
-  std::thread accept_thread;
-  unsigned short port = 0;
-
   // Data, injected behaviour and the request log.
   mutable std::mutex mutex;
   std::condition_variable stop_cv;  // wakes delayed handlers when the fake shuts down
@@ -175,19 +165,8 @@ struct FakeProviders::Impl {
   int next_token = 1;
   std::vector<std::pair<std::string, std::string>> requests;  // path, target
 
-  std::mutex connections_mutex;
-  bool closing_connections = false;  // guarded by connections_mutex
-  std::list<std::unique_ptr<Connection>> connections;
-
-  Impl() {
-    tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), 0);
-    acceptor.open(endpoint.protocol());
-    acceptor.set_option(tcp::acceptor::reuse_address(true));
-    acceptor.bind(endpoint);
-    acceptor.listen();
-    port = acceptor.local_endpoint().port();
-    accept_thread = std::thread([this] { acceptLoop(); });
-  }
+  // Last: stopped (its threads joined) before the members they use go.
+  LoopbackServer server{[this](tcp::socket& socket) { serve(socket); }};
 
   ~Impl() {
     {
@@ -195,48 +174,7 @@ struct FakeProviders::Impl {
       stopping = true;
     }
     stop_cv.notify_all();
-    {
-      std::lock_guard lock(connections_mutex);
-      closing_connections = true;
-    }
-    // shutdown(2), unlike close(2), wakes a thread blocked in accept(2) or recv(2) on Linux.
-    ::shutdown(acceptor.native_handle(), SHUT_RDWR);
-    accept_thread.join();
-    boost::system::error_code ec;
-    acceptor.close(ec);
-    for (auto& c : connections) ::shutdown(c->socket.native_handle(), SHUT_RDWR);
-    for (auto& c : connections) c->thread.join();
-    connections.clear();
-  }
-
-  void acceptLoop() {
-    for (;;) {
-      tcp::socket socket(ioc);
-      boost::system::error_code ec;
-      acceptor.accept(socket, ec);
-      std::lock_guard lock(connections_mutex);
-      if (closing_connections) return;
-      if (ec) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));  // e.g. EMFILE: do not spin
-        continue;
-      }
-      // Join the threads of connections that are over, so a long test does not pile them up.
-      for (auto it = connections.begin(); it != connections.end();) {
-        if ((*it)->done) {
-          (*it)->thread.join();
-          it = connections.erase(it);
-        } else {
-          ++it;
-        }
-      }
-      auto connection = std::make_unique<Connection>(std::move(socket));
-      Connection& c = *connection;
-      connections.push_back(std::move(connection));
-      c.thread = std::thread([this, &c] {
-        serve(c.socket);
-        c.done = true;
-      });
-    }
+    server.stop();
   }
 
   void serve(tcp::socket& socket) {
@@ -647,7 +585,7 @@ FakeProviders::FakeProviders() : impl_(std::make_unique<Impl>()) {}
 FakeProviders::~FakeProviders() = default;
 
 std::string FakeProviders::baseUrl() const {
-  return "http://127.0.0.1:" + std::to_string(impl_->port);
+  return "http://127.0.0.1:" + std::to_string(impl_->server.port());
 }
 
 providers::ProviderSettings FakeProviders::settings() const {

@@ -16,20 +16,7 @@
 namespace it::test {
 namespace {
 
-std::string motoPath() {
-  const char* path_env = std::getenv("PATH");
-  std::string paths = path_env != nullptr ? path_env : "/usr/local/bin:/usr/bin";
-  std::size_t start = 0;
-  while (start <= paths.size()) {
-    std::size_t end = paths.find(':', start);
-    if (end == std::string::npos) end = paths.size();
-    std::filesystem::path candidate =
-        std::filesystem::path(paths.substr(start, end - start)) / "moto_server";
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
-    start = end + 1;
-  }
-  return "";
-}
+std::string motoPath() { return findInPath("moto_server"); }
 
 // A port the kernel just handed out; moto binds it a moment later.
 int freePort() {

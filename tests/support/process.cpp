@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <stdexcept>
 
 namespace it::test {
@@ -126,6 +128,21 @@ RunResult run(const std::vector<std::string>& argv, const std::string& input) {
   Process p(argv, input);
   int code = p.wait();
   return RunResult{code, p.out(), p.err()};
+}
+
+std::string findInPath(const std::string& name) {
+  const char* path_env = std::getenv("PATH");
+  std::string paths = path_env != nullptr ? path_env : "/usr/local/bin:/usr/bin:/bin";
+  std::size_t start = 0;
+  while (start <= paths.size()) {
+    std::size_t end = paths.find(':', start);
+    if (end == std::string::npos) end = paths.size();
+    std::filesystem::path candidate =
+        std::filesystem::path(paths.substr(start, end - start)) / name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+    start = end + 1;
+  }
+  return "";
 }
 
 }  // namespace it::test

@@ -54,6 +54,9 @@ struct RunResult {
   std::string err;
 };
 
+// The full path of executable `name` found in PATH, or "" when there is none.
+std::string findInPath(const std::string& name);
+
 // Runs a command to completion.
 RunResult run(const std::vector<std::string>& argv, const std::string& input = "");
 

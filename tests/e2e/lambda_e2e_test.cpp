@@ -1,0 +1,286 @@
+// `immersion-tracker lambda` run as Lambda runs a custom runtime's bootstrap: a Runtime API
+// (a fake on a loopback port) hands it recorded API Gateway events, REST v1 and HTTP API v2,
+// the original's REQUEST authorizer event and malformed ones, and the answers it posts back
+// are checked: the same router and handlers as `serve`, on SQLite and on DynamoDB (moto).
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <iostream>
+
+#include "auth/passwords.hpp"
+#include "e2e/server_process.hpp"
+#include "fakes/fake_lambda_runtime.hpp"
+#include "providers/json_fields.hpp"
+#include "support/moto_server.hpp"
+#include "support/scoped_env.hpp"
+#include "support/temp_dir.hpp"
+
+namespace it::test {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+std::string basic(const std::string& user, const std::string& password) {
+  return "Basic " + providers::base64(user + ":" + password);
+}
+
+// A REST API (v1) proxy event, as API Gateway sends for the original's routes.
+std::string restEvent(const std::string& method, const std::string& path, const json::object& query,
+                      const std::string& authorization, const std::string& body = "") {
+  json::object headers{{"Host", "abc123.execute-api.ap-southeast-2.amazonaws.com"},
+                       {"User-Agent", "python-requests/2.32.3"}};
+  if (!authorization.empty()) headers["Authorization"] = authorization;
+  json::object multi_query;
+  for (const auto& [k, v] : query) multi_query[k] = json::array{v};
+  json::object event{
+      {"resource", path},
+      {"path", path},
+      {"httpMethod", method},
+      {"headers", headers},
+      {"queryStringParameters", query.empty() ? json::value(nullptr) : json::value(query)},
+      {"multiValueQueryStringParameters",
+       query.empty() ? json::value(nullptr) : json::value(multi_query)},
+      {"requestContext",
+       {{"requestId", "deef4878-7910-11e6-8f14-25afc3e9ae33"},
+        {"stage", "prod"},
+        {"identity", {{"sourceIp", "198.51.100.7"}}}}},
+      {"body", body.empty() ? json::value(nullptr) : json::value(body)},
+      {"isBase64Encoded", false}};
+  return json::serialize(event);
+}
+
+// An HTTP API (v2) event with a base64 body, as API Gateway sends for binary media types.
+std::string httpV2Event(const std::string& method, const std::string& path,
+                        const std::string& authorization, const std::string& body) {
+  json::object event{
+      {"version", "2.0"},
+      {"routeKey", "$default"},
+      {"rawPath", path},
+      {"rawQueryString", ""},
+      {"headers", {{"authorization", authorization}, {"content-type", "application/json"}}},
+      {"requestContext",
+       {{"requestId", "JKJaXmPLvHcESHA="},
+        {"stage", "$default"},
+        {"http", {{"method", method}, {"path", path}, {"sourceIp", "192.0.2.1"}}}}},
+      {"body", providers::base64(body)},
+      {"isBase64Encoded", true}};
+  return json::serialize(event);
+}
+
+std::string authorizerEvent(const std::optional<std::string>& authorization,
+                            const std::optional<std::string>& user = std::nullopt) {
+  json::object headers;
+  if (authorization) headers["Authorization"] = *authorization;
+  json::object event{
+      {"type", "REQUEST"},
+      {"methodArn", "arn:aws:execute-api:ap-southeast-2:123456789012:abc123/prod/GET/progress"},
+      {"resource", "/progress"},
+      {"path", "/progress"},
+      {"httpMethod", "GET"},
+      {"headers", headers},
+      {"queryStringParameters", user ? json::value(json::object{{"user", *user}}) : nullptr},
+      {"requestContext", {{"identity", {{"sourceIp", "198.51.100.7"}}}}}};
+  return json::serialize(event);
+}
+
+class LambdaE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    env_.set("AWS_LAMBDA_RUNTIME_API", runtime_.address());
+    env_.unset("IMMERSION_TRACKER_STORE");
+    env_.unset("IMMERSION_TRACKER_SECRET_ID");
+    env_.unset("IMMERSION_TRACKER_SECRETS_FILE");
+    env_.set("IMMERSION_TRACKER_TIME_ZONE", "UTC");
+  }
+
+  // Adds a user through the CLI, on the store the runtime will use.
+  void addUser(const std::vector<std::string>& store_args, const std::string& name,
+               const std::string& password) {
+    std::vector<std::string> argv{IT_BINARY};
+    argv.insert(argv.end(), store_args.begin(), store_args.end());
+    argv.insert(argv.end(), {"user", "add", name});
+    auto r = run(argv, password + "\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  void startRuntime(const std::vector<std::string>& store_args) {
+    std::vector<std::string> argv{IT_BINARY};
+    argv.insert(argv.end(), store_args.begin(), store_args.end());
+    argv.push_back("lambda");
+    started_ = std::chrono::steady_clock::now();
+    process_ = std::make_unique<Process>(argv);
+  }
+
+  // Sends one event and waits for what the runtime posts back.
+  FakeLambdaRuntime::Answer invoke(const std::string& event) {
+    std::string id = runtime_.addEvent(event);
+    auto answer = runtime_.waitForAnswer(id, 20s);
+    EXPECT_TRUE(answer.has_value())
+        << "no answer to " << event << "\nstderr: " << (process_ ? process_->err() : "")
+        << "\nstdout: " << (process_ ? process_->out() : "");
+    return answer.value_or(FakeLambdaRuntime::Answer{});
+  }
+
+  // The proxy response of an invocation, checked for its shape.
+  json::object proxy(const std::string& event) {
+    FakeLambdaRuntime::Answer answer = invoke(event);
+    EXPECT_FALSE(answer.error) << answer.body;
+    json::value v = json::parse(answer.body);
+    EXPECT_TRUE(v.is_object()) << answer.body;
+    if (!v.is_object()) return {};
+    json::object& o = v.as_object();
+    EXPECT_TRUE(o.contains("statusCode") && o.contains("body") && o.contains("headers"))
+        << answer.body;
+    EXPECT_EQ(o["isBase64Encoded"], false);
+    return o;
+  }
+
+  static json::value bodyOf(const json::object& response) {
+    return json::parse(response.at("body").as_string());
+  }
+
+  // Cold start: from starting the process to its first invocation/next, as Lambda measures
+  // a custom runtime's init.
+  void reportColdStart(const char* store) {
+    auto first = runtime_.firstNextAt();
+    ASSERT_TRUE(first.has_value());
+    double ms = std::chrono::duration<double, std::milli>(*first - started_).count();
+    std::cout << "[ cold start ] " << store << ": " << ms << " ms to the first invocation/next\n";
+    RecordProperty(std::string("cold_start_ms_") + store, std::to_string(ms));
+  }
+
+  // The same flow on any store: the original's routes of both services, both payload
+  // versions, the authorizer, and events that are not API Gateway's.
+  void exerciseEveryKindOfEvent(const std::vector<std::string>& store_args) {
+    ASSERT_NO_FATAL_FAILURE(addUser(store_args, "alice", "alice:pass"));
+    ASSERT_NO_FATAL_FAILURE(addUser(store_args, "bob", "bob-pass"));
+    startRuntime(store_args);
+    const std::string alice = basic("alice", "alice:pass");
+
+    // TV progress (the Flask original's routes), REST v1.
+    json::object created = proxy(
+        restEvent("POST", "/api/update_episode", {}, alice,
+                  R"({"username": "alice", "tv_show": "Frieren", "season": 1, "episode": 7})"));
+    EXPECT_EQ(created["statusCode"], 201) << json::serialize(created);
+    json::object shown = proxy(restEvent("GET", "/api/show_episode",
+                                         {{"username", "alice"}, {"tv_show", "Frieren"}}, alice));
+    EXPECT_EQ(shown["statusCode"], 200);
+    EXPECT_EQ(bodyOf(shown).at("episode"), 7);
+    EXPECT_EQ(shown["headers"].at("Content-Type"), "application/json; charset=utf-8");
+    reportColdStart(store_args.size() > 1 && store_args[1] == "dynamodb" ? "dynamodb" : "sqlite");
+
+    // Immersion (the Lambda original's routes): a sync through HTTP API v2 with a base64 body.
+    json::object synced = proxy(
+        httpV2Event("POST", "/sync", alice,
+                    R"({"episodes": [{"folder_name": "葬送のフリーレン", "file_name": "01.mkv"},
+                         {"folder_name": "葬送のフリーレン", "file_name": "02.mkv"}]})"));
+    EXPECT_EQ(synced["statusCode"], 200) << json::serialize(synced);
+    EXPECT_EQ(bodyOf(synced), json::parse(R"({"episodes_added": 2})"));
+    EXPECT_EQ(synced["headers"].at("content-type"), "application/json; charset=utf-8");
+    json::object progress = proxy(restEvent("GET", "/progress", {{"user", "alice"}}, alice));
+    EXPECT_EQ(progress["statusCode"], 200);
+    EXPECT_EQ(bodyOf(progress).at("total_episodes_watched"), 2);
+    json::object shows = proxy(restEvent("GET", "/shows", {}, alice));
+    EXPECT_EQ(bodyOf(shows).at("shows").at(0).at("folder_name"), "葬送のフリーレン");
+
+    // Errors come out as they do from `serve`.
+    json::object anonymous = proxy(restEvent("GET", "/progress", {}, ""));
+    EXPECT_EQ(anonymous["statusCode"], 401);
+    EXPECT_TRUE(anonymous["headers"].as_object().contains("WWW-Authenticate"))
+        << json::serialize(anonymous);
+    json::object other =
+        proxy(restEvent("GET", "/api/show_user", {{"username", "bob"}}, alice));  // someone else's
+    EXPECT_EQ(other["statusCode"], 403);
+    EXPECT_EQ(proxy(restEvent("GET", "/nowhere", {}, alice))["statusCode"], 404);
+    EXPECT_EQ(proxy(restEvent("POST", "/sync", {}, alice, "{not json"))["statusCode"], 400);
+
+    // The original's REQUEST authorizer.
+    auto policy = [&](const std::string& event) {
+      FakeLambdaRuntime::Answer a = invoke(event);
+      EXPECT_FALSE(a.error) << a.body;
+      return json::parse(a.body);
+    };
+    json::value allowed = policy(authorizerEvent(alice, "alice"));
+    EXPECT_EQ(allowed.at("principalId"), "alice");
+    EXPECT_EQ(allowed.at("policyDocument"), json::parse(R"({"Version": "2012-10-17",
+        "Statement": [{"Action": "execute-api:Invoke", "Effect": "Allow",
+        "Resource": "arn:aws:execute-api:ap-southeast-2:123456789012:abc123/prod/GET/progress"}]})"));
+    EXPECT_EQ(policy(authorizerEvent(basic("alice", "wrong")))
+                  .at("policyDocument")
+                  .at("Statement")
+                  .at(0)
+                  .at("Effect"),
+              "Deny");
+    EXPECT_EQ(policy(authorizerEvent(alice, "bob"))
+                  .at("policyDocument")
+                  .at("Statement")
+                  .at(0)
+                  .at("Effect"),
+              "Deny");  // ?user= names someone else
+    FakeLambdaRuntime::Answer missing = invoke(authorizerEvent(std::nullopt));
+    EXPECT_TRUE(missing.error);  // API Gateway answers 401 to "Unauthorized"
+    EXPECT_EQ(json::parse(missing.body).at("errorMessage"), "Unauthorized");
+
+    // Events that are not API Gateway's get a clear answer, and the runtime goes on.
+    for (const char* event : {"[1, 2, 3]", R"({"Records": [{"eventSource": "aws:sqs"}]})",
+                              R"({"path": "/sync", "httpMethod": "POST", "body": "%%",
+                                  "isBase64Encoded": true})"}) {
+      json::object bad = proxy(event);
+      EXPECT_EQ(bad["statusCode"], 400) << event;
+      EXPECT_TRUE(bodyOf(bad).at("error").as_string().starts_with("Bad event: ")) << event;
+    }
+    EXPECT_EQ(proxy(restEvent("GET", "/healthz", {}, ""))["statusCode"], 200);
+  }
+
+  TempDir data_;
+  ScopedEnv env_;
+  FakeLambdaRuntime runtime_;
+  std::chrono::steady_clock::time_point started_;
+  std::unique_ptr<Process> process_;
+};
+
+TEST_F(LambdaE2E, EveryKindOfEventOnSqlite) {
+  exerciseEveryKindOfEvent({"--data-dir", data_.path()});
+}
+
+TEST_F(LambdaE2E, EveryKindOfEventOnDynamoDb) {
+  if (!MotoServer::available()) GTEST_SKIP() << "moto_server is not installed";
+  MotoServer moto;
+  TempDir home;
+  env_.onlyMoto(moto.url(), home.path());
+  env_.set("AWS_LAMBDA_RUNTIME_API", runtime_.address());
+  env_.set("IMMERSION_TRACKER_TIME_ZONE", "UTC");
+  auto created = run({IT_BINARY, "dynamodb", "create-tables"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  exerciseEveryKindOfEvent({"--store", "dynamodb"});
+}
+
+TEST_F(LambdaE2E, AFailureToStartIsPostedAsAnInitError) {
+  if (!MotoServer::available()) GTEST_SKIP() << "moto_server is not installed";
+  MotoServer moto;  // no tables
+  TempDir home;
+  env_.onlyMoto(moto.url(), home.path());
+  env_.set("AWS_LAMBDA_RUNTIME_API", runtime_.address());
+  startRuntime({"--store", "dynamodb"});
+  auto error = runtime_.waitForInitError(20s);
+  ASSERT_TRUE(error.has_value()) << process_->err();
+  EXPECT_EQ(error->error_type, "Runtime.InitError");
+  json::value body = json::parse(error->body);
+  EXPECT_EQ(body.at("errorType"), "Runtime.InitError");
+  EXPECT_NE(body.at("errorMessage").as_string().find("immersion_tracker"), std::string::npos)
+      << error->body;
+  EXPECT_EQ(process_->wait(), 1);
+  EXPECT_EQ(runtime_.nextRequests(), 0);
+}
+
+TEST_F(LambdaE2E, OutsideLambdaItSaysWhatItIsFor) {
+  env_.unset("AWS_LAMBDA_RUNTIME_API");
+  auto r = run({IT_BINARY, "--data-dir", data_.path(), "lambda"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("AWS_LAMBDA_RUNTIME_API is not set"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace it::test

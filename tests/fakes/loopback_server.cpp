@@ -1,0 +1,98 @@
+#include "fakes/loopback_server.hpp"
+
+#include <sys/socket.h>
+
+#include <atomic>
+#include <chrono>
+#include <list>
+#include <mutex>
+#include <thread>
+
+namespace it::test {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+struct LoopbackServer::Impl {
+  struct Connection {
+    explicit Connection(tcp::socket s) : socket(std::move(s)) {}
+    tcp::socket socket;  // closed only after `thread` is joined, so its fd is never reused early
+    std::thread thread;
+    std::atomic<bool> done{false};
+  };
+
+  Serve serve;
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::thread accept_thread;
+  unsigned short port = 0;
+
+  std::mutex mutex;
+  bool closing = false;  // guarded by mutex
+  bool stopped = false;  // guarded by mutex
+  std::list<std::unique_ptr<Connection>> connections;
+
+  explicit Impl(Serve s) : serve(std::move(s)) {
+    tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), 0);
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(tcp::acceptor::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen();
+    port = acceptor.local_endpoint().port();
+    accept_thread = std::thread([this] { acceptLoop(); });
+  }
+
+  void stop() {
+    {
+      std::lock_guard lock(mutex);
+      if (stopped) return;
+      stopped = true;
+      closing = true;
+    }
+    // shutdown(2), unlike close(2), wakes a thread blocked in accept(2) or recv(2) on Linux.
+    ::shutdown(acceptor.native_handle(), SHUT_RDWR);
+    accept_thread.join();
+    boost::system::error_code ec;
+    acceptor.close(ec);
+    for (auto& c : connections) ::shutdown(c->socket.native_handle(), SHUT_RDWR);
+    for (auto& c : connections) c->thread.join();
+    connections.clear();
+  }
+
+  void acceptLoop() {
+    for (;;) {
+      tcp::socket socket(ioc);
+      boost::system::error_code ec;
+      acceptor.accept(socket, ec);
+      std::lock_guard lock(mutex);
+      if (closing) return;
+      if (ec) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));  // e.g. EMFILE: do not spin
+        continue;
+      }
+      // Join the threads of connections that are over, so a long test does not pile them up.
+      for (auto it = connections.begin(); it != connections.end();) {
+        if ((*it)->done) {
+          (*it)->thread.join();
+          it = connections.erase(it);
+        } else {
+          ++it;
+        }
+      }
+      auto connection = std::make_unique<Connection>(std::move(socket));
+      Connection& c = *connection;
+      connections.push_back(std::move(connection));
+      c.thread = std::thread([this, &c] {
+        serve(c.socket);
+        c.done = true;
+      });
+    }
+  }
+};
+
+LoopbackServer::LoopbackServer(Serve serve) : impl_(std::make_unique<Impl>(std::move(serve))) {}
+LoopbackServer::~LoopbackServer() { stop(); }
+unsigned short LoopbackServer::port() const { return impl_->port; }
+void LoopbackServer::stop() { impl_->stop(); }
+
+}  // namespace it::test
