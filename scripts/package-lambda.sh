@@ -13,6 +13,7 @@
 #   bin/immersion-tracker          stripped copy of BINARY
 #   lib/ld-linux-x86-64.so.2       the dynamic loader matching the bundled libc
 #   lib/<soname>                   every library ldd lists, stored under its soname
+#   zoneinfo/                      the tz database, which the bundled libdate-tz reads
 #
 # Nothing is loaded from the host: the loader gets --library-path lib (which overrides
 # LD_LIBRARY_PATH, set by Lambda to AL2023's /lib64 among others) and --inhibit-cache (so
@@ -105,6 +106,34 @@ for name in "${!sources[@]}"; do
 done
 chmod 0755 "$stage/lib/ld-linux-x86-64.so.2"  # exec'd directly by bootstrap
 
+# ---- Time zones. -----------------------------------------------------------------------------
+# libdate-tz reads the tz database only from /usr/share/zoneinfo (the path is compiled in),
+# which a provided.al2023 sandbox may lack. The zip carries Debian's database (without its
+# posix/ and right/ copies) in zoneinfo/, and the bundled libdate-tz is pointed at it: its one
+# "/usr/share/zoneinfo" string becomes ".//////////zoneinfo", relative to the function's
+# directory, where bootstrap starts the binary.
+tzdb=/usr/share/zoneinfo
+[[ -d $tzdb ]] || die "$tzdb is missing (apt-get install tzdata)"
+[[ -n ${sources[libdate-tz.so.3]:-} ]] || die "$binary does not load libdate-tz.so.3"
+python3 - "$tzdb" "$stage/zoneinfo" "$stage/lib/libdate-tz.so.3" <<'PY' || die "cannot bundle the tz database"
+import os, shutil, sys
+tzdb, target, library = sys.argv[1:]
+shutil.copytree(tzdb, target, symlinks=False, ignore=shutil.ignore_patterns("posix", "right"))
+for dirpath, _, filenames in os.walk(target):
+    for f in filenames:
+        os.chmod(os.path.join(dirpath, f), 0o644)
+data = open(library, "rb").read()
+old = b"/usr/share/zoneinfo\0"
+if data.count(old) != 1:
+    sys.exit(f"{library}: expected the string {old!r} once, found it {data.count(old)} times")
+with open(library, "wb") as f:
+    # Same length, no NULs: the library keeps the literal's length, so a shorter string would
+    # leave NULs inside the paths it builds. "./" plus slashes is "./zoneinfo" to the kernel.
+    new = b"./" + b"/" * (len(old) - 1 - len(b"./zoneinfo")) + b"zoneinfo\0"
+    assert len(new) == len(old)
+    f.write(data.replace(old, new))
+PY
+
 strip --strip-unneeded -o "$stage/bin/immersion-tracker" -- "$binary"
 chmod 0755 "$stage/bin/immersion-tracker"
 
@@ -132,6 +161,8 @@ if [ -z "${CURL_CA_BUNDLE:-}" ] && [ ! -e /etc/ssl/certs/ca-certificates.crt ] &
   export CURL_CA_BUNDLE=/etc/pki/tls/certs/ca-bundle.crt
 fi
 
+# The bundled libdate-tz reads the tz database from zoneinfo/ in the current directory.
+cd "$root"
 exec "$root/lib/ld-linux-x86-64.so.2" --inhibit-cache --library-path "$root/lib" \
   "$root/bin/immersion-tracker" lambda "$@"
 EOF

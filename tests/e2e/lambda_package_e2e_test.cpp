@@ -3,6 +3,7 @@
 // mechanism with an empty environment, so nothing on the host leaks in.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -62,7 +63,7 @@ std::string readFile(const fs::path& path) {
 }
 
 bool isExecutable(const fs::path& path) {
-  struct stat st{};
+  struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & S_IXUSR) != 0;
 }
 
@@ -132,6 +133,7 @@ TEST_F(LambdaPackage, BootstrapIsAtTheZipRootAndExecutablesKeepTheirModes) {
   EXPECT_TRUE(entries.count("bin/immersion-tracker\t755")) << unzipped_->out;
   EXPECT_TRUE(entries.count("lib/ld-linux-x86-64.so.2\t755")) << unzipped_->out;
   EXPECT_TRUE(entries.count("lib/libc.so.6\t644")) << unzipped_->out;
+  EXPECT_TRUE(entries.count("zoneinfo/Pacific/Auckland\t644")) << unzipped_->out;
   EXPECT_TRUE(isExecutable(root() / "bootstrap"));
   EXPECT_TRUE(isExecutable(binary()));
   EXPECT_TRUE(isExecutable(loader()));
@@ -139,15 +141,14 @@ TEST_F(LambdaPackage, BootstrapIsAtTheZipRootAndExecutablesKeepTheirModes) {
   // The script prints what it bundled and how big the zip is.
   EXPECT_NE(packaged_->out.find("Bundled libraries"), std::string::npos) << packaged_->out;
   EXPECT_NE(packaged_->out.find("libc.so.6"), std::string::npos) << packaged_->out;
-  EXPECT_NE(packaged_->out.find(std::to_string(fs::file_size(zip_)) + " bytes"),
-            std::string::npos)
+  EXPECT_NE(packaged_->out.find(std::to_string(fs::file_size(zip_)) + " bytes"), std::string::npos)
       << packaged_->out;
 
   // The bootstrap runs the `lambda` subcommand through the bundled loader and libraries, and
   // points libcurl at Amazon Linux's CA bundle when Debian's is missing.
   std::string bootstrap = readFile(root() / "bootstrap");
   EXPECT_EQ(bootstrap.rfind("#!/bin/sh\n", 0), 0u) << bootstrap;
-  EXPECT_NE(bootstrap.find("exec \"$root/lib/ld-linux-x86-64.so.2\" --inhibit-cache "
+  EXPECT_NE(bootstrap.find("cd \"$root\"\nexec \"$root/lib/ld-linux-x86-64.so.2\" --inhibit-cache "
                            "--library-path \"$root/lib\" \\\n"
                            "  \"$root/bin/immersion-tracker\" lambda \"$@\""),
             std::string::npos)
@@ -241,9 +242,9 @@ TEST_F(LambdaPackage, RepackagingGivesTheSameZipWithEitherZipTool) {
   auto again = package(IT_BINARY, zip_);
   ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
   EXPECT_EQ(readFile(zip_), first);  // replaced in place, byte for byte the same
-  EXPECT_EQ(std::distance(fs::directory_iterator(fs::path(zip_).parent_path()),
-                          fs::directory_iterator()),
-            1);
+  EXPECT_EQ(
+      std::distance(fs::directory_iterator(fs::path(zip_).parent_path()), fs::directory_iterator()),
+      1);
 
   // The fallback for machines without `zip`: same entries with the same modes.
   const std::string other = dir_->path() + "/python/lambda.zip";
@@ -274,6 +275,35 @@ TEST(LambdaPackageScript, AMissingBinaryIsAClearError) {
   auto usage = run({packageScript()});
   EXPECT_EQ(usage.exit_code, 2);
   EXPECT_NE(usage.err.find("usage:"), std::string::npos) << usage.err;
+}
+
+// provided.al2023 may have no /usr/share/zoneinfo, the only place the system's libdate-tz
+// looks: the bundled one reads the zip's zoneinfo/. Checked with the host's database hidden
+// under an empty tmpfs in a mount namespace of its own (root only; skipped otherwise), where
+// the host's binary cannot even load its configuration.
+TEST_F(LambdaPackage, TimeZonesComeFromTheBundledDatabase) {
+  const std::string unshare = findInPath("unshare");
+  if (::geteuid() != 0 || unshare.empty() || run({unshare, "-m", "/bin/true"}).exit_code != 0) {
+    GTEST_SKIP() << "needs root and unshare(1) to hide /usr/share/zoneinfo";
+  }
+  TempDir data;
+  const std::string script =
+      "mount -t tmpfs none /usr/share/zoneinfo || exit 99\n"
+      "cd \"$1\" || exit 98\n"
+      "echo pw | env -i lib/ld-linux-x86-64.so.2 --inhibit-cache --library-path lib "
+      "bin/immersion-tracker --data-dir \"$2\" user add bob >/dev/null || exit 97\n"
+      "env -i TZ=:Pacific/Auckland lib/ld-linux-x86-64.so.2 --inhibit-cache --library-path lib "
+      "bin/immersion-tracker --data-dir \"$2\" user set-timezone bob Europe/Berlin || exit 96\n"
+      "\"$3\" --data-dir \"$2\" user list 2>&1 && exit 95\n"
+      "exit 0\n";
+  auto r =
+      run({unshare, "-m", "/bin/sh", "-c", script, "sh", root().string(), data.path(), IT_BINARY});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Progress of bob is now computed in Europe/Berlin"), std::string::npos)
+      << r.out << r.err;
+  // Without it, the host's binary finds no zone at all.
+  EXPECT_NE(r.out.find("is not a time zone of the tz database"), std::string::npos)
+      << r.out << r.err;
 }
 
 }  // namespace

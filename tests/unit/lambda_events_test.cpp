@@ -80,9 +80,10 @@ TEST(LambdaEventsTest, HttpV2RequestWithStagePrefixCookiesAndBase64Body) {
 }
 
 TEST(LambdaEventsTest, HttpV2DefaultStageKeepsThePathAndMayHaveNoBody) {
-  const http::Request& r = requestOf(parseEvent(R"({"version": "2.0", "rawPath": "/progress",
+  Event event = parseEvent(R"({"version": "2.0", "rawPath": "/progress",
     "rawQueryString": "", "headers": {},
-    "requestContext": {"stage": "$default", "http": {"method": "GET"}}})"));
+    "requestContext": {"stage": "$default", "http": {"method": "GET"}}})");
+  const http::Request& r = requestOf(event);
   EXPECT_EQ(r.path, "/progress");
   EXPECT_TRUE(r.query.empty());
   EXPECT_EQ(r.body, "");
