@@ -5,7 +5,7 @@ BUILD_DIR := build/$(PRESET)
 BIN := $(BUILD_DIR)/immersion-tracker
 CTEST_JOBS ?= 2
 
-.PHONY: all deps build test run bench debug test-debug format clean lambda-zip
+.PHONY: all deps build test run bench debug test-debug test-sanitize format clean lambda-zip
 
 all: build
 
@@ -30,6 +30,13 @@ debug:
 
 test-debug:
 	@$(MAKE) --no-print-directory test PRESET=debug
+
+# The unit and integration suites (the latter on SQLite and on DynamoDB) built with
+# AddressSanitizer and UndefinedBehaviorSanitizer; any report fails the test. .ci/run runs it.
+test-sanitize:
+	@$(MAKE) --no-print-directory build PRESET=debug
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest --preset debug -j $(CTEST_JOBS) -R '^(unit|integration)\.'
 
 bench: build
 	@scripts/install-deps.sh --bench
