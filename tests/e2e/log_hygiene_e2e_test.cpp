@@ -1,0 +1,62 @@
+// No log line carries a secret (SECURITY.md): the server run as a user would, at debug level,
+// with logins by password, by token and with wrong credentials, its whole output searched
+// for the password, the token, their hashes.
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include "auth/passwords.hpp"
+#include "e2e/server_process.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
+#include "support/http_client.hpp"
+#include "support/temp_dir.hpp"
+
+namespace it::test {
+namespace {
+
+TEST(LogHygieneE2E, NoLogLineCarriesAPasswordATokenOrAHash) {
+  TempDir dir;
+  const std::string password = "correct horse battery staple";
+  ASSERT_EQ(cli(dir.path(), {"user", "add", "alice"}, password + "\n").exit_code, 0);
+  auto created = cli(dir.path(), {"token", "create", "alice", "--label", "laptop"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  const std::string token = created.out.substr(0, created.out.find('\n'));
+  ASSERT_TRUE(token.starts_with("itk_")) << created.out;
+
+  auto server = ServerProcess::start(dir.path(), {"--log-level", "debug"});
+  ASSERT_GT(server.port, 0);
+  HttpClient by_password(server.url());
+  by_password.setBasicAuth("alice", password);
+  HttpClient by_token(server.url());
+  by_token.setBearer(token);
+  HttpClient wrong(server.url());
+  wrong.setBasicAuth("alice", password + " but wrong");
+  HttpClient bad_token(server.url());
+  bad_token.setBearer(token + "x");
+  for (HttpClient* c : {&by_password, &by_token, &wrong, &bad_token}) {
+    c->get("/shows");
+    c->post("/api/update_episode",
+            R"({"username":"alice","tv_show":"Lost","season":1,"episode":2})");
+    c->post("/sync", "{not json");
+  }
+  EXPECT_EQ(by_password.get("/shows").status, 200);
+  EXPECT_EQ(by_token.get("/shows").status, 200);
+  server.process->signal(SIGTERM);
+  EXPECT_EQ(server.process->wait(), 0);
+
+  std::string hash;
+  {
+    storage::sqlite::SqliteStore store({dir.path() + "/tracker.db"});
+    hash = store.findUser("alice")->password_hash;
+  }
+  const std::string output = server.process->out() + server.process->err();
+  ASSERT_NE(output.find("\"user\":\"alice\""), std::string::npos) << output;  // it did log
+  for (const std::string& secret :
+       {password, token, auth::tokenHash(token), hash, hash.substr(hash.rfind('$') + 1),
+        token.substr(token.rfind('_') + 1)}) {
+    EXPECT_EQ(output.find(secret), std::string::npos) << "the log holds " << secret;
+  }
+}
+
+}  // namespace
+}  // namespace it::test
