@@ -1,5 +1,6 @@
-// An acknowledged write survives kill -9: writers stream updates, the server is SIGKILLed at
-// a random moment, restarted, and every acknowledged write must be there.
+// An acknowledged write survives kill -9: writers stream TV-progress updates and syncs, the
+// server is SIGKILLed at a random moment, restarted, and every acknowledged write must be
+// there, in a database that passes PRAGMA integrity_check.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -36,8 +37,19 @@ void streamWritesThenStop(int stop_signal, int rounds) {
   TempDir dir;
   ASSERT_EQ(cli(dir.path(), {"user", "add", "writer"}, "pw\n").exit_code, 0);
   std::mt19937 rng(std::random_device{}());
-  constexpr int kWriters = 6;
+  constexpr int kWriters = 6;      // TV progress: each moves its show one episode forward
+  constexpr int kSyncWriters = 2;  // immersion: each syncs one new episode file per request
   std::vector<int> acked_total(kWriters, 0);  // episodes acknowledged over all rounds
+  std::vector<int> synced_total(kSyncWriters, 0);
+  auto syncBody = [](int writer, int from, int to) {
+    std::string body = R"({"episodes":[)";
+    for (int n = from; n <= to; ++n) {
+      if (n > from) body += ",";
+      body += R"({"folder_name":"synced )" + std::to_string(writer) + R"(","file_name":"e)" +
+              std::to_string(n) + R"(.mkv"})";
+    }
+    return body + "]}";
+  };
 
   for (int round = 0; round < rounds; ++round) {
     auto server = ServerProcess::start(dir.path());
@@ -46,8 +58,9 @@ void streamWritesThenStop(int stop_signal, int rounds) {
     std::atomic<int> acks{0};
     std::vector<std::atomic<int>> last_acked(kWriters);
     std::vector<std::atomic<int>> last_sent(kWriters);
+    std::vector<std::atomic<int>> last_synced(kSyncWriters);
     std::vector<std::thread> writers;
-    std::atomic<int> running{kWriters};
+    std::atomic<int> running{kWriters + kSyncWriters};
     std::mutex failure_mutex;
     std::string failure;
     for (int w = 0; w < kWriters; ++w) {
@@ -81,6 +94,33 @@ void streamWritesThenStop(int stop_signal, int rounds) {
         }
       });
     }
+    for (int w = 0; w < kSyncWriters; ++w) {
+      last_synced[w] = synced_total[w];
+      writers.emplace_back([&, w] {
+        struct Done {
+          std::atomic<int>& running;
+          ~Done() { running.fetch_sub(1); }
+        } done{running};
+        HttpClient client(server.url());
+        client.setBasicAuth("writer", "pw");
+        for (int n = synced_total[w] + 1;; ++n) {
+          try {
+            auto r = client.post("/sync", syncBody(w, n, n));
+            // The first of a round may have landed just before the last kill.
+            bool landed_before = n == synced_total[w] + 1 && r.body == R"({"episodes_added":0})";
+            if (r.status != 200 || (r.body != R"({"episodes_added":1})" && !landed_before)) {
+              std::lock_guard lock(failure_mutex);
+              failure = "sync: HTTP " + std::to_string(r.status) + " " + r.body;
+              return;
+            }
+          } catch (const std::exception& e) {
+            return;  // the server is gone
+          }
+          last_synced[w] = n;
+          acks.fetch_add(1);
+        }
+      });
+    }
     while (acks.load() < kill_after && running.load() > 0) std::this_thread::yield();
     if (acks.load() < kill_after) {
       for (auto& t : writers) t.join();
@@ -108,6 +148,16 @@ void streamWritesThenStop(int stop_signal, int rounds) {
       EXPECT_GE(episode, last_acked[w].load()) << "round " << round << " writer " << w;
       EXPECT_LE(episode, last_sent[w].load()) << "round " << round << " writer " << w;
       acked_total[w] = static_cast<int>(episode);
+    }
+    for (int w = 0; w < kSyncWriters; ++w) {
+      // Every acknowledged episode is recorded: syncing them all again adds nothing. The one
+      // in flight, if it landed, is synced again (and counted once) by the next round.
+      if (last_synced[w].load() > 0) {
+        auto r = reader.post("/sync", syncBody(w, 1, last_synced[w].load()));
+        EXPECT_EQ(r.status, 200) << r.body;
+        EXPECT_EQ(r.body, R"({"episodes_added":0})") << "round " << round << " sync writer " << w;
+      }
+      synced_total[w] = last_synced[w].load();
     }
     restarted.process->signal(SIGTERM);
     EXPECT_EQ(restarted.process->wait(), 0);
