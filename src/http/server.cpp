@@ -255,7 +255,7 @@ asio::awaitable<void> Server::Impl::session(Context& ctx, tcp::socket socket) {
         co_await sendFinal(431, "Request header fields too large");
       } else if (read_ec != bhttp::error::end_of_stream && read_ec != asio::error::eof &&
                  read_ec != asio::error::operation_aborted && read_ec != beast::error::timeout &&
-                 read_ec != asio::error::connection_reset && header_bytes > 0) {
+                 read_ec != asio::error::connection_reset && buffer.size() > 0) {
         co_await sendFinal(400, "Malformed HTTP request");
       }
       break;
