@@ -5,7 +5,7 @@ BUILD_DIR := build/$(PRESET)
 BIN := $(BUILD_DIR)/immersion-tracker
 CTEST_JOBS ?= 2
 
-.PHONY: all deps build test run bench debug test-debug test-sanitize format clean lambda-zip
+.PHONY: all deps build test run bench debug test-debug test-sanitize format clean lambda-zip fuzz fuzz-ci
 
 all: build
 
@@ -43,6 +43,14 @@ bench: build
 	@bench/run.sh $(BIN)
 	@bench/immersion.sh $(BIN)
 	@bench/dynamodb.sh $(BIN)
+
+# libFuzzer targets (clang, preset fuzz) for every parser of untrusted input, each run for a
+# bounded time on a copy of its seed corpus (scripts/fuzz.sh; fuzz/).
+fuzz: deps
+	@scripts/fuzz.sh 60
+
+fuzz-ci: deps
+	@scripts/fuzz.sh 5
 
 # AWS Lambda deployment zip (runtime provided.al2023, x86_64): the stripped binary with every
 # shared library it loads, glibc's loader included, and a `bootstrap` (scripts/package-lambda.sh).

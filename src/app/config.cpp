@@ -85,7 +85,9 @@ constexpr TextSetting kTexts[] = {
 void checkTexts(Config& c) {
   auto requireOrigin = [](const std::string& url, const char* name) {
     bool http = url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
-    if (!http || url.find_first_of(" ?#", 0) != std::string::npos) {
+    // Something besides slashes after "//": "https://" would become "https:" below.
+    if (!http || url.find_first_not_of('/', url.find("//") + 2) == std::string::npos ||
+        url.find_first_of(" ?#", 0) != std::string::npos) {
       throw ConfigError(std::string(name) +
                         " must be an http:// or https:// origin such as https://api4.thetvdb.com "
                         "(got \"" +
@@ -144,8 +146,9 @@ void applyFile(Config& c, const std::string& path) {
   };
   for (const auto& [key, node] : table) {
     std::string_view k = key.str();
-    auto requireString = [&]() -> std::string {
-      if (auto v = node.value<std::string>(); v && node.is_string()) return *v;
+    // `value`: clang before 16 cannot capture the structured binding `node` itself.
+    auto requireString = [&, &value = node]() -> std::string {
+      if (auto v = value.value<std::string>(); v && value.is_string()) return *v;
       throw ConfigError(setting(k) + " must be a string");
     };
     if (k == "listen") {

@@ -44,8 +44,7 @@ void HttpMetrics::record(std::string_view route, std::string_view method, int st
   thread_local const std::size_t shard_index = next_shard.fetch_add(1) % kShards;
   Shard& shard = shards_[shard_index];
   std::lock_guard lock(shard.mutex);
-  auto it =
-      shard.series.find(std::tuple<std::string_view, std::string_view, int>(route, method, status));
+  auto it = shard.series.find(KeyLess::View(route, method, status));
   if (it == shard.series.end()) {
     it = shard.series.emplace(Key{std::string(route), std::string(method), status}, Series{}).first;
   }

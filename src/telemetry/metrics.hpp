@@ -29,7 +29,20 @@ class HttpMetrics {
     std::array<std::uint64_t, kBuckets.size()> buckets{};  // non-cumulative
   };
   using Key = std::tuple<std::string, std::string, int>;
-  using SeriesMap = std::map<Key, Series, std::less<>>;
+  // Orders keys as std::less<Key> does and also compares them with (route, method, status)
+  // views, so record() looks keys up without allocating. (std::less<> cannot compare the mixed
+  // tuples with clang 14 and libstdc++ 12.)
+  struct KeyLess {
+    using is_transparent = void;
+    using View = std::tuple<std::string_view, std::string_view, int>;
+    static View view(const Key& k) { return {std::get<0>(k), std::get<1>(k), std::get<2>(k)}; }
+    static const View& view(const View& v) { return v; }
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return view(a) < view(b);
+    }
+  };
+  using SeriesMap = std::map<Key, Series, KeyLess>;
 
   // Recording threads spread over shards so they rarely wait for each other's lock;
   // rendering merges them.

@@ -129,6 +129,13 @@ TEST_F(ConfigTest, ProvidersAndTimeZone) {
   setenv("IMMERSION_TRACKER_TVDB_BASE_URL", "api4.thetvdb.com", 1);
   EXPECT_NE(errorOf({}).find("tvdb_base_url must be an http:// or https:// origin"),
             std::string::npos);
+  // Caught by fuzz/config_fuzz (its invariants): "https://" was accepted as "https:".
+  for (const char* no_host : {"https://", "http:///"}) {
+    setenv("IMMERSION_TRACKER_TVDB_BASE_URL", no_host, 1);
+    EXPECT_NE(errorOf({}).find("tvdb_base_url must be an http:// or https:// origin"),
+              std::string::npos)
+        << no_host;
+  }
   ConfigOverrides market;
   market.config_file = writeFile("spotify_market = \"usa\"\n");
   unsetenv("IMMERSION_TRACKER_TVDB_BASE_URL");

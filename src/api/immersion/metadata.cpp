@@ -294,7 +294,8 @@ std::vector<Outcome<T>> MetadataService::lookUp(const std::vector<Key>& ids, Fet
     std::optional<std::string> body;
     {
       std::unique_lock lock(flight->mutex);
-      flight->landed.wait(lock, [&] { return flight->done; });
+      // Captured by an init-capture: clang before 16 cannot capture a structured binding.
+      flight->landed.wait(lock, [&f = flight] { return f->done; });
       body = flight->body;
     }
     std::optional<T> value = body ? decodeBody<T>(*body) : std::nullopt;

@@ -1,0 +1,70 @@
+// The immersion API's request bodies (api/immersion/requests.hpp), each input decoded as every
+// endpoint's: POST /sync, /syncmovies, /syncyoutube, /syncspotify and PUT /show.
+//
+// Invariants: a decoded request holds at most kMaxItemsPerRequest items, each valid (names
+// non-empty UTF-8 of at most 1024 bytes, ids of the right form, TVDB ids positive); a rejected
+// one is a 400 in the service's error shape (so a quoted bad value never breaks the JSON), of
+// bounded size.
+
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "api/immersion/requests.hpp"
+#include "domain/names.hpp"
+#include "fuzz_support.hpp"
+
+namespace {
+
+namespace immersion = it::api::immersion;
+namespace domain = it::domain;
+
+template <class T>
+const T* decoded(const immersion::Parsed<T>& parsed) {
+  if (const auto* value = std::get_if<T>(&parsed)) return value;
+  const auto& response = std::get<it::http::Response>(parsed);
+  FUZZ_CHECK(response.status == 400);
+  FUZZ_CHECK(response.body.size() < 1024);
+  it::fuzz::checkErrorBody(response.body);
+  return nullptr;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string_view body = it::fuzz::textOf(data, size);
+
+  // Each result is kept in a variable: decoded() points into it.
+  auto sync = immersion::parseSyncEpisodes(body);
+  if (const auto* episodes = decoded(sync)) {
+    FUZZ_CHECK(episodes->size() <= domain::kMaxItemsPerRequest);
+    for (const auto& e : *episodes) {
+      FUZZ_CHECK(domain::isValidItemName(e.folder_name));
+      FUZZ_CHECK(domain::isValidItemName(e.file_name));
+    }
+  }
+  auto sync_movies = immersion::parseSyncMovies(body);
+  if (const auto* movies = decoded(sync_movies)) {
+    FUZZ_CHECK(movies->size() <= domain::kMaxItemsPerRequest);
+    for (const auto& m : *movies) {
+      FUZZ_CHECK(domain::isValidItemName(m.file_name));
+      FUZZ_CHECK(m.tvdb_id > 0);
+    }
+  }
+  auto sync_youtube = immersion::parseSyncYoutube(body);
+  if (const auto* ids = decoded(sync_youtube)) {
+    FUZZ_CHECK(ids->size() <= domain::kMaxItemsPerRequest);
+    for (const auto& id : *ids) FUZZ_CHECK(domain::isValidYoutubeVideoId(id));
+  }
+  auto sync_spotify = immersion::parseSyncSpotify(body);
+  if (const auto* ids = decoded(sync_spotify)) {
+    FUZZ_CHECK(ids->size() <= domain::kMaxItemsPerRequest);
+    for (const auto& id : *ids) FUZZ_CHECK(domain::isValidSpotifyId(id));
+  }
+  auto show_update = immersion::parseShowUpdate(body);
+  if (const auto* show = decoded(show_update)) {
+    FUZZ_CHECK(domain::isValidItemName(show->folder_name));
+    FUZZ_CHECK(show->tvdb_id > 0);
+  }
+  return 0;
+}
