@@ -31,6 +31,12 @@ std::string integrityCheck(const std::string& path) {
   return result;
 }
 
+// Counts a writer thread out however it ends.
+struct RunningGuard {
+  std::atomic<int>& running;
+  ~RunningGuard() { running.fetch_sub(1); }
+};
+
 // Streams writes from several clients, stops the server with `stop_signal` at a random
 // moment, restarts it and checks that every acknowledged write is there, `rounds` times.
 void streamWritesThenStop(int stop_signal, int rounds) {
@@ -67,10 +73,7 @@ void streamWritesThenStop(int stop_signal, int rounds) {
       last_acked[w] = acked_total[w];
       last_sent[w] = acked_total[w];
       writers.emplace_back([&, w] {
-        struct Done {
-          std::atomic<int>& running;
-          ~Done() { running.fetch_sub(1); }
-        } done{running};
+        RunningGuard done{running};
         HttpClient client(server.url());
         client.setBasicAuth("writer", "pw");
         for (int episode = acked_total[w] + 1;; ++episode) {
@@ -97,10 +100,7 @@ void streamWritesThenStop(int stop_signal, int rounds) {
     for (int w = 0; w < kSyncWriters; ++w) {
       last_synced[w] = synced_total[w];
       writers.emplace_back([&, w] {
-        struct Done {
-          std::atomic<int>& running;
-          ~Done() { running.fetch_sub(1); }
-        } done{running};
+        RunningGuard done{running};
         HttpClient client(server.url());
         client.setBasicAuth("writer", "pw");
         for (int n = synced_total[w] + 1;; ++n) {

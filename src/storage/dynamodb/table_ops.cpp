@@ -184,8 +184,7 @@ void TableOps::batchWrite(const std::string& table, std::vector<json::object> re
 
 std::vector<json::object> TableOps::batchGet(const std::string& table,
                                              std::vector<json::object> keys,
-                                             const std::string& projection,
-                                             const json::object& names) {
+                                             const std::string& projection) {
   std::vector<json::array> chunks = chunked(keys, kBatchGetLimit);
   std::mutex mutex;
   std::vector<json::object> found;
@@ -194,7 +193,6 @@ std::vector<json::object> TableOps::batchGet(const std::string& table,
         std::move(chunks[i]), "UnprocessedKeys", "reads from " + table, [&](json::array pending) {
           json::object spec{{"Keys", std::move(pending)}, {"ConsistentRead", true}};
           if (!projection.empty()) spec["ProjectionExpression"] = projection;
-          if (!names.empty()) spec["ExpressionAttributeNames"] = names;
           json::object answer =
               client_.call("BatchGetItem", {{"RequestItems", json::object{{table, spec}}}});
           json::array items = arrayAt(answer, "Responses", table);

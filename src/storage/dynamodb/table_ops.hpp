@@ -51,7 +51,7 @@ class TableOps {
   // resubmitting UnprocessedKeys. The items come in no particular order.
   // `projection` (a ProjectionExpression, may be empty) should name the key attributes.
   std::vector<json::object> batchGet(const std::string& table, std::vector<json::object> keys,
-                                     const std::string& projection, const json::object& names = {});
+                                     const std::string& projection);
 
   // TransactWriteItems of up to 100 actions, with an idempotency token so that a retry cannot
   // apply it twice. A condition that failed comes back as
