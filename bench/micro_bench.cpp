@@ -41,7 +41,7 @@ void BM_RouteCachedShowEpisode(benchmark::State& state) {
   NullObserver observer;
   http::Router router(
       api::tv_progress::routes(store, clock), authenticator, observer,
-      [](std::function<void()> f) { f(); }, true);
+      [](http::Execution, std::function<void()> f) { f(); }, true);
   http::Request req;
   req.method = http::Method::kGet;
   req.path = "/api/show_episode";

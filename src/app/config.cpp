@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <boost/asio/ip/address.hpp>
+#include <boost/url/parse.hpp>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
@@ -24,25 +25,39 @@ std::size_t parseCount(const std::string& text, const std::string& setting, std:
   return value;
 }
 
+// A whole-number setting: where it goes, and its bounds.
 struct CountSetting {
   const char* key;       // in the TOML file
   const char* env_name;  // in the environment
-  std::size_t Config::*field;
+  void (*store)(Config&, std::size_t);
   std::size_t min;
   std::size_t max;
 };
 
+template <std::size_t Config::*field>
+void storeIn(Config& c, std::size_t value) {
+  c.*field = value;
+}
+
 constexpr CountSetting kCounts[] = {
-    {"io_threads", "IMMERSION_TRACKER_IO_THREADS", &Config::io_threads, 1, 64},
-    {"worker_threads", "IMMERSION_TRACKER_WORKER_THREADS", &Config::worker_threads, 1, 256},
-    {"max_connections", "IMMERSION_TRACKER_MAX_CONNECTIONS", &Config::max_connections, 1,
+    {"io_threads", "IMMERSION_TRACKER_IO_THREADS", storeIn<&Config::io_threads>, 1, 64},
+    {"worker_threads", "IMMERSION_TRACKER_WORKER_THREADS", storeIn<&Config::worker_threads>, 1,
+     256},
+    {"provider_threads", "IMMERSION_TRACKER_PROVIDER_THREADS", storeIn<&Config::provider_threads>,
+     1, 256},
+    {"max_connections", "IMMERSION_TRACKER_MAX_CONNECTIONS", storeIn<&Config::max_connections>, 1,
      1'000'000},
-    {"max_header_bytes", "IMMERSION_TRACKER_MAX_HEADER_BYTES", &Config::max_header_bytes, 1024,
-     1024 * 1024},
-    {"max_body_bytes", "IMMERSION_TRACKER_MAX_BODY_BYTES", &Config::max_body_bytes, 1024,
+    {"max_header_bytes", "IMMERSION_TRACKER_MAX_HEADER_BYTES", storeIn<&Config::max_header_bytes>,
+     1024, 1024 * 1024},
+    {"max_body_bytes", "IMMERSION_TRACKER_MAX_BODY_BYTES", storeIn<&Config::max_body_bytes>, 1024,
      1024 * 1024 * 1024},
-    {"io_timeout_seconds", "IMMERSION_TRACKER_IO_TIMEOUT_SECONDS", &Config::io_timeout_seconds, 1,
-     3600},
+    {"io_timeout_seconds", "IMMERSION_TRACKER_IO_TIMEOUT_SECONDS",
+     storeIn<&Config::io_timeout_seconds>, 1, 3600},
+    {"provider_timeout_seconds", "IMMERSION_TRACKER_PROVIDER_TIMEOUT_SECONDS",
+     [](Config& c, std::size_t seconds) {
+       c.providers.request_timeout = std::chrono::seconds(seconds);
+     },
+     1, 300},
 };
 
 // Text settings: the providers' endpoints and credentials, and the default time zone.
@@ -84,10 +99,10 @@ constexpr TextSetting kTexts[] = {
 // Checks the text settings once every source is applied, and fills in the machine's zone.
 void checkTexts(Config& c) {
   auto requireOrigin = [](const std::string& url, const char* name) {
-    bool http = url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
-    // Something besides slashes after "//": "https://" would become "https:" below.
-    if (!http || url.find_first_not_of('/', url.find("//") + 2) == std::string::npos ||
-        url.find_first_of(" ?#", 0) != std::string::npos) {
+    // A host is required: "https://" would become "https:" below, and "https:///x" names none.
+    auto parsed = boost::urls::parse_absolute_uri(url);
+    if (!parsed || (parsed->scheme() != "http" && parsed->scheme() != "https") ||
+        parsed->encoded_host().empty() || url.find_first_of(" ?#") != std::string::npos) {
       throw ConfigError(std::string(name) +
                         " must be an http:// or https:// origin such as https://api4.thetvdb.com "
                         "(got \"" +
@@ -171,8 +186,8 @@ void applyFile(Config& c, const std::string& path) {
       }
       if (found == nullptr) throw ConfigError(setting(k) + " is not a known setting");
       if (!node.is_integer()) throw ConfigError(setting(k) + " must be a whole number");
-      c.*(found->field) = parseCount(std::to_string(node.value<std::int64_t>().value_or(-1)),
-                                     setting(k), found->min, found->max);
+      found->store(c, parseCount(std::to_string(node.value<std::int64_t>().value_or(-1)),
+                                 setting(k), found->min, found->max));
     }
   }
 }
@@ -210,7 +225,7 @@ Config loadConfig(const ConfigOverrides& flags) {
   if (auto v = envVar("IMMERSION_TRACKER_LOG_LEVEL"))
     setLogLevel(c, *v, "IMMERSION_TRACKER_LOG_LEVEL");
   for (const auto& s : kCounts) {
-    if (auto v = envVar(s.env_name)) c.*(s.field) = parseCount(*v, s.env_name, s.min, s.max);
+    if (auto v = envVar(s.env_name)) s.store(c, parseCount(*v, s.env_name, s.min, s.max));
   }
   for (const auto& t : kTexts) {
     if (auto v = envVar(t.env_name)) *t.field(c) = *v;

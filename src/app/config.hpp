@@ -28,6 +28,9 @@ struct Config {
   std::string store = "sqlite";
   std::size_t io_threads = 2;
   std::size_t worker_threads = 4;
+  // Threads for the requests that may call a metadata provider (syncs of movies, YouTube and
+  // Spotify, PUT /show, /tvdb/search); they mostly wait on the network.
+  std::size_t provider_threads = 8;
   std::size_t max_connections = 1024;
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 8 * 1024 * 1024;

@@ -1,5 +1,6 @@
 #include "app/service.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 
@@ -53,6 +54,13 @@ std::string defaultTimeZone(const Config& config) {
   return zone;
 }
 
+providers::CurlTransport::Options transportOptions(const providers::ProviderSettings& settings) {
+  providers::CurlTransport::Options options;
+  options.total_timeout = settings.request_timeout;
+  options.connect_timeout = std::min(settings.connect_timeout, settings.request_timeout);
+  return options;
+}
+
 // Members in construction order; destroyed in reverse, so the server stops before the pool
 // drains and the store commits what is queued last.
 // `--metrics cloudwatch`: the publisher and its transport; nothing otherwise.
@@ -76,13 +84,14 @@ struct Service::Parts {
   CloudWatchParts cloudwatch;
   telemetry::RequestTelemetry request_telemetry;
   auth::Authenticator authenticator;
-  providers::CurlTransport transport{providers::CurlTransport::Options{}};
+  providers::CurlTransport transport;
   std::unique_ptr<providers::TvdbClient> tvdb;
   std::unique_ptr<providers::YoutubeClient> youtube;
   std::unique_ptr<providers::SpotifyClient> spotify;
   api::immersion::MetadataService metadata;
   api::immersion::Dependencies immersion;
   WorkerPool workers;
+  WorkerPool provider_workers;  // Execution::kProvider
   http::Router router;
   http::Server server;
 
@@ -100,15 +109,20 @@ struct Service::Parts {
                                                                cloudwatch.publisher.get(),
                                                                config.metrics_namespace}),
         authenticator(*store),
+        transport(transportOptions(config.providers)),
         tvdb(providers::makeTvdbClient(config.providers, transport, clock)),
         youtube(providers::makeYoutubeClient(config.providers, transport)),
         spotify(providers::makeSpotifyClient(config.providers, transport, clock)),
         metadata(*store, clock, *tvdb, *youtube, *spotify),
         immersion{*store, clock, metadata, defaultTimeZone(config)},
         workers(config.worker_threads),
+        provider_workers(config.provider_threads),
         router(
             allRoutes(clock), authenticator, request_telemetry,
-            [this](std::function<void()> task) { workers.post(std::move(task)); },
+            [this](http::Execution where, std::function<void()> task) {
+              (where == http::Execution::kProvider ? provider_workers : workers)
+                  .post(std::move(task));
+            },
             store->fastReads()),
         server(
             http::Server::Options{

@@ -48,7 +48,8 @@ bool isValidUtf8(std::string_view text) {
 }
 
 bool isValidShowName(std::string_view name) {
-  return !name.empty() && name.size() <= kMaxShowNameBytes && isValidUtf8(name);
+  return !name.empty() && name.size() <= kMaxShowNameBytes &&
+         name.find('\0') == std::string_view::npos && isValidUtf8(name);
 }
 
 bool isValidItemName(std::string_view name) {

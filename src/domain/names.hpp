@@ -17,7 +17,7 @@ bool isValidUsername(std::string_view name);
 // Well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool isValidUtf8(std::string_view text);
 
-// A show name: non-empty, well-formed UTF-8, at most 512 bytes.
+// A show name: non-empty, well-formed UTF-8 without NUL, at most 512 bytes.
 bool isValidShowName(std::string_view name);
 
 // A folder or file name of the immersion API: non-empty, well-formed UTF-8 without NUL, at most

@@ -82,7 +82,7 @@ void Router::dispatch(const Request& request, Respond respond) {
     return answer(errorResponse(500, "Database error"));
   }
   if (result.outcome == auth::AuthOutcome::kNeedsSlowPath) {
-    offload_([this, &request, route, exchange, answer, authorization] {
+    offload_(Execution::kBlocking, [this, &request, route, exchange, answer, authorization] {
       try {
         authenticated(request, *route, authenticator_.verify(authorization, request.client_address),
                       exchange, answer);
@@ -113,8 +113,10 @@ void Router::authenticated(const Request& request, const Route& route, auth::Aut
   // Kept in the exchange: handlers may answer after this frame is gone, and the observer
   // reads the user name from it.
   exchange->principal = std::move(auth.principal);
-  if (route.execution == Execution::kBlocking || !inline_allowed_) {
-    offload_([this, &request, &route, exchange, answer] {
+  if (route.execution != Execution::kInline || !inline_allowed_) {
+    Execution where =
+        route.execution == Execution::kInline ? Execution::kBlocking : route.execution;
+    offload_(where, [this, &request, &route, exchange, answer] {
       invoke(request, route, exchange->principal, answer);
     });
     return;

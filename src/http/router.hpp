@@ -24,8 +24,10 @@ enum class Access { kPublic, kUser, kAdmin };
 
 // Where a handler may run. kInline: on the I/O thread (it takes microseconds: parsing, point
 // reads from an embedded store, queueing a write). kBlocking: on the worker pool (scans,
-// outbound HTTP, anything that can wait).
-enum class Execution { kInline, kBlocking };
+// store round trips, anything that can wait). kProvider: on a pool of its own, for handlers
+// that may call a metadata provider: a provider that answers slowly or not at all then holds
+// up only other provider-backed requests, never /progress or the TV endpoints.
+enum class Execution { kInline, kBlocking, kProvider };
 
 struct Route {
   Method method;
@@ -47,8 +49,8 @@ class RequestObserver {
 // Thread-safe once built.
 class Router {
  public:
-  // Runs a task on the worker pool.
-  using Offload = std::function<void(std::function<void()>)>;
+  // Runs a task on the pool for `where` (kBlocking or kProvider, never kInline).
+  using Offload = std::function<void(Execution where, std::function<void()> task)>;
 
   Router(std::vector<Route> routes, auth::Authenticator& authenticator, RequestObserver& observer,
          Offload offload, bool inline_reads_allowed);

@@ -29,6 +29,11 @@ struct ProviderSettings {
   std::string spotify_client_id;      // IMMERSION_TRACKER_SPOTIFY_CLIENT_ID
   std::string spotify_client_secret;  // IMMERSION_TRACKER_SPOTIFY_CLIENT_SECRET
   std::string spotify_market = "US";  // episodes are unavailable without a market
+  // Per attempt: connecting, then the whole exchange (provider_timeout_seconds). A provider
+  // that does not answer in time counts as down for that attempt, and is retried as `retry`
+  // says.
+  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds request_timeout{10000};
   RetryPolicy retry;
 };
 

@@ -129,7 +129,7 @@ void streamWritesThenStop(int stop_signal, int rounds) {
     }
     server.process->signal(stop_signal);
     for (auto& t : writers) t.join();
-    // SIGTERM: in-flight requests finish, new connections are refused, exit 0.
+    // SIGTERM: exit 0 (shutdown_e2e_test checks in-flight requests and refused connections).
     EXPECT_EQ(server.process->wait(), stop_signal == SIGTERM ? 0 : 128 + stop_signal);
 
     EXPECT_EQ(integrityCheck(dir.path() + "/tracker.db"), "ok");

@@ -6,9 +6,10 @@
 // is half-written (only the items that succeeded are recorded, and a failed one syncs later
 // once the fault is gone) and the server keeps answering other requests meanwhile.
 //
-// Not covered: a provider that never answers. The transport's 10 s total timeout is fixed in
-// app::Service (CurlTransport::Options{}), and FakeProviders::settings() cannot shorten it, so
-// a timing-out lookup takes 3 × 10 s; slow-but-answering providers are covered instead.
+// A provider that does not answer in time is cut off by the per-attempt timeout
+// (provider_timeout_seconds; 250 ms here) and counts as down. Requests that may call a
+// provider run on a pool of their own, so however many wait on one, the rest of the API
+// answers.
 //
 // Cases already in immersion_test.cpp (YouTube 429 retried once, YouTube 503 on every call,
 // Spotify 429 after an expired token, ids rejected with 400/403/404) are not repeated here.
@@ -18,6 +19,7 @@
 #include <chrono>
 #include <future>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -108,6 +110,9 @@ const Provider kSpotify{Kind::kSpotify,
                          R"({"id": "{GOOD}", "name": "x", "duration_ms": 1000,
                              "show": {"id": "s", "name": "n"}})",
                          R"({"id": "{VICTIM}", "name": "x", "duration_ms": 1000, "show": null})"}};
+
+// Test names and failure messages show the provider's name, not its bytes.
+void PrintTo(const Provider& p, std::ostream* out) { *out << p.name; }
 
 std::string replaceAll(std::string text, const std::string& from, const std::string& to) {
   for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
@@ -474,17 +479,152 @@ TEST_P(ProviderFaultWithToken, AFailingTokenEndpointFailsTheSyncCleanly) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(ProviderFaults, ProviderFaultEach,
-                         ::testing::Values(kMovies, kSeries, kYoutube, kSpotify),
-                         [](const ::testing::TestParamInfo<Provider>& info) {
-                           return std::string(info.param.name);
-                         });
+// Every provider call gets at most 250 ms per attempt.
+class ProviderTimeout : public ProviderFaultEach {
+ protected:
+  static constexpr auto kTimeout = 250ms;
+  // Far longer than every attempt's timeout together: a sync still waiting for the answer
+  // would be seen waiting.
+  static constexpr auto kHang = 20s;
 
-INSTANTIATE_TEST_SUITE_P(ProviderFaults, ProviderFaultWithToken,
-                         ::testing::Values(kMovies, kSeries, kSpotify),
-                         [](const ::testing::TestParamInfo<Provider>& info) {
-                           return std::string(info.param.name);
-                         });
+  void adjust(app::Config& config) override {
+    ProviderFaultEach::adjust(config);
+    config.providers.request_timeout = kTimeout;
+  }
+};
+
+// A lookup that never answers: each attempt is cut off, retried as a 5xx would be, and the
+// item is reported failed well before the provider would have answered; nothing of it is
+// recorded, and it syncs once the provider answers again.
+TEST_P(ProviderTimeout, ALookupThatHangsTimesOutAndSyncsLater) {
+  const Provider& p = GetParam();
+  prepare(p);
+  bool per_item = p.kind == Kind::kMovies || p.kind == Kind::kSpotify;
+  std::string good = freshItem(p);
+  std::string victim = freshItem(p);
+  std::vector<std::string> request = p.kind == Kind::kSeries
+                                         ? std::vector<std::string>{victim}
+                                         : std::vector<std::string>{good, victim};
+  std::vector<std::string> failed = per_item ? std::vector<std::string>{victim} : request;
+  std::int64_t before = recorded(p);
+  std::int64_t version = showVersion();
+  std::string path = lookupPath(p, victim);
+  int calls = fake_.requestCount(path);
+  fake_.setDelay(path, kHang);
+
+  auto pending = std::async(std::launch::async, [&] { return sync(p, request); });
+  ASSERT_EQ(pending.wait_for(kHang - 5s), std::future_status::ready)
+      << "the sync waited for a provider that does not answer";
+  auto r = pending.get();
+  EXPECT_EQ(r.status, per_item ? 200 : 502) << r.body;
+  expectFailed(p, r, failed);
+  EXPECT_EQ(fake_.requestCount(path) - calls, 3);  // every attempt timed out
+  if (p.kind == Kind::kSeries) {
+    EXPECT_EQ(recorded(p), before);
+    EXPECT_EQ(showVersion(), version);
+  } else {
+    EXPECT_EQ(parse(r).at(addedField(p)), per_item ? 1 : 0) << r.body;
+    EXPECT_EQ(recorded(p), before + (per_item ? 1 : 0));
+  }
+
+  fake_.setDelay(path, 0ms);  // answering again
+  r = sync(p, request);
+  ASSERT_EQ(r.status, 200) << r.body;
+  if (p.kind == Kind::kSeries) {
+    EXPECT_EQ(recorded(p), std::stoll(victim));
+  } else {
+    EXPECT_EQ(parse(r).at("failed"), json::array()) << r.body;
+    EXPECT_EQ(recorded(p), before + 2);
+  }
+}
+
+class ProviderTimeoutWithToken : public ProviderTimeout {};
+
+// The token endpoint hanging: a 502 naming the provider, nothing recorded, and a later sync
+// logs in and records everything.
+TEST_P(ProviderTimeoutWithToken, ATokenEndpointThatHangsFailsTheSyncCleanly) {
+  const Provider& p = GetParam();
+  prepare(p);
+  std::vector<std::string> request = {freshItem(p)};
+  std::int64_t before = recorded(p);
+  std::int64_t version = showVersion();
+  fake_.expireTokens();
+  fake_.setDelay(p.auth_path, kHang);
+
+  auto pending = std::async(std::launch::async, [&] { return sync(p, request); });
+  ASSERT_EQ(pending.wait_for(kHang - 5s), std::future_status::ready)
+      << "the sync waited for a token endpoint that does not answer";
+  auto r = pending.get();
+  EXPECT_EQ(r.status, 502) << r.body;
+  expectFailed(p, r, request);
+  EXPECT_EQ(recorded(p), before);
+  EXPECT_EQ(showVersion(), version);
+
+  fake_.setDelay(p.auth_path, 0ms);
+  r = sync(p, request);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(recorded(p), p.kind == Kind::kSeries ? std::stoll(request[0]) : before + 1);
+}
+
+// Every provider, and those that hand out tokens, named in the tests' names.
+std::string providerName(const ::testing::TestParamInfo<Provider>& info) { return info.param.name; }
+const auto kAllProviders = ::testing::Values(kMovies, kSeries, kYoutube, kSpotify);
+const auto kTokenProviders = ::testing::Values(kMovies, kSeries, kSpotify);
+
+INSTANTIATE_TEST_SUITE_P(ProviderFaults, ProviderFaultEach, kAllProviders, providerName);
+INSTANTIATE_TEST_SUITE_P(ProviderFaults, ProviderFaultWithToken, kTokenProviders, providerName);
+INSTANTIATE_TEST_SUITE_P(ProviderFaults, ProviderTimeout, kAllProviders, providerName);
+INSTANTIATE_TEST_SUITE_P(ProviderFaults, ProviderTimeoutWithToken, kTokenProviders, providerName);
+
+// More provider-backed requests hang than there are threads for them (the fixture runs 2
+// workers and 2 provider threads): everything else, including a first login (password
+// hashing runs on the workers) and syncs that need no provider, still answers; then the hung
+// requests complete.
+TEST_F(ProviderFaultTest, RequestsWaitingOnAProviderDoNotStarveTheRest) {
+  constexpr auto kDelay = 4s;
+  constexpr int kHung = 4;
+  std::vector<std::string> ids;
+  for (int i = 0; i < kHung; ++i) ids.push_back(freshItem(kYoutube));
+  fake_.setDelay("/youtube/v3/videos", kDelay);
+  std::vector<std::future<HttpResult>> hung;
+  for (int i = 0; i < kHung; ++i) {
+    hung.push_back(std::async(std::launch::async, [&, i] {
+      return sync(kYoutube, {ids[i]}, i % 2 == 0 ? "alice" : "bob");
+    }));
+  }
+  ASSERT_TRUE(awaitRequest("/youtube/v3/videos")) << "the provider was never called";
+
+  auto others = std::async(std::launch::async, [&] {
+    std::vector<HttpResult> results;
+    auto alice = clientFor("alice");
+    results.push_back(alice->get("/progress"));
+    results.push_back(
+        alice->post("/sync", R"({"episodes": [{"folder_name": "A", "file_name": "1"}]})"));
+    results.push_back(
+        alice->post("/api/update_episode",
+                    R"({"username": "alice", "tv_show": "A", "season": 1, "episode": 2})"));
+    results.push_back(alice->get("/api/show_episode?username=alice&tv_show=A"));
+    // root's first request: its password is checked on the worker pool.
+    results.push_back(clientFor("root")->get("/api/show_all"));
+    HttpClient anonymous(baseUrl());
+    results.push_back(anonymous.get("/healthz"));
+    return results;
+  });
+  ASSERT_EQ(others.wait_for(kDelay - 1s), std::future_status::ready)
+      << "requests waited behind requests waiting on a provider";
+  auto results = others.get();
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    EXPECT_EQ(results[i].status, i == 2 ? 201 : 200) << i << ": " << results[i].body;
+  }
+
+  for (auto& h : hung) {
+    ASSERT_EQ(h.wait_for(60s), std::future_status::ready);
+    auto r = h.get();
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(parse(r).at("videos_added"), 1) << r.body;
+  }
+  EXPECT_EQ(recorded(kYoutube, "alice") + recorded(kYoutube, "bob"), kHung);
+}
 
 // Once a lookup finds the provider down (5xx through every retry), the request's remaining
 // items are reported failed without calling it again; nothing is written; the same request

@@ -62,6 +62,7 @@ void ServerTest::SetUp() {
   config_.port = 0;
   config_.io_threads = 2;
   config_.worker_threads = 2;
+  config_.provider_threads = 2;
   adjust(config_);
   service_ = std::make_unique<app::Service>(config_, clock_);
   addUser("alice", false);

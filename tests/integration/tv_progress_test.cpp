@@ -137,7 +137,9 @@ TEST_F(TvProgressTest, BadUpdatesAreRejectedAndChangeNothing) {
        "Invalid username: use 1-64 letters, digits, '_', '-' or '.'"},
       {R"({"username":"alice","tv_show":")" + std::string(513, 'x') +
            R"(","season":1,"episode":1})",
-       "Invalid tv_show: use at most 512 bytes of UTF-8"},
+       "Invalid tv_show: use at most 512 bytes of UTF-8, without NUL"},
+      {R"({"username":"alice","tv_show":"Lost\u0000","season":1,"episode":1})",
+       "Invalid tv_show: use at most 512 bytes of UTF-8, without NUL"},
       {"{\"username\":\"alice\",\"tv_show\":\"\xff\xfe\",\"season\":1,\"episode\":1}",
        "Request body is not valid JSON"},
   };

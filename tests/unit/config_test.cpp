@@ -17,7 +17,8 @@ class ConfigTest : public ::testing::Test {
     for (const char* v :
          {"IMMERSION_TRACKER_LISTEN", "IMMERSION_TRACKER_DATA_DIR", "IMMERSION_TRACKER_IO_THREADS",
           "IMMERSION_TRACKER_CONFIG", "IMMERSION_TRACKER_TVDB_BASE_URL",
-          "IMMERSION_TRACKER_YOUTUBE_API_KEY", "IMMERSION_TRACKER_TIME_ZONE"}) {
+          "IMMERSION_TRACKER_YOUTUBE_API_KEY", "IMMERSION_TRACKER_TIME_ZONE",
+          "IMMERSION_TRACKER_PROVIDER_THREADS", "IMMERSION_TRACKER_PROVIDER_TIMEOUT_SECONDS"}) {
       unsetenv(v);
     }
   }
@@ -68,6 +69,26 @@ TEST_F(ConfigTest, FlagsBeatEnvironmentBeatFile) {
   EXPECT_EQ(c.host, "::1");
   EXPECT_EQ(c.port, 0);
   EXPECT_EQ(c.data_dir, "/from/flag");
+}
+
+// The provider pool and timeout (the timeout lands in the provider settings).
+TEST_F(ConfigTest, ProviderThreadsAndTimeout) {
+  Config defaults = loadConfig({});
+  EXPECT_EQ(defaults.provider_threads, 8u);
+  EXPECT_EQ(defaults.providers.request_timeout, std::chrono::seconds(10));
+
+  ConfigOverrides o;
+  o.config_file = writeFile("provider_threads = 3\nprovider_timeout_seconds = 4\n");
+  Config c = loadConfig(o);
+  EXPECT_EQ(c.provider_threads, 3u);
+  EXPECT_EQ(c.providers.request_timeout, std::chrono::seconds(4));
+
+  setenv("IMMERSION_TRACKER_PROVIDER_TIMEOUT_SECONDS", "30", 1);
+  EXPECT_EQ(loadConfig(o).providers.request_timeout, std::chrono::seconds(30));
+  setenv("IMMERSION_TRACKER_PROVIDER_TIMEOUT_SECONDS", "0", 1);
+  EXPECT_EQ(errorOf(o),
+            "IMMERSION_TRACKER_PROVIDER_TIMEOUT_SECONDS must be a whole number from 1 to 300 (got "
+            "\"0\")");
 }
 
 TEST_F(ConfigTest, MistakesNameTheSetting) {
@@ -130,11 +151,12 @@ TEST_F(ConfigTest, ProvidersAndTimeZone) {
   EXPECT_NE(errorOf({}).find("tvdb_base_url must be an http:// or https:// origin"),
             std::string::npos);
   // Caught by fuzz/config_fuzz (its invariants): "https://" was accepted as "https:".
-  for (const char* no_host : {"https://", "http:///"}) {
-    setenv("IMMERSION_TRACKER_TVDB_BASE_URL", no_host, 1);
+  for (const char* not_an_origin :
+       {"https://", "http:///", "https:///x", "http://:8080", "HTTPS://", "ftp://example.com"}) {
+    setenv("IMMERSION_TRACKER_TVDB_BASE_URL", not_an_origin, 1);
     EXPECT_NE(errorOf({}).find("tvdb_base_url must be an http:// or https:// origin"),
               std::string::npos)
-        << no_host;
+        << not_an_origin;
   }
   ConfigOverrides market;
   market.config_file = writeFile("spotify_market = \"usa\"\n");

@@ -30,6 +30,7 @@ TEST(Names, ShowNames) {
   EXPECT_TRUE(isValidShowName(std::string(512, 'x')));
   EXPECT_FALSE(isValidShowName(std::string(513, 'x')));
   EXPECT_FALSE(isValidShowName(""));
+  EXPECT_FALSE(isValidShowName(std::string("Lost\0", 5)));
 }
 
 }  // namespace

@@ -405,17 +405,18 @@ std::vector<http::Route> routes(const Dependencies& deps) {
       endpoint(deps, r, p, respond);
     };
   };
-  // Syncs parse up to 10,000 items and may call providers; progress sums the history: all run
-  // on the worker pool. Listing shows is a short indexed read.
+  // Syncs parse up to 10,000 items and progress sums the history: both run off the I/O
+  // threads. The endpoints that may call a provider get the provider pool, so a slow provider
+  // cannot hold up the others. Listing shows is a short indexed read.
   return {
       {Method::kGet, "/progress", Access::kUser, Execution::kBlocking, handler(getProgress)},
       {Method::kGet, "/shows", Access::kUser, Execution::kInline, handler(getShows)},
       {Method::kPost, "/sync", Access::kUser, Execution::kBlocking, handler(syncEpisodes)},
-      {Method::kPut, "/show", Access::kUser, Execution::kBlocking, handler(updateShow)},
-      {Method::kPost, "/syncmovies", Access::kUser, Execution::kBlocking, handler(syncMovies)},
-      {Method::kPost, "/syncyoutube", Access::kUser, Execution::kBlocking, handler(syncYoutube)},
-      {Method::kPost, "/syncspotify", Access::kUser, Execution::kBlocking, handler(syncSpotify)},
-      {Method::kGet, "/tvdb/search", Access::kUser, Execution::kBlocking, handler(searchTvdb)},
+      {Method::kPut, "/show", Access::kUser, Execution::kProvider, handler(updateShow)},
+      {Method::kPost, "/syncmovies", Access::kUser, Execution::kProvider, handler(syncMovies)},
+      {Method::kPost, "/syncyoutube", Access::kUser, Execution::kProvider, handler(syncYoutube)},
+      {Method::kPost, "/syncspotify", Access::kUser, Execution::kProvider, handler(syncSpotify)},
+      {Method::kGet, "/tvdb/search", Access::kUser, Execution::kProvider, handler(searchTvdb)},
   };
 }
 

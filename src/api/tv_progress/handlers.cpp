@@ -26,7 +26,7 @@ using http::Response;
 constexpr std::size_t kMaxPageSize = 1000;
 
 const char* const kInvalidUsername = "Invalid username: use 1-64 letters, digits, '_', '-' or '.'";
-const char* const kInvalidShow = "Invalid tv_show: use at most 512 bytes of UTF-8";
+const char* const kInvalidShow = "Invalid tv_show: use at most 512 bytes of UTF-8, without NUL";
 
 json::object progressJson(const storage::TvProgress& p, bool with_username) {
   json::object o;
