@@ -70,6 +70,18 @@ const std::string& dummyHash() {
   return hash;
 }
 
+// Failures are counted per client and user name, so a valid login to one's own account does
+// not wipe the record of guesses at another's.
+std::string failureKey(std::string_view client, std::string_view user) {
+  std::string key(client);
+  key += '\n';
+  key += user;
+  return key;
+}
+
+// All of a client's failed password checks ('*' is in no user name).
+std::string clientKey(std::string_view client) { return failureKey(client, "*"); }
+
 }  // namespace
 
 std::size_t Authenticator::CacheKeyHash::operator()(const CacheKey& k) const {
@@ -156,8 +168,18 @@ AuthResult Authenticator::check(std::string_view authorization, std::string_view
   if (!allow_slow) return AuthResult{AuthOutcome::kNeedsSlowPath};
 
   // A client guessing faster than its delay allows (in parallel, or dropping connections
-  // instead of waiting for the delayed 401) is refused without running Argon2id at all.
-  if (inPenalty(client, p.user)) return reject(client, p.user);
+  // instead of waiting for the delayed 401) is refused without running Argon2id at all; so is
+  // an address guessing at many user names.
+  if (any_failures_.load(std::memory_order_relaxed)) {
+    if (penaltyLeft(failureKey(client, p.user), options_.free_failures).count() > 0) {
+      return reject(client, p.user);
+    }
+    if (auto left = penaltyLeft(clientKey(client), options_.free_failures_per_client);
+        left.count() > 0) {
+      countFailure(clientKey(client));
+      return AuthResult{AuthOutcome::kThrottled, {}, left};
+    }
+  }
   if (!user) {
     verifyPassword(dummyHash(), p.secret);
     return reject(client, p.user);
@@ -183,35 +205,24 @@ void Authenticator::remember(const CacheKey& key, const storage::UserRecord& use
   it->second.version = version;
 }
 
-namespace {
-
-// Failures are counted per client and user name, so a valid login to one's own account does
-// not wipe the record of guesses at another's.
-std::string failureKey(std::string_view client, std::string_view user) {
-  std::string key(client);
-  key += '\n';
-  key += user;
-  return key;
-}
-
-}  // namespace
-
-std::chrono::milliseconds Authenticator::delayFor(int failures) const {
-  int over = failures - options_.free_failures;
+std::chrono::milliseconds Authenticator::delayFor(int failures, int free) const {
+  int over = failures - free;
   if (over <= 0) return std::chrono::milliseconds(0);
   // 100 ms, 200 ms, 400 ms, ... up to max_delay.
   long long ms = 100LL << std::min(over - 1, 16);
   return std::min(std::chrono::milliseconds(ms), options_.max_delay);
 }
 
-bool Authenticator::inPenalty(std::string_view client, std::string_view user) {
-  if (!any_failures_.load(std::memory_order_relaxed)) return false;
+std::chrono::milliseconds Authenticator::penaltyLeft(const std::string& key, int free) {
   auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(failures_mutex_);
-  auto it = failures_.find(failureKey(client, user));
-  if (it == failures_.end()) return false;
+  auto it = failures_.find(key);
+  if (it == failures_.end()) return std::chrono::milliseconds(0);
   const Failures& f = it->second;
-  return now - f.last <= options_.failure_window && now - f.last < delayFor(f.count);
+  auto since = now - f.last;
+  auto delay = delayFor(f.count, free);
+  if (since > options_.failure_window || since >= delay) return std::chrono::milliseconds(0);
+  return std::chrono::ceil<std::chrono::milliseconds>(delay - since);
 }
 
 AuthResult Authenticator::accept(Principal principal, std::string_view client) {
@@ -223,23 +234,26 @@ AuthResult Authenticator::accept(Principal principal, std::string_view client) {
   return AuthResult{AuthOutcome::kAuthenticated, std::move(principal), {}};
 }
 
-AuthResult Authenticator::reject(std::string_view client, std::string_view user) {
+int Authenticator::countFailure(const std::string& key) {
   auto now = std::chrono::steady_clock::now();
-  int count;
-  {
-    std::lock_guard lock(failures_mutex_);
-    if (failures_.size() > 100'000) {
-      std::erase_if(failures_,
-                    [&](const auto& kv) { return now - kv.second.last > options_.failure_window; });
-    }
-    Failures& f = failures_[failureKey(client, user)];
-    any_failures_.store(true, std::memory_order_relaxed);
-    if (now - f.last > options_.failure_window) f.count = 0;
-    f.count += 1;
-    f.last = now;
-    count = f.count;
+  std::lock_guard lock(failures_mutex_);
+  if (failures_.size() > 100'000) {
+    std::erase_if(failures_,
+                  [&](const auto& kv) { return now - kv.second.last > options_.failure_window; });
   }
-  return AuthResult{AuthOutcome::kRejected, {}, delayFor(count)};
+  Failures& f = failures_[key];
+  any_failures_.store(true, std::memory_order_relaxed);
+  if (now - f.last > options_.failure_window) f.count = 0;
+  f.count += 1;
+  f.last = now;
+  return f.count;
+}
+
+AuthResult Authenticator::reject(std::string_view client, std::string_view user) {
+  // A guessed password (a user name given) counts against the client address as well.
+  if (!user.empty()) countFailure(clientKey(client));
+  int count = countFailure(failureKey(client, user));
+  return AuthResult{AuthOutcome::kRejected, {}, delayFor(count, options_.free_failures)};
 }
 
 }  // namespace it::auth

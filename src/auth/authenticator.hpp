@@ -25,12 +25,14 @@ enum class AuthOutcome {
   kMissing,        // no Authorization header
   kRejected,       // malformed or wrong credentials
   kNeedsSlowPath,  // only a full Argon2id check can tell: call verify() off the I/O thread
+  kThrottled,      // too many failures from this client address: not checked (429)
 };
 
 struct AuthResult {
   AuthOutcome outcome = AuthOutcome::kMissing;
   Principal principal;
-  // For rejections: how long to hold the 401 back, growing with the client's recent failures.
+  // kRejected: how long to hold the 401 back, growing with the client's recent failures.
+  // kThrottled: how long until the address may try again.
   std::chrono::milliseconds delay{0};
 };
 
@@ -43,13 +45,18 @@ struct AuthResult {
 // removed user stops working at once. Tokens are looked up by their SHA-256.
 // Failures are counted per (client address, user name): after `free_failures` the 401 is held
 // back, growing to `max_delay`, and attempts that arrive before the delay has passed are
-// refused without running Argon2id. Thread-safe.
+// refused without running Argon2id. They are also counted per client address over all user
+// names: after `free_failures_per_client`, password checks from that address are throttled
+// the same way (kThrottled), so guessing many user names at once cannot keep the worker
+// threads busy with Argon2id. Logins already verified (cached) and tokens are not throttled.
+// Thread-safe.
 class Authenticator {
  public:
   struct Options {
     std::chrono::seconds cache_ttl{300};
     std::size_t cache_capacity = 10'000;
-    int free_failures = 3;  // failures per client before rejections are delayed
+    int free_failures = 3;  // failures per client and user before rejections are delayed
+    int free_failures_per_client = 20;  // failures per client, over all user names
     std::chrono::milliseconds max_delay{5000};
     std::chrono::seconds failure_window{900};
   };
@@ -85,9 +92,11 @@ class Authenticator {
   void remember(const CacheKey& key, const storage::UserRecord& user,
                 std::optional<std::uint64_t> version);
   AuthResult reject(std::string_view client, std::string_view user);
-  std::chrono::milliseconds delayFor(int failures) const;
-  // True while (client, user) failed recently enough that its delay has not yet passed.
-  bool inPenalty(std::string_view client, std::string_view user);
+  // Records a failure under `key`; returns how many there have been in the window.
+  int countFailure(const std::string& key);
+  std::chrono::milliseconds delayFor(int failures, int free) const;
+  // What is left of the delay of the failures recorded under `key`; zero when none.
+  std::chrono::milliseconds penaltyLeft(const std::string& key, int free);
   CacheKey cacheKey(std::string_view user, std::string_view password) const;
 
   storage::Store& store_;

@@ -1,8 +1,10 @@
 #include "http/router.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <string>
 
 #include "http/responses.hpp"
 #include "storage/store.hpp"
@@ -24,6 +26,16 @@ Response unauthorized(std::string_view message, std::chrono::milliseconds delay)
   Response r = errorResponse(401, message);
   r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"immersion-tracker\"");
   r.delay = delay;
+  return r;
+}
+
+// Too many failed logins from the client's address: try again once its delay has passed.
+Response throttled(std::chrono::milliseconds wait) {
+  auto seconds = std::max<long long>(1, std::chrono::ceil<std::chrono::seconds>(wait).count());
+  Response r =
+      errorResponse(429, "Too many failed logins from this address; try again in " +
+                             std::to_string(seconds) + (seconds == 1 ? " second" : " seconds"));
+  r.headers.emplace_back("Retry-After", std::to_string(seconds));
   return r;
 }
 
@@ -103,6 +115,8 @@ void Router::authenticated(const Request& request, const Route& route, auth::Aut
       return answer(unauthorized("Authentication required", auth.delay));
     case auth::AuthOutcome::kRejected:
       return answer(unauthorized("Invalid credentials", auth.delay));
+    case auth::AuthOutcome::kThrottled:
+      return answer(throttled(auth.delay));
     case auth::AuthOutcome::kNeedsSlowPath:  // verify() never answers this
     case auth::AuthOutcome::kAuthenticated:
       break;

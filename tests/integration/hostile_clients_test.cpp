@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sodium.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -402,6 +403,59 @@ TEST_F(HostileClientsTest, TwoHundredIdleConnectionsDoNotStarveOthers) {
   }
   idle.clear();
   expectOthersServed("after 200 idle connections went away");
+}
+
+// Guessing passwords for many user names at once, from one address: each guess costs an
+// Argon2id run on a worker thread until the address has failed free_failures_per_client (20)
+// times; the rest are answered 429 unchecked, so the workers stay free and a logged-in user's
+// /progress (which runs on them) is answered meanwhile. Logins already verified are not
+// throttled; a new one from that address is, until its delay passes.
+TEST_F(HostileClientsTest, GuessingManyUserNamesAtOnceIsThrottledAndOthersAreServed) {
+  constexpr int kGuesses = 300;
+  auto alice = clientFor("alice");
+  ASSERT_EQ(alice->get("/progress").status, 200);  // alice's login is verified and remembered
+
+  std::vector<std::unique_ptr<Conn>> guesses;
+  for (int i = 0; i < kGuesses; ++i) {
+    std::string credentials = "guess" + std::to_string(i) + ":wrong-password";
+    std::string encoded(
+        sodium_base64_ENCODED_LEN(credentials.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(encoded.data(), encoded.size(),
+                      reinterpret_cast<const unsigned char*>(credentials.data()),
+                      credentials.size(), sodium_base64_VARIANT_ORIGINAL);
+    encoded.resize(std::strlen(encoded.c_str()));
+    guesses.push_back(std::make_unique<Conn>(port()));
+    ASSERT_TRUE(guesses.back()->send(
+        request("GET", "/progress", "", "Authorization: Basic " + encoded + "\r\n")));
+  }
+
+  auto start = SteadyClock::now();
+  auto r = alice->get("/progress");
+  EXPECT_EQ(r.status, 200) << r.body;
+  // Without the throttle this waits for ~300 Argon2id runs on 2 threads (10 s and more).
+  EXPECT_LT(SteadyClock::now() - start, 5s) << "a logged-in user waited behind the guesses";
+
+  int throttled = 0;
+  for (int i = 0; i < kGuesses; ++i) {
+    auto answer = guesses[i]->readResponse(20s);
+    ASSERT_TRUE(answer) << "guess " << i << " got no answer";
+    if (answer->status == 429) {
+      ++throttled;
+      expectJsonError(*answer, 429, "guess " + std::to_string(i));
+      EXPECT_NE(answer->head.find("\r\nretry-after: "), std::string::npos) << answer->head;
+      EXPECT_NE(answer->body.find("Too many failed logins"), std::string::npos) << answer->body;
+    } else {
+      expectJsonError(*answer, 401, "guess " + std::to_string(i));
+    }
+  }
+  // All but the first few (20 free failures, plus those already running) were not checked.
+  EXPECT_GE(throttled, kGuesses - 40);
+
+  // A new login from the address is throttled too, the right password or not; alice's is not.
+  auto root = clientFor("root");
+  r = root->get("/progress");
+  EXPECT_EQ(r.status, 429) << r.body;
+  EXPECT_EQ(alice->get("/progress").status, 200);
 }
 
 // Connections over max_connections get 503 (server_test.cpp); idle connections holding every

@@ -143,6 +143,36 @@ TEST_F(AuthenticatorTest, RepeatedFailuresGrowTheDelayPerClientAndUser) {
   EXPECT_EQ(auth.verify(basic("alice", "wrong"), "10.0.0.2").delay.count(), 0);
 }
 
+TEST_F(AuthenticatorTest, GuessingManyUserNamesFromOneAddressIsThrottled) {
+  Authenticator auth(*store_, Authenticator::Options{.free_failures_per_client = 2});
+  NewToken token = generateToken();
+  store_->addToken({token.id, "alice", "", "t"}, token.hash);
+  ASSERT_EQ(auth.verify(basic("alice", "pw"), "10.0.0.9").outcome, AuthOutcome::kAuthenticated);
+  // Every user name is new, so no (client, user) record holds anything back: the first three
+  // are checked (the third makes the address's delay 100 ms), the next ones refused unchecked,
+  // each doubling the delay. (Asked at once, as above.)
+  std::vector<AuthOutcome> outcomes;
+  std::vector<long> delays;
+  for (const char* user : {"u1", "u2", "u3", "u4", "u5", "u6"}) {
+    AuthResult r = auth.verify(basic(user, "guess"), "10.0.0.1");
+    outcomes.push_back(r.outcome);
+    delays.push_back(r.delay.count());
+  }
+  EXPECT_EQ(outcomes, (std::vector<AuthOutcome>{AuthOutcome::kRejected, AuthOutcome::kRejected,
+                                                AuthOutcome::kRejected, AuthOutcome::kThrottled,
+                                                AuthOutcome::kThrottled, AuthOutcome::kThrottled}));
+  EXPECT_EQ(delays[0], 0);
+  for (int i = 3; i < 6; ++i) EXPECT_GT(delays[i], 0) << i;
+  EXPECT_LE(delays[5], 800);
+  EXPECT_GT(delays[5], delays[3]);
+  // A new login from that address is not checked either, the right password or not...
+  EXPECT_EQ(auth.verify(basic("root", "rootpw"), "10.0.0.1").outcome, AuthOutcome::kThrottled);
+  // ...but one verified earlier (from anywhere), and tokens, still work; other addresses too.
+  EXPECT_EQ(auth.verify(basic("alice", "pw"), "10.0.0.1").outcome, AuthOutcome::kAuthenticated);
+  EXPECT_EQ(auth.verify("Bearer " + token.token, "10.0.0.1").outcome, AuthOutcome::kAuthenticated);
+  EXPECT_EQ(auth.verify(basic("root", "rootpw"), "10.0.0.2").outcome, AuthOutcome::kAuthenticated);
+}
+
 TEST_F(AuthenticatorTest, AfterTheDelayTheRightPasswordWorks) {
   Authenticator auth(*store_, Authenticator::Options{.free_failures = 0,
                                                      .max_delay = std::chrono::milliseconds(50)});
