@@ -43,6 +43,7 @@ bench: build
 	@bench/run.sh $(BIN)
 	@bench/immersion.sh $(BIN)
 	@bench/dynamodb.sh $(BIN)
+	@bench/hostile.py $(BIN)
 
 # libFuzzer targets (clang, preset fuzz) for every parser of untrusted input, each run for a
 # bounded time on a copy of its seed corpus (scripts/fuzz.sh; fuzz/).
