@@ -15,29 +15,15 @@ cd "$(dirname "$0")/.."
 BIN=${1:-build/release/immersion-tracker}
 REPEATS=${2:-10}
 
-for tool in curl python3 moto_server; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }
-done
-
-work=$(mktemp -d)
-moto_pid=""
-server_pid=""
-cleanup() {
-  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null || true
-  [[ -n "$moto_pid" ]] && kill "$moto_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source bench/common.sh
+require_tools curl python3 moto_server
 
 moto_port=$(free_port)
 moto_server -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
 moto_pid=$!
 export AWS_ENDPOINT_URL="http://127.0.0.1:$moto_port" AWS_ACCESS_KEY_ID=test \
   AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
-for _ in $(seq 100); do curl -sf -X POST "$AWS_ENDPOINT_URL/moto-api/reset" >/dev/null && break; sleep 0.1; done
+wait_for "$AWS_ENDPOINT_URL/moto-api/reset" -X POST
 
 "$BIN" dynamodb create-tables >/dev/null
 echo "bench-pass" | "$BIN" --store dynamodb user add bench >/dev/null
@@ -48,7 +34,7 @@ port=$(free_port)
 "$BIN" --store dynamodb serve --listen "127.0.0.1:$port" --log-level warn \
   --time-zone Pacific/Auckland >"$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+wait_for "http://127.0.0.1:$port/healthz"
 url="http://127.0.0.1:$port"
 
 median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.3f", m}'; }
@@ -110,14 +96,7 @@ PY
 
 # --- GET /progress -----------------------------------------------------------------------------
 first=$(curl -sf -u bench:bench-pass -o "$work/progress.json" -w '%{time_total}' "$url/progress")
-python3 - "$work/progress.json" <<'PY'
-import json, sys
-p = json.load(open(sys.argv[1]))
-items = p["total_episodes_watched"] + p["total_movies_watched"] + p["youtube_videos_watched"] + p["spotify_episodes_watched"]
-print(f"GET /progress: {items} items, {p['total_hours_watched']} hours, "
-      f"{len(p['all_time_progress'])} quarters, {len(p['shows'])} shows")
-assert items == 100000, items
-PY
+check_progress_100k "$work/progress.json"
 echo "first GET /progress (builds the aggregates from the 100,550 items): ${first}s"
 for _ in $(seq "$REPEATS"); do
   curl -sf -u bench:bench-pass -o /dev/null -w '%{time_total}\n' "$url/progress"
@@ -146,4 +125,4 @@ for what, pk in [("the aggregates GET /progress reads", "IT#TOTALS#bench"),
     print(f"{what}: {n} items, {pages} pages, {size / 1e6:.1f} MB; boto3 Query median of 3: {median:.3f}s")
 PY
 
-echo "server RSS after: $(awk '/VmRSS/ {print $2}' "/proc/$server_pid/status") KiB"
+echo "server RSS after: $(rss_kib "$server_pid") KiB"

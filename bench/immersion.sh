@@ -11,20 +11,8 @@ cd "$(dirname "$0")/.."
 BIN=${1:-build/release/immersion-tracker}
 DURATION=${2:-10}
 
-for tool in wrk curl sqlite3 python3; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/install-deps.sh --bench)" >&2; exit 1; }
-done
-
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source bench/common.sh
+require_tools wrk curl sqlite3 python3
 
 echo "bench-pass" | "$BIN" user add bench --data-dir "$work/data" >/dev/null
 echo "sync-pass" | "$BIN" user add syncer --data-dir "$work/data" >/dev/null
@@ -59,19 +47,12 @@ port=$(free_port)
 "$BIN" serve --data-dir "$work/data" --listen "127.0.0.1:$port" --log-level warn \
   --time-zone Pacific/Auckland >"$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+wait_for "http://127.0.0.1:$port/healthz"
 url="http://127.0.0.1:$port"
 
 # --- GET /progress -----------------------------------------------------------------------------
 first=$(curl -sf -u bench:bench-pass -o "$work/progress.json" -w '%{time_total}' "$url/progress")
-python3 - "$work/progress.json" <<'PY'
-import json, sys
-p = json.load(open(sys.argv[1]))
-items = p["total_episodes_watched"] + p["total_movies_watched"] + p["youtube_videos_watched"] + p["spotify_episodes_watched"]
-print(f"GET /progress: {items} items, {p['total_hours_watched']} hours, "
-      f"{len(p['all_time_progress'])} quarters, {len(p['shows'])} shows")
-assert items == 100000, items
-PY
+check_progress_100k "$work/progress.json"
 echo "first GET /progress (builds the per-day totals): ${first}s"
 auth="Authorization: Basic $(printf 'bench:bench-pass' | base64)"
 for c in 1 4; do
@@ -92,4 +73,4 @@ PY
     -o "$work/sync-answer.json" -w "round $round: %{time_total}s, " "$url/sync"
   cat "$work/sync-answer.json"; echo
 done
-echo "server RSS after: $(awk '/VmRSS/ {print $2}' "/proc/$server_pid/status") KiB"
+echo "server RSS after: $(rss_kib "$server_pid") KiB"

@@ -9,23 +9,8 @@ DURATION=${2:-10}
 CONNECTIONS=64
 THREADS=2
 
-for tool in wrk nginx curl; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/install-deps.sh --bench)" >&2; exit 1; }
-done
-
-work=$(mktemp -d)
-server_pid=""
-nginx_pid=""
-cleanup() {
-  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null || true
-  [[ -n "$nginx_pid" ]] && kill "$nginx_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+source bench/common.sh
+require_tools wrk nginx curl
 
 # --- our server ---------------------------------------------------------------------------
 LOG_LEVEL=${LOG_LEVEL:-info}
@@ -34,7 +19,7 @@ port=$(free_port)
 "$BIN" serve --data-dir "$work/data" --listen "127.0.0.1:$port" --log-level "$LOG_LEVEL" \
   >"$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+wait_for "http://127.0.0.1:$port/healthz"
 auth="Authorization: Basic $(printf 'bench:bench-pass' | base64)"
 curl -sf -H "$auth" -X POST "http://127.0.0.1:$port/api/update_episode" \
   -d '{"username":"bench","tv_show":"The Office","season":2,"episode":5}' >/dev/null
@@ -64,7 +49,7 @@ http {
 CONF
 nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
 nginx_pid=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$nport/show_episode.json" >/dev/null && break; sleep 0.1; done
+wait_for "http://127.0.0.1:$nport/show_episode.json"
 
 cat >"$work/update.lua" <<'LUA'
 -- Each request moves one of 1,000 shows forward, so the writes are real upserts.

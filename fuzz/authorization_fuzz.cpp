@@ -7,14 +7,13 @@
 // check (kNeedsSlowPath) exactly when its credentials are "user:password" with a valid user
 // name, and is rejected otherwise; rejection delays stay within max_delay.
 
-#include <sodium.h>
-
 #include <string>
 
 #include "auth/authenticator.hpp"
 #include "auth/passwords.hpp"
 #include "domain/names.hpp"
 #include "fuzz_support.hpp"
+#include "providers/json_fields.hpp"
 
 namespace {
 
@@ -61,14 +60,6 @@ AuthResult check(std::string_view header) {
   return result;
 }
 
-std::string base64(std::string_view raw) {
-  std::string out(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()),
-                    raw.size(), sodium_base64_VARIANT_ORIGINAL);
-  out.resize(out.size() - 1);  // the terminating NUL
-  return out;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -81,7 +72,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   // Basic: credentials given as bytes, so every user name and password can be reached.
-  AuthResult basic = check("Basic " + base64(input));
+  AuthResult basic = check("Basic " + it::providers::base64(input));
   auto colon = input.find(':');
   bool well_formed = !input.empty() && colon != std::string_view::npos &&
                      it::domain::isValidUsername(input.substr(0, colon));

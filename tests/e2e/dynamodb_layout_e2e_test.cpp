@@ -428,17 +428,7 @@ TEST_F(DynamoDbLayout, ItemsWrittenByTheServerHaveTheOriginalsLayout) {
   fake.addVideo("kJQP7kiw5Fk", "Despacito", "UCLp8RBhQHu9wSsq62j_Md6A", "LuisFonsiVEVO", "PT4M42S");
   fake.addSpotifyEpisode("4rOoJ6Egrf8K2IrywzwOMk", "Episode 2", 1'500'999, "38bS44xjbVVZ3No3ByF1dJ",
                          "The Miku Real Japanese Podcast");
-  for (const auto& [name, value] : std::vector<std::pair<const char*, std::string>>{
-           {"IMMERSION_TRACKER_TVDB_BASE_URL", fake.baseUrl()},
-           {"IMMERSION_TRACKER_YOUTUBE_BASE_URL", fake.baseUrl()},
-           {"IMMERSION_TRACKER_SPOTIFY_API_BASE_URL", fake.baseUrl()},
-           {"IMMERSION_TRACKER_SPOTIFY_ACCOUNTS_BASE_URL", fake.baseUrl()},
-           {"IMMERSION_TRACKER_TVDB_API_KEY", FakeProviders::kTvdbApiKey},
-           {"IMMERSION_TRACKER_YOUTUBE_API_KEY", FakeProviders::kYoutubeApiKey},
-           {"IMMERSION_TRACKER_SPOTIFY_CLIENT_ID", FakeProviders::kSpotifyClientId},
-           {"IMMERSION_TRACKER_SPOTIFY_CLIENT_SECRET", FakeProviders::kSpotifyClientSecret}}) {
-    env_.set(name, value);
-  }
+  for (const auto& [name, value] : fake.environment()) env_.set(name, value);
   ASSERT_NO_FATAL_FAILURE(createTables(/*sample_data=*/false));
   const std::string password = "Pl41nText-Secret";
   ASSERT_NO_FATAL_FAILURE(addUser("alice", password));

@@ -43,8 +43,7 @@ TEST(ShutdownE2E, SigtermFinishesInFlightRequestsRefusesNewOnesAndExitsZero) {
   fake.addVideo(kVideo, "Despacito", "UCLp8RBhQHu9wSsq62j_Md6A", "LuisFonsiVEVO", "PT4M42S");
   fake.setDelay("/youtube/v3/videos", kProviderDelay);
   ScopedEnv env;
-  env.set("IMMERSION_TRACKER_YOUTUBE_BASE_URL", fake.baseUrl());
-  env.set("IMMERSION_TRACKER_YOUTUBE_API_KEY", FakeProviders::kYoutubeApiKey);
+  for (const auto& [name, value] : fake.environment()) env.set(name, value);
   env.set("IMMERSION_TRACKER_TIME_ZONE", "UTC");
 
   TempDir dir;

@@ -18,6 +18,7 @@
 #include "e2e/server_process.hpp"
 #include "fakes/fake_providers.hpp"
 #include "support/http_client.hpp"
+#include "support/scoped_env.hpp"
 #include "support/temp_dir.hpp"
 
 namespace it::test {
@@ -83,29 +84,12 @@ class SyncE2E : public ::testing::Test {
     fake_.addSpotifyEpisode("4rOoJ6Egrf8K2IrywzwOMk", "Episode 2", 1'500'999,
                             "38bS44xjbVVZ3No3ByF1dJ", "The Miku Real Japanese Podcast");
     // The server (a child process) inherits these; so does the client.
-    for (const auto& [name, value] : std::vector<std::pair<const char*, std::string>>{
-             {"IMMERSION_TRACKER_TVDB_BASE_URL", fake_.baseUrl()},
-             {"IMMERSION_TRACKER_YOUTUBE_BASE_URL", fake_.baseUrl()},
-             {"IMMERSION_TRACKER_SPOTIFY_API_BASE_URL", fake_.baseUrl()},
-             {"IMMERSION_TRACKER_SPOTIFY_ACCOUNTS_BASE_URL", fake_.baseUrl()},
-             {"IMMERSION_TRACKER_TVDB_API_KEY", FakeProviders::kTvdbApiKey},
-             {"IMMERSION_TRACKER_YOUTUBE_API_KEY", FakeProviders::kYoutubeApiKey},
-             {"IMMERSION_TRACKER_SPOTIFY_CLIENT_ID", FakeProviders::kSpotifyClientId},
-             {"IMMERSION_TRACKER_SPOTIFY_CLIENT_SECRET", FakeProviders::kSpotifyClientSecret},
-             {"IMMERSION_TRACKER_USER", "alice"},
-             {"IMMERSION_TRACKER_PASSWORD", "password"},
-         }) {
-      setenv(name, value.c_str(), 1);
-      set_.push_back(name);
-    }
+    for (const auto& [name, value] : fake_.environment()) env_.set(name, value);
+    env_.set("IMMERSION_TRACKER_USER", "alice");
+    env_.set("IMMERSION_TRACKER_PASSWORD", "password");
     server_ = ServerProcess::start(data_.path());
     ASSERT_EQ(cli(data_.path(), {"user", "add", "alice"}, "password\n").exit_code, 0);
-    setenv("IMMERSION_TRACKER_API_URL", server_.url().c_str(), 1);
-    set_.push_back("IMMERSION_TRACKER_API_URL");
-  }
-
-  void TearDown() override {
-    for (const char* name : set_) unsetenv(name);
+    env_.set("IMMERSION_TRACKER_API_URL", server_.url());
   }
 
   RunResult sync(const std::string& answers = "", std::vector<std::string> extra = {}) {
@@ -126,7 +110,7 @@ class SyncE2E : public ::testing::Test {
   TempDir data_;
   TempDir tree_;
   ServerProcess server_;
-  std::vector<const char*> set_;
+  ScopedEnv env_;
 };
 
 TEST_F(SyncE2E, ShowsAreSyncedTaggedAndDeletedAsByTheOriginal) {
@@ -366,7 +350,7 @@ TEST_F(SyncE2E, ServerDownKeepsEverything) {
 
 TEST_F(SyncE2E, WrongPasswordKeepsEverything) {
   makeFile(at("shows/Free/watched/ep1.mkv"));
-  setenv("IMMERSION_TRACKER_PASSWORD", "wrong", 1);
+  env_.set("IMMERSION_TRACKER_PASSWORD", "wrong");
   auto r = sync();
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("refused the credentials of user alice"), std::string::npos) << r.err;

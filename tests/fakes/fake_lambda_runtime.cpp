@@ -37,12 +37,7 @@ constexpr std::chrono::milliseconds kInvocationTimeout{30000};
 // How often a handler blocked on /next checks whether its client went away.
 constexpr std::chrono::milliseconds kPeerCheckInterval{20};
 
-struct Reply {
-  int status = 200;
-  std::string body;
-  std::string content_type = "application/json";
-  std::vector<std::pair<std::string, std::string>> headers;
-};
+using Reply = HttpReply;
 
 Reply accepted() { return Reply{202, R"({"status":"OK"})"}; }
 
@@ -88,7 +83,14 @@ struct FakeLambdaRuntime::Impl {
   std::optional<std::chrono::steady_clock::time_point> first_next_at;
 
   // Last: stopped (its threads joined) before the members they use go.
-  LoopbackServer server{[this](tcp::socket& socket) { serve(socket); }};
+  // Bodies up to 16 MiB: above Lambda's 6 MB, so the runtime's own limit is what is tested.
+  // No answer (shutting down, or the client left) closes the connection.
+  LoopbackServer server{[this](tcp::socket& socket) {
+    serveHttp(socket, 16 << 20, "fake-lambda-runtime",
+              [this](const Request& request, tcp::socket& s) {
+                return handle(request, s.native_handle());
+              });
+  }};
 
   ~Impl() {
     {
@@ -97,31 +99,6 @@ struct FakeLambdaRuntime::Impl {
     }
     cv.notify_all();  // handlers blocked on /next give up and close their connection
     server.stop();
-  }
-
-  void serve(tcp::socket& socket) {
-    beast::flat_buffer buffer;
-    for (;;) {
-      boost::system::error_code ec;
-      http::request_parser<http::string_body> parser;  // a fresh parser per message
-      parser.body_limit(16 << 20);  // above Lambda's 6 MB, so the runtime's limit is its own
-      http::read(socket, buffer, parser, ec);
-      if (ec) break;
-      Request request = parser.release();
-      std::optional<Reply> reply = handle(request, socket.native_handle());
-      if (!reply) break;  // shutting down, or the client left: no answer
-      http::response<http::string_body> response{static_cast<http::status>(reply->status),
-                                                 request.version()};
-      response.set(http::field::server, "fake-lambda-runtime");
-      response.set(http::field::content_type, reply->content_type);
-      for (const auto& [name, value] : reply->headers) response.set(name, value);
-      response.body() = std::move(reply->body);
-      response.keep_alive(request.keep_alive());
-      response.prepare_payload();
-      http::write(socket, response, ec);
-      if (ec || !request.keep_alive()) break;
-    }
-    ::shutdown(socket.native_handle(), SHUT_RDWR);
   }
 
   std::optional<Reply> handle(const Request& request, int fd) {

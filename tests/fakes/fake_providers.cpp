@@ -60,15 +60,10 @@ struct InjectedFailure {
   std::optional<int> retry_after_seconds;
 };
 
-struct Reply {
-  int status = 200;
-  std::string body;
-  std::string content_type = kJson;
-  std::optional<int> retry_after_seconds;
-};
+using Reply = HttpReply;
 
 Reply jsonReply(int status, const json::value& body) {
-  return Reply{status, json::serialize(body)};
+  return Reply{status, json::serialize(body), kJson};
 }
 
 std::string lower(std::string_view text) {
@@ -166,7 +161,10 @@ struct FakeProviders::Impl {
   std::vector<std::pair<std::string, std::string>> requests;  // path, target
 
   // Last: stopped (its threads joined) before the members they use go.
-  LoopbackServer server{[this](tcp::socket& socket) { serve(socket); }};
+  LoopbackServer server{[this](tcp::socket& socket) {
+    serveHttp(socket, 1 << 20, "fake-providers",
+              [this](const Request& request, tcp::socket&) { return handle(request); });
+  }};
 
   ~Impl() {
     {
@@ -175,32 +173,6 @@ struct FakeProviders::Impl {
     }
     stop_cv.notify_all();
     server.stop();
-  }
-
-  void serve(tcp::socket& socket) {
-    beast::flat_buffer buffer;
-    for (;;) {
-      boost::system::error_code ec;
-      http::request_parser<http::string_body> parser;  // a fresh parser per message
-      parser.body_limit(1 << 20);
-      http::read(socket, buffer, parser, ec);
-      if (ec) break;
-      Request request = parser.release();
-      Reply reply = handle(request);
-      http::response<http::string_body> response{static_cast<http::status>(reply.status),
-                                                 request.version()};
-      response.set(http::field::server, "fake-providers");
-      response.set(http::field::content_type, reply.content_type);
-      if (reply.retry_after_seconds) {
-        response.set(http::field::retry_after, std::to_string(*reply.retry_after_seconds));
-      }
-      response.body() = std::move(reply.body);
-      response.keep_alive(request.keep_alive());
-      response.prepare_payload();
-      http::write(socket, response, ec);
-      if (ec || !request.keep_alive()) break;
-    }
-    ::shutdown(socket.native_handle(), SHUT_RDWR);
   }
 
   Reply handle(const Request& request) {
@@ -225,7 +197,10 @@ struct FakeProviders::Impl {
       std::lock_guard lock(mutex);
       for (auto it = failures.begin(); it != failures.end(); ++it) {
         if (!raw_path.starts_with(it->path_prefix)) continue;
-        injected = Reply{it->status, it->body, kJson, it->retry_after_seconds};
+        injected = Reply{it->status, it->body, kJson, {}};
+        if (it->retry_after_seconds) {
+          injected->headers.emplace_back("Retry-After", std::to_string(*it->retry_after_seconds));
+        }
         if (--it->times <= 0) failures.erase(it);
         break;
       }
@@ -603,6 +578,19 @@ providers::ProviderSettings FakeProviders::settings() const {
   s.retry.max_backoff = std::chrono::milliseconds(5);
   s.retry.max_retry_after = std::chrono::milliseconds(50);
   return s;
+}
+
+std::vector<std::pair<std::string, std::string>> FakeProviders::environment() const {
+  return {
+      {"IMMERSION_TRACKER_TVDB_BASE_URL", baseUrl()},
+      {"IMMERSION_TRACKER_YOUTUBE_BASE_URL", baseUrl()},
+      {"IMMERSION_TRACKER_SPOTIFY_API_BASE_URL", baseUrl()},
+      {"IMMERSION_TRACKER_SPOTIFY_ACCOUNTS_BASE_URL", baseUrl()},
+      {"IMMERSION_TRACKER_TVDB_API_KEY", kTvdbApiKey},
+      {"IMMERSION_TRACKER_YOUTUBE_API_KEY", kYoutubeApiKey},
+      {"IMMERSION_TRACKER_SPOTIFY_CLIENT_ID", kSpotifyClientId},
+      {"IMMERSION_TRACKER_SPOTIFY_CLIENT_SECRET", kSpotifyClientSecret},
+  };
 }
 
 void FakeProviders::addSeries(std::int64_t id, std::string name, std::optional<std::string> image,

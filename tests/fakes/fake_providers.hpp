@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "providers/metadata_clients.hpp"
@@ -33,6 +34,9 @@ class FakeProviders {
   // Settings pointing every client here, with the credentials above and a retry policy with
   // millisecond backoffs (Retry-After capped at 50 ms) so tests stay fast.
   providers::ProviderSettings settings() const;
+  // The base URLs and credentials above as the server's environment variables
+  // (IMMERSION_TRACKER_*), for a server run as a child process.
+  std::vector<std::pair<std::string, std::string>> environment() const;
 
   // Data. Series and movies are also found by GET /v4/search (case-insensitive substring).
   void addSeries(std::int64_t id, std::string name, std::optional<std::string> image,

@@ -3,6 +3,9 @@
 #include <sys/socket.h>
 
 #include <atomic>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
 #include <chrono>
 #include <list>
 #include <mutex>
@@ -94,5 +97,32 @@ LoopbackServer::LoopbackServer(Serve serve) : impl_(std::make_unique<Impl>(std::
 LoopbackServer::~LoopbackServer() { stop(); }
 unsigned short LoopbackServer::port() const { return impl_->port; }
 void LoopbackServer::stop() { impl_->stop(); }
+
+void serveHttp(tcp::socket& socket, std::size_t body_limit, std::string_view server_name,
+               const HttpHandler& handle) {
+  namespace http = boost::beast::http;
+  boost::beast::flat_buffer buffer;
+  for (;;) {
+    boost::system::error_code ec;
+    http::request_parser<http::string_body> parser;  // a fresh parser per message
+    parser.body_limit(body_limit);
+    http::read(socket, buffer, parser, ec);
+    if (ec) break;
+    HttpRequest request = parser.release();
+    std::optional<HttpReply> reply = handle(request, socket);
+    if (!reply) break;
+    http::response<http::string_body> response{static_cast<http::status>(reply->status),
+                                               request.version()};
+    response.set(http::field::server, server_name);
+    response.set(http::field::content_type, reply->content_type);
+    for (const auto& [name, value] : reply->headers) response.set(name, value);
+    response.body() = std::move(reply->body);
+    response.keep_alive(request.keep_alive());
+    response.prepare_payload();
+    http::write(socket, response, ec);
+    if (ec || !request.keep_alive()) break;
+  }
+  ::shutdown(socket.native_handle(), SHUT_RDWR);
+}
 
 }  // namespace it::test

@@ -1,8 +1,16 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace it::test {
 
@@ -26,5 +34,24 @@ class LoopbackServer {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
+
+// One answer of a fake HTTP server.
+struct HttpReply {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// A `serve` for LoopbackServer speaking HTTP/1.1: reads requests from `socket` (bodies up to
+// `body_limit`) and answers each with what `handle` returns, until the client closes, stops
+// keeping the connection alive, or `handle` returns nothing (the connection is then closed
+// without an answer).
+using HttpHandler =
+    std::function<std::optional<HttpReply>(const HttpRequest&, boost::asio::ip::tcp::socket&)>;
+void serveHttp(boost::asio::ip::tcp::socket& socket, std::size_t body_limit,
+               std::string_view server_name, const HttpHandler& handle);
 
 }  // namespace it::test

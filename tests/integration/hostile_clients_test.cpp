@@ -8,7 +8,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <sodium.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -29,6 +28,8 @@
 #include <vector>
 
 #include "integration/server_fixture.hpp"
+#include "providers/json_fields.hpp"
+#include "support/raw_connection.hpp"
 
 namespace it::test {
 namespace {
@@ -61,18 +62,7 @@ struct RawResponse {
 // because the server has already closed is something these tests expect.
 class Conn {
  public:
-  explicit Conn(int port) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd_ < 0) throw std::runtime_error("socket failed");
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-      close(fd_);
-      throw std::runtime_error(std::string("connect failed: ") + std::strerror(errno));
-    }
-  }
+  explicit Conn(int port) : fd_(connectLoopback(port)) {}
   ~Conn() { close(fd_); }
   Conn(const Conn&) = delete;
   Conn& operator=(const Conn&) = delete;
@@ -417,13 +407,7 @@ TEST_F(HostileClientsTest, GuessingManyUserNamesAtOnceIsThrottledAndOthersAreSer
 
   std::vector<std::unique_ptr<Conn>> guesses;
   for (int i = 0; i < kGuesses; ++i) {
-    std::string credentials = "guess" + std::to_string(i) + ":wrong-password";
-    std::string encoded(
-        sodium_base64_ENCODED_LEN(credentials.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-    sodium_bin2base64(encoded.data(), encoded.size(),
-                      reinterpret_cast<const unsigned char*>(credentials.data()),
-                      credentials.size(), sodium_base64_VARIANT_ORIGINAL);
-    encoded.resize(std::strlen(encoded.c_str()));
+    std::string encoded = providers::base64("guess" + std::to_string(i) + ":wrong-password");
     guesses.push_back(std::make_unique<Conn>(port()));
     ASSERT_TRUE(guesses.back()->send(
         request("GET", "/progress", "", "Authorization: Basic " + encoded + "\r\n")));

@@ -256,6 +256,34 @@ class ProviderFaultTest : public ServerTest {
     return false;
   }
 
+  // A sync of a new item and a new victim (a series tag: the victim alone) whose lookup the
+  // test makes fail, with what the user had before it.
+  struct VictimRequest {
+    std::string victim;
+    std::vector<std::string> ids;     // what is synced
+    std::vector<std::string> failed;  // what the victim's failure fails
+    // Movies and Spotify episodes are looked up one by one, so the other item is still
+    // recorded; a YouTube batch fails as a whole, a series tag is one item.
+    bool per_item = false;
+    std::int64_t before = 0;   // recorded(p)
+    std::int64_t version = 0;  // showVersion()
+    std::string path;          // where the victim's lookup goes
+    int calls = 0;             // requests seen there so far
+  };
+  VictimRequest victimRequest(const Provider& p, std::string good, std::string victim) {
+    VictimRequest v;
+    v.per_item = p.kind == Kind::kMovies || p.kind == Kind::kSpotify;
+    v.ids = p.kind == Kind::kSeries ? std::vector<std::string>{victim}
+                                    : std::vector<std::string>{std::move(good), victim};
+    v.failed = v.per_item ? std::vector<std::string>{victim} : v.ids;
+    v.before = recorded(p);
+    v.version = showVersion();
+    v.path = lookupPath(p, victim);
+    v.calls = fake_.requestCount(v.path);
+    v.victim = std::move(victim);
+    return v;
+  }
+
   // The answer names the provider and, but for PUT /show, lists exactly `ids` as failed,
   // each with an error naming the provider.
   void expectFailed(const Provider& p, const HttpResult& r, const std::vector<std::string>& ids) {
@@ -309,7 +337,6 @@ TEST_P(ProviderFaultEach, AFailedLookupIsReportedNotRecordedAndSyncsLater) {
       {"an empty body", 200, "", 1},
   };
   for (const auto& shape : p.odd_shapes) faults.push_back({"unexpected shape", 200, shape, 1});
-  bool per_item = p.kind == Kind::kMovies || p.kind == Kind::kSpotify;
   prepare(p);
 
   for (const auto& fault : faults) {
@@ -317,41 +344,34 @@ TEST_P(ProviderFaultEach, AFailedLookupIsReportedNotRecordedAndSyncsLater) {
     std::string victim = freshItem(p);
     std::string body = replaceAll(replaceAll(fault.body, "{GOOD}", good), "{VICTIM}", victim);
     SCOPED_TRACE(std::string(fault.what) + ": " + body);
-    std::vector<std::string> request = p.kind == Kind::kSeries
-                                           ? std::vector<std::string>{victim}
-                                           : std::vector<std::string>{good, victim};
-    std::vector<std::string> failed = per_item ? std::vector<std::string>{victim} : request;
-    std::int64_t before = recorded(p);
-    std::int64_t version = showVersion();
-    std::string path = lookupPath(p, victim);
-    int calls = fake_.requestCount(path);
-    fake_.failNext(path, fault.status, body, fault.times, fault.retry_after);
+    VictimRequest v = victimRequest(p, good, victim);
+    fake_.failNext(v.path, fault.status, body, fault.times, fault.retry_after);
 
-    auto r = sync(p, request);
-    EXPECT_EQ(r.status, per_item ? 200 : 502) << r.body;
-    expectFailed(p, r, failed);
-    if (per_item) {
+    auto r = sync(p, v.ids);
+    EXPECT_EQ(r.status, v.per_item ? 200 : 502) << r.body;
+    expectFailed(p, r, v.failed);
+    if (v.per_item) {
       EXPECT_EQ(parse(r).at(addedField(p)), 1) << r.body;
     }
     // Retried as the policy says: 3 attempts on 5xx and 429, none after a 200.
-    EXPECT_EQ(fake_.requestCount(path) - calls, fault.times);
+    EXPECT_EQ(fake_.requestCount(v.path) - v.calls, fault.times);
     if (p.kind == Kind::kSeries) {
-      EXPECT_EQ(recorded(p), before);  // still as it was
-      EXPECT_EQ(showVersion(), version);
+      EXPECT_EQ(recorded(p), v.before);  // still as it was
+      EXPECT_EQ(showVersion(), v.version);
     } else {
-      EXPECT_EQ(recorded(p), before + (per_item ? 1 : 0));
+      EXPECT_EQ(recorded(p), v.before + (v.per_item ? 1 : 0));
     }
 
     // The fault is gone: the same request records what failed, and only that.
-    r = sync(p, request);
+    r = sync(p, v.ids);
     ASSERT_EQ(r.status, 200) << r.body;
     if (p.kind == Kind::kSeries) {
-      EXPECT_EQ(recorded(p), std::stoll(victim));
-      EXPECT_EQ(showVersion(), version + 1);
+      EXPECT_EQ(recorded(p), std::stoll(v.victim));
+      EXPECT_EQ(showVersion(), v.version + 1);
     } else {
-      EXPECT_EQ(parse(r).at(addedField(p)), static_cast<std::int64_t>(failed.size()));
+      EXPECT_EQ(parse(r).at(addedField(p)), static_cast<std::int64_t>(v.failed.size()));
       EXPECT_EQ(parse(r).at("failed"), json::array());
-      EXPECT_EQ(recorded(p), before + 2);
+      EXPECT_EQ(recorded(p), v.before + 2);
     }
   }
 }
@@ -499,42 +519,33 @@ class ProviderTimeout : public ProviderFaultEach {
 TEST_P(ProviderTimeout, ALookupThatHangsTimesOutAndSyncsLater) {
   const Provider& p = GetParam();
   prepare(p);
-  bool per_item = p.kind == Kind::kMovies || p.kind == Kind::kSpotify;
   std::string good = freshItem(p);
-  std::string victim = freshItem(p);
-  std::vector<std::string> request = p.kind == Kind::kSeries
-                                         ? std::vector<std::string>{victim}
-                                         : std::vector<std::string>{good, victim};
-  std::vector<std::string> failed = per_item ? std::vector<std::string>{victim} : request;
-  std::int64_t before = recorded(p);
-  std::int64_t version = showVersion();
-  std::string path = lookupPath(p, victim);
-  int calls = fake_.requestCount(path);
-  fake_.setDelay(path, kHang);
+  VictimRequest v = victimRequest(p, good, freshItem(p));
+  fake_.setDelay(v.path, kHang);
 
-  auto pending = std::async(std::launch::async, [&] { return sync(p, request); });
+  auto pending = std::async(std::launch::async, [&] { return sync(p, v.ids); });
   ASSERT_EQ(pending.wait_for(kHang - 5s), std::future_status::ready)
       << "the sync waited for a provider that does not answer";
   auto r = pending.get();
-  EXPECT_EQ(r.status, per_item ? 200 : 502) << r.body;
-  expectFailed(p, r, failed);
-  EXPECT_EQ(fake_.requestCount(path) - calls, 3);  // every attempt timed out
+  EXPECT_EQ(r.status, v.per_item ? 200 : 502) << r.body;
+  expectFailed(p, r, v.failed);
+  EXPECT_EQ(fake_.requestCount(v.path) - v.calls, 3);  // every attempt timed out
   if (p.kind == Kind::kSeries) {
-    EXPECT_EQ(recorded(p), before);
-    EXPECT_EQ(showVersion(), version);
+    EXPECT_EQ(recorded(p), v.before);
+    EXPECT_EQ(showVersion(), v.version);
   } else {
-    EXPECT_EQ(parse(r).at(addedField(p)), per_item ? 1 : 0) << r.body;
-    EXPECT_EQ(recorded(p), before + (per_item ? 1 : 0));
+    EXPECT_EQ(parse(r).at(addedField(p)), v.per_item ? 1 : 0) << r.body;
+    EXPECT_EQ(recorded(p), v.before + (v.per_item ? 1 : 0));
   }
 
-  fake_.setDelay(path, 0ms);  // answering again
-  r = sync(p, request);
+  fake_.setDelay(v.path, 0ms);  // answering again
+  r = sync(p, v.ids);
   ASSERT_EQ(r.status, 200) << r.body;
   if (p.kind == Kind::kSeries) {
-    EXPECT_EQ(recorded(p), std::stoll(victim));
+    EXPECT_EQ(recorded(p), std::stoll(v.victim));
   } else {
     EXPECT_EQ(parse(r).at("failed"), json::array()) << r.body;
-    EXPECT_EQ(recorded(p), before + 2);
+    EXPECT_EQ(recorded(p), v.before + 2);
   }
 }
 

@@ -6,27 +6,35 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
 namespace it::test {
 
+// A socket connected to 127.0.0.1:`port`. Throws std::runtime_error when nothing listens.
+inline int connectLoopback(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw std::runtime_error(std::string("socket failed: ") + std::strerror(errno));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    int error = errno;
+    close(fd);
+    throw std::runtime_error(std::string("connect failed: ") + std::strerror(error));
+  }
+  return fd;
+}
+
 // A plain TCP connection to 127.0.0.1 for tests that need to hold connections open or send
 // bytes no HTTP client would. Closes on destruction.
 class RawConnection {
  public:
-  explicit RawConnection(int port) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-      close(fd_);
-      throw std::runtime_error("connect failed");
-    }
-  }
+  explicit RawConnection(int port) : fd_(connectLoopback(port)) {}
   ~RawConnection() { close(fd_); }
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;

@@ -1,11 +1,11 @@
 #include <gtest/gtest.h>
-#include <sodium.h>
 
 #include <filesystem>
 #include <thread>
 
 #include "auth/authenticator.hpp"
 #include "auth/passwords.hpp"
+#include "providers/json_fields.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "support/temp_dir.hpp"
 
@@ -13,12 +13,7 @@ namespace it::auth {
 namespace {
 
 std::string basic(const std::string& user, const std::string& password) {
-  std::string raw = user + ":" + password;
-  std::string out(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()),
-                    raw.size(), sodium_base64_VARIANT_ORIGINAL);
-  out.resize(std::char_traits<char>::length(out.c_str()));
-  return "Basic " + out;
+  return "Basic " + providers::base64(user + ":" + password);
 }
 
 TEST(Passwords, Argon2idRoundTrip) {

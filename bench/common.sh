@@ -1,0 +1,41 @@
+# Sourced by the bench scripts: a scratch folder `$work`, removed on exit together with the
+# processes in server_pid, moto_pid and nginx_pid; a check that the tools are installed; a
+# free loopback port; a process's RSS; waiting for a server; and the check of the 100,000-item
+# GET /progress answer that the immersion and DynamoDB benchmarks share.
+
+require_tools() {
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/install-deps.sh --bench)" >&2; exit 1; }
+  done
+}
+
+work=$(mktemp -d)
+server_pid=""
+moto_pid=""
+nginx_pid=""
+cleanup() {
+  for pid in "$server_pid" "$moto_pid" "$nginx_pid"; do
+    [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+
+# Waits (up to 10 s) until URL answers; further arguments go to curl (e.g. -X POST).
+wait_for() { for _ in $(seq 100); do curl -sf "${@:2}" "$1" >/dev/null && break; sleep 0.1; done; }
+
+# Prints a summary of the GET /progress answer in FILE and fails unless it counts 100,000 items.
+check_progress_100k() {
+  python3 - "$1" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+items = p["total_episodes_watched"] + p["total_movies_watched"] + p["youtube_videos_watched"] + p["spotify_episodes_watched"]
+print(f"GET /progress: {items} items, {p['total_hours_watched']} hours, "
+      f"{len(p['all_time_progress'])} quarters, {len(p['shows'])} shows")
+assert items == 100000, items
+PY
+}
