@@ -158,7 +158,6 @@ class DynamoDbStore final : public Store {
   // Rebuilds the user's aggregates from their items if they are missing or kept in another
   // zone than `calendar`'s. The caller holds the user's lease.
   void ensureTotals(const std::string& username, const Calendar& calendar);
-  void rebuildTotals(const std::string& username, const Calendar& calendar);
   std::vector<std::string> existingKeys(std::string_view username, std::string_view prefix,
                                         const std::vector<std::string>& keys);
   std::mutex& writeLock(std::string_view username);

@@ -1,9 +1,9 @@
 // SqliteStore: seed 004's immersion tracking (schema in migration 2 of sqlite_store.cpp).
 
-#include <map>
-#include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
+#include "domain/totals.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
 namespace it::storage::sqlite {
@@ -11,14 +11,12 @@ namespace {
 
 using domain::ItemKind;
 
-// Per-user totals that let GET /progress read O(days + groups) rows instead of every item:
-// daily_totals per (local day, kind) with summed durations, kept in the zone recorded in
-// daily_totals_zone; group_totals per (kind, show folder / channel / podcast). A change of zone
-// (user set-timezone, another server default) rebuilds them from the items once, inside the
-// transaction that notices it. Episodes count with their show's runtime at the time, and
-// tagging a show with another runtime corrects the days its episodes fall on.
-
-constexpr std::int64_t kDefaultEpisodeSeconds = domain::kDefaultEpisodeSeconds;
+// Per-user totals (domain/totals.hpp) that let GET /progress read O(days + groups) rows
+// instead of every item: daily_totals per (local day, kind), kept in the zone recorded in
+// daily_totals_zone; group_totals per (kind, show folder / channel / podcast). Recent items
+// are read directly, so no sync-time totals are kept. A change of zone (user set-timezone,
+// another server default) rebuilds them from the items once, inside the transaction that
+// notices it.
 
 void addToDay(Connection& db, std::string_view username, domain::LocalDay day, ItemKind kind,
               std::int64_t items, std::int64_t seconds) {
@@ -46,14 +44,25 @@ void addToGroup(Connection& db, std::string_view username, ItemKind kind, std::s
       .run();
 }
 
-// Each item table as (timestamp, group, seconds) rows.
+// Adds the ledger's `delta` to the user's totals rows.
+void applyTotals(Connection& db, std::string_view username, const domain::TotalsDelta& delta) {
+  for (const auto& [key, sum] : delta.days) {
+    addToDay(db, username, key.first, key.second, sum.items, sum.seconds);
+  }
+  for (const auto& [key, items] : delta.groups) {
+    addToGroup(db, username, key.first, key.second, items);
+  }
+}
+
+// Each item table as (timestamp, group, duration) rows; an episode's duration column is its
+// show's runtime, NULL when TVDB gave none.
 struct ItemSource {
   ItemKind kind;
   const char* sql;
 };
 constexpr ItemSource kItemSources[] = {
     {ItemKind::kEpisode,
-     "SELECT e.timestamp, e.folder_name, COALESCE(s.tvdb_average_runtime, 1200) "
+     "SELECT e.timestamp, e.folder_name, s.tvdb_average_runtime "
      "FROM episodes e LEFT JOIN shows s "
      "ON s.username = e.username AND s.folder_name = e.folder_name WHERE e.username = ?1"},
     {ItemKind::kMovie, "SELECT timestamp, '', movie_duration FROM movies WHERE username = ?1"},
@@ -64,31 +73,35 @@ constexpr ItemSource kItemSources[] = {
      "SELECT timestamp, spotify_show_id, spotify_episode_duration FROM spotify_episodes "
      "WHERE username = ?1"},
 };
-static_assert(kDefaultEpisodeSeconds == 1200, "kItemSources spells out the default runtime");
+
+// Calls `visit(kind, timestamp, group, seconds)` for each of the user's items, or only those
+// watched at or after `since`.
+template <class Visit>
+void forEachItem(Connection& db, std::string_view username, std::optional<std::int64_t> since,
+                 Visit visit) {
+  for (const auto& source : kItemSources) {
+    const char* timestamp = source.kind == ItemKind::kEpisode ? "e.timestamp" : "timestamp";
+    auto s = db.prepare(since ? std::string(source.sql) + " AND " + timestamp + " >= ?2"
+                              : std::string(source.sql));
+    s.bind(1, username);
+    if (since) s.bind(2, *since);
+    while (s.step()) {
+      const std::int64_t seconds = source.kind == ItemKind::kEpisode
+                                       ? domain::episodeSeconds(s.columnOptionalInt(2))
+                                       : s.columnInt(2);
+      visit(source.kind, s.columnInt(0), s.columnText(1), seconds);
+    }
+  }
+}
 
 void rebuildTotals(Connection& db, std::string_view username, const Calendar& calendar) {
   db.prepare("DELETE FROM daily_totals WHERE username = ?1").bind(1, username).run();
   db.prepare("DELETE FROM group_totals WHERE username = ?1").bind(1, username).run();
-  struct Sum {
-    std::int64_t items = 0;
-    std::int64_t seconds = 0;
-  };
-  std::map<std::pair<domain::LocalDay, ItemKind>, Sum> days;
-  std::map<std::pair<ItemKind, std::string>, std::int64_t> groups;
-  for (const auto& source : kItemSources) {
-    auto s = db.prepare(source.sql);
-    s.bind(1, username);
-    while (s.step()) {
-      Sum& sum = days[{domain::localDayOf(s.columnInt(0), *calendar.zone), source.kind}];
-      sum.items += 1;
-      sum.seconds += s.columnInt(2);
-      if (source.kind != ItemKind::kMovie) ++groups[{source.kind, s.columnText(1)}];
-    }
-  }
-  for (const auto& [key, sum] : days) {
-    addToDay(db, username, key.first, key.second, sum.items, sum.seconds);
-  }
-  for (const auto& [key, items] : groups) addToGroup(db, username, key.first, key.second, items);
+  domain::TotalsBuilder totals(*calendar.zone, domain::SyncTimes::none());
+  forEachItem(db, username, std::nullopt,
+              [&](ItemKind kind, std::int64_t timestamp, const std::string& group,
+                  std::int64_t seconds) { totals.add(kind, timestamp, group, seconds); });
+  applyTotals(db, username, totals.take());
   db.prepare(
         "INSERT INTO daily_totals_zone (username, zone) VALUES (?1, ?2) "
         "ON CONFLICT (username) DO UPDATE SET zone = excluded.zone")
@@ -197,49 +210,110 @@ std::optional<ShowRecord> SqliteStore::findShow(std::string_view username,
   return readShow(s);
 }
 
+namespace {
+
+// The runtime of each show folder a sync adds episodes to, read once per folder.
+class FolderRuntimes {
+ public:
+  FolderRuntimes(Connection& db, std::string_view username) : db_(db), username_(username) {}
+
+  std::optional<std::int64_t> of(const std::string& folder) {
+    auto [at, inserted] = runtimes_.try_emplace(folder);
+    if (inserted) {
+      auto s = db_.prepare(
+          "SELECT tvdb_average_runtime FROM shows WHERE username = ?1 AND folder_name = ?2");
+      s.bind(1, username_).bind(2, folder);
+      if (s.step()) at->second = s.columnOptionalInt(0);
+    }
+    return at->second;
+  }
+
+ private:
+  Connection& db_;
+  std::string_view username_;
+  std::unordered_map<std::string, std::optional<std::int64_t>> runtimes_;
+};
+
+// Records the episodes the user has not got yet (and their folders); returns them.
+std::vector<domain::TalliedItem> insertEpisodes(Connection& db, const std::string& user,
+                                                const std::vector<EpisodeRef>& episodes,
+                                                std::int64_t timestamp) {
+  std::unordered_set<std::string_view> folders;
+  FolderRuntimes runtimes(db, user);
+  std::vector<domain::TalliedItem> added;
+  for (const auto& e : episodes) {
+    if (folders.insert(e.folder_name).second) {
+      db.prepare(
+            "INSERT INTO shows (username, folder_name) VALUES (?1, ?2) "
+            "ON CONFLICT (username, folder_name) DO NOTHING")
+          .bind(1, user)
+          .bind(2, e.folder_name)
+          .run();
+    }
+    db.prepare(
+          "INSERT INTO episodes (username, folder_name, file_name, timestamp) "
+          "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (username, folder_name, file_name) DO NOTHING")
+        .bind(1, user)
+        .bind(2, e.folder_name)
+        .bind(3, e.file_name)
+        .bind(4, timestamp)
+        .run();
+    if (db.changes() != 1) continue;  // already recorded: not counted, not re-stamped
+    added.push_back({ItemKind::kEpisode, timestamp, e.folder_name,
+                     domain::episodeSeconds(runtimes.of(e.folder_name))});
+  }
+  return added;
+}
+
+// Adds a sync's new items to the totals; counts them.
+std::int64_t countAdded(Connection& db, std::string_view user,
+                        const std::vector<domain::TalliedItem>& added, const SyncStamp& stamp) {
+  applyTotals(db, user, domain::tally(added, *stamp.calendar.zone, domain::SyncTimes::none()));
+  return static_cast<std::int64_t>(added.size());
+}
+
+// The show's TVDB runtime, or nothing when the folder does not exist.
+std::optional<std::optional<std::int64_t>> showRuntime(Connection& db, std::string_view user,
+                                                       std::string_view folder) {
+  auto s =
+      db.prepare("SELECT tvdb_average_runtime FROM shows WHERE username = ?1 AND folder_name = ?2");
+  s.bind(1, user).bind(2, folder);
+  if (!s.step()) return std::nullopt;
+  return s.columnOptionalInt(0);
+}
+
+// The folder's episodes now last `new_runtime` instead of `old_runtime`: corrects the days
+// they fall on.
+void retimeFolder(Connection& db, std::string_view user, std::string_view folder,
+                  std::optional<std::int64_t> old_runtime,
+                  std::optional<std::int64_t> new_runtime) {
+  if (!domain::changesEpisodeSeconds(old_runtime, new_runtime)) return;
+  auto zone_name = totalsZone(db, user);
+  if (!zone_name) return;  // no totals yet: built from the items when first needed
+  const date::time_zone* zone = domain::findTimeZone(*zone_name);
+  if (zone == nullptr) {
+    // Totals in a zone this machine no longer knows: forget them; they are rebuilt.
+    db.prepare("DELETE FROM daily_totals_zone WHERE username = ?1").bind(1, user).run();
+    return;
+  }
+  std::vector<std::int64_t> timestamps;
+  auto s = db.prepare("SELECT timestamp FROM episodes WHERE username = ?1 AND folder_name = ?2");
+  s.bind(1, user).bind(2, folder);
+  while (s.step()) timestamps.push_back(s.columnInt(0));
+  applyTotals(db, user,
+              domain::retimeEpisodes(timestamps, old_runtime, new_runtime, *zone,
+                                     domain::SyncTimes::none()));
+}
+
+}  // namespace
+
 void SqliteStore::recordEpisodes(std::string_view username, std::vector<EpisodeRef> episodes,
                                  SyncStamp stamp, CountDone done) {
   submitCounting(
       [user = std::string(username), episodes = std::move(episodes),
        stamp = std::move(stamp)](Connection& db) {
         ensureTotalsZone(db, user, stamp.calendar);
-        std::unordered_map<std::string_view, std::int64_t> added_per_folder;
-        for (const auto& e : episodes) {
-          if (added_per_folder.try_emplace(e.folder_name, 0).second) {
-            db.prepare(
-                  "INSERT INTO shows (username, folder_name) VALUES (?1, ?2) "
-                  "ON CONFLICT (username, folder_name) DO NOTHING")
-                .bind(1, user)
-                .bind(2, e.folder_name)
-                .run();
-          }
-          db.prepare(
-                "INSERT INTO episodes (username, folder_name, file_name, timestamp) "
-                "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (username, folder_name, file_name) DO NOTHING")
-              .bind(1, user)
-              .bind(2, e.folder_name)
-              .bind(3, e.file_name)
-              .bind(4, stamp.timestamp)
-              .run();
-          if (db.changes() == 1) ++added_per_folder[e.folder_name];
-        }
-        std::int64_t added = 0;
-        std::int64_t seconds = 0;
-        for (const auto& [folder, n] : added_per_folder) {
-          if (n == 0) continue;
-          auto runtime = db.prepare(
-              "SELECT COALESCE(tvdb_average_runtime, ?3) FROM shows "
-              "WHERE username = ?1 AND folder_name = ?2");
-          runtime.bind(1, user).bind(2, folder).bind(3, kDefaultEpisodeSeconds);
-          seconds += n * (runtime.step() ? runtime.columnInt(0) : kDefaultEpisodeSeconds);
-          addToGroup(db, user, ItemKind::kEpisode, folder, n);
-          added += n;
-        }
-        if (added > 0) {
-          addToDay(db, user, domain::localDayOf(stamp.timestamp, *stamp.calendar.zone),
-                   ItemKind::kEpisode, added, seconds);
-        }
-        return added;
+        return countAdded(db, user, insertEpisodes(db, user, episodes, stamp.timestamp), stamp);
       },
       std::move(done));
 }
@@ -249,14 +323,8 @@ void SqliteStore::updateShow(std::string_view username, std::string_view folder_
   submitCounting(
       [user = std::string(username), folder = std::string(folder_name),
        series = std::move(series)](Connection& db) -> std::int64_t {
-        std::int64_t old_runtime = kDefaultEpisodeSeconds;
-        {
-          auto s = db.prepare(
-              "SELECT tvdb_average_runtime FROM shows WHERE username = ?1 AND folder_name = ?2");
-          s.bind(1, user).bind(2, folder);
-          if (!s.step()) return 0;
-          old_runtime = s.columnOptionalInt(0).value_or(kDefaultEpisodeSeconds);
-        }
+        auto old_runtime = showRuntime(db, user, folder);
+        if (!old_runtime) return 0;
         db.prepare(
               "UPDATE shows SET tvdb_id = ?3, tvdb_name = ?4, tvdb_image = ?5, "
               "tvdb_average_runtime = ?6, version = version + 1 "
@@ -268,31 +336,7 @@ void SqliteStore::updateShow(std::string_view username, std::string_view folder_
             .bindOptional(5, series.image)
             .bindOptional(6, series.average_runtime_seconds)
             .run();
-        // The folder's episodes now last the new runtime: correct the days they fall on.
-        std::int64_t delta =
-            series.average_runtime_seconds.value_or(kDefaultEpisodeSeconds) - old_runtime;
-        auto zone_name = totalsZone(db, user);
-        const date::time_zone* zone = zone_name ? domain::findTimeZone(*zone_name) : nullptr;
-        if (delta != 0 && zone != nullptr) {
-          std::map<domain::LocalDay, std::int64_t> episodes_per_day;
-          auto s =
-              db.prepare("SELECT timestamp FROM episodes WHERE username = ?1 AND folder_name = ?2");
-          s.bind(1, user).bind(2, folder);
-          while (s.step()) ++episodes_per_day[domain::localDayOf(s.columnInt(0), *zone)];
-          for (const auto& [day, n] : episodes_per_day) {
-            db.prepare(
-                  "UPDATE daily_totals SET seconds = seconds + ?4 "
-                  "WHERE username = ?1 AND day = ?2 AND kind = ?3")
-                .bind(1, user)
-                .bind(2, std::int64_t{day})
-                .bind(3, std::int64_t{static_cast<int>(ItemKind::kEpisode)})
-                .bind(4, n * delta)
-                .run();
-          }
-        } else if (delta != 0 && zone_name) {
-          // Totals in a zone this machine no longer knows: forget them; they are rebuilt.
-          db.prepare("DELETE FROM daily_totals_zone WHERE username = ?1").bind(1, user).run();
-        }
+        retimeFolder(db, user, folder, *old_runtime, series.average_runtime_seconds);
         return 1;
       },
       std::move(done));
@@ -337,8 +381,7 @@ void SqliteStore::recordMovies(std::string_view username, std::vector<MovieRecor
       [user = std::string(username), movies = std::move(movies),
        stamp = std::move(stamp)](Connection& db) {
         ensureTotalsZone(db, user, stamp.calendar);
-        std::int64_t added = 0;
-        std::int64_t seconds = 0;
+        std::vector<domain::TalliedItem> added;
         for (const auto& m : movies) {
           db.prepare(
                 "INSERT INTO movies (username, file_name, tvdb_id, tvdb_name, tvdb_image, "
@@ -353,43 +396,13 @@ void SqliteStore::recordMovies(std::string_view username, std::vector<MovieRecor
               .bind(7, stamp.timestamp)
               .run();
           if (db.changes() == 1) {
-            ++added;
-            seconds += m.movie.runtime_seconds;
+            added.push_back({ItemKind::kMovie, stamp.timestamp, "", m.movie.runtime_seconds});
           }
         }
-        if (added > 0) {
-          addToDay(db, user, domain::localDayOf(stamp.timestamp, *stamp.calendar.zone),
-                   ItemKind::kMovie, added, seconds);
-        }
-        return added;
+        return countAdded(db, user, added, stamp);
       },
       std::move(done));
 }
-
-namespace {
-
-// The items added by one request, for the totals: counts per group (channel or show) and the
-// day's sums.
-struct AddedItems {
-  std::map<std::string, std::int64_t> per_group;
-  std::int64_t added = 0;
-  std::int64_t seconds = 0;
-
-  void add(const std::string& group, std::int64_t duration) {
-    ++per_group[group];
-    ++added;
-    seconds += duration;
-  }
-  void write(Connection& db, std::string_view username, const SyncStamp& stamp,
-             ItemKind kind) const {
-    if (added == 0) return;
-    addToDay(db, username, domain::localDayOf(stamp.timestamp, *stamp.calendar.zone), kind, added,
-             seconds);
-    for (const auto& [group, n] : per_group) addToGroup(db, username, kind, group, n);
-  }
-};
-
-}  // namespace
 
 namespace {
 
@@ -436,7 +449,7 @@ template <class Media>
 std::int64_t recordMedia(Connection& db, const std::string& user, const std::vector<Media>& items,
                          const SyncStamp& stamp, const MediaTables& tables) {
   ensureTotalsZone(db, user, stamp.calendar);
-  AddedItems sums;
+  std::vector<domain::TalliedItem> added;
   for (const auto& item : items) {
     MediaFields f = fieldsOf(item);
     db.prepare(tables.insert_item)
@@ -448,11 +461,10 @@ std::int64_t recordMedia(Connection& db, const std::string& user, const std::vec
         .bind(6, stamp.timestamp)
         .run();
     if (db.changes() != 1) continue;  // already recorded: not counted, not re-stamped
-    sums.add(f.group_id, f.seconds);
+    added.push_back({tables.kind, stamp.timestamp, f.group_id, f.seconds});
     db.prepare(tables.insert_group).bind(1, user).bind(2, f.group_id).bind(3, f.group_name).run();
   }
-  sums.write(db, user, stamp, tables.kind);
-  return sums.added;
+  return countAdded(db, user, added, stamp);
 }
 
 }  // namespace
@@ -500,15 +512,10 @@ domain::ProgressInput readProgressInput(Connection& db, std::string_view usernam
                                              s.columnInt(2)});
     }
   }
-  for (const auto& source : kItemSources) {
-    auto s = db.prepare(std::string(source.sql) + (source.kind == ItemKind::kEpisode
-                                                       ? " AND e.timestamp >= ?2"
-                                                       : " AND timestamp >= ?2"));
-    s.bind(1, username).bind(2, recent_since);
-    while (s.step()) {
-      in.recent.push_back(domain::RecentItem{source.kind, s.columnInt(0), s.columnInt(2)});
-    }
-  }
+  forEachItem(db, username, recent_since,
+              [&](ItemKind kind, std::int64_t timestamp, const std::string&, std::int64_t seconds) {
+                in.recent.push_back(domain::RecentItem{kind, timestamp, seconds});
+              });
   for (const char* sql : {"SELECT MIN(timestamp) FROM episodes WHERE username = ?1",
                           "SELECT MIN(timestamp) FROM movies WHERE username = ?1",
                           "SELECT MIN(timestamp) FROM youtube_videos WHERE username = ?1",
