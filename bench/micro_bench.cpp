@@ -37,10 +37,11 @@ void BM_RouteCachedShowEpisode(benchmark::State& state) {
                       [&](std::exception_ptr) { written.set_value(); });
   written.get_future().wait();
   SystemClock clock;
+  service::TvProgressService tv(store, clock);
   auth::Authenticator authenticator(store);
   NullObserver observer;
   http::Router router(
-      api::tv_progress::routes(store, clock), authenticator, observer,
+      api::tv_progress::routes(tv), authenticator, observer,
       [](http::Execution, std::function<void()> f) { f(); }, true);
   http::Request req;
   req.method = http::Method::kGet;

@@ -21,7 +21,8 @@ namespace json = boost::json;
 struct Fixture {
   it::fuzz::StubStore store;
   it::SystemClock clock;
-  std::vector<it::http::Route> routes = it::api::tv_progress::routes(store, clock);
+  it::service::TvProgressService tv{store, clock};
+  std::vector<it::http::Route> routes = it::api::tv_progress::routes(tv);
 };
 
 Fixture& fixture() {

@@ -28,7 +28,8 @@ constexpr std::int64_t kMax = std::numeric_limits<std::int32_t>::max();
 struct Fixture {
   it::fuzz::StubStore store;
   it::SystemClock clock;
-  std::vector<it::http::Route> routes = it::api::tv_progress::routes(store, clock);
+  it::service::TvProgressService tv{store, clock};
+  std::vector<it::http::Route> routes = it::api::tv_progress::routes(tv);
   const it::http::Route& route(std::string_view path) const {
     for (const auto& r : routes) {
       if (r.path == path) return r;

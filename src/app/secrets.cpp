@@ -95,7 +95,7 @@ void applyProviderCredentials(const ServiceSecret& secret, Config& config) {
   fill(config.providers.spotify_client_secret, secret.spotify_client_secret);
 }
 
-int syncSecretUsers(const ServiceSecret& secret, storage::Store& store) {
+int syncSecretUsers(const ServiceSecret& secret, storage::UserStore& store) {
   int changed = 0;
   std::string now = formatUtcMicros(std::chrono::system_clock::now());
   for (const auto& [name, password] : secret.users) {

@@ -7,7 +7,7 @@
 
 #include "app/config.hpp"
 #include "aws/dynamodb_client.hpp"
-#include "storage/store.hpp"
+#include "storage/users.hpp"
 
 namespace it::app {
 
@@ -39,6 +39,6 @@ void applyProviderCredentials(const ServiceSecret& secret, Config& config);
 // Makes the secret's users able to log in with their passwords: adds the missing ones and
 // gives a new hash to those whose password changed. Passwords are kept only as Argon2id
 // hashes, and never logged. Returns how many users were added or updated.
-int syncSecretUsers(const ServiceSecret& secret, storage::Store& store);
+int syncSecretUsers(const ServiceSecret& secret, storage::UserStore& store);
 
 }  // namespace it::app

@@ -5,7 +5,6 @@
 #include <system_error>
 
 #include "api/immersion/handlers.hpp"
-#include "api/immersion/metadata.hpp"
 #include "api/ops_handlers.hpp"
 #include "api/tv_progress/handlers.hpp"
 #include "auth/authenticator.hpp"
@@ -16,6 +15,11 @@
 #include "http/server.hpp"
 #include "providers/http_transport.hpp"
 #include "providers/metadata_clients.hpp"
+#include "service/calendars.hpp"
+#include "service/metadata_service.hpp"
+#include "service/progress_service.hpp"
+#include "service/sync_service.hpp"
+#include "service/tv_progress_service.hpp"
 #include "storage/dynamodb/dynamodb_store.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "telemetry/cloudwatch.hpp"
@@ -88,16 +92,20 @@ struct Service::Parts {
   std::unique_ptr<providers::TvdbClient> tvdb;
   std::unique_ptr<providers::YoutubeClient> youtube;
   std::unique_ptr<providers::SpotifyClient> spotify;
-  api::immersion::MetadataService metadata;
+  service::MetadataService metadata;
+  service::Calendars calendars;
+  service::SyncService sync;
+  service::ProgressService progress;
+  service::TvProgressService tv_progress;
   api::immersion::Dependencies immersion;
   WorkerPool workers;
   WorkerPool provider_workers;  // Execution::kProvider
   http::Router router;
   http::Server server;
 
-  std::vector<http::Route> allRoutes(const Clock& clock) {
+  std::vector<http::Route> allRoutes() {
     std::vector<http::Route> routes = api::opsRoutes(metrics);
-    for (auto& r : api::tv_progress::routes(*store, clock)) routes.push_back(std::move(r));
+    for (auto& r : api::tv_progress::routes(tv_progress)) routes.push_back(std::move(r));
     for (auto& r : api::immersion::routes(immersion)) routes.push_back(std::move(r));
     return routes;
   }
@@ -114,11 +122,15 @@ struct Service::Parts {
         youtube(providers::makeYoutubeClient(config.providers, transport)),
         spotify(providers::makeSpotifyClient(config.providers, transport, clock)),
         metadata(*store, clock, *tvdb, *youtube, *spotify),
-        immersion{*store, clock, metadata, defaultTimeZone(config)},
+        calendars(*store, defaultTimeZone(config)),
+        sync(*store, clock, metadata, calendars),
+        progress(*store, clock, calendars),
+        tv_progress(*store, clock),
+        immersion{sync, progress, metadata},
         workers(config.worker_threads),
         provider_workers(config.provider_threads),
         router(
-            allRoutes(clock), authenticator, request_telemetry,
+            allRoutes(), authenticator, request_telemetry,
             [this](http::Execution where, std::function<void()> task) {
               (where == http::Execution::kProvider ? provider_workers : workers)
                   .post(std::move(task));

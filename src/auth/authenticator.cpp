@@ -90,7 +90,7 @@ std::size_t Authenticator::CacheKeyHash::operator()(const CacheKey& k) const {
   return h;
 }
 
-Authenticator::Authenticator(storage::Store& store, Options options)
+Authenticator::Authenticator(storage::UserStore& store, Options options)
     : store_(store), options_(options) {
   randomBytes(cache_secret_.data(), cache_secret_.size());
 }

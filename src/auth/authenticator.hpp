@@ -10,7 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "storage/store.hpp"
+#include "storage/users.hpp"
 
 namespace it::auth {
 
@@ -61,8 +61,8 @@ class Authenticator {
     std::chrono::seconds failure_window{900};
   };
 
-  Authenticator(storage::Store& store, Options options);
-  explicit Authenticator(storage::Store& store) : Authenticator(store, Options{}) {}
+  Authenticator(storage::UserStore& store, Options options);
+  explicit Authenticator(storage::UserStore& store) : Authenticator(store, Options{}) {}
 
   // Never runs Argon2id; touches the store only when its reads are fast. May answer
   // kNeedsSlowPath.
@@ -99,7 +99,7 @@ class Authenticator {
   std::chrono::milliseconds penaltyLeft(const std::string& key, int free);
   CacheKey cacheKey(std::string_view user, std::string_view password) const;
 
-  storage::Store& store_;
+  storage::UserStore& store_;
   Options options_;
   std::array<unsigned char, 32> cache_secret_{};
 

@@ -17,4 +17,39 @@ Response errorResponse(int status, std::string_view message) {
   return jsonResponse(status, boost::json::object{{"error", message}});
 }
 
+int statusOf(FailureKind kind) {
+  switch (kind) {
+    case FailureKind::kInvalidRequest:
+      return 400;
+    case FailureKind::kForbidden:
+      return 403;
+    case FailureKind::kNotFound:
+      return 404;
+    case FailureKind::kUnprocessable:
+    case FailureKind::kItemRejected:
+      return 422;
+    case FailureKind::kStorage:
+    case FailureKind::kInternal:
+      return 500;
+    case FailureKind::kUnavailable:
+    case FailureKind::kRejected:
+    case FailureKind::kInvalidResponse:
+      return 502;
+    case FailureKind::kNotConfigured:
+      return 503;
+  }
+  return 500;
+}
+
+Response failureResponse(const Failure& failure) {
+  switch (failure.kind) {
+    case FailureKind::kStorage:
+      return errorResponse(500, "Database error");
+    case FailureKind::kInternal:
+      return errorResponse(500, "Internal server error");
+    default:
+      return errorResponse(statusOf(failure.kind), failure.message);
+  }
+}
+
 }  // namespace it::http

@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "http/message.hpp"
+#include "util/failure.hpp"
 
 namespace boost::json {
 class value;
@@ -14,5 +15,12 @@ namespace it::http {
 Response jsonResponse(int status, const boost::json::value& value);
 // {"error": message}: the one shape of every error this service returns.
 Response errorResponse(int status, std::string_view message);
+
+// The HTTP status of a failure.
+int statusOf(FailureKind kind);
+// The one mapping of a failure to an answer: its status and {"error": message}; a storage
+// failure or a bug answers only "Database error" or "Internal server error" (the detail is
+// for the log).
+Response failureResponse(const Failure& failure);
 
 }  // namespace it::http

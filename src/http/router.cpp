@@ -7,7 +7,6 @@
 #include <string>
 
 #include "http/responses.hpp"
-#include "storage/store.hpp"
 #include "telemetry/log.hpp"
 
 namespace it::http {
@@ -147,12 +146,11 @@ void Router::invoke(const Request& request, const Route& route, const auth::Prin
                     const Respond& answer) {
   try {
     route.handler(request, principal, answer);
-  } catch (const storage::StoreError& e) {
-    telemetry::logError("database error", e.what());
-    answer(errorResponse(500, "Database error"));
-  } catch (const std::exception& e) {
-    telemetry::logError("handler failed", e.what());
-    answer(errorResponse(500, "Internal server error"));
+  } catch (...) {
+    Failure failure = currentFailure();
+    telemetry::logError(failure.kind == FailureKind::kStorage ? "database error" : "handler failed",
+                        failure.message);
+    answer(failureResponse(failure));
   }
 }
 

@@ -6,16 +6,13 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <charconv>
-#include <unordered_set>
 
 #include "api/access.hpp"
 #include "api/immersion/requests.hpp"
 #include "api/json_body.hpp"
 #include "domain/names.hpp"
 #include "domain/progress.hpp"
-#include "domain/time_zone.hpp"
 #include "http/responses.hpp"
-#include "telemetry/log.hpp"
 
 namespace it::api::immersion {
 namespace {
@@ -26,116 +23,34 @@ using http::jsonResponse;
 using http::Request;
 using http::Respond;
 using http::Response;
-using providers::FailureKind;
-using providers::Outcome;
 
-std::chrono::sys_seconds nowSeconds(const Clock& clock) {
-  return std::chrono::floor<std::chrono::seconds>(clock.now());
-}
-
-// The caller's calendar: their own time zone, else the server's default (also when their zone
-// has since disappeared from the system's tz database).
-storage::Calendar calendarFor(const Dependencies& deps, std::string_view username) {
-  if (auto own = deps.store.userTimeZone(username)) {
-    if (const auto* zone = domain::findTimeZone(*own)) return {*own, zone};
+// A sync's failed items as the API lists them: [{"id", "file_name" (movies), "error"}].
+json::array failedJson(const std::vector<service::FailedItem>& failed) {
+  json::array out;
+  for (const auto& f : failed) {
+    json::object entry{{"id", f.id}};
+    if (f.file_name) entry.emplace("file_name", *f.file_name);
+    entry.emplace("error", f.error);
+    out.push_back(std::move(entry));
   }
-  return {deps.default_time_zone, domain::findTimeZone(deps.default_time_zone)};
+  return out;
 }
 
-storage::SyncStamp stampFor(const Dependencies& deps, std::string_view username) {
-  return {nowSeconds(deps.clock).time_since_epoch().count(), calendarFor(deps, username)};
-}
-
-// The answer to a write that counts what it added: {"<field>": n, ...extra}.
-storage::CountDone answerCount(Respond respond, std::string field, json::object extra = {}) {
-  return [respond = std::move(respond), field = std::move(field), extra = std::move(extra)](
-             std::exception_ptr error, std::int64_t added) {
-    if (error) return respond(errorResponse(500, "Database error"));
+// Answers a sync: 200 {"<count_field>": n, "failed": [...]} (the failures where the endpoint
+// lists them); when nothing could be synced, its status with the same fields and an "error".
+Done<service::SyncReport> answerSync(Respond respond, std::string count_field,
+                                     bool lists_failures) {
+  return [respond = std::move(respond), count_field = std::move(count_field),
+          lists_failures](Result<service::SyncReport> result) {
+    if (!result) return respond(http::failureResponse(result.failure));
+    const service::SyncReport& report = *result;
     json::object body;
-    body.emplace(field, added);
-    for (const auto& [key, value] : extra) body.emplace(key, value);
-    respond(jsonResponse(200, body));
+    if (report.nothing_synced) body.emplace("error", report.nothing_synced->message);
+    body.emplace(count_field, report.added);
+    if (lists_failures) body.emplace("failed", failedJson(report.failed));
+    respond(jsonResponse(report.nothing_synced ? http::statusOf(report.nothing_synced->kind) : 200,
+                         body));
   };
-}
-
-// Keeps the first of each key, in order.
-template <class T, class KeyOf>
-std::vector<T> firstOfEach(std::vector<T> items, KeyOf key_of) {
-  std::unordered_set<std::string> seen;
-  std::vector<T> unique;
-  unique.reserve(items.size());
-  for (auto& item : items) {
-    if (seen.insert(std::string(key_of(item))).second) unique.push_back(std::move(item));
-  }
-  return unique;
-}
-
-std::vector<std::string> withoutExisting(std::vector<std::string> keys,
-                                         const std::vector<std::string>& existing) {
-  std::unordered_set<std::string_view> have(existing.begin(), existing.end());
-  std::erase_if(keys, [&](const std::string& k) { return have.contains(k); });
-  return keys;
-}
-
-// What came back from a provider for the items of one sync request.
-template <class T>
-struct Fetched {
-  std::vector<T> found;
-  json::array failed;  // [{"id", "error"}], in request order
-  std::optional<std::string> not_configured;
-  bool provider_failed = false;  // some failure was the provider's, not the id's
-
-  void fail(const providers::Failure& failure, json::object entry) {
-    if (failure.kind == FailureKind::kNotConfigured) not_configured = failure.message;
-    if (failure.kind != FailureKind::kNotFound && failure.kind != FailureKind::kItemRejected) {
-      provider_failed = true;
-    }
-    entry.emplace("error", failure.message);
-    failed.push_back(std::move(entry));
-  }
-};
-
-template <class T>
-Fetched<T> sortOut(const std::vector<std::string>& ids, std::vector<Outcome<T>> outcomes) {
-  Fetched<T> result;
-  for (std::size_t i = 0; i < outcomes.size(); ++i) {
-    if (outcomes[i]) {
-      result.found.push_back(std::move(*outcomes[i].value));
-      continue;
-    }
-    result.fail(outcomes[i].failure, json::object{{"id", ids[i]}});
-  }
-  return result;
-}
-
-// Answers a sync whose metadata is fetched, or returns false when `record` must write first.
-// The rules: a provider without credentials is a 503 naming the setting and nothing is
-// written; when every item needing metadata failed and none was recorded before, nothing
-// could be processed: 422 when the provider said the ids are unknown or invalid, 502 when it
-// failed (both with the same body shape); otherwise 200 with the failures listed.
-template <class T>
-bool answeredEarly(const Fetched<T>& fetched, std::size_t already_recorded,
-                   const std::string& count_field, const Respond& respond) {
-  if (!fetched.failed.empty()) {
-    // Operators see provider trouble in the log; the ids themselves go to the client only.
-    const json::object& first = fetched.failed.front().as_object();
-    telemetry::logWarn("metadata lookups failed",
-                       {{"count", std::to_string(fetched.failed.size())},
-                        {"first_error", std::string_view(first.at("error").as_string())}});
-  }
-  if (fetched.not_configured) {
-    respond(errorResponse(503, *fetched.not_configured));
-    return true;
-  }
-  if (fetched.found.empty() && !fetched.failed.empty() && already_recorded == 0) {
-    std::string first = fetched.failed.front().as_object().at("error").as_string().c_str();
-    respond(jsonResponse(fetched.provider_failed ? 502 : 422,
-                         json::object{{"error", "Nothing could be synced: " + first},
-                                      {count_field, 0},
-                                      {"failed", fetched.failed}}));
-    return true;
-  }
-  return false;
 }
 
 // ---- endpoints ----------------------------------------------------------------------------
@@ -144,15 +59,14 @@ void syncEpisodes(const Dependencies& deps, const Request& req, const auth::Prin
                   const Respond& respond) {
   auto parsed = parseSyncEpisodes(req.body);
   if (auto* error = std::get_if<Response>(&parsed)) return respond(std::move(*error));
-  auto& episodes = std::get<std::vector<storage::EpisodeRef>>(parsed);
-  deps.store.recordEpisodes(caller.username, std::move(episodes), stampFor(deps, caller.username),
-                            answerCount(respond, "episodes_added"));
+  deps.sync.episodes(caller.username, std::move(std::get<std::vector<storage::EpisodeRef>>(parsed)),
+                     answerSync(respond, "episodes_added", false));
 }
 
 void getShows(const Dependencies& deps, const Request&, const auth::Principal& caller,
               const Respond& respond) {
   json::array shows;
-  for (const auto& s : deps.store.listShows(caller.username)) {
+  for (const auto& s : deps.sync.shows(caller.username)) {
     shows.push_back(json::object{{"folder_name", s.folder_name},
                                  {"tvdb_id", jsonOrNull(s.tvdb_id)},
                                  {"tvdb_name", jsonOrNull(s.tvdb_name)},
@@ -166,95 +80,35 @@ void updateShow(const Dependencies& deps, const Request& req, const auth::Princi
   auto parsed = parseShowUpdate(req.body);
   if (auto* error = std::get_if<Response>(&parsed)) return respond(std::move(*error));
   auto& update = std::get<ShowUpdateRequest>(parsed);
-  if (!deps.store.findShow(caller.username, update.folder_name)) {
-    return respond(errorResponse(
-        404, "No show folder \"" + update.folder_name + "\"; sync one of its episodes first"));
-  }
-  auto series = deps.metadata.series(update.tvdb_id);
-  if (!series) {
-    switch (series.failure.kind) {
-      case FailureKind::kNotFound:
-      case FailureKind::kItemRejected:  // TVDB's 400 "Invalid series id"
-        return respond(errorResponse(422, series.failure.message));
-      case FailureKind::kNotConfigured:
-        return respond(errorResponse(503, series.failure.message));
-      default:
-        return respond(errorResponse(502, series.failure.message));
-    }
-  }
-  deps.store.updateShow(
-      caller.username, update.folder_name, std::move(*series.value),
-      [respond, folder = update.folder_name](std::exception_ptr error, std::int64_t updated) {
-        if (error) return respond(errorResponse(500, "Database error"));
-        if (updated == 0) return respond(errorResponse(404, "No show folder \"" + folder + "\""));
-        respond(jsonResponse(200, json::object{}));
-      });
+  deps.sync.tagShow(caller.username, std::move(update.folder_name), update.tvdb_id,
+                    [respond](Result<void> result) {
+                      if (!result) return respond(http::failureResponse(*result.failure));
+                      respond(jsonResponse(200, json::object{}));
+                    });
 }
 
 void syncMovies(const Dependencies& deps, const Request& req, const auth::Principal& caller,
                 const Respond& respond) {
   auto parsed = parseSyncMovies(req.body);
   if (auto* error = std::get_if<Response>(&parsed)) return respond(std::move(*error));
-  auto movies =
-      firstOfEach(std::move(std::get<std::vector<MovieRequest>>(parsed)),
-                  [](const MovieRequest& m) -> const std::string& { return m.file_name; });
-  std::vector<std::string> names;
-  for (const auto& m : movies) names.push_back(m.file_name);
-  auto existing = deps.store.existingMovies(caller.username, names);
-  std::unordered_set<std::string_view> have(existing.begin(), existing.end());
-  std::erase_if(movies, [&](const MovieRequest& m) { return have.contains(m.file_name); });
-
-  std::vector<std::int64_t> ids;
-  std::vector<std::string> id_texts;
-  for (const auto& m : movies) {
-    ids.push_back(m.tvdb_id);
-    id_texts.push_back(std::to_string(m.tvdb_id));
-  }
-  auto outcomes = deps.metadata.movies(ids);
-  Fetched<domain::TvdbMovie> fetched;
-  std::vector<storage::MovieRecord> records;
-  for (std::size_t i = 0; i < outcomes.size(); ++i) {
-    if (outcomes[i]) {
-      records.push_back({movies[i].file_name, std::move(*outcomes[i].value)});
-      fetched.found.push_back(records.back().movie);
-      continue;
-    }
-    fetched.fail(outcomes[i].failure,
-                 json::object{{"id", id_texts[i]}, {"file_name", movies[i].file_name}});
-  }
-  if (answeredEarly(fetched, existing.size(), "movies_added", respond)) return;
-  deps.store.recordMovies(caller.username, std::move(records), stampFor(deps, caller.username),
-                          answerCount(respond, "movies_added", {{"failed", fetched.failed}}));
+  deps.sync.movies(caller.username, std::move(std::get<std::vector<MovieRequest>>(parsed)),
+                   answerSync(respond, "movies_added", true));
 }
 
 void syncYoutube(const Dependencies& deps, const Request& req, const auth::Principal& caller,
                  const Respond& respond) {
   auto parsed = parseSyncYoutube(req.body);
   if (auto* error = std::get_if<Response>(&parsed)) return respond(std::move(*error));
-  auto ids = firstOfEach(std::move(std::get<std::vector<std::string>>(parsed)),
-                         [](const std::string& id) -> const std::string& { return id; });
-  auto existing = deps.store.existingYoutubeVideos(caller.username, ids);
-  ids = withoutExisting(std::move(ids), existing);
-  auto fetched = sortOut(ids, deps.metadata.videos(ids));
-  if (answeredEarly(fetched, existing.size(), "videos_added", respond)) return;
-  deps.store.recordYoutubeVideos(
-      caller.username, std::move(fetched.found), stampFor(deps, caller.username),
-      answerCount(respond, "videos_added", {{"failed", fetched.failed}}));
+  deps.sync.youtubeVideos(caller.username, std::move(std::get<std::vector<std::string>>(parsed)),
+                          answerSync(respond, "videos_added", true));
 }
 
 void syncSpotify(const Dependencies& deps, const Request& req, const auth::Principal& caller,
                  const Respond& respond) {
   auto parsed = parseSyncSpotify(req.body);
   if (auto* error = std::get_if<Response>(&parsed)) return respond(std::move(*error));
-  auto ids = firstOfEach(std::move(std::get<std::vector<std::string>>(parsed)),
-                         [](const std::string& id) -> const std::string& { return id; });
-  auto existing = deps.store.existingSpotifyEpisodes(caller.username, ids);
-  ids = withoutExisting(std::move(ids), existing);
-  auto fetched = sortOut(ids, deps.metadata.spotifyEpisodes(ids));
-  if (answeredEarly(fetched, existing.size(), "episodes_added", respond)) return;
-  deps.store.recordSpotifyEpisodes(
-      caller.username, std::move(fetched.found), stampFor(deps, caller.username),
-      answerCount(respond, "episodes_added", {{"failed", fetched.failed}}));
+  deps.sync.spotifyEpisodes(caller.username, std::move(std::get<std::vector<std::string>>(parsed)),
+                            answerSync(respond, "episodes_added", true));
 }
 
 // The trend as Java's Double.toString would print the common cases ("100.0", "-12.5",
@@ -345,13 +199,9 @@ std::string progressBody(const domain::Progress& p, const std::string& zone_name
 
 void getProgress(const Dependencies& deps, const Request&, const auth::Principal& caller,
                  const Respond& respond) {
-  storage::Calendar calendar = calendarFor(deps, caller.username);
-  auto now = nowSeconds(deps.clock);
-  auto input = deps.store.progressInput(caller.username, calendar,
-                                        domain::recentWindowStart(now, *calendar.zone));
+  service::ProgressReport report = deps.progress.progressOf(caller.username);
   Response response;
-  response.body =
-      progressBody(domain::computeProgress(input, now, *calendar.zone), calendar.zone_name);
+  response.body = progressBody(report.progress, report.time_zone);
   respond(std::move(response));
 }
 
@@ -373,10 +223,7 @@ void searchTvdb(const Dependencies& deps, const Request& req, const auth::Princi
     }
   }
   auto found = deps.metadata.searchTvdb(query, type, limit);
-  if (!found) {
-    int status = found.failure.kind == FailureKind::kNotConfigured ? 503 : 502;
-    return respond(errorResponse(status, found.failure.message));
-  }
+  if (!found) return respond(http::failureResponse(found.failure));
   json::array results;
   for (const auto& r : *found.value) {
     results.push_back(json::object{{"tvdb_id", r.tvdb_id},

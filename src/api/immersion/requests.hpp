@@ -7,7 +7,8 @@
 #include <vector>
 
 #include "http/message.hpp"
-#include "storage/store.hpp"
+#include "service/sync_service.hpp"
+#include "storage/immersion_store.hpp"
 
 namespace it::api::immersion {
 
@@ -18,10 +19,7 @@ namespace it::api::immersion {
 template <class T>
 using Parsed = std::variant<T, http::Response>;
 
-struct MovieRequest {
-  std::string file_name;
-  std::int64_t tvdb_id = 0;
-};
+using MovieRequest = service::MovieFile;
 
 struct ShowUpdateRequest {
   std::string folder_name;

@@ -12,7 +12,6 @@
 #include "api/tv_progress/episode_number.hpp"
 #include "domain/names.hpp"
 #include "http/responses.hpp"
-#include "util/time_format.hpp"
 
 namespace it::api::tv_progress {
 namespace {
@@ -74,7 +73,7 @@ std::optional<storage::TvProgressKey> decodeCursor(std::string_view cursor) {
   return key;
 }
 
-void showEpisode(storage::Store& store, const Request& req, const auth::Principal& caller,
+void showEpisode(service::TvProgressService& tv, const Request& req, const auth::Principal& caller,
                  const Respond& respond) {
   if (auto denied = checkUserParameter(req, caller)) return respond(std::move(*denied));
   std::string_view username = req.queryParam("username").value_or("");
@@ -85,7 +84,7 @@ void showEpisode(storage::Store& store, const Request& req, const auth::Principa
   if (auto bad = checkUsername(caller, username)) return respond(std::move(*bad));
   if (!domain::isValidShowName(tv_show)) return respond(errorResponse(400, kInvalidShow));
 
-  auto progress = store.getTvProgress(username, tv_show);
+  auto progress = tv.position(username, tv_show);
   if (!progress) {
     return respond(http::jsonResponse(
         404, json::object{{"message", "No data found for this user and TV show"}}));
@@ -93,7 +92,7 @@ void showEpisode(storage::Store& store, const Request& req, const auth::Principa
   respond(http::jsonResponse(200, progressJson(*progress, true)));
 }
 
-void showUser(storage::Store& store, const Request& req, const auth::Principal& caller,
+void showUser(service::TvProgressService& tv, const Request& req, const auth::Principal& caller,
               const Respond& respond) {
   if (auto denied = checkUserParameter(req, caller)) return respond(std::move(*denied));
   std::string_view username = req.queryParam("username").value_or("");
@@ -101,14 +100,14 @@ void showUser(storage::Store& store, const Request& req, const auth::Principal& 
   if (auto bad = checkUsername(caller, username)) return respond(std::move(*bad));
 
   json::array shows;
-  for (const auto& p : store.listTvProgress(username)) shows.push_back(progressJson(p, false));
+  for (const auto& p : tv.positions(username)) shows.push_back(progressJson(p, false));
   std::size_t total = shows.size();
   respond(http::jsonResponse(
       200,
       json::object{{"username", username}, {"shows", std::move(shows)}, {"total_shows", total}}));
 }
 
-void updateEpisode(storage::Store& store, const Clock& clock, const Request& req,
+void updateEpisode(service::TvProgressService& tv, const Request& req,
                    const auth::Principal& caller, const Respond& respond) {
   if (auto denied = checkUserParameter(req, caller)) return respond(std::move(*denied));
   auto parsed = parseJsonObject(req.body, "JSON data is required");
@@ -146,21 +145,19 @@ void updateEpisode(storage::Store& store, const Clock& clock, const Request& req
   if (auto bad = checkUsername(caller, user)) return respond(std::move(*bad));
   if (!domain::isValidShowName(show)) return respond(errorResponse(400, kInvalidShow));
 
-  storage::TvProgress progress{std::string(user), std::string(show), season_number, episode_number,
-                               formatUtcMicros(clock.now())};
-  json::object created{{"message", "Episode updated successfully"},
-                       {"username", user},
-                       {"tv_show", show},
-                       {"season", season_number},
-                       {"episode", episode_number}};
-  store.putTvProgress(std::move(progress),
-                      [respond, created = std::move(created)](std::exception_ptr error) {
-                        if (error) return respond(errorResponse(500, "Database error"));
-                        respond(http::jsonResponse(201, created));
-                      });
+  tv.update(
+      std::string(user), std::string(show), season_number, episode_number,
+      [respond](Result<storage::TvProgress> stored) {
+        if (!stored) return respond(http::failureResponse(stored.failure));
+        respond(http::jsonResponse(201, json::object{{"message", "Episode updated successfully"},
+                                                     {"username", stored->username},
+                                                     {"tv_show", stored->tv_show},
+                                                     {"season", stored->season},
+                                                     {"episode", stored->episode}}));
+      });
 }
 
-void showAll(storage::Store& store, const Request& req, const auth::Principal& caller,
+void showAll(service::TvProgressService& tv, const Request& req, const auth::Principal& caller,
              const Respond& respond) {
   if (auto denied = checkUserParameter(req, caller)) return respond(std::move(*denied));
   std::size_t limit = 0;
@@ -177,7 +174,7 @@ void showAll(storage::Store& store, const Request& req, const auth::Principal& c
     after = decodeCursor(*cursor);
     if (!after) return respond(errorResponse(400, "Invalid cursor"));
   }
-  storage::TvProgressPage page = store.listAllTvProgress(limit, after);
+  storage::TvProgressPage page = tv.page(limit, after);
   json::array entries;
   for (const auto& p : page.entries) entries.push_back(progressJson(p, true));
   json::object body;
@@ -190,28 +187,21 @@ void showAll(storage::Store& store, const Request& req, const auth::Principal& c
 
 }  // namespace
 
-std::vector<http::Route> routes(storage::Store& store, const Clock& clock) {
+std::vector<http::Route> routes(service::TvProgressService& tv) {
   using http::Access;
   using http::Execution;
   using http::Method;
-  using namespace std::placeholders;
+  auto handler = [&tv](auto endpoint) {
+    return [&tv, endpoint](const Request& r, const auth::Principal& p, Respond done) {
+      endpoint(tv, r, p, done);
+    };
+  };
   return {
-      {Method::kGet, "/api/show_episode", Access::kUser, Execution::kInline,
-       [&store](const Request& r, const auth::Principal& p, Respond done) {
-         showEpisode(store, r, p, done);
-       }},
-      {Method::kGet, "/api/show_user", Access::kUser, Execution::kInline,
-       [&store](const Request& r, const auth::Principal& p, Respond done) {
-         showUser(store, r, p, done);
-       }},
+      {Method::kGet, "/api/show_episode", Access::kUser, Execution::kInline, handler(showEpisode)},
+      {Method::kGet, "/api/show_user", Access::kUser, Execution::kInline, handler(showUser)},
       {Method::kPost, "/api/update_episode", Access::kUser, Execution::kInline,
-       [&store, &clock](const Request& r, const auth::Principal& p, Respond done) {
-         updateEpisode(store, clock, r, p, done);
-       }},
-      {Method::kGet, "/api/show_all", Access::kAdmin, Execution::kBlocking,
-       [&store](const Request& r, const auth::Principal& p, Respond done) {
-         showAll(store, r, p, done);
-       }},
+       handler(updateEpisode)},
+      {Method::kGet, "/api/show_all", Access::kAdmin, Execution::kBlocking, handler(showAll)},
   };
 }
 

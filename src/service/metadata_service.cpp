@@ -1,4 +1,4 @@
-#include "api/immersion/metadata.hpp"
+#include "service/metadata_service.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
@@ -6,15 +6,19 @@
 #include <boost/json/value.hpp>
 #include <map>
 
-#include "api/json_body.hpp"
 #include "providers/json_fields.hpp"
 #include "telemetry/log.hpp"
 
-namespace it::api::immersion {
+namespace it::service {
 namespace {
 
 namespace json = boost::json;
 using providers::Outcome;
+
+template <class T>
+json::value jsonOrNull(const std::optional<T>& value) {
+  return value ? json::value(*value) : json::value(nullptr);
+}
 
 // Cache bodies: the domain values as JSON objects. A body that does not read back (written
 // by another version, say) counts as a miss and is fetched again.
@@ -115,7 +119,7 @@ storage::MetadataEntry entryFor(const T& value, std::int64_t now) {
 
 }  // namespace
 
-MetadataService::MetadataService(storage::Store& store, const Clock& clock,
+MetadataService::MetadataService(storage::MetadataCache& store, const Clock& clock,
                                  providers::TvdbClient& tvdb, providers::YoutubeClient& youtube,
                                  providers::SpotifyClient& spotify)
     : store_(store), clock_(clock), tvdb_(tvdb), youtube_(youtube), spotify_(spotify) {}
@@ -218,79 +222,90 @@ void MetadataService::land(const std::string& key, Flight& flight, std::optional
   flight.landed.notify_all();
 }
 
-// From the cache where it can; the misses each fetched once with `fetch` (ids → outcomes, in
-// order), or awaited when another request is fetching them; what came back is cached.
-// Deadlock-free: a request lands every flight it owns before it waits for anyone else's.
-template <class T, class Key, class Fetch>
-std::vector<Outcome<T>> MetadataService::lookUp(const std::vector<Key>& ids, Fetch fetch) {
-  std::vector<Outcome<T>> out(ids.size());
-  std::vector<Key> owned;  // fetched here, each id once
+// How one lookUp gets each id: from the cache (already in `out`), fetched here (owned, each
+// id once, with the flight others may wait on), or awaited from another request's flight.
+template <class T, class Key>
+struct MetadataService::Plan {
+  std::vector<Outcome<T>> out;
+  std::vector<Key> owned;
   std::vector<std::shared_ptr<Flight>> owned_flights;
   std::vector<std::vector<std::size_t>> owned_positions;  // where each goes in `out`
   std::vector<std::pair<std::shared_ptr<Flight>, std::size_t>> awaited;
+};
+
+template <class T, class Key>
+MetadataService::Plan<T, Key> MetadataService::plan(const std::vector<Key>& ids) {
+  Plan<T, Key> plan;
+  plan.out.resize(ids.size());
   std::map<Key, std::size_t> owned_index;
   for (std::size_t i = 0; i < ids.size(); ++i) {
     if (auto known = owned_index.find(ids[i]); known != owned_index.end()) {
-      owned_positions[known->second].push_back(i);
+      plan.owned_positions[known->second].push_back(i);
       continue;
     }
     if (auto hit = cached<T>(keyText(ids[i]))) {
-      out[i] = Outcome<T>::success(std::move(*hit));
+      plan.out[i] = Outcome<T>::success(std::move(*hit));
       continue;
     }
     std::string key = std::string(Codec<T>::kKind) + ":" + keyText(ids[i]);
     auto [flight, owner] = board(key);
-    if (owner) {
-      // Another request's flight may have landed and left between the cache check above and
-      // boarding: then the cache has it now.
-      if (auto entry = store_.cachedMetadata(Codec<T>::kKind, keyText(ids[i]))) {
-        if (auto value = decodeBody<T>(entry->body)) {
-          land(key, *flight, entry->body, /*unboard=*/true);
-          out[i] = Outcome<T>::success(std::move(*value));
-          continue;
-        }
-      }
-      owned_index.emplace(ids[i], owned.size());
-      owned.push_back(ids[i]);
-      owned_flights.push_back(std::move(flight));
-      owned_positions.push_back({i});
-    } else {
-      awaited.emplace_back(std::move(flight), i);
+    if (!owner) {
+      plan.awaited.emplace_back(std::move(flight), i);
+      continue;
     }
-  }
-
-  if (!owned.empty()) {
-    std::vector<storage::MetadataEntry> fresh;
-    {
-      // Every owned flight lands when this scope ends, also when the fetch throws, and before
-      // the cache write below can commit (which unboards the flights).
-      std::vector<std::optional<std::string>> bodies(owned.size());
-      struct Landing {
-        MetadataService& self;
-        const std::vector<Key>& keys;
-        std::vector<std::shared_ptr<Flight>>& flights;
-        std::vector<std::optional<std::string>>& bodies;
-        ~Landing() {
-          for (std::size_t k = 0; k < keys.size(); ++k) {
-            self.land(std::string(Codec<T>::kKind) + ":" + keyText(keys[k]), *flights[k],
-                      std::move(bodies[k]), /*unboard=*/false);
-          }
-        }
-      } landing{*this, owned, owned_flights, bodies};
-      std::vector<Outcome<T>> fetched = fetch(owned);
-      std::int64_t now = epochSeconds(clock_.now());
-      for (std::size_t k = 0; k < fetched.size() && k < owned.size(); ++k) {
-        if (fetched[k]) {
-          fresh.push_back(entryFor(*fetched[k].value, now));
-          bodies[k] = fresh.back().body;
-        }
-        for (std::size_t position : owned_positions[k]) out[position] = fetched[k];
+    // Another request's flight may have landed and left between the cache check above and
+    // boarding: then the cache has it now.
+    if (auto entry = store_.cachedMetadata(Codec<T>::kKind, keyText(ids[i]))) {
+      if (auto value = decodeBody<T>(entry->body)) {
+        land(key, *flight, entry->body, /*unboard=*/true);
+        plan.out[i] = Outcome<T>::success(std::move(*value));
+        continue;
       }
     }
-    remember(std::move(fresh));
+    owned_index.emplace(ids[i], plan.owned.size());
+    plan.owned.push_back(ids[i]);
+    plan.owned_flights.push_back(std::move(flight));
+    plan.owned_positions.push_back({i});
   }
+  return plan;
+}
 
-  for (auto& [flight, position] : awaited) {
+template <class T, class Key, class Fetch>
+void MetadataService::fetchOwned(Plan<T, Key>& plan, Fetch& fetch) {
+  if (plan.owned.empty()) return;
+  std::vector<storage::MetadataEntry> fresh;
+  {
+    // Every owned flight lands when this scope ends, also when the fetch throws, and before
+    // the cache write below can commit (which unboards the flights).
+    std::vector<std::optional<std::string>> bodies(plan.owned.size());
+    struct Landing {
+      MetadataService& self;
+      const std::vector<Key>& keys;
+      std::vector<std::shared_ptr<Flight>>& flights;
+      std::vector<std::optional<std::string>>& bodies;
+      ~Landing() {
+        for (std::size_t k = 0; k < keys.size(); ++k) {
+          self.land(std::string(Codec<T>::kKind) + ":" + keyText(keys[k]), *flights[k],
+                    std::move(bodies[k]), /*unboard=*/false);
+        }
+      }
+    } landing{*this, plan.owned, plan.owned_flights, bodies};
+    std::vector<Outcome<T>> fetched = fetch(plan.owned);
+    std::int64_t now = epochSeconds(clock_.now());
+    for (std::size_t k = 0; k < fetched.size() && k < plan.owned.size(); ++k) {
+      if (fetched[k]) {
+        fresh.push_back(entryFor(*fetched[k].value, now));
+        bodies[k] = fresh.back().body;
+      }
+      for (std::size_t position : plan.owned_positions[k]) plan.out[position] = fetched[k];
+    }
+  }
+  remember(std::move(fresh));
+}
+
+template <class T, class Key, class Fetch>
+void MetadataService::awaitOthers(Plan<T, Key>& plan, const std::vector<Key>& ids, Fetch& fetch) {
+  for (auto& [flight, position] : plan.awaited) {
     std::optional<std::string> body;
     {
       std::unique_lock lock(flight->mutex);
@@ -300,12 +315,22 @@ std::vector<Outcome<T>> MetadataService::lookUp(const std::vector<Key>& ids, Fet
     }
     std::optional<T> value = body ? decodeBody<T>(*body) : std::nullopt;
     if (value) {
-      out[position] = Outcome<T>::success(std::move(*value));
+      plan.out[position] = Outcome<T>::success(std::move(*value));
     } else {  // the other request's lookup failed: try once more on our own
-      out[position] = std::move(fetch(std::vector<Key>{ids[position]}).front());
+      plan.out[position] = std::move(fetch(std::vector<Key>{ids[position]}).front());
     }
   }
-  return out;
+}
+
+// From the cache where it can; the misses each fetched once with `fetch` (ids → outcomes, in
+// order), or awaited when another request is fetching them; what came back is cached.
+// Deadlock-free: a request lands every flight it owns before it waits for anyone else's.
+template <class T, class Key, class Fetch>
+std::vector<Outcome<T>> MetadataService::lookUp(const std::vector<Key>& ids, Fetch fetch) {
+  Plan<T, Key> lookup = plan<T>(ids);
+  fetchOwned(lookup, fetch);
+  awaitOthers(lookup, ids, fetch);
+  return std::move(lookup.out);
 }
 
 Outcome<domain::TvdbSeries> MetadataService::series(std::int64_t id) {
@@ -346,7 +371,13 @@ std::vector<Outcome<domain::SpotifyEpisode>> MetadataService::spotifyEpisodes(
 Outcome<std::vector<domain::TvdbSearchResult>> MetadataService::searchTvdb(std::string_view query,
                                                                            std::string_view type,
                                                                            std::size_t limit) {
-  return tvdb_.search(query, type, limit);
+  auto found = tvdb_.search(query, type, limit);
+  // A search that fails is TVDB's failure whatever it said (a search has no id to blame),
+  // unless TVDB is not configured.
+  if (!found && found.failure.kind != FailureKind::kNotConfigured) {
+    found.failure.kind = FailureKind::kUnavailable;
+  }
+  return found;
 }
 
-}  // namespace it::api::immersion
+}  // namespace it::service

@@ -13,10 +13,10 @@
 #include <vector>
 
 #include "providers/metadata_clients.hpp"
-#include "storage/store.hpp"
+#include "storage/metadata_cache.hpp"
 #include "util/clock.hpp"
 
-namespace it::api::immersion {
+namespace it::service {
 
 // Provider metadata through the store's shared cache: an id fetched once is served from the
 // cache to every user from then on (titles, runtimes and durations of published items hardly
@@ -28,7 +28,7 @@ namespace it::api::immersion {
 // from a worker thread. Thread-safe.
 class MetadataService {
  public:
-  MetadataService(storage::Store& store, const Clock& clock, providers::TvdbClient& tvdb,
+  MetadataService(storage::MetadataCache& store, const Clock& clock, providers::TvdbClient& tvdb,
                   providers::YoutubeClient& youtube, providers::SpotifyClient& spotify);
 
   providers::Outcome<domain::TvdbSeries> series(std::int64_t id);
@@ -52,6 +52,14 @@ class MetadataService {
     std::optional<std::string> body;
   };
 
+  template <class T, class Key>
+  struct Plan;
+  template <class T, class Key>
+  Plan<T, Key> plan(const std::vector<Key>& ids);
+  template <class T, class Key, class Fetch>
+  void fetchOwned(Plan<T, Key>& plan, Fetch& fetch);
+  template <class T, class Key, class Fetch>
+  void awaitOthers(Plan<T, Key>& plan, const std::vector<Key>& ids, Fetch& fetch);
   template <class T, class Key, class Fetch>
   std::vector<providers::Outcome<T>> lookUp(const std::vector<Key>& ids, Fetch fetch);
   template <class T>
@@ -70,7 +78,7 @@ class MetadataService {
   // successful one off the board (when the cache already holds it).
   void land(const std::string& key, Flight& flight, std::optional<std::string> body, bool unboard);
 
-  storage::Store& store_;
+  storage::MetadataCache& store_;
   const Clock& clock_;
   providers::TvdbClient& tvdb_;
   providers::YoutubeClient& youtube_;
@@ -78,4 +86,4 @@ class MetadataService {
   std::shared_ptr<Flights> flights_ = std::make_shared<Flights>();
 };
 
-}  // namespace it::api::immersion
+}  // namespace it::service

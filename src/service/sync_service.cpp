@@ -1,0 +1,196 @@
+#include "service/sync_service.hpp"
+
+#include <unordered_set>
+#include <utility>
+
+#include "telemetry/log.hpp"
+
+namespace it::service {
+
+namespace {
+
+// Keeps the first of each key, in order.
+template <class T, class KeyOf>
+std::vector<T> firstOfEach(std::vector<T> items, KeyOf key_of) {
+  std::unordered_set<std::string> seen;
+  std::vector<T> unique;
+  unique.reserve(items.size());
+  for (auto& item : items) {
+    if (seen.insert(std::string(key_of(item))).second) unique.push_back(std::move(item));
+  }
+  return unique;
+}
+
+std::vector<std::string> withoutExisting(std::vector<std::string> keys,
+                                         const std::vector<std::string>& existing) {
+  std::unordered_set<std::string_view> have(existing.begin(), existing.end());
+  std::erase_if(keys, [&](const std::string& k) { return have.contains(k); });
+  return keys;
+}
+
+// What came back from a provider for the items of one sync.
+template <class T>
+struct Fetched {
+  std::vector<T> found;
+  std::vector<FailedItem> failed;
+  std::optional<Failure> not_configured;
+  bool provider_failed = false;  // some failure was the provider's, not the id's
+
+  void fail(const Failure& failure, FailedItem item) {
+    if (failure.kind == FailureKind::kNotConfigured) not_configured = failure;
+    if (failure.kind != FailureKind::kNotFound && failure.kind != FailureKind::kItemRejected) {
+      provider_failed = true;
+    }
+    item.error = failure.message;
+    failed.push_back(std::move(item));
+  }
+};
+
+template <class T>
+Fetched<T> sortOut(const std::vector<std::string>& ids, std::vector<Result<T>> outcomes) {
+  Fetched<T> fetched;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    if (outcomes[i]) {
+      fetched.found.push_back(std::move(*outcomes[i].value));
+    } else {
+      fetched.fail(outcomes[i].failure, FailedItem{ids[i], std::nullopt, {}});
+    }
+  }
+  return fetched;
+}
+
+// Ends a sync whose metadata is fetched, or returns false when its items must be written
+// first. The rules: a provider without credentials fails the sync (nothing written); when
+// every item needing metadata failed and none was recorded before, nothing could be
+// processed (kUnprocessable when the provider said the ids are unknown or invalid,
+// kUnavailable when it failed); otherwise the found items are written and the failures listed.
+template <class T>
+bool endedEarly(const Fetched<T>& fetched, std::size_t already_recorded,
+                const Done<SyncReport>& done) {
+  if (!fetched.failed.empty()) {
+    // Operators see provider trouble in the log; the ids themselves go to the client only.
+    telemetry::logWarn("metadata lookups failed", {{"count", std::to_string(fetched.failed.size())},
+                                                   {"first_error", fetched.failed.front().error}});
+  }
+  if (fetched.not_configured) {
+    done(Result<SyncReport>::fail(*fetched.not_configured));
+    return true;
+  }
+  if (fetched.found.empty() && !fetched.failed.empty() && already_recorded == 0) {
+    SyncReport report;
+    report.nothing_synced =
+        Failure{fetched.provider_failed ? FailureKind::kUnavailable : FailureKind::kUnprocessable,
+                "Nothing could be synced: " + fetched.failed.front().error};
+    report.failed = fetched.failed;
+    done(Result<SyncReport>::success(std::move(report)));
+    return true;
+  }
+  return false;
+}
+
+// Whatever went wrong while writing, the original answered "Database error".
+Failure writeFailure(const std::exception_ptr& error) {
+  return failureOf(error, FailureKind::kStorage);
+}
+
+// Completes `done` with what a store write counted, and the failures of the sync.
+storage::CountDone reportAdded(Done<SyncReport> done, std::vector<FailedItem> failed = {}) {
+  return [done = std::move(done), failed = std::move(failed)](std::exception_ptr error,
+                                                              std::int64_t added) mutable {
+    if (error) return done(Result<SyncReport>::fail(writeFailure(error)));
+    done(Result<SyncReport>::success(SyncReport{added, std::move(failed), std::nullopt}));
+  };
+}
+
+const std::string& sameString(const std::string& id) { return id; }
+
+}  // namespace
+
+storage::SyncStamp SyncService::stampFor(std::string_view username) const {
+  return {nowSeconds(clock_).time_since_epoch().count(), calendars_.of(username)};
+}
+
+void SyncService::episodes(std::string_view username, std::vector<storage::EpisodeRef> episodes,
+                           Done<SyncReport> done) {
+  store_.recordEpisodes(username, std::move(episodes), stampFor(username),
+                        reportAdded(std::move(done)));
+}
+
+void SyncService::movies(std::string_view username, std::vector<MovieFile> movies,
+                         Done<SyncReport> done) {
+  movies = firstOfEach(std::move(movies),
+                       [](const MovieFile& m) -> const std::string& { return m.file_name; });
+  std::vector<std::string> names;
+  for (const auto& m : movies) names.push_back(m.file_name);
+  auto existing = store_.existingMovies(username, names);
+  std::unordered_set<std::string_view> have(existing.begin(), existing.end());
+  std::erase_if(movies, [&](const MovieFile& m) { return have.contains(m.file_name); });
+
+  std::vector<std::int64_t> ids;
+  for (const auto& m : movies) ids.push_back(m.tvdb_id);
+  auto outcomes = metadata_.movies(ids);
+  Fetched<domain::TvdbMovie> fetched;
+  std::vector<storage::MovieRecord> records;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    if (outcomes[i]) {
+      records.push_back({movies[i].file_name, std::move(*outcomes[i].value)});
+      fetched.found.push_back(records.back().movie);
+    } else {
+      fetched.fail(outcomes[i].failure,
+                   FailedItem{std::to_string(ids[i]), movies[i].file_name, {}});
+    }
+  }
+  if (endedEarly(fetched, existing.size(), done)) return;
+  store_.recordMovies(username, std::move(records), stampFor(username),
+                      reportAdded(std::move(done), std::move(fetched.failed)));
+}
+
+void SyncService::youtubeVideos(std::string_view username, std::vector<std::string> video_ids,
+                                Done<SyncReport> done) {
+  auto ids = firstOfEach(std::move(video_ids), sameString);
+  auto existing = store_.existingYoutubeVideos(username, ids);
+  ids = withoutExisting(std::move(ids), existing);
+  auto fetched = sortOut(ids, metadata_.videos(ids));
+  if (endedEarly(fetched, existing.size(), done)) return;
+  store_.recordYoutubeVideos(username, std::move(fetched.found), stampFor(username),
+                             reportAdded(std::move(done), std::move(fetched.failed)));
+}
+
+void SyncService::spotifyEpisodes(std::string_view username, std::vector<std::string> episode_ids,
+                                  Done<SyncReport> done) {
+  auto ids = firstOfEach(std::move(episode_ids), sameString);
+  auto existing = store_.existingSpotifyEpisodes(username, ids);
+  ids = withoutExisting(std::move(ids), existing);
+  auto fetched = sortOut(ids, metadata_.spotifyEpisodes(ids));
+  if (endedEarly(fetched, existing.size(), done)) return;
+  store_.recordSpotifyEpisodes(username, std::move(fetched.found), stampFor(username),
+                               reportAdded(std::move(done), std::move(fetched.failed)));
+}
+
+void SyncService::tagShow(std::string_view username, std::string folder_name, std::int64_t tvdb_id,
+                          Done<void> done) {
+  if (!store_.findShow(username, folder_name)) {
+    return done(Result<void>::fail(
+        FailureKind::kNotFound,
+        "No show folder \"" + folder_name + "\"; sync one of its episodes first"));
+  }
+  auto series = metadata_.series(tvdb_id);
+  if (!series) {
+    Failure failure = series.failure;
+    // TVDB's 404, or its 400 "Invalid series id": the caller's id is the problem.
+    if (failure.kind == FailureKind::kNotFound) failure.kind = FailureKind::kUnprocessable;
+    return done(Result<void>::fail(std::move(failure)));
+  }
+  store_.updateShow(username, folder_name, std::move(*series.value),
+                    [done = std::move(done), folder = folder_name](
+                        std::exception_ptr error, std::int64_t updated) {
+                      if (error) return done(Result<void>::fail(writeFailure(error)));
+                      if (updated == 0) {
+                        return done(Result<void>::fail(FailureKind::kNotFound,
+                                                       "No show folder \"" + folder + "\""));
+                      }
+                      done(Result<void>::success());
+                    });
+}
+
+}  // namespace it::service

@@ -1,0 +1,79 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "service/calendars.hpp"
+#include "service/metadata_service.hpp"
+#include "storage/immersion_store.hpp"
+#include "util/clock.hpp"
+#include "util/failure.hpp"
+
+namespace it::service {
+
+// A movie file the sync client found, with the TVDB id it was matched to.
+struct MovieFile {
+  std::string file_name;
+  std::int64_t tvdb_id = 0;
+};
+
+// An item of a sync that could not be recorded, and why (one sentence naming the id).
+struct FailedItem {
+  std::string id;
+  std::optional<std::string> file_name;  // movies
+  std::string error;
+};
+
+// What a sync did.
+struct SyncReport {
+  std::int64_t added = 0;
+  std::vector<FailedItem> failed;  // in request order
+  // Set when every item that needed metadata failed and the user had none of the others:
+  // nothing could be synced. kUnprocessable when the provider said the ids are unknown or
+  // invalid, kUnavailable when it failed; the message names the first failure.
+  std::optional<Failure> nothing_synced;
+};
+
+// The sync use cases: recording what a user watched (episodes, movies, YouTube videos,
+// podcast episodes) and tagging a show folder with its TVDB series. Items the user already has
+// are neither fetched again nor re-timestamped; the metadata of the others comes through
+// MetadataService; every item of one call gets the same sync time. Each call completes `done`
+// exactly once, after the write is durable (from any thread); it blocks while it reads the
+// store and asks providers, so call it from a worker. Thread-safe.
+class SyncService {
+ public:
+  SyncService(storage::ImmersionStore& store, const Clock& clock, MetadataService& metadata,
+              const Calendars& calendars)
+      : store_(store), clock_(clock), metadata_(metadata), calendars_(calendars) {}
+
+  // The user's show folders (created by syncing their episodes), sorted by folder name.
+  std::vector<storage::ShowRecord> shows(std::string_view username) const {
+    return store_.listShows(username);
+  }
+
+  void episodes(std::string_view username, std::vector<storage::EpisodeRef> episodes,
+                Done<SyncReport> done);
+  void movies(std::string_view username, std::vector<MovieFile> movies, Done<SyncReport> done);
+  void youtubeVideos(std::string_view username, std::vector<std::string> video_ids,
+                     Done<SyncReport> done);
+  void spotifyEpisodes(std::string_view username, std::vector<std::string> episode_ids,
+                       Done<SyncReport> done);
+  // Tags the user's show folder with TVDB's series `tvdb_id` (its episodes then count its
+  // runtime). Fails kNotFound when the user has no such folder, kUnprocessable when TVDB does
+  // not know the id, with the provider's failure when TVDB cannot be asked.
+  void tagShow(std::string_view username, std::string folder_name, std::int64_t tvdb_id,
+               Done<void> done);
+
+ private:
+  storage::SyncStamp stampFor(std::string_view username) const;
+
+  storage::ImmersionStore& store_;
+  const Clock& clock_;
+  MetadataService& metadata_;
+  const Calendars& calendars_;
+};
+
+}  // namespace it::service

@@ -1,0 +1,99 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/media.hpp"
+#include "domain/progress.hpp"
+#include "domain/time_zone.hpp"
+#include "storage/store_error.hpp"
+
+namespace it::storage {
+
+// A show folder of a user, with what TVDB said about it once tagged (PUT /show).
+struct ShowRecord {
+  std::string folder_name;
+  std::optional<std::int64_t> tvdb_id;
+  std::optional<std::string> tvdb_name;
+  std::optional<std::string> tvdb_image;
+  std::optional<std::int64_t> tvdb_average_runtime;  // seconds
+  std::int64_t version = 1;                          // +1 on every update, as the original's
+};
+
+struct EpisodeRef {
+  std::string folder_name;
+  std::string file_name;
+};
+
+struct MovieRecord {
+  std::string file_name;
+  domain::TvdbMovie movie;
+};
+
+// The user's calendar: the time zone in which per-day totals are kept. A store keeps its
+// totals in one zone per user and rebuilds them when asked for another one.
+struct Calendar {
+  std::string zone_name;
+  const date::time_zone* zone = nullptr;
+};
+
+// When a sync happened (epoch seconds; every item of one request gets the same time, as the
+// original's) and in which calendar to count it.
+struct SyncStamp {
+  std::int64_t timestamp = 0;
+  Calendar calendar;
+};
+
+// What users watched (the original Lambda service's items), with the totals GET /progress
+// reads (domain/totals.hpp). Implementations are thread-safe; reads throw StoreError on
+// failure.
+class ImmersionStore {
+ public:
+  virtual ~ImmersionStore() = default;
+
+  // Every write below is one transaction: all of it is recorded or none. Items a user already
+  // has are left alone (not re-timestamped) and not counted.
+
+  // The user's own time zone setting; nothing means the server's default. Synchronous.
+  virtual std::optional<std::string> userTimeZone(std::string_view username) = 0;
+  // Sets (or, with an empty name, clears) it. False when there is no such user.
+  virtual bool setUserTimeZone(std::string_view username, std::string_view zone_name) = 0;
+
+  // The user's show folders, sorted by folder name (byte order, as DynamoDB sorts keys).
+  virtual std::vector<ShowRecord> listShows(std::string_view username) = 0;
+  virtual std::optional<ShowRecord> findShow(std::string_view username,
+                                             std::string_view folder_name) = 0;
+  // Records episodes (creating missing show folders); counts the new episodes.
+  virtual void recordEpisodes(std::string_view username, std::vector<EpisodeRef> episodes,
+                              SyncStamp stamp, CountDone done) = 0;
+  // Tags a show folder with TVDB's series; counts 1, or 0 when the folder does not exist.
+  virtual void updateShow(std::string_view username, std::string_view folder_name,
+                          domain::TvdbSeries series, CountDone done) = 0;
+
+  // Which of `keys` the user already has (movie file names, YouTube or Spotify ids).
+  virtual std::vector<std::string> existingMovies(std::string_view username,
+                                                  const std::vector<std::string>& keys) = 0;
+  virtual std::vector<std::string> existingYoutubeVideos(std::string_view username,
+                                                         const std::vector<std::string>& keys) = 0;
+  virtual std::vector<std::string> existingSpotifyEpisodes(
+      std::string_view username, const std::vector<std::string>& keys) = 0;
+  virtual void recordMovies(std::string_view username, std::vector<MovieRecord> movies,
+                            SyncStamp stamp, CountDone done) = 0;
+  // Also records each video's channel (each episode's show) when the user has not got it yet.
+  virtual void recordYoutubeVideos(std::string_view username,
+                                   std::vector<domain::YoutubeVideo> videos, SyncStamp stamp,
+                                   CountDone done) = 0;
+  virtual void recordSpotifyEpisodes(std::string_view username,
+                                     std::vector<domain::SpotifyEpisode> episodes, SyncStamp stamp,
+                                     CountDone done) = 0;
+
+  // What GET /progress needs (see domain/progress.hpp): per-day totals in `calendar`, items
+  // since `recent_since` (epoch seconds), names. Reads O(days + recent items), not O(history).
+  virtual domain::ProgressInput progressInput(std::string_view username, const Calendar& calendar,
+                                              std::int64_t recent_since) = 0;
+};
+
+}  // namespace it::storage

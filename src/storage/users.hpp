@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace it::storage {
+
+struct UserRecord {
+  std::string name;
+  std::string password_hash;  // libsodium crypto_pwhash_str output (Argon2id)
+  bool admin = false;
+  std::string created_at;
+};
+
+struct TokenInfo {
+  std::string id;  // short public identifier, used to revoke one token
+  std::string username;
+  std::string label;
+  std::string created_at;
+};
+
+// Users and their API tokens. Synchronous: used by the CLI, start-up and the authenticator's
+// slow path. Implementations are thread-safe; reads throw StoreError on failure.
+class UserStore {
+ public:
+  virtual ~UserStore() = default;
+
+  // True when point reads take microseconds (an embedded engine), so they may run on I/O
+  // threads (users and tokens on every request; any role's reads the router runs inline).
+  virtual bool fastReads() const = 0;
+
+  // A number that changes whenever a user is added, removed or given a new password, by this
+  // process or another one using the same store; cheap enough to ask on every request.
+  // Nothing when the engine cannot tell: callers then re-read the user.
+  virtual std::optional<std::uint64_t> credentialsVersion() { return std::nullopt; }
+
+  virtual std::optional<UserRecord> findUser(std::string_view name) = 0;
+  virtual std::vector<UserRecord> listUsers() = 0;
+  virtual bool addUser(const UserRecord& user) = 0;  // false when the name is taken
+  virtual bool setPasswordHash(std::string_view name, std::string_view hash) = 0;
+  // Removes the user with their tokens and their data. False when there is no such user.
+  virtual bool removeUser(std::string_view name) = 0;
+  virtual void addToken(const TokenInfo& token, std::string_view token_hash) = 0;
+  virtual std::optional<UserRecord> findUserByTokenHash(std::string_view token_hash) = 0;
+  virtual std::vector<TokenInfo> listTokens(std::string_view username) = 0;
+  // Revokes one token (by id) or all of a user's tokens (id empty). Returns how many.
+  virtual int revokeTokens(std::string_view username, std::string_view id) = 0;
+};
+
+}  // namespace it::storage
