@@ -10,6 +10,8 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "domain/progress_rankings.hpp"
+
 namespace it::domain {
 namespace {
 
@@ -19,28 +21,6 @@ constexpr std::int64_t kTrendWindowSeconds = 7 * kSecondsPerDay;
 // weeks of history (the original's threshold).
 constexpr std::int64_t kMinDaysForTrend = 14;
 constexpr int kDailyActivityDays = 7;
-
-// The user's show folders by name, built once so that naming the shows costs one hash lookup
-// per folder.
-class ShowsByFolder {
- public:
-  explicit ShowsByFolder(const std::vector<ShowInfo>& shows) {
-    shows_.reserve(shows.size());
-    for (const ShowInfo& show : shows) {
-      // Folder names are unique per user; should a duplicate slip in, the first one wins, as in
-      // the original's map of shows by folder.
-      shows_.try_emplace(show.folder_name, &show);
-    }
-  }
-
-  const ShowInfo* find(std::string_view folder) const {
-    auto it = shows_.find(folder);
-    return it == shows_.end() ? nullptr : it->second;
-  }
-
- private:
-  std::unordered_map<std::string_view, const ShowInfo*> shows_;
-};
 
 // Quarters numbered year * 4 + (month - 1) / 3, so consecutive quarters are consecutive
 // integers and the gaps between them are easy to fill.
@@ -99,142 +79,125 @@ std::vector<CumulativeProgress> allTimeProgress(const ProgressInput& input) {
   return result;
 }
 
-std::vector<ShowProgress> showProgress(const ProgressInput& input) {
-  const ShowsByFolder shows(input.shows);
-  std::unordered_map<std::string_view, std::int64_t> episodes_by_folder;
-  for (const GroupTotal& total : input.groups) {
-    if (total.kind == ItemKind::kEpisode) {
-      episodes_by_folder[total.group] += total.items;
-    }
-  }
+// Where each kind's counts go in Progress: its all-time total and today's count. Indexed by
+// ItemKind, so counting an item is one lookup.
+struct KindCounters {
+  ItemKind kind;
+  std::int64_t Progress::*total;
+  std::int64_t Progress::*today;
+};
+constexpr std::array<KindCounters, 4> kCountersByKind = {{
+    {ItemKind::kEpisode, &Progress::total_episodes_watched, &Progress::episodes_watched_today},
+    {ItemKind::kMovie, &Progress::total_movies_watched, &Progress::movies_watched_today},
+    {ItemKind::kYoutubeVideo, &Progress::youtube_videos_watched,
+     &Progress::youtube_videos_watched_today},
+    {ItemKind::kSpotifyEpisode, &Progress::spotify_episodes_watched,
+     &Progress::spotify_episodes_watched_today},
+}};
 
-  struct TvdbGroup {
-    std::int64_t episodes = 0;
-    std::string_view first_folder;
-    std::optional<std::string> name;
-  };
-  std::unordered_map<std::int64_t, TvdbGroup> groups;
-  std::int64_t untagged_episodes = 0;
-  for (const auto& [folder, episodes] : episodes_by_folder) {
-    if (episodes <= 0) {
-      continue;
-    }
-    const ShowInfo* show = shows.find(folder);
-    if (show == nullptr || !show->tvdb_id.has_value()) {
-      untagged_episodes += episodes;
-      continue;
-    }
-    auto [it, inserted] = groups.try_emplace(*show->tvdb_id);
-    TvdbGroup& group = it->second;
-    group.episodes += episodes;
-    // The original named a group after its first episode in sort-key order, i.e. the folder
-    // that sorts first; doing the same keeps the name independent of hash order.
-    if (inserted || folder < group.first_folder) {
-      group.first_folder = folder;
-      group.name = show->tvdb_name;
-    }
+constexpr bool countersIndexedByKind() {
+  for (std::size_t i = 0; i < kCountersByKind.size(); ++i) {
+    if (static_cast<std::size_t>(kCountersByKind[i].kind) != i) return false;
   }
+  return true;
+}
+static_assert(countersIndexedByKind(), "kCountersByKind must follow the order of ItemKind");
 
-  struct Entry {
-    ShowProgress progress;
-    bool untagged = false;
-    std::int64_t tvdb_id = 0;
-  };
-  std::vector<Entry> entries;
-  entries.reserve(groups.size() + 1);
-  if (untagged_episodes > 0) {
-    entries.push_back({{std::nullopt, untagged_episodes}, true, 0});
-  }
-  for (auto& [tvdb_id, group] : groups) {
-    entries.push_back({{std::move(group.name), group.episodes}, false, tvdb_id});
-  }
-  // Episodes descending. Ties: the untagged entry first (where the original's stable sort left
-  // it), then name ascending in byte order with unnamed TVDB shows last, then tvdb_id, so the
-  // order never depends on hash iteration.
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    if (a.progress.episodes_watched != b.progress.episodes_watched) {
-      return a.progress.episodes_watched > b.progress.episodes_watched;
-    }
-    if (a.untagged != b.untagged) {
-      return a.untagged;
-    }
-    const auto& name_a = a.progress.name;
-    const auto& name_b = b.progress.name;
-    if (name_a.has_value() != name_b.has_value()) {
-      return name_a.has_value();
-    }
-    if (name_a.has_value() && *name_a != *name_b) {
-      return *name_a < *name_b;
-    }
-    return a.tvdb_id < b.tvdb_id;
-  });
-
-  std::vector<ShowProgress> result;
-  result.reserve(entries.size());
-  for (Entry& entry : entries) {
-    result.push_back(std::move(entry.progress));
-  }
-  return result;
+// Nothing for a value outside ItemKind (a corrupt stored kind): such items count nowhere.
+const KindCounters* countersOf(ItemKind kind) {
+  const auto index = static_cast<std::size_t>(kind);
+  return index < kCountersByKind.size() ? &kCountersByKind[index] : nullptr;
 }
 
-struct NamedCount {
-  std::optional<std::string> name;
-  std::int64_t count = 0;
+// What the per-day totals give besides the per-kind counts.
+struct DailySums {
+  std::int64_t total_seconds = 0;
+  std::array<std::int64_t, kDailyActivityDays> seconds_by_days_ago{};
 };
 
-// Items of `kind` counted per group (YouTube channel, Spotify show) and named from `names`.
-// Sorted by count descending, then name ascending with unknown names last (as the original),
-// then group id so that equal names still come out in a fixed order.
-std::vector<NamedCount> countByGroup(
-    const ProgressInput& input, ItemKind kind,
-    const std::vector<std::pair<std::string, std::string>>& names) {
-  std::unordered_map<std::string_view, std::int64_t> counts;
-  for (const GroupTotal& total : input.groups) {
-    if (total.kind == kind) {
-      counts[total.group] += total.items;
+// Adds every item to its kind's total in `progress`, and sums the seconds watched over all time
+// and on each of the last seven calendar days.
+DailySums addDailyTotals(const ProgressInput& input, LocalDay today, Progress& progress) {
+  DailySums sums;
+  for (const DailyTotal& total : input.daily) {
+    sums.total_seconds += total.seconds;
+    if (const KindCounters* counters = countersOf(total.kind)) {
+      progress.*(counters->total) += total.items;
+    }
+    const std::int64_t days_ago = static_cast<std::int64_t>(today) - total.day;
+    if (days_ago >= 0 && days_ago < kDailyActivityDays) {
+      sums.seconds_by_days_ago[static_cast<size_t>(days_ago)] += total.seconds;
     }
   }
-  std::unordered_map<std::string_view, std::string_view> name_by_id;
-  name_by_id.reserve(names.size());
-  for (const auto& [id, name] : names) {
-    name_by_id.try_emplace(id, name);
-  }
+  return sums;
+}
 
-  struct Entry {
-    NamedCount named;
-    std::string_view id;
-  };
-  std::vector<Entry> entries;
-  entries.reserve(counts.size());
-  for (const auto& [id, count] : counts) {
-    if (count <= 0) {
+// "Today" and "last week" need exact instants, so they come from the recent items: adds
+// today's items to their kind's count in `progress` and returns the seconds watched in the last
+// seven 24-hour periods.
+std::int64_t addRecentItems(const ProgressInput& input, std::int64_t now_seconds,
+                            std::int64_t today_start, Progress& progress) {
+  const std::int64_t week_start = now_seconds - kTrendWindowSeconds;
+  std::int64_t last_week_seconds = 0;
+  for (const RecentItem& item : input.recent) {
+    if (item.timestamp > week_start) {
+      last_week_seconds += item.seconds;
+    }
+    if (item.timestamp <= today_start) {
       continue;
     }
-    Entry entry{{std::nullopt, count}, id};
-    if (auto it = name_by_id.find(id); it != name_by_id.end()) {
-      entry.named.name = std::string(it->second);
+    if (const KindCounters* counters = countersOf(item.kind)) {
+      progress.*(counters->today) += item.items;
     }
-    entries.push_back(std::move(entry));
   }
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    if (a.named.count != b.named.count) {
-      return a.named.count > b.named.count;
-    }
-    if (a.named.name.has_value() != b.named.name.has_value()) {
-      return a.named.name.has_value();
-    }
-    if (a.named.name.has_value() && *a.named.name != *b.named.name) {
-      return *a.named.name < *b.named.name;
-    }
-    return a.id < b.id;
-  });
+  return last_week_seconds;
+}
 
-  std::vector<NamedCount> result;
-  result.reserve(entries.size());
-  for (Entry& entry : entries) {
-    result.push_back(std::move(entry.named));
+// Last week's minutes against the all-time weekly average, in percent.
+std::optional<double> weeklyTrend(std::int64_t days_since_first, std::int64_t last_week_seconds,
+                                  std::int64_t total_seconds) {
+  if (days_since_first < kMinDaysForTrend) {
+    return std::nullopt;
   }
-  return result;
+  const std::int64_t last_week_minutes = last_week_seconds / 60;
+  const std::int64_t total_minutes = total_seconds / 60;
+  const double average_per_week =
+      static_cast<double>(total_minutes) / static_cast<double>(days_since_first) * 7;
+  // With no minutes at all (e.g. only zero-length items) the original divided by zero and
+  // returned NaN, which is not valid JSON; there is no trend to report.
+  if (average_per_week == 0) {
+    return std::nullopt;
+  }
+  return (static_cast<double>(last_week_minutes) - average_per_week) / average_per_week * 100;
+}
+
+// The last seven calendar days, oldest first, in whole minutes.
+std::vector<DailyActivity> dailyActivity(
+    const std::array<std::int64_t, kDailyActivityDays>& seconds_by_days_ago) {
+  std::vector<DailyActivity> activity;
+  activity.reserve(kDailyActivityDays);
+  for (int days_ago = kDailyActivityDays - 1; days_ago >= 0; --days_ago) {
+    activity.push_back({days_ago, seconds_by_days_ago[static_cast<size_t>(days_ago)] / 60});
+  }
+  return activity;
+}
+
+// Sorted by name, unnamed movies last.
+std::vector<std::optional<std::string>> sortedMovieNames(
+    const std::vector<std::optional<std::string>>& names) {
+  std::vector<std::optional<std::string>> movies = names;
+  auto by_name_nulls_last = [](const std::optional<std::string>& a,
+                               const std::optional<std::string>& b) {
+    if (a.has_value() != b.has_value()) {
+      return a.has_value();
+    }
+    return a.has_value() && *a < *b;
+  };
+  // The store usually hands them over sorted already (from an index).
+  if (!std::is_sorted(movies.begin(), movies.end(), by_name_nulls_last)) {
+    std::sort(movies.begin(), movies.end(), by_name_nulls_last);
+  }
+  return movies;
 }
 
 }  // namespace
@@ -252,107 +215,23 @@ Progress computeProgress(const ProgressInput& input, std::chrono::sys_seconds no
   const std::int64_t today_start = startOfLocalDay(today, zone);
 
   Progress progress;
-
-  // Totals and the last seven calendar days, from the per-day totals.
-  std::int64_t total_seconds = 0;
-  std::array<std::int64_t, kDailyActivityDays> seconds_by_days_ago{};
-  for (const DailyTotal& total : input.daily) {
-    const std::int64_t seconds = total.seconds;
-    total_seconds += seconds;
-    switch (total.kind) {
-      case ItemKind::kEpisode:
-        progress.total_episodes_watched += total.items;
-        break;
-      case ItemKind::kMovie:
-        progress.total_movies_watched += total.items;
-        break;
-      case ItemKind::kYoutubeVideo:
-        progress.youtube_videos_watched += total.items;
-        break;
-      case ItemKind::kSpotifyEpisode:
-        progress.spotify_episodes_watched += total.items;
-        break;
-    }
-    const std::int64_t days_ago = static_cast<std::int64_t>(today) - total.day;
-    if (days_ago >= 0 && days_ago < kDailyActivityDays) {
-      seconds_by_days_ago[static_cast<size_t>(days_ago)] += seconds;
-    }
-  }
-  progress.total_hours_watched = total_seconds / 3600;
-
-  // "Today" and "last week" need exact instants, so they come from the recent items.
-  const std::int64_t week_start = now_seconds - kTrendWindowSeconds;
-  std::int64_t last_week_seconds = 0;
-  for (const RecentItem& item : input.recent) {
-    if (item.timestamp > week_start) {
-      last_week_seconds += item.seconds;
-    }
-    if (item.timestamp <= today_start) {
-      continue;
-    }
-    switch (item.kind) {
-      case ItemKind::kEpisode:
-        progress.episodes_watched_today += item.items;
-        break;
-      case ItemKind::kMovie:
-        progress.movies_watched_today += item.items;
-        break;
-      case ItemKind::kYoutubeVideo:
-        progress.youtube_videos_watched_today += item.items;
-        break;
-      case ItemKind::kSpotifyEpisode:
-        progress.spotify_episodes_watched_today += item.items;
-        break;
-    }
-  }
+  const DailySums sums = addDailyTotals(input, today, progress);
+  progress.total_hours_watched = sums.total_seconds / 3600;
+  const std::int64_t last_week_seconds = addRecentItems(input, now_seconds, today_start, progress);
 
   // Whole 24-hour periods, truncated toward zero (Java's ChronoUnit.DAYS.between).
   if (input.first_timestamp.has_value()) {
     progress.days_since_first_episode = (now_seconds - *input.first_timestamp) / kSecondsPerDay;
   }
-
-  if (progress.days_since_first_episode >= kMinDaysForTrend) {
-    const std::int64_t last_week_minutes = last_week_seconds / 60;
-    const std::int64_t total_minutes = total_seconds / 60;
-    const double average_per_week = static_cast<double>(total_minutes) /
-                                    static_cast<double>(progress.days_since_first_episode) * 7;
-    // With no minutes at all (e.g. only zero-length items) the original divided by zero and
-    // returned NaN, which is not valid JSON; there is no trend to report.
-    if (average_per_week != 0) {
-      progress.weekly_trend_percentage =
-          (static_cast<double>(last_week_minutes) - average_per_week) / average_per_week * 100;
-    }
-  }
-
-  progress.daily_activity.reserve(kDailyActivityDays);
-  for (int days_ago = kDailyActivityDays - 1; days_ago >= 0; --days_ago) {
-    progress.daily_activity.push_back(
-        {days_ago, seconds_by_days_ago[static_cast<size_t>(days_ago)] / 60});
-  }
+  progress.weekly_trend_percentage =
+      weeklyTrend(progress.days_since_first_episode, last_week_seconds, sums.total_seconds);
+  progress.daily_activity = dailyActivity(sums.seconds_by_days_ago);
 
   progress.all_time_progress = allTimeProgress(input);
   progress.shows = showProgress(input);
-
-  for (NamedCount& channel : countByGroup(input, ItemKind::kYoutubeVideo, input.youtube_channels)) {
-    progress.youtube_channels.push_back({std::move(channel.name), channel.count});
-  }
-  for (NamedCount& show : countByGroup(input, ItemKind::kSpotifyEpisode, input.spotify_shows)) {
-    progress.spotify_shows.push_back({std::move(show.name), show.count});
-  }
-
-  progress.movies = input.movie_names;
-  auto by_name_nulls_last = [](const std::optional<std::string>& a,
-                               const std::optional<std::string>& b) {
-    if (a.has_value() != b.has_value()) {
-      return a.has_value();
-    }
-    return a.has_value() && *a < *b;
-  };
-  // The store usually hands them over sorted already (from an index).
-  if (!std::is_sorted(progress.movies.begin(), progress.movies.end(), by_name_nulls_last)) {
-    std::sort(progress.movies.begin(), progress.movies.end(), by_name_nulls_last);
-  }
-
+  progress.youtube_channels = channelProgress(input);
+  progress.spotify_shows = spotifyShowProgress(input);
+  progress.movies = sortedMovieNames(input.movie_names);
   return progress;
 }
 

@@ -10,6 +10,8 @@
 
 namespace it::http {
 
+class Listener;
+
 // The HTTP/1.1 front end: Boost.Beast with C++20 coroutines, one io_context per I/O thread
 // (connections are handed out round-robin, so a connection never needs a strand), keep-alive,
 // a timeout on every read and write, header and body limits and a cap on open connections.
@@ -45,8 +47,7 @@ class Server {
   void wait();
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<Listener> listener_;  // the accept loop; each connection is a session
 };
 
 }  // namespace it::http

@@ -1,0 +1,164 @@
+#include "storage/sqlite/schema.hpp"
+
+#include <iterator>
+#include <string>
+
+#include "storage/store.hpp"
+
+namespace it::storage::sqlite {
+namespace {
+
+// Versioned schema: entry i migrates from version i to i + 1. Never edit a released entry;
+// append a new one. PRAGMA user_version records the version a file is at.
+constexpr const char* kMigrations[] = {
+    // 1: users, API tokens and the original Flask app's TV progress.
+    R"sql(
+    CREATE TABLE users (
+      name          TEXT PRIMARY KEY,
+      password_hash TEXT NOT NULL,
+      is_admin      INTEGER NOT NULL DEFAULT 0,
+      created_at    TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE api_tokens (
+      token_hash TEXT PRIMARY KEY,
+      id         TEXT NOT NULL,
+      username   TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+      label      TEXT NOT NULL DEFAULT '',
+      created_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX api_tokens_by_user ON api_tokens(username, id);
+    CREATE TABLE tv_progress (
+      username     TEXT NOT NULL,
+      tv_show      TEXT NOT NULL,
+      season       INTEGER NOT NULL,
+      episode      INTEGER NOT NULL,
+      last_updated TEXT NOT NULL,
+      PRIMARY KEY (username, tv_show)
+    ) WITHOUT ROWID;
+    )sql",
+    // 2: the original Lambda service's immersion tracking. One table per item type of its
+    // DynamoDB layout, with its attribute names; timestamps and durations in whole seconds. Per-day
+    // totals (kept in one zone per user) and per-group totals (show folder, channel, podcast)
+    // let GET /progress read O(days + groups), not O(items).
+    R"sql(
+    ALTER TABLE users ADD COLUMN time_zone TEXT;
+    CREATE TABLE shows (
+      username             TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+      folder_name          TEXT NOT NULL,
+      tvdb_id              INTEGER,
+      tvdb_name            TEXT,
+      tvdb_image           TEXT,
+      tvdb_average_runtime INTEGER,
+      version              INTEGER NOT NULL DEFAULT 1,
+      PRIMARY KEY (username, folder_name)
+    ) WITHOUT ROWID;
+    CREATE TABLE episodes (
+      username    TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+      folder_name TEXT NOT NULL,
+      file_name   TEXT NOT NULL,
+      timestamp   INTEGER NOT NULL,
+      PRIMARY KEY (username, folder_name, file_name)
+    ) WITHOUT ROWID;
+    CREATE INDEX episodes_by_time ON episodes(username, timestamp);
+    CREATE TABLE movies (
+      username       TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+      file_name      TEXT NOT NULL,
+      tvdb_id        INTEGER NOT NULL,
+      tvdb_name      TEXT,
+      tvdb_image     TEXT,
+      movie_duration INTEGER NOT NULL,
+      timestamp      INTEGER NOT NULL,
+      PRIMARY KEY (username, file_name)
+    ) WITHOUT ROWID;
+    CREATE INDEX movies_by_time ON movies(username, timestamp);
+    CREATE INDEX movies_by_name ON movies(username, tvdb_name);
+    CREATE TABLE youtube_videos (
+      username               TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+      youtube_video_id       TEXT NOT NULL,
+      youtube_video_title    TEXT NOT NULL,
+      youtube_channel_id     TEXT NOT NULL,
+      youtube_video_duration INTEGER NOT NULL,
+      timestamp              INTEGER NOT NULL,
+      PRIMARY KEY (username, youtube_video_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX youtube_videos_by_time ON youtube_videos(username, timestamp);
+    CREATE TABLE youtube_channels (
+      username              TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+      youtube_channel_id    TEXT NOT NULL,
+      youtube_channel_title TEXT NOT NULL,
+      PRIMARY KEY (username, youtube_channel_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE spotify_episodes (
+      username                 TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+      spotify_episode_id       TEXT NOT NULL,
+      spotify_episode_title    TEXT NOT NULL,
+      spotify_show_id          TEXT NOT NULL,
+      spotify_episode_duration INTEGER NOT NULL,
+      timestamp                INTEGER NOT NULL,
+      PRIMARY KEY (username, spotify_episode_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX spotify_episodes_by_time ON spotify_episodes(username, timestamp);
+    CREATE TABLE spotify_shows (
+      username          TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+      spotify_show_id   TEXT NOT NULL,
+      spotify_show_name TEXT NOT NULL,
+      PRIMARY KEY (username, spotify_show_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE daily_totals (
+      username TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+      day      INTEGER NOT NULL,
+      kind     INTEGER NOT NULL,
+      items    INTEGER NOT NULL,
+      seconds  INTEGER NOT NULL,
+      PRIMARY KEY (username, day, kind)
+    ) WITHOUT ROWID;
+    CREATE TABLE group_totals (
+      username TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+      kind     INTEGER NOT NULL,
+      grp      TEXT NOT NULL,
+      items    INTEGER NOT NULL,
+      PRIMARY KEY (username, kind, grp)
+    ) WITHOUT ROWID;
+    CREATE TABLE daily_totals_zone (
+      username TEXT PRIMARY KEY REFERENCES users(name) ON DELETE CASCADE,
+      zone     TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE metadata_cache (
+      kind       TEXT NOT NULL,
+      id         TEXT NOT NULL,
+      body       TEXT NOT NULL,
+      fetched_at INTEGER NOT NULL,
+      PRIMARY KEY (kind, id)
+    ) WITHOUT ROWID;
+    )sql",
+};
+
+constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
+
+}  // namespace
+
+int latestSchemaVersion() { return kLatestVersion; }
+
+void migrate(Connection& db) {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    auto version_stmt = db.prepare("PRAGMA user_version");
+    version_stmt.step();
+    int version = static_cast<int>(version_stmt.columnInt(0));
+    if (version > kLatestVersion) {
+      throw StoreError("database schema version " + std::to_string(version) +
+                       " is newer than this program supports (" + std::to_string(kLatestVersion) +
+                       "); upgrade immersion-tracker");
+    }
+    for (int v = version; v < kLatestVersion; ++v) db.exec(kMigrations[v]);
+    if (version != kLatestVersion) {
+      db.exec(("PRAGMA user_version = " + std::to_string(kLatestVersion)).c_str());
+    }
+    db.exec("COMMIT");
+  } catch (...) {
+    db.exec("ROLLBACK");
+    throw;
+  }
+}
+
+}  // namespace it::storage::sqlite
