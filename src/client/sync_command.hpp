@@ -22,11 +22,10 @@ struct Console {
 };
 
 // `immersion-tracker sync`: what the original sync_episodes.py does, in its order and with its
-// output (reference/original-behaviour.md §2.7), plus TVDB suggestions at the prompts, more
-// link forms, and safety: a file is deleted, and a watched.txt line removed, only once the
-// server confirmed that item. Returns 0, or 1 when some items could not be synced (they are
-// reported and kept). Throws ClientError (one sentence) when the run cannot go on; what was
-// not confirmed by then is left in place.
+// output, plus TVDB suggestions at the prompts, more link forms, and safety: a file is deleted, and
+// a watched.txt line removed, only once the server confirmed that item. Returns 0, or 1 when some
+// items could not be synced (they are reported and kept). Throws ClientError (one sentence) when
+// the run cannot go on; what was not confirmed by then is left in place.
 int runSync(ApiClient& api, const SyncOptions& options, Console& console);
 
 // `immersion-tracker progress`: the progress summary alone.

@@ -1,0 +1,95 @@
+#include "app/cli/client_commands.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+
+#include "app/cli/command_support.hpp"
+#include "client/api_client.hpp"
+#include "providers/http_transport.hpp"
+#include "util/env.hpp"
+
+namespace it::app::cli {
+namespace {
+
+// Adds --server, --user and --token to `command`.
+void addLoginFlags(CLI::App& command, LoginFlags& flags) {
+  command.add_option("--server", flags.server,
+                     "Server URL (or IMMERSION_TRACKER_API_URL; default http://127.0.0.1:8080)");
+  command.add_option("--user", flags.user,
+                     "User name (or IMMERSION_TRACKER_USER; the password comes from "
+                     "IMMERSION_TRACKER_PASSWORD)");
+  command.add_option("--token", flags.token,
+                     "API token instead of a password (or IMMERSION_TRACKER_TOKEN)");
+}
+
+// The sync client's login: flags, then the original script's environment variables.
+client::ServerLogin clientLogin(const LoginFlags& flags) {
+  client::ServerLogin login;
+  login.url = !flags.server.empty()
+                  ? flags.server
+                  : envVar("IMMERSION_TRACKER_API_URL").value_or("http://127.0.0.1:8080");
+  login.user = !flags.user.empty() ? flags.user : envVar("IMMERSION_TRACKER_USER").value_or("");
+  login.token = !flags.token.empty() ? flags.token : envVar("IMMERSION_TRACKER_TOKEN").value_or("");
+  login.password = envVar("IMMERSION_TRACKER_PASSWORD").value_or("");
+  if (login.url.rfind("http://", 0) != 0 && login.url.rfind("https://", 0) != 0) {
+    throw CommandError("the server URL must start with http:// or https:// (got \"" + login.url +
+                       "\")");
+  }
+  if (login.token.empty()) {
+    if (login.user.empty()) {
+      throw CommandError(
+          "IMMERSION_TRACKER_USER is not set (or give --user, or a token with --token)");
+    }
+    if (login.password.empty()) {
+      throw CommandError(
+          "IMMERSION_TRACKER_PASSWORD is not set (or give a token with --token or "
+          "IMMERSION_TRACKER_TOKEN)");
+    }
+  }
+  return login;
+}
+
+// Runs `sync` with `sync`, or `progress` when it is null, against the server of `login`.
+int runClient(const client::ServerLogin& login, const client::SyncOptions* sync) {
+  // Syncs wait for the providers on the server; give them time.
+  providers::CurlTransport transport(providers::CurlTransport::Options{
+      .connect_timeout = std::chrono::seconds(10), .total_timeout = std::chrono::minutes(10)});
+  client::ApiClient api(login, transport);
+  client::Console console{std::cin, std::cout, std::cerr, isatty(STDIN_FILENO) == 1};
+  if (sync == nullptr) {
+    client::runProgress(api, console);
+    return 0;
+  }
+  return client::runSync(api, *sync, console);
+}
+
+}  // namespace
+
+SyncCommand::SyncCommand(CLI::App& app)
+    : Subcommand(
+          app, "sync",
+          "Sync the watched files of ./shows, ./movies and ./watched.txt, then delete them") {
+  CLI::App& sync = command();
+  addLoginFlags(sync, login_);
+  sync.add_option("--dir", dir_, "Folder with shows/, movies/ and watched.txt (default .)");
+  sync.add_flag("--non-interactive", options_.non_interactive,
+                "Ask nothing: untagged shows stay untagged, movies are kept for later");
+  sync.add_flag("--dry-run", options_.dry_run,
+                "Show what would be synced and deleted, and change nothing");
+}
+
+int SyncCommand::run() {
+  options_.dir = dir_;
+  return runClient(clientLogin(login_), &options_);
+}
+
+ProgressCommand::ProgressCommand(CLI::App& app)
+    : Subcommand(app, "progress", "Print the progress summary") {
+  addLoginFlags(command(), login_);
+}
+
+int ProgressCommand::run() { return runClient(clientLogin(login_), nullptr); }
+
+}  // namespace it::app::cli

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "app/cli/command_support.hpp"
+#include "client/sync_command.hpp"
+
+// `sync` and `progress`: the client of a running server (local or remote), as the original
+// sync script was. They read no configuration file; the server and login come from flags or
+// the script's environment variables. Each run returns its exit code, and throws
+// CommandError for a missing login or client::ClientError when it cannot go on.
+
+namespace it::app::cli {
+
+// The flags of both that say where the server is and who logs in.
+struct LoginFlags {
+  std::string server;
+  std::string user;
+  std::string token;
+};
+
+// `sync`: syncs the watched files of a folder, then deletes them.
+class SyncCommand : public Subcommand {
+ public:
+  explicit SyncCommand(CLI::App& app);
+
+  int run();
+
+ private:
+  LoginFlags login_;
+  std::string dir_ = ".";
+  client::SyncOptions options_;
+};
+
+// `progress`: prints the progress summary.
+class ProgressCommand : public Subcommand {
+ public:
+  explicit ProgressCommand(CLI::App& app);
+
+  int run();
+
+ private:
+  LoginFlags login_;
+};
+
+}  // namespace it::app::cli
