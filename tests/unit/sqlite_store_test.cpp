@@ -8,20 +8,16 @@
 #include <future>
 #include <thread>
 
+#include "support/store_helpers.hpp"
 #include "support/temp_dir.hpp"
 
 namespace it::storage::sqlite {
 namespace {
 
-TvProgress progress(const std::string& user, const std::string& show, int season, int episode) {
-  return TvProgress{user, show, season, episode, "2025-01-15T10:30:00.123456"};
-}
-
-void putAndWait(Store& store, TvProgress p) {
-  std::promise<std::exception_ptr> done;
-  store.putTvProgress(std::move(p), [&](std::exception_ptr e) { done.set_value(e); });
-  ASSERT_EQ(done.get_future().get(), nullptr);
-}
+using test::calendar;
+using test::countAndWait;
+using test::progress;
+using test::putAndWait;
 
 int userVersion(const std::string& path) {
   sqlite3* db = nullptr;
@@ -162,20 +158,6 @@ TEST_F(SqliteStoreTest, CredentialsVersionChangesWithUsersAcrossStores) {
 }
 
 // ---- immersion tracking -------------------------------------------------------------------
-
-std::int64_t countAndWait(const std::function<void(CountDone)>& write) {
-  std::promise<std::int64_t> done;
-  write([&](std::exception_ptr e, std::int64_t n) {
-    if (e) {
-      done.set_exception(e);
-    } else {
-      done.set_value(n);
-    }
-  });
-  return done.get_future().get();
-}
-
-Calendar calendar(const char* zone) { return Calendar{zone, domain::findTimeZone(zone)}; }
 
 // 2024-03-31T12:00:00Z: Sunday noon in UTC, already Monday 1 April 01:00 in Auckland.
 constexpr std::int64_t kEndOfMarch = 1711886400;
