@@ -1,6 +1,8 @@
 // DynamoDbStore against a real moto_server, through a transport that injects the faults moto
 // never produces: UnprocessedItems / UnprocessedKeys, throttling and server errors, small
-// pages (Limit), one-off validation errors, and answers lost after the write was done.
+// pages (Limit), one-off validation errors, and answers lost after the write was done; and
+// what only this store does (leases, the originals' layout). What every store does is in
+// store_contract_test.cpp.
 
 #include "storage/dynamodb/dynamodb_store.hpp"
 
@@ -31,6 +33,7 @@
 #include "domain/time_zone.hpp"
 #include "storage/dynamodb/table_ops.hpp"
 #include "support/moto_server.hpp"
+#include "support/store_helpers.hpp"
 
 namespace it::test {
 namespace {
@@ -38,19 +41,14 @@ namespace {
 namespace json = boost::json;
 using namespace std::chrono_literals;
 using domain::ItemKind;
-using storage::Calendar;
 using storage::EpisodeRef;
 using storage::StoreError;
-using storage::SyncStamp;
 using storage::TvProgress;
 using storage::dynamodb::DynamoDbStore;
 using storage::dynamodb::N;
 using storage::dynamodb::numberOf;
 using storage::dynamodb::S;
 using storage::dynamodb::stringOf;
-
-// 2023-11-14T22:13:20Z.
-constexpr std::int64_t kT0 = 1700000000;
 
 // How an injected throttle answers.
 enum class Throttle {
@@ -284,12 +282,6 @@ bool isStoreError(const std::exception_ptr& e) {
   }
 }
 
-Calendar utc() { return Calendar{"UTC", domain::findTimeZone("UTC")}; }
-SyncStamp stampAt(std::int64_t timestamp) { return SyncStamp{timestamp, utc()}; }
-domain::LocalDay utcDay(std::int64_t timestamp) {
-  return domain::localDayOf(timestamp, *domain::findTimeZone("UTC"));
-}
-
 std::vector<EpisodeRef> episodesIn(const std::string& folder, int count,
                                    const std::string& prefix = "e") {
   std::vector<EpisodeRef> episodes;
@@ -299,64 +291,12 @@ std::vector<EpisodeRef> episodesIn(const std::string& folder, int count,
   return episodes;
 }
 
-struct Sum {
-  std::int64_t items = 0;
-  std::int64_t seconds = 0;
-};
-
-Sum dailySum(const domain::ProgressInput& in, ItemKind kind) {
-  Sum sum;
-  for (const auto& d : in.daily) {
-    if (d.kind != kind) continue;
-    sum.items += d.items;
-    sum.seconds += d.seconds;
-  }
-  return sum;
-}
-
-Sum recentSum(const domain::ProgressInput& in, ItemKind kind) {
-  Sum sum;
-  for (const auto& r : in.recent) {
-    if (r.kind != kind) continue;
-    sum.items += r.items;
-    sum.seconds += r.seconds;
-  }
-  return sum;
-}
-
-std::map<std::string, std::int64_t> groupsOf(const domain::ProgressInput& in, ItemKind kind) {
-  std::map<std::string, std::int64_t> groups;
-  for (const auto& g : in.groups) {
-    if (g.kind == kind) groups[g.group] += g.items;
-  }
-  return groups;
-}
-
-// (day, items, seconds) of one kind, sorted.
-std::vector<std::tuple<domain::LocalDay, std::int64_t, std::int64_t>> dailyOf(
-    const domain::ProgressInput& in, ItemKind kind) {
-  std::vector<std::tuple<domain::LocalDay, std::int64_t, std::int64_t>> days;
-  for (const auto& d : in.daily) {
-    if (d.kind == kind) days.emplace_back(d.day, d.items, d.seconds);
-  }
-  std::sort(days.begin(), days.end());
-  return days;
-}
-
-TvProgress progress(const std::string& user, const std::string& show, int season, int episode) {
-  return TvProgress{user, show, season, episode, "2025-01-15T10:30:00.123456"};
-}
-
 class DynamoDbStoreTest : public MotoTest {
  protected:
   void SetUp() override {
     MotoTest::SetUp();
     if (IsSkipped()) return;
-    config_.region = "us-east-1";
-    config_.credentials = {"test", "test", ""};
-    config_.dynamodb_endpoint = moto_->url();
-    config_.secretsmanager_endpoint = moto_->url();
-    config_.monitoring_endpoint = moto_->url();
+    config_ = motoAwsConfig(moto_->url());
     plain_ = std::make_unique<aws::DynamoDbClient>(config_, *plain_transport_, kRetry);
     std::ostringstream out;
     aws::createTables(*plain_, tables_, false, out);
@@ -872,7 +812,6 @@ TEST_F(DynamoDbStoreTest, OriginalsItemsGetTheirAggregatesBuiltOnFirstRead) {
 
   faults_->pageLimit(3);
   domain::ProgressInput in = store_->progressInput("carol", utc(), 0);
-  using Day = std::tuple<domain::LocalDay, std::int64_t, std::int64_t>;
   EXPECT_EQ(dailyOf(in, ItemKind::kEpisode),
             (std::vector<Day>{{utcDay(kT0), 1, 1800}, {utcDay(kT0 + 86400), 1, 1800}}));
   EXPECT_EQ(dailyOf(in, ItemKind::kYoutubeVideo), (std::vector<Day>{{utcDay(kT0 - 3600), 1, 600}}));

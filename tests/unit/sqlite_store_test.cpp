@@ -1,3 +1,6 @@
+// What only the SQLite store does: migrations, group commit, the credentials stamp file, and
+// recent items one by one. What every store does is in store_contract_test.cpp.
+
 #include "storage/sqlite/sqlite_store.hpp"
 
 #include <gtest/gtest.h>
@@ -8,20 +11,16 @@
 #include <future>
 #include <thread>
 
+#include "support/store_helpers.hpp"
 #include "support/temp_dir.hpp"
 
 namespace it::storage::sqlite {
 namespace {
 
-TvProgress progress(const std::string& user, const std::string& show, int season, int episode) {
-  return TvProgress{user, show, season, episode, "2025-01-15T10:30:00.123456"};
-}
-
-void putAndWait(Store& store, TvProgress p) {
-  std::promise<std::exception_ptr> done;
-  store.putTvProgress(std::move(p), [&](std::exception_ptr e) { done.set_value(e); });
-  ASSERT_EQ(done.get_future().get(), nullptr);
-}
+using test::calendar;
+using test::progress;
+using test::putAndWait;
+using test::recordEpisodes;
 
 int userVersion(const std::string& path) {
   sqlite3* db = nullptr;
@@ -63,17 +62,6 @@ TEST_F(SqliteStoreTest, RefusesADatabaseFromANewerVersion) {
   EXPECT_THROW(SqliteStore({path()}), StoreError);
 }
 
-TEST_F(SqliteStoreTest, UpsertKeepsOneEntryPerUserAndShow) {
-  SqliteStore store({path()});
-  putAndWait(store, progress("alice", "Lost", 1, 2));
-  putAndWait(store, progress("alice", "Lost", 4, 5));
-  putAndWait(store, progress("bob", "Lost", 1, 1));
-  auto shows = store.listTvProgress("alice");
-  ASSERT_EQ(shows.size(), 1u);
-  EXPECT_EQ(shows[0].season, 4);
-  EXPECT_EQ(store.listAllTvProgress(0, std::nullopt).entries.size(), 2u);
-}
-
 TEST_F(SqliteStoreTest, ManyConcurrentWritesAreGroupCommittedAndAllLand) {
   SqliteStore store({path()});
   constexpr int kWrites = 2000;
@@ -99,45 +87,6 @@ TEST_F(SqliteStoreTest, ManyConcurrentWritesAreGroupCommittedAndAllLand) {
   EXPECT_EQ(store.listAllTvProgress(0, std::nullopt).entries.size(), static_cast<size_t>(kWrites));
 }
 
-TEST_F(SqliteStoreTest, PagingIsKeysetOrdered) {
-  SqliteStore store({path()});
-  for (const char* u : {"b", "a"}) {
-    for (const char* s : {"y", "x", "z"}) putAndWait(store, progress(u, s, 1, 1));
-  }
-  auto first = store.listAllTvProgress(4, std::nullopt);
-  ASSERT_EQ(first.entries.size(), 4u);
-  ASSERT_TRUE(first.next);
-  EXPECT_EQ(*first.next, (TvProgressKey{"b", "x"}));
-  auto second = store.listAllTvProgress(4, first.next);
-  ASSERT_EQ(second.entries.size(), 2u);
-  EXPECT_FALSE(second.next);
-  EXPECT_EQ(second.entries[0].username + second.entries[0].tv_show, "by");
-  EXPECT_EQ(second.entries[1].username + second.entries[1].tv_show, "bz");
-}
-
-TEST_F(SqliteStoreTest, UsersTokensAndCascadingRemoval) {
-  SqliteStore store({path()});
-  EXPECT_TRUE(store.addUser({"alice", "hash1", false, "t"}));
-  EXPECT_FALSE(store.addUser({"alice", "hash2", true, "t"}));
-  EXPECT_EQ(store.findUser("alice")->password_hash, "hash1");
-  EXPECT_TRUE(store.setPasswordHash("alice", "hash3"));
-  EXPECT_FALSE(store.setPasswordHash("nobody", "x"));
-  store.addToken({"id1", "alice", "laptop", "t"}, "tokenhash1");
-  store.addToken({"id2", "alice", "", "t"}, "tokenhash2");
-  EXPECT_EQ(store.findUserByTokenHash("tokenhash1")->name, "alice");
-  EXPECT_FALSE(store.findUserByTokenHash("nope"));
-  EXPECT_EQ(store.listTokens("alice").size(), 2u);
-  EXPECT_EQ(store.revokeTokens("alice", "id1"), 1);
-  EXPECT_FALSE(store.findUserByTokenHash("tokenhash1"));
-  putAndWait(store, progress("alice", "Lost", 1, 1));
-
-  EXPECT_TRUE(store.removeUser("alice"));
-  EXPECT_FALSE(store.removeUser("alice"));
-  EXPECT_FALSE(store.findUser("alice"));
-  EXPECT_FALSE(store.findUserByTokenHash("tokenhash2"));
-  EXPECT_TRUE(store.listTvProgress("alice").empty());
-}
-
 TEST_F(SqliteStoreTest, CredentialsVersionChangesWithUsersAcrossStores) {
   SqliteStore server({path()});
   SqliteStore cli({path()});  // as another process would open it
@@ -161,109 +110,27 @@ TEST_F(SqliteStoreTest, CredentialsVersionChangesWithUsersAcrossStores) {
   EXPECT_FALSE(server.credentialsVersion());  // unknown: callers re-read the user
 }
 
-// ---- immersion tracking -------------------------------------------------------------------
-
-std::int64_t countAndWait(const std::function<void(CountDone)>& write) {
-  std::promise<std::int64_t> done;
-  write([&](std::exception_ptr e, std::int64_t n) {
-    if (e) {
-      done.set_exception(e);
-    } else {
-      done.set_value(n);
-    }
-  });
-  return done.get_future().get();
-}
-
-Calendar calendar(const char* zone) { return Calendar{zone, domain::findTimeZone(zone)}; }
-
-// 2024-03-31T12:00:00Z: Sunday noon in UTC, already Monday 1 April 01:00 in Auckland.
+// 2024-03-31T12:00:00Z.
 constexpr std::int64_t kEndOfMarch = 1711886400;
 
-class ImmersionStoreTest : public SqliteStoreTest {
- protected:
-  void SetUp() override {
-    store_ = std::make_unique<SqliteStore>(SqliteStore::Options{path()});
-    ASSERT_TRUE(store_->addUser({"alice", "hash", false, "2025-01-01T00:00:00.000000"}));
-  }
-  std::unique_ptr<SqliteStore> store_;
-};
-
-TEST_F(ImmersionStoreTest, DailyTotalsFollowTheAskedZone) {
+// SQLite lists each recent item on its own, where DynamoDB sums those of one sync. The rest of
+// this test is DailyTotalsFollowTheAskedZone in store_contract_test.cpp.
+TEST_F(SqliteStoreTest, RecentItemsAreListedOneByOne) {
+  SqliteStore store({path()});
+  ASSERT_TRUE(store.addUser({"alice", "hash", false, "2025-01-01T00:00:00.000000"}));
   SyncStamp stamp{kEndOfMarch, calendar("UTC")};
-  EXPECT_EQ(
-      countAndWait([&](CountDone d) {
-        store_->recordEpisodes("alice", {{"Show", "1"}, {"Show", "2"}, {"Show", "1"}}, stamp, d);
-      }),
-      2);
-  auto utc = store_->progressInput("alice", calendar("UTC"), kEndOfMarch - 3600);
-  ASSERT_EQ(utc.daily.size(), 1u);
-  EXPECT_EQ(utc.daily[0].day, domain::localDayOf(kEndOfMarch, *domain::findTimeZone("UTC")));
-  EXPECT_EQ(utc.daily[0].items, 2);
-  EXPECT_EQ(utc.recent.size(), 2u);
-  EXPECT_EQ(utc.first_timestamp, kEndOfMarch);
+  EXPECT_EQ(recordEpisodes(store, "alice", {{"Show", "1"}, {"Show", "2"}, {"Show", "1"}}, stamp),
+            2);
+  EXPECT_EQ(store.progressInput("alice", calendar("UTC"), kEndOfMarch - 3600).recent.size(), 2u);
 
-  // Asked for another zone, the totals are rebuilt from the items: one day later there.
-  auto auckland = store_->progressInput("alice", calendar("Pacific/Auckland"), kEndOfMarch + 1);
-  ASSERT_EQ(auckland.daily.size(), 1u);
-  EXPECT_EQ(auckland.daily[0].day, utc.daily[0].day + 1);
-  EXPECT_EQ(auckland.daily[0].items, 2);
-  EXPECT_TRUE(auckland.recent.empty());
-
-  // A sync counted in a third zone rebuilds too, then adds.
   stamp.calendar = calendar("America/New_York");
-  EXPECT_EQ(countAndWait([&](CountDone d) {
-              store_->recordEpisodes("alice", {{"Show", "3"}}, stamp, d);
-            }),
-            1);
-  auto ny = store_->progressInput("alice", calendar("America/New_York"), 0);
-  ASSERT_EQ(ny.daily.size(), 1u);
-  EXPECT_EQ(ny.daily[0].items, 3);
+  EXPECT_EQ(recordEpisodes(store, "alice", {{"Show", "3"}}, stamp), 1);
+  auto ny = store.progressInput("alice", calendar("America/New_York"), 0);
   EXPECT_EQ(ny.recent.size(), 3u);
-}
-
-TEST_F(ImmersionStoreTest, ItemsAreKeptPerUserAndRemovedWithTheUser) {
-  SyncStamp stamp{kEndOfMarch, calendar("UTC")};
-  countAndWait([&](CountDone d) {
-    store_->recordYoutubeVideos("alice", {{"kJQP7kiw5Fk", "t", "UC1", "Channel", 282}}, stamp, d);
-  });
-  countAndWait([&](CountDone d) {
-    store_->recordSpotifyEpisodes("alice", {{"512ojhOuo1ktJprKbVcKyQ", "t", "S1", "Show", 60}},
-                                  stamp, d);
-  });
-  EXPECT_EQ(store_->existingYoutubeVideos("alice", {"kJQP7kiw5Fk", "9bZkp7q19f0"}),
-            std::vector<std::string>{"kJQP7kiw5Fk"});
-  auto input = store_->progressInput("alice", calendar("UTC"), 0);
-  EXPECT_EQ(input.youtube_channels.size(), 1u);
-  EXPECT_EQ(input.spotify_shows.size(), 1u);
-  EXPECT_EQ(input.daily.size(), 2u);
-
-  ASSERT_TRUE(store_->removeUser("alice"));
-  ASSERT_TRUE(store_->addUser({"alice", "hash", false, "2025-01-01T00:00:00.000000"}));
-  EXPECT_TRUE(store_->existingYoutubeVideos("alice", {"kJQP7kiw5Fk"}).empty());
-  auto fresh = store_->progressInput("alice", calendar("UTC"), 0);
-  EXPECT_TRUE(fresh.daily.empty());
-  EXPECT_TRUE(fresh.youtube_channels.empty());
-  EXPECT_FALSE(fresh.first_timestamp);
-}
-
-TEST_F(ImmersionStoreTest, TimeZoneSettingAndMetadataCache) {
-  EXPECT_EQ(store_->userTimeZone("alice"), std::nullopt);
-  EXPECT_TRUE(store_->setUserTimeZone("alice", "Asia/Tokyo"));
-  EXPECT_EQ(store_->userTimeZone("alice"), "Asia/Tokyo");
-  EXPECT_TRUE(store_->setUserTimeZone("alice", ""));
-  EXPECT_EQ(store_->userTimeZone("alice"), std::nullopt);
-  EXPECT_FALSE(store_->setUserTimeZone("nobody", "UTC"));
-
-  std::promise<std::exception_ptr> done;
-  store_->putCachedMetadata({{"youtube_video", "abc", R"({"id":"abc"})", 42}},
-                            [&](std::exception_ptr e) { done.set_value(e); });
-  ASSERT_EQ(done.get_future().get(), nullptr);
-  auto hit = store_->cachedMetadata("youtube_video", "abc");
-  ASSERT_TRUE(hit);
-  EXPECT_EQ(hit->body, R"({"id":"abc"})");
-  EXPECT_EQ(hit->fetched_at, 42);
-  EXPECT_FALSE(store_->cachedMetadata("tvdb_series", "abc"));
+  for (const auto& item : ny.recent) {
+    EXPECT_EQ(item.items, 1);
+    EXPECT_EQ(item.timestamp, kEndOfMarch);
+  }
 }
 
 }  // namespace
