@@ -34,7 +34,7 @@ void BM_RouteCachedShowEpisode(benchmark::State& state) {
   store.addUser({"bench", auth::hashPassword("pw"), false, "t"});
   std::promise<void> written;
   store.putTvProgress({"bench", "The Office", 2, 5, "2025-01-15T10:30:00.123456"},
-                      [&](std::exception_ptr) { written.set_value(); });
+                      [&](Result<void>) { written.set_value(); });
   written.get_future().wait();
   SystemClock clock;
   service::TvProgressService tv(store, clock);

@@ -96,7 +96,7 @@ class StubStore final : public storage::Store {
   }
   void putTvProgress(storage::TvProgress progress, storage::WriteDone done) override {
     last_put = std::move(progress);
-    done(nullptr);
+    done(Result<void>::success());
   }
 
   std::optional<std::string> userTimeZone(std::string_view) override { return std::nullopt; }
@@ -107,11 +107,11 @@ class StubStore final : public storage::Store {
   }
   void recordEpisodes(std::string_view, std::vector<storage::EpisodeRef>, storage::SyncStamp,
                       storage::CountDone done) override {
-    done(nullptr, 0);
+    done(Result<std::int64_t>::success(0));
   }
   void updateShow(std::string_view, std::string_view, domain::TvdbSeries,
                   storage::CountDone done) override {
-    done(nullptr, 0);
+    done(Result<std::int64_t>::success(0));
   }
   std::vector<std::string> existingMovies(std::string_view,
                                           const std::vector<std::string>&) override {
@@ -127,15 +127,15 @@ class StubStore final : public storage::Store {
   }
   void recordMovies(std::string_view, std::vector<storage::MovieRecord>, storage::SyncStamp,
                     storage::CountDone done) override {
-    done(nullptr, 0);
+    done(Result<std::int64_t>::success(0));
   }
   void recordYoutubeVideos(std::string_view, std::vector<domain::YoutubeVideo>, storage::SyncStamp,
                            storage::CountDone done) override {
-    done(nullptr, 0);
+    done(Result<std::int64_t>::success(0));
   }
   void recordSpotifyEpisodes(std::string_view, std::vector<domain::SpotifyEpisode>,
                              storage::SyncStamp, storage::CountDone done) override {
-    done(nullptr, 0);
+    done(Result<std::int64_t>::success(0));
   }
   domain::ProgressInput progressInput(std::string_view, const storage::Calendar&,
                                       std::int64_t) override {
@@ -146,7 +146,7 @@ class StubStore final : public storage::Store {
     return std::nullopt;
   }
   void putCachedMetadata(std::vector<storage::MetadataEntry>, storage::WriteDone done) override {
-    done(nullptr);
+    done(Result<void>::success());
   }
 };
 

@@ -94,8 +94,7 @@ struct SpotifyShowProgress {
   std::int64_t episodes_watched = 0;
 };
 
-// The fields of GET /progress, in the original's order and meaning
-// (reference/original-behaviour.md §2.5).
+// The fields of GET /progress, in the original Lambda service's order and meaning.
 struct Progress {
   std::int64_t total_episodes_watched = 0;
   std::int64_t total_movies_watched = 0;

@@ -140,16 +140,13 @@ void MetadataService::remember(std::vector<storage::MetadataEntry> entries) {
   // Once committed (or failed), the cache answers for these ids: their flights can go. Losing
   // a cache entry only costs a later fetch: log it, do not fail the request.
   store_.putCachedMetadata(
-      std::move(entries), [flights = flights_, keys = std::move(keys)](std::exception_ptr error) {
+      std::move(entries), [flights = flights_, keys = std::move(keys)](Result<void> written) {
         {
           std::lock_guard lock(flights->mutex);
           for (const auto& key : keys) flights->by_key.erase(key);
         }
-        if (!error) return;
-        try {
-          std::rethrow_exception(error);
-        } catch (const std::exception& e) {
-          telemetry::logWarn("metadata cache write failed", {{"error", e.what()}});
+        if (!written) {
+          telemetry::logWarn("metadata cache write failed", {{"error", written.failure->message}});
         }
       });
 }

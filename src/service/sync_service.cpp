@@ -88,17 +88,11 @@ bool endedEarly(const Fetched<T>& fetched, std::size_t already_recorded,
   return false;
 }
 
-// Whatever went wrong while writing, the original answered "Database error".
-Failure writeFailure(const std::exception_ptr& error) {
-  return failureOf(error, FailureKind::kStorage);
-}
-
 // Completes `done` with what a store write counted, and the failures of the sync.
 storage::CountDone reportAdded(Done<SyncReport> done, std::vector<FailedItem> failed = {}) {
-  return [done = std::move(done), failed = std::move(failed)](std::exception_ptr error,
-                                                              std::int64_t added) mutable {
-    if (error) return done(Result<SyncReport>::fail(writeFailure(error)));
-    done(Result<SyncReport>::success(SyncReport{added, std::move(failed), std::nullopt}));
+  return [done = std::move(done), failed = std::move(failed)](Result<std::int64_t> added) mutable {
+    if (!added) return done(Result<SyncReport>::fail(added.failure));
+    done(Result<SyncReport>::success(SyncReport{*added, std::move(failed), std::nullopt}));
   };
 }
 
@@ -182,10 +176,9 @@ void SyncService::tagShow(std::string_view username, std::string folder_name, st
     return done(Result<void>::fail(std::move(failure)));
   }
   store_.updateShow(username, folder_name, std::move(*series.value),
-                    [done = std::move(done), folder = folder_name](
-                        std::exception_ptr error, std::int64_t updated) {
-                      if (error) return done(Result<void>::fail(writeFailure(error)));
-                      if (updated == 0) {
+                    [done = std::move(done), folder = folder_name](Result<std::int64_t> updated) {
+                      if (!updated) return done(Result<void>::fail(updated.failure));
+                      if (*updated == 0) {
                         return done(Result<void>::fail(FailureKind::kNotFound,
                                                        "No show folder \"" + folder + "\""));
                       }

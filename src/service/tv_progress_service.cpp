@@ -22,12 +22,8 @@ void TvProgressService::update(std::string username, std::string tv_show, std::i
                                std::int64_t episode, Done<storage::TvProgress> done) {
   storage::TvProgress progress{std::move(username), std::move(tv_show), season, episode,
                                formatUtcMicros(clock_.now())};
-  store_.putTvProgress(progress, [done = std::move(done), progress](std::exception_ptr error) {
-    if (error) {
-      // Whatever went wrong while writing, the original answered
-      // "Database error".
-      return done(Result<storage::TvProgress>::fail(failureOf(error, FailureKind::kStorage)));
-    }
+  store_.putTvProgress(progress, [done = std::move(done), progress](Result<void> written) {
+    if (!written) return done(Result<storage::TvProgress>::fail(*written.failure));
     done(Result<storage::TvProgress>::success(progress));
   });
 }

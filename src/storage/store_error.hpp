@@ -1,8 +1,6 @@
 #pragma once
 
 #include <cstdint>
-#include <exception>
-#include <functional>
 #include <string>
 #include <utility>
 
@@ -18,9 +16,10 @@ class StoreError : public FailureError {
       : FailureError(FailureKind::kStorage, std::move(message)) {}
 };
 
-// Called exactly once, from any thread, after the write is durable (nullptr) or failed.
-using WriteDone = std::function<void(std::exception_ptr)>;
+// How every asynchronous store write completes: exactly once, from any thread, after the write
+// is durable, or with its failure (kStorage unless it says otherwise).
+using WriteDone = Done<void>;
 // The same for writes that count something (items added; 1 or 0 for found or not).
-using CountDone = std::function<void(std::exception_ptr, std::int64_t)>;
+using CountDone = Done<std::int64_t>;
 
 }  // namespace it::storage

@@ -13,6 +13,7 @@
 #include <map>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -31,11 +32,29 @@ inline storage::TvProgress progress(const std::string& user, const std::string& 
   return storage::TvProgress{user, show, season, episode, "2025-01-15T10:30:00.123456"};
 }
 
+// A write's failure as the exception the store would have thrown (StoreError for a storage
+// failure), or nullptr when it succeeded.
+template <class T>
+std::exception_ptr errorOf(const Result<T>& result) {
+  if (result) return nullptr;
+  const Failure& failure = [&]() -> const Failure& {
+    if constexpr (std::is_void_v<T>) {
+      return *result.failure;
+    } else {
+      return result.failure;
+    }
+  }();
+  if (failure.kind == FailureKind::kStorage) {
+    return std::make_exception_ptr(storage::StoreError(failure.message));
+  }
+  return std::make_exception_ptr(FailureError(failure));
+}
+
 // Runs a write that reports to the WriteDone it is given and waits for it: its failure, or
 // nullptr.
 inline std::exception_ptr writeAndWait(const std::function<void(storage::WriteDone)>& write) {
   std::promise<std::exception_ptr> done;
-  write([&](std::exception_ptr e) { done.set_value(e); });
+  write([&](Result<void> r) { done.set_value(errorOf(r)); });
   return done.get_future().get();
 }
 
@@ -49,11 +68,11 @@ void putAndWait(auto& store, storage::TvProgress p) {
 // count, or its failure rethrown.
 inline std::int64_t countAndWait(const std::function<void(storage::CountDone)>& write) {
   std::promise<std::int64_t> done;
-  write([&](std::exception_ptr e, std::int64_t n) {
-    if (e) {
-      done.set_exception(e);
+  write([&](Result<std::int64_t> r) {
+    if (r) {
+      done.set_value(*r);
     } else {
-      done.set_value(n);
+      done.set_exception(errorOf(r));
     }
   });
   return done.get_future().get();

@@ -310,8 +310,8 @@ class DynamoDbStoreTest : public MotoTest {
                          std::int64_t timestamp) {
     std::promise<Counted> done;
     store_->recordEpisodes(user, std::move(episodes), stampAt(timestamp),
-                           [&](std::exception_ptr e, std::int64_t n) {
-                             done.set_value({e, n});
+                           [&](Result<std::int64_t> r) {
+                             done.set_value({errorOf(r), r.value.value_or(0)});
                            });
     return done.get_future().get();
   }
@@ -326,7 +326,7 @@ class DynamoDbStoreTest : public MotoTest {
 
   std::exception_ptr putTvProgress(TvProgress p) {
     std::promise<std::exception_ptr> done;
-    store_->putTvProgress(std::move(p), [&](std::exception_ptr e) { done.set_value(e); });
+    store_->putTvProgress(std::move(p), [&](Result<void> r) { done.set_value(errorOf(r)); });
     return done.get_future().get();
   }
 
@@ -431,7 +431,7 @@ TEST_F(DynamoDbStoreTest, CacheAndYoutubeGoThroughUnprocessedBatches) {
         {"tvdb_series", std::to_string(i), "{\"id\":" + std::to_string(i) + "}", kT0 + i});
   }
   std::promise<std::exception_ptr> cached;
-  store_->putCachedMetadata(entries, [&](std::exception_ptr e) { cached.set_value(e); });
+  store_->putCachedMetadata(entries, [&](Result<void> r) { cached.set_value(errorOf(r)); });
   auto error = cached.get_future().get();
   ASSERT_EQ(error, nullptr) << messageOf(error);
   EXPECT_EQ(faults_->forwardedWrites(), 30);
@@ -448,10 +448,9 @@ TEST_F(DynamoDbStoreTest, CacheAndYoutubeGoThroughUnprocessedBatches) {
                       i % 3 == 0 ? "UC1" : "UC2", i % 3 == 0 ? "One" : "Two", 100});
   }
   std::promise<Counted> recorded;
-  store_->recordYoutubeVideos("dave", videos, stampAt(kT0),
-                              [&](std::exception_ptr e, std::int64_t n) {
-                                recorded.set_value({e, n});
-                              });
+  store_->recordYoutubeVideos("dave", videos, stampAt(kT0), [&](Result<std::int64_t> r) {
+    recorded.set_value({errorOf(r), r.value.value_or(0)});
+  });
   Counted c = recorded.get_future().get();
   ASSERT_EQ(c.error, nullptr) << messageOf(c.error);
   EXPECT_EQ(c.count, 30);

@@ -18,6 +18,7 @@ namespace it::storage::sqlite {
 namespace {
 
 using test::calendar;
+using test::errorOf;
 using test::progress;
 using test::putAndWait;
 using test::recordEpisodes;
@@ -75,7 +76,7 @@ TEST_F(SqliteStoreTest, ManyConcurrentWritesAreGroupCommittedAndAllLand) {
         pending.push_back(done->get_future());
         store.putTvProgress(
             progress("u" + std::to_string(t), "show " + std::to_string(i), 1, i + 1),
-            [done](std::exception_ptr e) { done->set_value(e); });
+            [done](Result<void> r) { done->set_value(errorOf(r)); });
       }
       for (auto& f : pending) {
         if (f.get() == nullptr) ok.fetch_add(1);

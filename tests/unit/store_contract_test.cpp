@@ -759,7 +759,7 @@ TYPED_TEST(StoreContractTest, TimeZoneSettingAndMetadataCache) {
 
   std::promise<std::exception_ptr> done;
   store.putCachedMetadata({{"youtube_video", "abc", R"({"id":"abc"})", 42}},
-                          [&](std::exception_ptr e) { done.set_value(e); });
+                          [&](Result<void> r) { done.set_value(errorOf(r)); });
   ASSERT_EQ(done.get_future().get(), nullptr);
   auto hit = store.cachedMetadata("youtube_video", "abc");
   ASSERT_TRUE(hit);

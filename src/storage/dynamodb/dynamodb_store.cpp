@@ -1,5 +1,5 @@
-// DynamoDbStore: construction, users, tokens, TV progress (seed 000) and the metadata cache.
-// Immersion tracking (seed 004) is in dynamodb_immersion.cpp.
+// DynamoDbStore: construction, users, tokens, TV progress (the original Flask app's table)
+// and the metadata cache. Immersion tracking is in dynamodb_immersion.cpp.
 
 #include "storage/dynamodb/dynamodb_store.hpp"
 

@@ -17,10 +17,10 @@ struct SyncCandidate;
 // Store on the two originals' DynamoDB tables, in their layouts, so this server can be pointed
 // at an existing deployment of either:
 //
-// TV-progress table (seed 000, default "tv_show_tracker"): hash `username`, range `tv_show`,
+// TV-progress table (the original Flask app's, default "tv_show_tracker"): hash `username`, range `tv_show`,
 // `season` and `episode` (N), `last_updated` (S).
 //
-// Immersion table (seed 004, default "immersion_tracker"), pk "USER#<user>" with sk
+// Immersion table (the original Lambda service's, default "immersion_tracker"), pk "USER#<user>" with sk
 // EPISODE#<folder>#<file>, SHOW#<folder>, MOVIE#<file>, YOUTUBEVIDEO#<id>,
 // YOUTUBECHANNEL#<id>, SPOTIFYEPISODE#<id>, SPOTIFYSHOW#<id>, with the original's attribute
 // names and types (`timestamp` and durations N seconds, `version` N). And items of our own,

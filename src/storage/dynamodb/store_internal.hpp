@@ -2,7 +2,6 @@
 
 // Shared by the files of DynamoDbStore; not part of its interface.
 
-#include <exception>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,28 +56,26 @@ auto guarded(const char* what, Work&& work) -> decltype(work()) {
   }
 }
 
-// Runs `work` and reports its outcome to `done` (a write's callback), exactly once.
-template <class Done, class Work>
-void completeWith(Done& done, Work&& work) {
-  std::exception_ptr error;
+// Runs `work` and reports its outcome to `done` (a write's completion), exactly once: `count`
+// when it succeeded (for writes that count), its failure otherwise.
+template <class T, class Work>
+void completeWith(const Done<T>& done, Work&& work, const T& count) {
   try {
     work();
   } catch (...) {
-    error = std::current_exception();
+    return done(Result<T>::fail(currentFailure(FailureKind::kStorage)));
   }
-  done(error);
+  done(Result<T>::success(count));
 }
 
-// The same for writes that count: `done` gets `count` when `work` succeeded.
 template <class Work>
-void completeWith(const CountDone& done, Work&& work, const std::int64_t& count) {
-  std::exception_ptr error;
+void completeWith(const Done<void>& done, Work&& work) {
   try {
     work();
   } catch (...) {
-    error = std::current_exception();
+    return done(Result<void>::fail(currentFailure(FailureKind::kStorage)));
   }
-  done(error, error ? 0 : count);
+  done(Result<void>::success());
 }
 
 }  // namespace it::storage::dynamodb

@@ -1,4 +1,5 @@
-// SqliteStore: seed 004's immersion tracking (schema in migration 2 of sqlite_store.cpp).
+// SqliteStore: immersion tracking, the original Lambda service's items (schema in migration 2
+// of schema.cpp).
 
 #include <unordered_map>
 #include <unordered_set>
@@ -163,8 +164,9 @@ constexpr const char* kShowColumns =
 void SqliteStore::submitCounting(std::function<std::int64_t(Connection&)> op, CountDone done) {
   auto count = std::make_shared<std::int64_t>(0);
   submit([op = std::move(op), count](Connection& db) { *count = op(db); },
-         [done = std::move(done), count](std::exception_ptr error) {
-           done(error, error ? 0 : *count);
+         [done = std::move(done), count](Result<void> written) {
+           done(written ? Result<std::int64_t>::success(*count)
+                        : Result<std::int64_t>::fail(*written.failure));
          });
 }
 

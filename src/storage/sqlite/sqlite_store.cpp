@@ -102,18 +102,17 @@ void SqliteStore::submit(WriteOp op, WriteDone done) {
       return;
     }
   }
-  done(std::make_exception_ptr(StoreError("the store is closing")));
+  done(Result<void>::fail(FailureKind::kStorage, "the store is closing"));
 }
 
 void SqliteStore::writeAndWait(WriteOp op) {
   std::promise<void> committed;
   auto result = committed.get_future();
-  submit(std::move(op), [&committed](std::exception_ptr error) {
-    if (error) {
-      committed.set_exception(error);
-    } else {
-      committed.set_value();
-    }
+  submit(std::move(op), [&committed](Result<void> written) {
+    if (written) return committed.set_value();
+    committed.set_exception(std::make_exception_ptr(written.failure->kind == FailureKind::kStorage
+                                                        ? StoreError(written.failure->message)
+                                                        : FailureError(*written.failure)));
   });
   result.get();
 }
@@ -163,7 +162,10 @@ void SqliteStore::commitBatch(std::vector<PendingWrite>& batch) {
     }
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    batch[i].done(batch_error ? batch_error : errors[i]);
+    std::exception_ptr error = batch_error ? batch_error : errors[i];
+    // Whatever went wrong while writing is a store failure (the original's "Database error").
+    batch[i].done(error ? Result<void>::fail(failureOf(error, FailureKind::kStorage))
+                        : Result<void>::success());
   }
 }
 
