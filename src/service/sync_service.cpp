@@ -139,26 +139,37 @@ void SyncService::movies(std::string_view username, std::vector<MovieFile> movie
                       reportAdded(std::move(done), std::move(fetched.failed)));
 }
 
+// YouTube videos and podcast episodes: the ids the user has not got yet are fetched (`fetch`:
+// ids to results, in order), then what was found is recorded (`record`).
+template <class Fetch, class Record>
+void SyncService::syncByIds(std::string_view username, std::vector<std::string> ids,
+                            const std::vector<std::string>& existing, Fetch fetch, Record record,
+                            Done<SyncReport> done) {
+  ids = withoutExisting(std::move(ids), existing);
+  auto fetched = sortOut(ids, fetch(ids));
+  if (endedEarly(fetched, existing.size(), done)) return;
+  record(username, std::move(fetched.found), stampFor(username),
+         reportAdded(std::move(done), std::move(fetched.failed)));
+}
+
 void SyncService::youtubeVideos(std::string_view username, std::vector<std::string> video_ids,
                                 Done<SyncReport> done) {
   auto ids = firstOfEach(std::move(video_ids), sameString);
   auto existing = store_.existingYoutubeVideos(username, ids);
-  ids = withoutExisting(std::move(ids), existing);
-  auto fetched = sortOut(ids, metadata_.videos(ids));
-  if (endedEarly(fetched, existing.size(), done)) return;
-  store_.recordYoutubeVideos(username, std::move(fetched.found), stampFor(username),
-                             reportAdded(std::move(done), std::move(fetched.failed)));
+  syncByIds(
+      username, std::move(ids), existing, [this](const auto& ids) { return metadata_.videos(ids); },
+      [this](auto&&... args) { store_.recordYoutubeVideos(std::move(args)...); }, std::move(done));
 }
 
 void SyncService::spotifyEpisodes(std::string_view username, std::vector<std::string> episode_ids,
                                   Done<SyncReport> done) {
   auto ids = firstOfEach(std::move(episode_ids), sameString);
   auto existing = store_.existingSpotifyEpisodes(username, ids);
-  ids = withoutExisting(std::move(ids), existing);
-  auto fetched = sortOut(ids, metadata_.spotifyEpisodes(ids));
-  if (endedEarly(fetched, existing.size(), done)) return;
-  store_.recordSpotifyEpisodes(username, std::move(fetched.found), stampFor(username),
-                               reportAdded(std::move(done), std::move(fetched.failed)));
+  syncByIds(
+      username, std::move(ids), existing,
+      [this](const auto& ids) { return metadata_.spotifyEpisodes(ids); },
+      [this](auto&&... args) { store_.recordSpotifyEpisodes(std::move(args)...); },
+      std::move(done));
 }
 
 void SyncService::tagShow(std::string_view username, std::string folder_name, std::int64_t tvdb_id,

@@ -69,6 +69,10 @@ class SyncService {
 
  private:
   storage::SyncStamp stampFor(std::string_view username) const;
+  template <class Fetch, class Record>
+  void syncByIds(std::string_view username, std::vector<std::string> ids,
+                 const std::vector<std::string>& existing, Fetch fetch, Record record,
+                 Done<SyncReport> done);
 
   storage::ImmersionStore& store_;
   const Clock& clock_;

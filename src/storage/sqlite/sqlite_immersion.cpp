@@ -139,12 +139,12 @@ class ReadTransaction {
   Connection& db_;
 };
 
+// The tables of watched items, one per kind.
+constexpr const char* kItemTables[] = {"episodes", "movies", "youtube_videos", "spotify_episodes"};
+
 bool hasItems(Connection& db, std::string_view username) {
-  for (const char* sql : {"SELECT 1 FROM episodes WHERE username = ?1 LIMIT 1",
-                          "SELECT 1 FROM movies WHERE username = ?1 LIMIT 1",
-                          "SELECT 1 FROM youtube_videos WHERE username = ?1 LIMIT 1",
-                          "SELECT 1 FROM spotify_episodes WHERE username = ?1 LIMIT 1"}) {
-    auto s = db.prepare(sql);
+  for (const char* table : kItemTables) {
+    auto s = db.prepare(std::string("SELECT 1 FROM ") + table + " WHERE username = ?1 LIMIT 1");
     s.bind(1, username);
     if (s.step()) return true;
   }
@@ -518,11 +518,9 @@ domain::ProgressInput readProgressInput(Connection& db, std::string_view usernam
               [&](ItemKind kind, std::int64_t timestamp, const std::string&, std::int64_t seconds) {
                 in.recent.push_back(domain::RecentItem{kind, timestamp, seconds});
               });
-  for (const char* sql : {"SELECT MIN(timestamp) FROM episodes WHERE username = ?1",
-                          "SELECT MIN(timestamp) FROM movies WHERE username = ?1",
-                          "SELECT MIN(timestamp) FROM youtube_videos WHERE username = ?1",
-                          "SELECT MIN(timestamp) FROM spotify_episodes WHERE username = ?1"}) {
-    auto s = db.prepare(sql);
+  for (const char* table : kItemTables) {
+    auto s =
+        db.prepare(std::string("SELECT MIN(timestamp) FROM ") + table + " WHERE username = ?1");
     s.bind(1, username);
     if (s.step() && !s.columnIsNull(0)) {
       std::int64_t t = s.columnInt(0);
