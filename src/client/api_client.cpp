@@ -3,16 +3,17 @@
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 
-#include "providers/json_fields.hpp"
+#include "util/encoding.hpp"
+#include "util/json.hpp"
 
 namespace it::client {
 namespace {
 
 // The server's {"error": ...} (or the original's {"message": ...}), else the start of the body.
 std::string errorOf(const providers::OutboundResponse& response) {
-  if (auto v = providers::parseJson(response.body); v && v->is_object()) {
+  if (auto v = parseJson(response.body); v && v->is_object()) {
     for (const char* key : {"error", "message"}) {
-      if (auto text = providers::stringAt(v->get_object(), key)) return *text;
+      if (auto text = stringAt(v->get_object(), key)) return *text;
     }
   }
   std::string text = response.body.substr(0, 200);
@@ -24,7 +25,7 @@ std::string errorOf(const providers::OutboundResponse& response) {
 
 ApiClient::ApiClient(ServerLogin login, providers::HttpTransport& transport)
     : login_(std::move(login)), transport_(transport) {
-  login_.url = providers::trimSlash(login_.url);
+  login_.url = trimSlash(login_.url);
 }
 
 ApiClient::Reply ApiClient::call(std::string_view method, std::string_view path,
@@ -35,14 +36,14 @@ ApiClient::Reply ApiClient::call(std::string_view method, std::string_view path,
   request.url = login_.url + "/" + std::string(path);
   if (!login_.user.empty()) {
     request.url += (path.find('?') == std::string_view::npos ? "?user=" : "&user=") +
-                   providers::encode(login_.user);
+                   percentEncode(login_.user);
   }
   request.headers = {"Accept: application/json;charset=UTF-8"};
   if (!login_.token.empty()) {
     request.headers.push_back("Authorization: Bearer " + login_.token);
   } else {
     request.headers.push_back("Authorization: Basic " +
-                              providers::base64(login_.user + ":" + login_.password));
+                              base64Encode(login_.user + ":" + login_.password));
   }
   if (!body.is_null()) {
     request.headers.push_back("Content-Type: application/json;charset=UTF-8");
@@ -68,7 +69,7 @@ ApiClient::Reply ApiClient::call(std::string_view method, std::string_view path,
     throw ClientError(what + " failed with HTTP " + std::to_string(response.status) + ": " +
                       errorOf(response));
   }
-  auto parsed = providers::parseJson(response.body);
+  auto parsed = parseJson(response.body);
   if (!parsed || !parsed->is_object()) {
     throw ClientError(what + " answered something that is not a JSON object; is " + login_.url +
                       " an immersion-tracker server?");

@@ -17,7 +17,8 @@
 #include "client/summary.hpp"
 #include "client/watched_list.hpp"
 #include "domain/names.hpp"
-#include "providers/json_fields.hpp"
+#include "util/encoding.hpp"
+#include "util/json.hpp"
 
 namespace it::client {
 namespace {
@@ -46,7 +47,7 @@ std::string plural(std::size_t n, const char* one, const char* many) {
 }
 
 std::int64_t intOr(const json::object& o, std::string_view key, std::int64_t fallback = 0) {
-  return providers::integerAt(o, key).value_or(fallback);
+  return integerAt(o, key).value_or(fallback);
 }
 
 // ---- reading the folder --------------------------------------------------------------------
@@ -146,17 +147,17 @@ std::vector<Match> suggestions(ApiClient& api, std::string_view name, const char
   std::string terms = searchTerms(name);
   std::vector<Match> matches;
   try {
-    auto reply = api.call("GET", "tvdb/search?query=" + providers::encode(terms) + "&type=" + type +
+    auto reply = api.call("GET", "tvdb/search?query=" + percentEncode(terms) + "&type=" + type +
                                      "&limit=" + std::to_string(kMaxSuggestions));
     const json::value* results = reply.body.if_contains("results");
     if (results == nullptr || !results->is_array()) return matches;
     for (const json::value& r : results->get_array()) {
       if (!r.is_object() || matches.size() == kMaxSuggestions) continue;
-      auto id = providers::integerAt(r.get_object(), "tvdb_id");
-      auto result_name = providers::stringAt(r.get_object(), "name");
+      auto id = integerAt(r.get_object(), "tvdb_id");
+      auto result_name = stringAt(r.get_object(), "name");
       if (!id || !result_name) continue;
       std::string label = *result_name;
-      if (auto year = providers::stringAt(r.get_object(), "year"); year && !year->empty()) {
+      if (auto year = stringAt(r.get_object(), "year"); year && !year->empty()) {
         label += " (" + *year + ")";
       }
       matches.push_back({*id, label});
@@ -237,13 +238,13 @@ SyncResult settle(const ApiClient::Reply& reply, const std::vector<std::string>&
   const json::value* list = reply.body.if_contains("failed");
   if (list != nullptr && list->is_array()) {
     for (const json::value& f : list->get_array()) {
-      auto key = f.is_object() ? providers::stringAt(f.get_object(), key_field) : std::nullopt;
+      auto key = f.is_object() ? stringAt(f.get_object(), key_field) : std::nullopt;
       if (!key) {
         listed_all = false;
         continue;
       }
       failed.insert(*key);
-      auto error = providers::stringAt(f.get_object(), "error");
+      auto error = stringAt(f.get_object(), "error");
       console.err << "Could not sync " << noun_one << " " << *key << ": "
                   << error.value_or("no reason given") << "\n";
     }
@@ -255,7 +256,7 @@ SyncResult settle(const ApiClient::Reply& reply, const std::vector<std::string>&
     // provider): whatever the list says, nothing is confirmed.
     if (list == nullptr) {
       console.err << "Could not sync " << plural(keys.size(), noun_one, noun_plural) << ": "
-                  << providers::stringAt(reply.body, "error").value_or("no reason given") << "\n";
+                  << stringAt(reply.body, "error").value_or("no reason given") << "\n";
     }
     result.failed = keys.size();
     return result;
@@ -290,7 +291,7 @@ std::size_t updateRemoteShows(ApiClient& api, const SyncOptions& options, Consol
     if (!show.is_object()) continue;
     const json::object& s = show.get_object();
     if (intOr(s, "tvdb_id") != 0) continue;
-    auto folder = providers::stringAt(s, "folder_name");
+    auto folder = stringAt(s, "folder_name");
     if (!folder) continue;
     if (options.non_interactive) {
       ++left_untagged;
@@ -307,7 +308,7 @@ std::size_t updateRemoteShows(ApiClient& api, const SyncOptions& options, Consol
         console.out << "Successfully updated show metadata.\n";
         break;
       }
-      std::string error = providers::stringAt(put.body, "error").value_or("no reason given");
+      std::string error = stringAt(put.body, "error").value_or("no reason given");
       if (put.status == 422) {  // TVDB does not know that id: ask again
         console.out << error << "\n";
         continue;

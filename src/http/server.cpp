@@ -21,9 +21,9 @@
 #include <stdexcept>
 #include <thread>
 
-#include "auth/passwords.hpp"
 #include "http/responses.hpp"
 #include "telemetry/log.hpp"
+#include "util/encoding.hpp"
 
 namespace it::http {
 
@@ -126,7 +126,7 @@ struct Server::Impl {
 
   Impl(Options o, Router& r) : options(std::move(o)), router(r) {
     unsigned char prefix[4];
-    auth::randomBytes(prefix, sizeof prefix);
+    randomBytes(prefix, sizeof prefix);
     char buf[9];
     std::snprintf(buf, sizeof buf, "%02x%02x%02x%02x", prefix[0], prefix[1], prefix[2], prefix[3]);
     request_id_prefix = buf;

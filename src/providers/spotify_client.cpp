@@ -1,16 +1,13 @@
-#include <sodium.h>
-
 #include <algorithm>
 #include <boost/json.hpp>
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
 #include <cstdint>
 #include <mutex>
 #include <optional>
 
-#include "providers/json_fields.hpp"
 #include "providers/metadata_clients.hpp"
 #include "providers/token_cache.hpp"
+#include "util/encoding.hpp"
+#include "util/json.hpp"
 
 namespace it::providers {
 namespace {
@@ -61,8 +58,8 @@ class HttpSpotifyClient final : public SpotifyClient {
     }
     std::string wanted(id);
     // Without a market, client-credentials calls answer 404 "non existing id".
-    std::string path = "/v1/episodes/" + encode(id);
-    if (!market_.empty()) path += "?market=" + encode(market_);
+    std::string path = "/v1/episodes/" + percentEncode(id);
+    if (!market_.empty()) path += "?market=" + percentEncode(market_);
 
     auto first = token("");
     if (!first) return Result::fail(first.failure);
@@ -157,7 +154,7 @@ class HttpSpotifyClient final : public SpotifyClient {
     request.method = "POST";
     request.url = accounts_base_url_ + "/api/token";
     request.headers = {"Accept: application/json",
-                       "Authorization: Basic " + base64(client_id_ + ":" + client_secret_),
+                       "Authorization: Basic " + base64Encode(client_id_ + ":" + client_secret_),
                        "Content-Type: application/x-www-form-urlencoded"};
     request.body = "grant_type=client_credentials";
     TransportResult result = sendWithRetry(transport_, request, retry_);

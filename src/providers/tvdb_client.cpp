@@ -1,14 +1,13 @@
 #include <boost/json.hpp>
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
 #include <charconv>
 #include <cstdint>
 #include <mutex>
 #include <optional>
 
-#include "providers/json_fields.hpp"
 #include "providers/metadata_clients.hpp"
 #include "providers/token_cache.hpp"
+#include "util/encoding.hpp"
+#include "util/json.hpp"
 
 namespace it::providers {
 namespace {
@@ -95,7 +94,7 @@ class HttpTvdbClient final : public TvdbClient {
     if (api_key_.empty()) return Result::fail(notConfigured());
     std::vector<domain::TvdbSearchResult> results;
     if (limit == 0) return Result::success(std::move(results));
-    std::string path = "/v4/search?query=" + encode(query) + "&type=" + encode(type) +
+    std::string path = "/v4/search?query=" + percentEncode(query) + "&type=" + percentEncode(type) +
                        "&limit=" + std::to_string(limit);
     auto data = fetchData(path, "search", Call::kSearch);
     if (!data) return Result::fail(data.failure);

@@ -1,13 +1,12 @@
 #include <algorithm>
 #include <boost/json.hpp>
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
 #include <optional>
 #include <unordered_map>
 
 #include "domain/iso_duration.hpp"
-#include "providers/json_fields.hpp"
 #include "providers/metadata_clients.hpp"
+#include "util/encoding.hpp"
+#include "util/json.hpp"
 
 namespace it::providers {
 namespace {
@@ -100,11 +99,11 @@ class HttpYoutubeClient final : public YoutubeClient {
     std::string id_list;
     for (const auto& id : batch) {
       if (!id_list.empty()) id_list += ',';
-      id_list += boost::urls::encode(id, boost::urls::unreserved_chars);
+      id_list += percentEncode(id);
     }
     OutboundRequest request;
     request.url = base_url_ + "/youtube/v3/videos?part=snippet,contentDetails&id=" + id_list +
-                  "&key=" + boost::urls::encode(api_key_, boost::urls::unreserved_chars);
+                  "&key=" + percentEncode(api_key_);
     request.headers = {"Accept: application/json"};
     TransportResult result = sendWithRetry(transport_, request, retry_);
 
