@@ -21,6 +21,7 @@
 #include "client/sync_command.hpp"
 #include "domain/names.hpp"
 #include "domain/time_zone.hpp"
+#include "net/curl_client.hpp"
 #include "storage/dynamodb/dynamodb_store.hpp"
 #include "storage/store.hpp"
 #include "telemetry/log.hpp"
@@ -151,7 +152,7 @@ client::ServerLogin clientLogin(const std::string& server, const std::string& us
 
 int runClient(const client::ServerLogin& login, const client::SyncOptions* sync) {
   // Syncs wait for the providers on the server; give them time.
-  providers::CurlTransport transport(providers::CurlTransport::Options{
+  net::CurlTransport transport(net::CurlTransport::Options{
       .connect_timeout = std::chrono::seconds(10), .total_timeout = std::chrono::minutes(10)});
   client::ApiClient api(login, transport);
   client::Console console{std::cin, std::cout, std::cerr, isatty(STDIN_FILENO) == 1};
@@ -285,7 +286,7 @@ int runCommandLine(int argc, char** argv) {
                        sync_cmd->parsed() ? &sync_options : nullptr);
     }
     if (create_tables->parsed()) {
-      auto transport = aws::makeCurlAwsTransport();
+      auto transport = net::makeCurlAwsTransport();
       aws::DynamoDbClient dynamodb(aws::awsConfigFromEnvironment(), *transport);
       aws::createTables(dynamodb, aws::tableNamesFromEnvironment(), sample_data, std::cout);
       return 0;

@@ -8,6 +8,7 @@
 
 #include "auth/passwords.hpp"
 #include "domain/names.hpp"
+#include "net/aws_json.hpp"
 #include "util/json.hpp"
 #include "util/time_format.hpp"
 
@@ -53,13 +54,13 @@ std::optional<ServiceSecret> loadServiceSecret(const Config& config) {
     return parseServiceSecret(text.str(), config.secrets_file);
   }
   if (config.secret_id.empty()) return std::nullopt;
-  aws::AwsConfig aws_config;
+  net::AwsConfig aws_config;
   try {
     aws_config = aws::awsConfigFromEnvironment();
   } catch (const aws::AwsConfigError& e) {
     throw ConfigError(std::string("secret_id ") + config.secret_id + ": " + e.what());
   }
-  auto transport = aws::makeCurlAwsTransport();
+  auto transport = net::makeCurlAwsTransport();
   auto answer = transport->post(aws_config, aws_config.secretsmanager_endpoint, "secretsmanager",
                                 "secretsmanager.GetSecretValue", "application/x-amz-json-1.1",
                                 json::serialize(json::object{{"SecretId", config.secret_id}}));

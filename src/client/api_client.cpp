@@ -10,7 +10,7 @@ namespace it::client {
 namespace {
 
 // The server's {"error": ...} (or the original's {"message": ...}), else the start of the body.
-std::string errorOf(const providers::OutboundResponse& response) {
+std::string errorOf(const net::OutboundResponse& response) {
   if (auto v = parseJson(response.body); v && v->is_object()) {
     for (const char* key : {"error", "message"}) {
       if (auto text = stringAt(v->get_object(), key)) return *text;
@@ -23,7 +23,7 @@ std::string errorOf(const providers::OutboundResponse& response) {
 
 }  // namespace
 
-ApiClient::ApiClient(ServerLogin login, providers::HttpTransport& transport)
+ApiClient::ApiClient(ServerLogin login, net::HttpTransport& transport)
     : login_(std::move(login)), transport_(transport) {
   login_.url = trimSlash(login_.url);
 }
@@ -31,7 +31,7 @@ ApiClient::ApiClient(ServerLogin login, providers::HttpTransport& transport)
 ApiClient::Reply ApiClient::call(std::string_view method, std::string_view path,
                                  const boost::json::value& body,
                                  std::initializer_list<long> also_ok) {
-  providers::OutboundRequest request;
+  net::OutboundRequest request;
   request.method = std::string(method);
   request.url = login_.url + "/" + std::string(path);
   if (!login_.user.empty()) {
@@ -51,11 +51,11 @@ ApiClient::Reply ApiClient::call(std::string_view method, std::string_view path,
   }
   std::string what = std::string(method) + " /" + std::string(path.substr(0, path.find('?')));
 
-  providers::TransportResult result = transport_.send(request);
+  net::TransportResult result = transport_.send(request);
   if (!result.response) {
     throw ClientError("cannot reach the server at " + login_.url + ": " + result.error);
   }
-  const providers::OutboundResponse& response = *result.response;
+  const net::OutboundResponse& response = *result.response;
   if (response.status == 401) {
     throw ClientError("the server at " + login_.url + " refused the credentials" +
                       (login_.token.empty() ? " of user " + login_.user +

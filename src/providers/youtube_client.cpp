@@ -23,7 +23,7 @@ struct GoogleError {
   std::string message;
 };
 
-GoogleError googleError(const OutboundResponse& response) {
+GoogleError googleError(const net::OutboundResponse& response) {
   GoogleError error;
   auto v = parseJson(response.body);
   const json::object* e = v && v->is_object() ? objectAt(v->get_object(), "error") : nullptr;
@@ -52,7 +52,7 @@ GoogleError googleError(const OutboundResponse& response) {
 
 class HttpYoutubeClient final : public YoutubeClient {
  public:
-  HttpYoutubeClient(const ProviderSettings& settings, HttpTransport& transport)
+  HttpYoutubeClient(const ProviderSettings& settings, net::HttpTransport& transport)
       : base_url_(trimSlash(settings.youtube_base_url)),
         api_key_(settings.youtube_api_key),
         retry_(settings.retry),
@@ -101,18 +101,18 @@ class HttpYoutubeClient final : public YoutubeClient {
       if (!id_list.empty()) id_list += ',';
       id_list += percentEncode(id);
     }
-    OutboundRequest request;
+    net::OutboundRequest request;
     request.url = base_url_ + "/youtube/v3/videos?part=snippet,contentDetails&id=" + id_list +
                   "&key=" + percentEncode(api_key_);
     request.headers = {"Accept: application/json"};
-    TransportResult result = sendWithRetry(transport_, request, retry_);
+    net::TransportResult result = net::sendWithRetry(transport_, request, retry_);
 
     auto failAll = [&](FailureKind kind, const std::string& message) {
       for (const auto& id : batch) found.insert_or_assign(id, Result::fail(kind, message));
     };
     if (!result.response)
       return failAll(FailureKind::kUnavailable, "YouTube is unavailable: " + result.error);
-    const OutboundResponse& response = *result.response;
+    const net::OutboundResponse& response = *result.response;
     if (response.status == 429 || response.status >= 500) {
       return failAll(FailureKind::kUnavailable,
                      "YouTube is unavailable: HTTP " + std::to_string(response.status));
@@ -183,14 +183,14 @@ class HttpYoutubeClient final : public YoutubeClient {
 
   const std::string base_url_;
   const std::string api_key_;
-  const RetryPolicy retry_;
-  HttpTransport& transport_;
+  const net::RetryPolicy retry_;
+  net::HttpTransport& transport_;
 };
 
 }  // namespace
 
 std::unique_ptr<YoutubeClient> makeYoutubeClient(const ProviderSettings& settings,
-                                                 HttpTransport& transport) {
+                                                 net::HttpTransport& transport) {
   return std::make_unique<HttpYoutubeClient>(settings, transport);
 }
 
