@@ -13,7 +13,7 @@
 #include "auth/passwords.hpp"
 #include "domain/names.hpp"
 #include "fuzz_support.hpp"
-#include "providers/json_fields.hpp"
+#include "util/encoding.hpp"
 
 namespace {
 
@@ -27,7 +27,7 @@ struct Fixture {
   it::auth::Authenticator::Options options;
   std::optional<it::auth::Authenticator> authenticator;
   Fixture() {
-    it::auth::ensureSodium();
+    it::ensureSodium();
     store.token_hash = it::auth::tokenHash(kToken);
     authenticator.emplace(store, options);
   }
@@ -72,7 +72,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   // Basic: credentials given as bytes, so every user name and password can be reached.
-  AuthResult basic = check("Basic " + it::providers::base64(input));
+  AuthResult basic = check("Basic " + it::base64Encode(input));
   auto colon = input.find(':');
   bool well_formed = !input.empty() && colon != std::string_view::npos &&
                      it::domain::isValidUsername(input.substr(0, colon));

@@ -8,7 +8,8 @@
 
 #include "auth/passwords.hpp"
 #include "domain/names.hpp"
-#include "providers/json_fields.hpp"
+#include "net/aws_json.hpp"
+#include "util/json.hpp"
 #include "util/time_format.hpp"
 
 namespace it::app {
@@ -16,7 +17,7 @@ namespace it::app {
 namespace json = boost::json;
 
 ServiceSecret parseServiceSecret(std::string_view text, const std::string& source) {
-  auto parsed = providers::parseJson(text);
+  auto parsed = parseJson(text);
   if (!parsed || !parsed->is_object()) {
     throw ConfigError("the secret " + source + " is not a JSON object");
   }
@@ -26,9 +27,8 @@ ServiceSecret parseServiceSecret(std::string_view text, const std::string& sourc
     if (!users->is_array()) throw ConfigError("the secret " + source + ": users must be a list");
     std::size_t index = 0;
     for (const json::value& u : users->get_array()) {
-      auto name = u.is_object() ? providers::stringAt(u.get_object(), "user") : std::nullopt;
-      auto password =
-          u.is_object() ? providers::stringAt(u.get_object(), "password") : std::nullopt;
+      auto name = u.is_object() ? stringAt(u.get_object(), "user") : std::nullopt;
+      auto password = u.is_object() ? stringAt(u.get_object(), "password") : std::nullopt;
       if (!name || !domain::isValidUsername(*name) || !password || password->empty()) {
         throw ConfigError("the secret " + source + ": users[" + std::to_string(index) +
                           "] needs a \"user\" (1-64 letters, digits, '_', '-' or '.') and a "
@@ -38,10 +38,10 @@ ServiceSecret parseServiceSecret(std::string_view text, const std::string& sourc
       ++index;
     }
   }
-  secret.tvdb_api_key = providers::stringAt(o, "tvdb_api_key").value_or("");
-  secret.youtube_api_key = providers::stringAt(o, "youtube_api_key").value_or("");
-  secret.spotify_client_id = providers::stringAt(o, "spotify_client_id").value_or("");
-  secret.spotify_client_secret = providers::stringAt(o, "spotify_client_secret").value_or("");
+  secret.tvdb_api_key = stringAt(o, "tvdb_api_key").value_or("");
+  secret.youtube_api_key = stringAt(o, "youtube_api_key").value_or("");
+  secret.spotify_client_id = stringAt(o, "spotify_client_id").value_or("");
+  secret.spotify_client_secret = stringAt(o, "spotify_client_secret").value_or("");
   return secret;
 }
 
@@ -54,13 +54,13 @@ std::optional<ServiceSecret> loadServiceSecret(const Config& config) {
     return parseServiceSecret(text.str(), config.secrets_file);
   }
   if (config.secret_id.empty()) return std::nullopt;
-  aws::AwsConfig aws_config;
+  net::AwsConfig aws_config;
   try {
     aws_config = aws::awsConfigFromEnvironment();
   } catch (const aws::AwsConfigError& e) {
     throw ConfigError(std::string("secret_id ") + config.secret_id + ": " + e.what());
   }
-  auto transport = aws::makeCurlAwsTransport();
+  auto transport = net::makeCurlAwsTransport();
   auto answer = transport->post(aws_config, aws_config.secretsmanager_endpoint, "secretsmanager",
                                 "secretsmanager.GetSecretValue", "application/x-amz-json-1.1",
                                 json::serialize(json::object{{"SecretId", config.secret_id}}));
@@ -68,17 +68,15 @@ std::optional<ServiceSecret> loadServiceSecret(const Config& config) {
     throw ConfigError("secret_id " + config.secret_id +
                       ": Secrets Manager cannot be reached: " + answer.transport_error);
   }
-  auto body = providers::parseJson(answer.body);
+  auto body = parseJson(answer.body);
   const json::object* o = body && body->is_object() ? &body->get_object() : nullptr;
   if (answer.status != 200 || o == nullptr) {
-    std::string message = o != nullptr
-                              ? providers::stringAt(*o, "message")
-                                    .value_or(providers::stringAt(*o, "Message").value_or(""))
-                              : "";
+    std::string message =
+        o != nullptr ? stringAt(*o, "message").value_or(stringAt(*o, "Message").value_or("")) : "";
     throw ConfigError("secret_id " + config.secret_id + ": Secrets Manager answered HTTP " +
                       std::to_string(answer.status) + (message.empty() ? "" : ": " + message));
   }
-  auto secret_string = providers::stringAt(*o, "SecretString");
+  auto secret_string = stringAt(*o, "SecretString");
   if (!secret_string) {
     throw ConfigError("secret_id " + config.secret_id + " holds no SecretString");
   }

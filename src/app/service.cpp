@@ -13,7 +13,7 @@
 #include "domain/time_zone.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
-#include "providers/http_transport.hpp"
+#include "net/curl_client.hpp"
 #include "providers/metadata_clients.hpp"
 #include "service/calendars.hpp"
 #include "service/metadata_service.hpp"
@@ -58,8 +58,8 @@ std::string defaultTimeZone(const Config& config) {
   return zone;
 }
 
-providers::CurlTransport::Options transportOptions(const providers::ProviderSettings& settings) {
-  providers::CurlTransport::Options options;
+net::CurlTransport::Options transportOptions(const providers::ProviderSettings& settings) {
+  net::CurlTransport::Options options;
   options.total_timeout = settings.request_timeout;
   options.connect_timeout = std::min(settings.connect_timeout, settings.request_timeout);
   return options;
@@ -69,12 +69,12 @@ providers::CurlTransport::Options transportOptions(const providers::ProviderSett
 // drains and the store commits what is queued last.
 // `--metrics cloudwatch`: the publisher and its transport; nothing otherwise.
 struct CloudWatchParts {
-  std::unique_ptr<aws::AwsJsonTransport> transport;
+  std::unique_ptr<net::AwsJsonTransport> transport;
   std::unique_ptr<telemetry::CloudWatchPublisher> publisher;
 
   explicit CloudWatchParts(const Config& config) {
     if (config.metrics != "cloudwatch") return;
-    transport = aws::makeCurlAwsTransport();
+    transport = net::makeCurlAwsTransport();
     telemetry::CloudWatchPublisher::Options options;
     options.metric_namespace = config.metrics_namespace;
     publisher = std::make_unique<telemetry::CloudWatchPublisher>(aws::awsConfigFromEnvironment(),
@@ -88,7 +88,7 @@ struct Service::Parts {
   CloudWatchParts cloudwatch;
   telemetry::RequestTelemetry request_telemetry;
   auth::Authenticator authenticator;
-  providers::CurlTransport transport;
+  net::CurlTransport transport;
   std::unique_ptr<providers::TvdbClient> tvdb;
   std::unique_ptr<providers::YoutubeClient> youtube;
   std::unique_ptr<providers::SpotifyClient> spotify;

@@ -7,6 +7,7 @@
 
 #include "auth/passwords.hpp"
 #include "domain/names.hpp"
+#include "util/encoding.hpp"
 
 namespace it::auth {
 namespace {
@@ -40,20 +41,14 @@ Parsed parseAuthorization(std::string_view header) {
   p.kind = Parsed::Kind::kMalformed;
   if (startsWithNoCase(header, "basic ")) {
     std::string_view encoded = trim(header.substr(6));
-    std::string decoded(encoded.size(), '\0');
-    std::size_t len = 0;
-    if (encoded.empty() ||
-        sodium_base642bin(reinterpret_cast<unsigned char*>(decoded.data()), decoded.size(),
-                          encoded.data(), encoded.size(), nullptr, &len, nullptr,
-                          sodium_base64_VARIANT_ORIGINAL) != 0) {
-      return p;
-    }
-    decoded.resize(len);
-    auto colon = decoded.find(':');  // the first colon: passwords may contain colons
+    if (encoded.empty()) return p;
+    std::optional<std::string> decoded = base64Decode(encoded);
+    if (!decoded) return p;
+    auto colon = decoded->find(':');  // the first colon: passwords may contain colons
     if (colon == std::string::npos) return p;
     p.kind = Parsed::Kind::kBasic;
-    p.user = decoded.substr(0, colon);
-    p.secret = decoded.substr(colon + 1);
+    p.user = decoded->substr(0, colon);
+    p.secret = decoded->substr(colon + 1);
   } else if (startsWithNoCase(header, "bearer ")) {
     std::string_view token = trim(header.substr(7));
     if (token.empty()) return p;

@@ -4,20 +4,9 @@
 
 #include <stdexcept>
 
+#include "util/encoding.hpp"
+
 namespace it::auth {
-
-void ensureSodium() {
-  static const bool ready = [] {
-    if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
-    return true;
-  }();
-  (void)ready;
-}
-
-void randomBytes(void* out, std::size_t size) {
-  ensureSodium();
-  randombytes_buf(out, size);
-}
 
 std::string hashPassword(std::string_view password) {
   ensureSodium();
@@ -39,10 +28,7 @@ bool verifyPassword(std::string_view hash, std::string_view password) {
 namespace {
 
 std::string base64url(const unsigned char* bytes, std::size_t n) {
-  std::string out(sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-  sodium_bin2base64(out.data(), out.size(), bytes, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  out.resize(std::char_traits<char>::length(out.c_str()));
-  return out;
+  return base64UrlEncode(std::string_view(reinterpret_cast<const char*>(bytes), n));
 }
 
 std::string hex(const unsigned char* bytes, std::size_t n) {

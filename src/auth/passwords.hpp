@@ -28,10 +28,4 @@ std::string tokenHash(std::string_view token);
 // Equal-length comparison in constant time; unequal lengths compare unequal.
 bool constantTimeEquals(std::string_view a, std::string_view b);
 
-// Fills `out` with random bytes (libsodium's CSPRNG).
-void randomBytes(void* out, std::size_t size);
-
-// Initialises libsodium once; safe to call from any thread, any number of times.
-void ensureSodium();
-
 }  // namespace it::auth

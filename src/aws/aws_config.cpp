@@ -142,13 +142,13 @@ std::string endpoint(const Env& env, const std::string& specific_var, const std:
 
 }  // namespace
 
-AwsConfig awsConfigFrom(const Env& env) {
+net::AwsConfig awsConfigFrom(const Env& env) {
   std::string profile = get(env, "AWS_PROFILE").value_or("default");
   Ini config_file;
   if (auto path = homeFile(env, "AWS_CONFIG_FILE", "config")) config_file = readIni(*path);
   const auto* config_section = configProfile(config_file, profile);
 
-  AwsConfig config;
+  net::AwsConfig config;
   if (auto region = get(env, "AWS_REGION")) {
     config.region = *region;
   } else if (auto default_region = get(env, "AWS_DEFAULT_REGION")) {
@@ -192,7 +192,7 @@ AwsConfig awsConfigFrom(const Env& env) {
   return config;
 }
 
-AwsConfig awsConfigFromEnvironment() {
+net::AwsConfig awsConfigFromEnvironment() {
   Env env;
   for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
     std::string_view text(*entry);

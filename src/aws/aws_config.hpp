@@ -5,28 +5,14 @@
 #include <stdexcept>
 #include <string>
 
+#include "net/aws_json.hpp"
+
 namespace it::aws {
 
 // A configuration mistake (no region, no credentials), in one sentence naming what to set.
 class AwsConfigError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
-};
-
-struct Credentials {
-  std::string access_key_id;
-  std::string secret_access_key;
-  std::string session_token;  // temporary credentials (Lambda, SSO); empty otherwise
-};
-
-// Where and as whom AWS is called.
-struct AwsConfig {
-  std::string region;
-  Credentials credentials;
-  // Origins per service ("https://dynamodb.eu-west-1.amazonaws.com", "http://127.0.0.1:5055").
-  std::string dynamodb_endpoint;
-  std::string secretsmanager_endpoint;
-  std::string monitoring_endpoint;  // CloudWatch metrics
 };
 
 // The AWS SDKs' standard sources, read from `env` (the process environment by default):
@@ -36,7 +22,7 @@ struct AwsConfig {
 // ~/.aws/credentials (AWS_SHARED_CREDENTIALS_FILE overrides the path; AWS_CONFIG_FILE the
 // config's); endpoints from AWS_ENDPOINT_URL_DYNAMODB / _SECRETS_MANAGER / _CLOUDWATCH, else
 // AWS_ENDPOINT_URL, else the public endpoint of the region. Throws AwsConfigError.
-AwsConfig awsConfigFromEnvironment();
-AwsConfig awsConfigFrom(const std::map<std::string, std::string>& env);
+net::AwsConfig awsConfigFromEnvironment();
+net::AwsConfig awsConfigFrom(const std::map<std::string, std::string>& env);
 
 }  // namespace it::aws

@@ -2,13 +2,13 @@
 
 #include <boost/json/object.hpp>
 #include <chrono>
-#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "aws/aws_config.hpp"
+#include "net/aws_json.hpp"
 
 namespace it::aws {
 
@@ -44,43 +44,21 @@ struct AwsRetryPolicy {
   std::chrono::milliseconds max_backoff{2000};
 };
 
-// Sends one signed request of an AWS JSON protocol: POST / with X-Amz-Target, SigV4 signed
-// (libcurl's CURLOPT_AWS_SIGV4, with its 7.88 catches avoided: body through POSTFIELDS, an
-// explicit Content-Type, no value-less headers, the session token as a signed header).
-// Thread-safe; may be replaced by a fake in tests.
-class AwsJsonTransport {
- public:
-  virtual ~AwsJsonTransport() = default;
-  struct Answer {
-    bool transport_ok = false;
-    std::string transport_error;
-    long status = 0;
-    std::string body;
-  };
-  // `endpoint` is an origin; `service` the SigV4 signing name ("dynamodb", "secretsmanager",
-  // "monitoring"); `target` the X-Amz-Target value; `content_type` application/x-amz-json-1.0
-  // or -1.1.
-  virtual Answer post(const AwsConfig& config, std::string_view endpoint, std::string_view service,
-                      std::string_view target, std::string_view content_type,
-                      const std::string& body) = 0;
-};
-
-std::unique_ptr<AwsJsonTransport> makeCurlAwsTransport();
-
-// The DynamoDB low-level JSON API (reference/external-apis.md §4). Retries throttling,
+// The DynamoDB low-level JSON API over a net::AwsJsonTransport. Retries throttling,
 // InternalServerError, 5xx and transport errors with backoff and jitter; never validation,
 // condition or not-found errors. Thread-safe.
 class DynamoDbClient {
  public:
-  DynamoDbClient(AwsConfig config, AwsJsonTransport& transport, AwsRetryPolicy retry = {});
+  DynamoDbClient(net::AwsConfig config, net::AwsJsonTransport& transport,
+                 AwsRetryPolicy retry = {});
   // Calls `operation` ("PutItem", "Query", ...) with `request`; returns the answer (an empty
   // body as {}). Throws AwsError.
   boost::json::object call(std::string_view operation, const boost::json::object& request);
-  const AwsConfig& config() const { return config_; }
+  const net::AwsConfig& config() const { return config_; }
 
  private:
-  AwsConfig config_;
-  AwsJsonTransport& transport_;
+  net::AwsConfig config_;
+  net::AwsJsonTransport& transport_;
   AwsRetryPolicy retry_;
 };
 

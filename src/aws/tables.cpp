@@ -7,8 +7,8 @@
 #include <ostream>
 #include <thread>
 
-#include "providers/json_fields.hpp"
 #include "util/env.hpp"
+#include "util/json.hpp"
 #include "util/time_format.hpp"
 
 namespace it::aws {
@@ -39,9 +39,9 @@ void createTable(DynamoDbClient& dynamodb, const std::string& name, json::object
   auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
   for (;;) {
     json::object table = dynamodb.call("DescribeTable", {{"TableName", name}})["Table"].as_object();
-    std::string status = providers::stringAt(table, "TableStatus").value_or("");
+    std::string status = stringAt(table, "TableStatus").value_or("");
     if (status == "ACTIVE" || std::chrono::steady_clock::now() > deadline) {
-      out << "Table ARN: " << providers::stringAt(table, "TableArn").value_or("") << "\n";
+      out << "Table ARN: " << stringAt(table, "TableArn").value_or("") << "\n";
       out << "Table Status: " << status << "\n";
       return;
     }

@@ -3,16 +3,17 @@
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 
-#include "providers/json_fields.hpp"
+#include "util/encoding.hpp"
+#include "util/json.hpp"
 
 namespace it::client {
 namespace {
 
 // The server's {"error": ...} (or the original's {"message": ...}), else the start of the body.
-std::string errorOf(const providers::OutboundResponse& response) {
-  if (auto v = providers::parseJson(response.body); v && v->is_object()) {
+std::string errorOf(const net::OutboundResponse& response) {
+  if (auto v = parseJson(response.body); v && v->is_object()) {
     for (const char* key : {"error", "message"}) {
-      if (auto text = providers::stringAt(v->get_object(), key)) return *text;
+      if (auto text = stringAt(v->get_object(), key)) return *text;
     }
   }
   std::string text = response.body.substr(0, 200);
@@ -22,27 +23,27 @@ std::string errorOf(const providers::OutboundResponse& response) {
 
 }  // namespace
 
-ApiClient::ApiClient(ServerLogin login, providers::HttpTransport& transport)
+ApiClient::ApiClient(ServerLogin login, net::HttpTransport& transport)
     : login_(std::move(login)), transport_(transport) {
-  login_.url = providers::trimSlash(login_.url);
+  login_.url = trimSlash(login_.url);
 }
 
 ApiClient::Reply ApiClient::call(std::string_view method, std::string_view path,
                                  const boost::json::value& body,
                                  std::initializer_list<long> also_ok) {
-  providers::OutboundRequest request;
+  net::OutboundRequest request;
   request.method = std::string(method);
   request.url = login_.url + "/" + std::string(path);
   if (!login_.user.empty()) {
     request.url += (path.find('?') == std::string_view::npos ? "?user=" : "&user=") +
-                   providers::encode(login_.user);
+                   percentEncode(login_.user);
   }
   request.headers = {"Accept: application/json;charset=UTF-8"};
   if (!login_.token.empty()) {
     request.headers.push_back("Authorization: Bearer " + login_.token);
   } else {
     request.headers.push_back("Authorization: Basic " +
-                              providers::base64(login_.user + ":" + login_.password));
+                              base64Encode(login_.user + ":" + login_.password));
   }
   if (!body.is_null()) {
     request.headers.push_back("Content-Type: application/json;charset=UTF-8");
@@ -50,11 +51,11 @@ ApiClient::Reply ApiClient::call(std::string_view method, std::string_view path,
   }
   std::string what = std::string(method) + " /" + std::string(path.substr(0, path.find('?')));
 
-  providers::TransportResult result = transport_.send(request);
+  net::TransportResult result = transport_.send(request);
   if (!result.response) {
     throw ClientError("cannot reach the server at " + login_.url + ": " + result.error);
   }
-  const providers::OutboundResponse& response = *result.response;
+  const net::OutboundResponse& response = *result.response;
   if (response.status == 401) {
     throw ClientError("the server at " + login_.url + " refused the credentials" +
                       (login_.token.empty() ? " of user " + login_.user +
@@ -68,7 +69,7 @@ ApiClient::Reply ApiClient::call(std::string_view method, std::string_view path,
     throw ClientError(what + " failed with HTTP " + std::to_string(response.status) + ": " +
                       errorOf(response));
   }
-  auto parsed = providers::parseJson(response.body);
+  auto parsed = parseJson(response.body);
   if (!parsed || !parsed->is_object()) {
     throw ClientError(what + " answered something that is not a JSON object; is " + login_.url +
                       " an immersion-tracker server?");

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "providers/http_transport.hpp"
+#include "net/http_transport.hpp"
 
 namespace it::client {
 
@@ -30,7 +30,7 @@ struct ServerLogin {
 // is known) and JSON bodies. Not thread-safe.
 class ApiClient {
  public:
-  ApiClient(ServerLogin login, providers::HttpTransport& transport);
+  ApiClient(ServerLogin login, net::HttpTransport& transport);
 
   struct Reply {
     long status = 0;
@@ -45,7 +45,7 @@ class ApiClient {
 
  private:
   ServerLogin login_;
-  providers::HttpTransport& transport_;
+  net::HttpTransport& transport_;
 };
 
 }  // namespace it::client

@@ -12,7 +12,7 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include "auth/passwords.hpp"
+#include "util/encoding.hpp"
 #include "http/session.hpp"
 #include "telemetry/log.hpp"
 
@@ -29,7 +29,7 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 Listener::Listener(Server::Options options, Router& router)
     : options_(std::move(options)), router_(router) {
   unsigned char prefix[4];
-  auth::randomBytes(prefix, sizeof prefix);
+  randomBytes(prefix, sizeof prefix);
   char buf[9];
   std::snprintf(buf, sizeof buf, "%02x%02x%02x%02x", prefix[0], prefix[1], prefix[2], prefix[3]);
   request_id_prefix_ = buf;

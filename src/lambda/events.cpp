@@ -1,13 +1,14 @@
 #include "lambda/events.hpp"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <cctype>
 #include <map>
+
+#include "util/encoding.hpp"
+#include "util/json.hpp"
 
 namespace it::lambda {
 namespace {
@@ -19,17 +20,6 @@ std::string lower(std::string_view text) {
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
-}
-
-const json::object* objectAt(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && v->is_object() ? &v->get_object() : nullptr;
-}
-
-std::optional<std::string> stringAt(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  if (v == nullptr || !v->is_string()) return std::nullopt;
-  return std::string(v->get_string());
 }
 
 // A header, whatever case the client or the payload version gave its name.
@@ -63,15 +53,7 @@ std::optional<std::string> bodyOf(const json::object& event) {
   std::string body = stringAt(event, "body").value_or("");
   const auto* encoded = event.if_contains("isBase64Encoded");
   if (encoded == nullptr || !encoded->is_bool() || !encoded->get_bool()) return body;
-  std::string raw(body.size(), '\0');
-  std::size_t length = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), body.data(),
-                        body.size(), " \r\n", &length, nullptr,
-                        sodium_base64_VARIANT_ORIGINAL) != 0) {
-    return std::nullopt;
-  }
-  raw.resize(length);
-  return raw;
+  return base64Decode(body, " \r\n");
 }
 
 std::string targetOf(const http::Request& request) {

@@ -23,8 +23,9 @@ struct Outcome {
   std::string error_message;
 };
 
-// The Runtime API client (reference/external-apis.md §6.1) over libcurl, at
-// http://<AWS_LAMBDA_RUNTIME_API>/2018-06-01. One connection, reused.
+// The client of Lambda's Runtime API (the custom runtime's interface: next event, response,
+// error, init error) over net::CurlClient, at http://<AWS_LAMBDA_RUNTIME_API>/2018-06-01. One
+// connection, reused. Not thread-safe: the runtime loop is its only user.
 class RuntimeApi {
  public:
   explicit RuntimeApi(std::string host_port);

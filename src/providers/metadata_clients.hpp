@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "domain/media.hpp"
-#include "providers/http_transport.hpp"
+#include "net/http_transport.hpp"
 #include "providers/outcome.hpp"
 #include "util/clock.hpp"
 
@@ -34,7 +34,7 @@ struct ProviderSettings {
   // says.
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds request_timeout{10000};
-  RetryPolicy retry;
+  net::RetryPolicy retry;
 };
 
 // TheTVDB v4. Logs in once and reuses the token until shortly before it expires (a month), or
@@ -70,10 +70,10 @@ class SpotifyClient {
 
 // The real clients over `transport` (which must outlive them). `clock` times token expiry.
 std::unique_ptr<TvdbClient> makeTvdbClient(const ProviderSettings& settings,
-                                           HttpTransport& transport, const Clock& clock);
+                                           net::HttpTransport& transport, const Clock& clock);
 std::unique_ptr<YoutubeClient> makeYoutubeClient(const ProviderSettings& settings,
-                                                 HttpTransport& transport);
+                                                 net::HttpTransport& transport);
 std::unique_ptr<SpotifyClient> makeSpotifyClient(const ProviderSettings& settings,
-                                                 HttpTransport& transport, const Clock& clock);
+                                                 net::HttpTransport& transport, const Clock& clock);
 
 }  // namespace it::providers

@@ -1,16 +1,13 @@
-#include <sodium.h>
-
 #include <algorithm>
 #include <boost/json.hpp>
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
 #include <cstdint>
 #include <mutex>
 #include <optional>
 
-#include "providers/json_fields.hpp"
 #include "providers/metadata_clients.hpp"
 #include "providers/token_cache.hpp"
+#include "util/encoding.hpp"
+#include "util/json.hpp"
 
 namespace it::providers {
 namespace {
@@ -24,7 +21,7 @@ constexpr std::int64_t kMinTokenLifetimeSeconds = 5;
 
 // The accounts service answers {"error": "invalid_client", "error_description": "..."}; the
 // Web API answers {"error": {"status": 404, "message": "..."}}. Either way, the best text.
-std::string errorMessage(const OutboundResponse& response) {
+std::string errorMessage(const net::OutboundResponse& response) {
   if (auto v = parseJson(response.body); v && v->is_object()) {
     const json::object& o = v->get_object();
     if (auto description = stringAt(o, "error_description"); description && !description->empty()) {
@@ -42,7 +39,8 @@ std::string errorMessage(const OutboundResponse& response) {
 
 class HttpSpotifyClient final : public SpotifyClient {
  public:
-  HttpSpotifyClient(const ProviderSettings& settings, HttpTransport& transport, const Clock& clock)
+  HttpSpotifyClient(const ProviderSettings& settings, net::HttpTransport& transport,
+                    const Clock& clock)
       : api_base_url_(trimSlash(settings.spotify_api_base_url)),
         accounts_base_url_(trimSlash(settings.spotify_accounts_base_url)),
         client_id_(settings.spotify_client_id),
@@ -61,19 +59,19 @@ class HttpSpotifyClient final : public SpotifyClient {
     }
     std::string wanted(id);
     // Without a market, client-credentials calls answer 404 "non existing id".
-    std::string path = "/v1/episodes/" + encode(id);
-    if (!market_.empty()) path += "?market=" + encode(market_);
+    std::string path = "/v1/episodes/" + percentEncode(id);
+    if (!market_.empty()) path += "?market=" + percentEncode(market_);
 
     auto first = token("");
     if (!first) return Result::fail(first.failure);
-    TransportResult result = get(path, *first.value);
+    net::TransportResult result = get(path, *first.value);
     if (result.response && result.response->status == 401) {
       auto second = token(*first.value);
       if (!second) return Result::fail(second.failure);
       result = get(path, *second.value);
     }
     if (isUnavailable(result)) return Result::fail(unavailable(result));
-    const OutboundResponse& response = *result.response;
+    const net::OutboundResponse& response = *result.response;
     long status = response.status;
     if (status == 401) {
       return Result::fail(FailureKind::kRejected,
@@ -121,22 +119,22 @@ class HttpSpotifyClient final : public SpotifyClient {
   }
 
  private:
-  static bool isUnavailable(const TransportResult& result) {
+  static bool isUnavailable(const net::TransportResult& result) {
     return !result.response || result.response->status == 429 || result.response->status >= 500;
   }
 
-  static Failure unavailable(const TransportResult& result) {
+  static Failure unavailable(const net::TransportResult& result) {
     return {
         FailureKind::kUnavailable,
         "Spotify is unavailable: " +
             (result.response ? "HTTP " + std::to_string(result.response->status) : result.error)};
   }
 
-  TransportResult get(const std::string& path_and_query, const std::string& token) {
-    OutboundRequest request;
+  net::TransportResult get(const std::string& path_and_query, const std::string& token) {
+    net::OutboundRequest request;
     request.url = api_base_url_ + path_and_query;
     request.headers = {"Accept: application/json", "Authorization: Bearer " + token};
-    return sendWithRetry(transport_, request, retry_);
+    return net::sendWithRetry(transport_, request, retry_);
   }
 
   // A cached token that is still fresh and is not `rejected`, or a new one.
@@ -153,16 +151,16 @@ class HttpSpotifyClient final : public SpotifyClient {
   }
 
   Outcome<std::string> fetchToken(std::int64_t& expires_in) {
-    OutboundRequest request;
+    net::OutboundRequest request;
     request.method = "POST";
     request.url = accounts_base_url_ + "/api/token";
     request.headers = {"Accept: application/json",
-                       "Authorization: Basic " + base64(client_id_ + ":" + client_secret_),
+                       "Authorization: Basic " + base64Encode(client_id_ + ":" + client_secret_),
                        "Content-Type: application/x-www-form-urlencoded"};
     request.body = "grant_type=client_credentials";
-    TransportResult result = sendWithRetry(transport_, request, retry_);
+    net::TransportResult result = net::sendWithRetry(transport_, request, retry_);
     if (isUnavailable(result)) return Outcome<std::string>::fail(unavailable(result));
-    const OutboundResponse& response = *result.response;
+    const net::OutboundResponse& response = *result.response;
     if (response.status >= 400) {
       return Outcome<std::string>::fail(
           FailureKind::kRejected,
@@ -186,8 +184,8 @@ class HttpSpotifyClient final : public SpotifyClient {
   const std::string client_id_;
   const std::string client_secret_;
   const std::string market_;
-  const RetryPolicy retry_;
-  HttpTransport& transport_;
+  const net::RetryPolicy retry_;
+  net::HttpTransport& transport_;
 
   TokenCache tokens_;
 };
@@ -195,7 +193,8 @@ class HttpSpotifyClient final : public SpotifyClient {
 }  // namespace
 
 std::unique_ptr<SpotifyClient> makeSpotifyClient(const ProviderSettings& settings,
-                                                 HttpTransport& transport, const Clock& clock) {
+                                                 net::HttpTransport& transport,
+                                                 const Clock& clock) {
   return std::make_unique<HttpSpotifyClient>(settings, transport, clock);
 }
 

@@ -1,14 +1,13 @@
 #include <boost/json.hpp>
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
 #include <charconv>
 #include <cstdint>
 #include <mutex>
 #include <optional>
 
-#include "providers/json_fields.hpp"
 #include "providers/metadata_clients.hpp"
 #include "providers/token_cache.hpp"
+#include "util/encoding.hpp"
+#include "util/json.hpp"
 
 namespace it::providers {
 namespace {
@@ -26,7 +25,7 @@ std::optional<std::int64_t> parseId(std::string_view text) {
 }
 
 // The envelope's "message" ("NotFoundException: error fetching "), else the status.
-std::string envelopeMessage(const OutboundResponse& response) {
+std::string envelopeMessage(const net::OutboundResponse& response) {
   if (auto v = parseJson(response.body); v && v->is_object()) {
     if (auto message = stringAt(v->get_object(), "message"); message && !message->empty()) {
       return *message;
@@ -37,7 +36,8 @@ std::string envelopeMessage(const OutboundResponse& response) {
 
 class HttpTvdbClient final : public TvdbClient {
  public:
-  HttpTvdbClient(const ProviderSettings& settings, HttpTransport& transport, const Clock& clock)
+  HttpTvdbClient(const ProviderSettings& settings, net::HttpTransport& transport,
+                 const Clock& clock)
       : base_url_(trimSlash(settings.tvdb_base_url)),
         api_key_(settings.tvdb_api_key),
         pin_(settings.tvdb_pin),
@@ -95,7 +95,7 @@ class HttpTvdbClient final : public TvdbClient {
     if (api_key_.empty()) return Result::fail(notConfigured());
     std::vector<domain::TvdbSearchResult> results;
     if (limit == 0) return Result::success(std::move(results));
-    std::string path = "/v4/search?query=" + encode(query) + "&type=" + encode(type) +
+    std::string path = "/v4/search?query=" + percentEncode(query) + "&type=" + percentEncode(type) +
                        "&limit=" + std::to_string(limit);
     auto data = fetchData(path, "search", Call::kSearch);
     if (!data) return Result::fail(data.failure);
@@ -143,14 +143,14 @@ class HttpTvdbClient final : public TvdbClient {
                             "TVDB sent an invalid response for " + what + ": " + why);
   }
 
-  static Failure unavailable(const TransportResult& result) {
+  static Failure unavailable(const net::TransportResult& result) {
     return {
         FailureKind::kUnavailable,
         "TVDB is unavailable: " +
             (result.response ? "HTTP " + std::to_string(result.response->status) : result.error)};
   }
 
-  static bool isUnavailable(const TransportResult& result) {
+  static bool isUnavailable(const net::TransportResult& result) {
     return !result.response || result.response->status == 429 || result.response->status >= 500;
   }
 
@@ -166,14 +166,14 @@ class HttpTvdbClient final : public TvdbClient {
   Outcome<std::string> login() {
     json::object body{{"apikey", api_key_}};
     if (!pin_.empty()) body["pin"] = pin_;  // an empty pin is an error at TVDB
-    OutboundRequest request;
+    net::OutboundRequest request;
     request.method = "POST";
     request.url = base_url_ + "/v4/login";
     request.headers = {"Accept: application/json", "Content-Type: application/json"};
     request.body = json::serialize(body);
-    TransportResult result = sendWithRetry(transport_, request, retry_);
+    net::TransportResult result = net::sendWithRetry(transport_, request, retry_);
     if (isUnavailable(result)) return Outcome<std::string>::fail(unavailable(result));
-    const OutboundResponse& response = *result.response;
+    const net::OutboundResponse& response = *result.response;
     if (response.status >= 400) {
       return Outcome<std::string>::fail(FailureKind::kRejected,
                                         "TVDB rejected the API key: " + envelopeMessage(response));
@@ -192,11 +192,11 @@ class HttpTvdbClient final : public TvdbClient {
                                 "HTTP " + std::to_string(response.status) + " without a token");
   }
 
-  TransportResult get(const std::string& path_and_query, const std::string& token) {
-    OutboundRequest request;
+  net::TransportResult get(const std::string& path_and_query, const std::string& token) {
+    net::OutboundRequest request;
     request.url = base_url_ + path_and_query;
     request.headers = {"Accept: application/json", "Authorization: Bearer " + token};
-    return sendWithRetry(transport_, request, retry_);
+    return net::sendWithRetry(transport_, request, retry_);
   }
 
   // GET with the token (logging in again once on a 401) and unwrap the envelope's "data".
@@ -207,14 +207,14 @@ class HttpTvdbClient final : public TvdbClient {
     if (api_key_.empty()) return Outcome<json::value>::fail(notConfigured());
     auto first = token("");
     if (!first) return Outcome<json::value>::fail(first.failure);
-    TransportResult result = get(path_and_query, *first.value);
+    net::TransportResult result = get(path_and_query, *first.value);
     if (result.response && result.response->status == 401) {
       auto second = token(*first.value);
       if (!second) return Outcome<json::value>::fail(second.failure);
       result = get(path_and_query, *second.value);
     }
     if (isUnavailable(result)) return Outcome<json::value>::fail(unavailable(result));
-    const OutboundResponse& response = *result.response;
+    const net::OutboundResponse& response = *result.response;
     long status = response.status;
     if (status == 401) {
       return Outcome<json::value>::fail(FailureKind::kRejected,
@@ -250,8 +250,8 @@ class HttpTvdbClient final : public TvdbClient {
   const std::string base_url_;
   const std::string api_key_;
   const std::string pin_;
-  const RetryPolicy retry_;
-  HttpTransport& transport_;
+  const net::RetryPolicy retry_;
+  net::HttpTransport& transport_;
 
   TokenCache tokens_;
 };
@@ -259,7 +259,7 @@ class HttpTvdbClient final : public TvdbClient {
 }  // namespace
 
 std::unique_ptr<TvdbClient> makeTvdbClient(const ProviderSettings& settings,
-                                           HttpTransport& transport, const Clock& clock) {
+                                           net::HttpTransport& transport, const Clock& clock) {
   return std::make_unique<HttpTvdbClient>(settings, transport, clock);
 }
 

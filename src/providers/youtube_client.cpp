@@ -1,13 +1,12 @@
 #include <algorithm>
 #include <boost/json.hpp>
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
 #include <optional>
 #include <unordered_map>
 
 #include "domain/iso_duration.hpp"
-#include "providers/json_fields.hpp"
 #include "providers/metadata_clients.hpp"
+#include "util/encoding.hpp"
+#include "util/json.hpp"
 
 namespace it::providers {
 namespace {
@@ -24,7 +23,7 @@ struct GoogleError {
   std::string message;
 };
 
-GoogleError googleError(const OutboundResponse& response) {
+GoogleError googleError(const net::OutboundResponse& response) {
   GoogleError error;
   auto v = parseJson(response.body);
   const json::object* e = v && v->is_object() ? objectAt(v->get_object(), "error") : nullptr;
@@ -53,7 +52,7 @@ GoogleError googleError(const OutboundResponse& response) {
 
 class HttpYoutubeClient final : public YoutubeClient {
  public:
-  HttpYoutubeClient(const ProviderSettings& settings, HttpTransport& transport)
+  HttpYoutubeClient(const ProviderSettings& settings, net::HttpTransport& transport)
       : base_url_(trimSlash(settings.youtube_base_url)),
         api_key_(settings.youtube_api_key),
         retry_(settings.retry),
@@ -100,20 +99,20 @@ class HttpYoutubeClient final : public YoutubeClient {
     std::string id_list;
     for (const auto& id : batch) {
       if (!id_list.empty()) id_list += ',';
-      id_list += boost::urls::encode(id, boost::urls::unreserved_chars);
+      id_list += percentEncode(id);
     }
-    OutboundRequest request;
+    net::OutboundRequest request;
     request.url = base_url_ + "/youtube/v3/videos?part=snippet,contentDetails&id=" + id_list +
-                  "&key=" + boost::urls::encode(api_key_, boost::urls::unreserved_chars);
+                  "&key=" + percentEncode(api_key_);
     request.headers = {"Accept: application/json"};
-    TransportResult result = sendWithRetry(transport_, request, retry_);
+    net::TransportResult result = net::sendWithRetry(transport_, request, retry_);
 
     auto failAll = [&](FailureKind kind, const std::string& message) {
       for (const auto& id : batch) found.insert_or_assign(id, Result::fail(kind, message));
     };
     if (!result.response)
       return failAll(FailureKind::kUnavailable, "YouTube is unavailable: " + result.error);
-    const OutboundResponse& response = *result.response;
+    const net::OutboundResponse& response = *result.response;
     if (response.status == 429 || response.status >= 500) {
       return failAll(FailureKind::kUnavailable,
                      "YouTube is unavailable: HTTP " + std::to_string(response.status));
@@ -184,14 +183,14 @@ class HttpYoutubeClient final : public YoutubeClient {
 
   const std::string base_url_;
   const std::string api_key_;
-  const RetryPolicy retry_;
-  HttpTransport& transport_;
+  const net::RetryPolicy retry_;
+  net::HttpTransport& transport_;
 };
 
 }  // namespace
 
 std::unique_ptr<YoutubeClient> makeYoutubeClient(const ProviderSettings& settings,
-                                                 HttpTransport& transport) {
+                                                 net::HttpTransport& transport) {
   return std::make_unique<HttpYoutubeClient>(settings, transport);
 }
 

@@ -6,8 +6,9 @@
 #include <boost/json/value.hpp>
 #include <map>
 
-#include "providers/json_fields.hpp"
+#include "util/json.hpp"
 #include "telemetry/log.hpp"
+#include "util/json.hpp"
 
 namespace it::service {
 namespace {
@@ -37,11 +38,11 @@ struct Codec<domain::TvdbSeries> {
             {"average_runtime_seconds", jsonOrNull(s.average_runtime_seconds)}};
   }
   static std::optional<domain::TvdbSeries> decode(const json::object& o) {
-    auto id = providers::integerAt(o, "id");
-    auto name = providers::stringAt(o, "name");
+    auto id = integerAt(o, "id");
+    auto name = stringAt(o, "name");
     if (!id || !name) return std::nullopt;
-    return domain::TvdbSeries{*id, *name, providers::stringAt(o, "image"),
-                              providers::integerAt(o, "average_runtime_seconds")};
+    return domain::TvdbSeries{*id, *name, stringAt(o, "image"),
+                              integerAt(o, "average_runtime_seconds")};
   }
 };
 
@@ -56,11 +57,11 @@ struct Codec<domain::TvdbMovie> {
             {"runtime_seconds", m.runtime_seconds}};
   }
   static std::optional<domain::TvdbMovie> decode(const json::object& o) {
-    auto id = providers::integerAt(o, "id");
-    auto name = providers::stringAt(o, "name");
-    auto runtime = providers::integerAt(o, "runtime_seconds");
+    auto id = integerAt(o, "id");
+    auto name = stringAt(o, "name");
+    auto runtime = integerAt(o, "runtime_seconds");
     if (!id || !name || !runtime) return std::nullopt;
-    return domain::TvdbMovie{*id, *name, providers::stringAt(o, "image"), *runtime};
+    return domain::TvdbMovie{*id, *name, stringAt(o, "image"), *runtime};
   }
 };
 
@@ -76,11 +77,11 @@ struct Codec<domain::YoutubeVideo> {
             {"duration_seconds", v.duration_seconds}};
   }
   static std::optional<domain::YoutubeVideo> decode(const json::object& o) {
-    auto id = providers::stringAt(o, "id");
-    auto title = providers::stringAt(o, "title");
-    auto channel = providers::stringAt(o, "channel_id");
-    auto channel_title = providers::stringAt(o, "channel_title");
-    auto duration = providers::integerAt(o, "duration_seconds");
+    auto id = stringAt(o, "id");
+    auto title = stringAt(o, "title");
+    auto channel = stringAt(o, "channel_id");
+    auto channel_title = stringAt(o, "channel_title");
+    auto duration = integerAt(o, "duration_seconds");
     if (!id || !title || !channel || !channel_title || !duration) return std::nullopt;
     return domain::YoutubeVideo{*id, *title, *channel, *channel_title, *duration};
   }
@@ -98,11 +99,11 @@ struct Codec<domain::SpotifyEpisode> {
             {"duration_seconds", e.duration_seconds}};
   }
   static std::optional<domain::SpotifyEpisode> decode(const json::object& o) {
-    auto id = providers::stringAt(o, "id");
-    auto title = providers::stringAt(o, "title");
-    auto show = providers::stringAt(o, "show_id");
-    auto show_name = providers::stringAt(o, "show_name");
-    auto duration = providers::integerAt(o, "duration_seconds");
+    auto id = stringAt(o, "id");
+    auto title = stringAt(o, "title");
+    auto show = stringAt(o, "show_id");
+    auto show_name = stringAt(o, "show_name");
+    auto duration = integerAt(o, "duration_seconds");
     if (!id || !title || !show || !show_name || !duration) return std::nullopt;
     return domain::SpotifyEpisode{*id, *title, *show, *show_name, *duration};
   }
@@ -128,7 +129,7 @@ template <class T>
 std::optional<T> MetadataService::cached(std::string_view id) {
   auto entry = store_.cachedMetadata(Codec<T>::kKind, id);
   if (!entry) return std::nullopt;
-  auto v = providers::parseJson(entry->body);
+  auto v = parseJson(entry->body);
   if (!v || !v->is_object()) return std::nullopt;
   return Codec<T>::decode(v->get_object());
 }
@@ -187,7 +188,7 @@ const std::string& keyText(const std::string& id) { return id; }
 
 template <class T>
 std::optional<T> decodeBody(const std::string& body) {
-  auto v = providers::parseJson(body);
+  auto v = parseJson(body);
   if (!v || !v->is_object()) return std::nullopt;
   return Codec<T>::decode(v->get_object());
 }

@@ -83,7 +83,7 @@ void appendMetricData(const RequestSample& sample, json::array& out) {
 }
 
 // "code: message" of an AWS JSON error answer, or what is known of a failed exchange.
-std::string describeFailure(const aws::AwsJsonTransport::Answer& answer) {
+std::string describeFailure(const net::AwsJsonTransport::Answer& answer) {
   if (!answer.transport_ok) return "TransportError: " + answer.transport_error;
   std::string code = "HTTP " + std::to_string(answer.status);
   std::string message;
@@ -105,7 +105,7 @@ std::string describeFailure(const aws::AwsJsonTransport::Answer& answer) {
 }
 
 // Worth one more try: no answer, throttling or a server-side failure.
-bool retryable(const aws::AwsJsonTransport::Answer& answer) {
+bool retryable(const net::AwsJsonTransport::Answer& answer) {
   if (!answer.transport_ok || answer.status >= 500 || answer.status == 429) return true;
   return answer.body.find("Throttling") != std::string::npos;
 }
@@ -136,7 +136,7 @@ std::string emfLine(const RequestSample& sample, std::string_view metric_namespa
   return json::serialize(line);
 }
 
-CloudWatchPublisher::CloudWatchPublisher(aws::AwsConfig config, aws::AwsJsonTransport& transport,
+CloudWatchPublisher::CloudWatchPublisher(net::AwsConfig config, net::AwsJsonTransport& transport,
                                          Options options)
     : config_(std::move(config)), transport_(transport), options_(std::move(options)) {
   // A sample's three data go in one call, so a call holds at least one sample.
@@ -252,19 +252,12 @@ void CloudWatchPublisher::send(std::deque<RequestSample> batch) {
     bool give_up_on_batch = false;
     for (int attempt = 0; attempt < 2; ++attempt) {
       if (attempt > 0) std::this_thread::sleep_for(fullJitterBackoff(kRetryInitial, kRetryMax, 0));
-      aws::AwsJsonTransport::Answer answer;
+      net::AwsJsonTransport::Answer answer;
       try {
         answer = transport_.post(config_, config_.monitoring_endpoint, kSigningName,
                                  kPutMetricDataTarget, kJsonContentType, body);
-      } catch (const aws::AwsError& e) {
-        answer.transport_ok = e.httpStatus() != 0;
-        answer.status = e.httpStatus();
-        answer.transport_error = e.what();
-        if (answer.transport_ok) {
-          answer.body =
-              json::serialize(json::object{{"__type", e.code()}, {"message", e.message()}});
-        }
       } catch (const std::exception& e) {
+        // A transport reports failures in its Answer; whatever it throws counts as no answer.
         answer.transport_error = e.what();
       }
       if (answer.transport_ok && answer.status >= 200 && answer.status < 300) {

@@ -10,8 +10,7 @@
 #include <string_view>
 #include <thread>
 
-#include "aws/aws_config.hpp"
-#include "aws/dynamodb_client.hpp"
+#include "net/aws_json.hpp"
 
 namespace it::telemetry {
 
@@ -46,7 +45,7 @@ class CloudWatchPublisher {
     std::size_t max_metrics_per_call = 1000;  // PutMetricData's limit
   };
 
-  CloudWatchPublisher(aws::AwsConfig config, aws::AwsJsonTransport& transport, Options options);
+  CloudWatchPublisher(net::AwsConfig config, net::AwsJsonTransport& transport, Options options);
   // Sends what is queued (one last try), then stops the thread.
   ~CloudWatchPublisher();
   CloudWatchPublisher(const CloudWatchPublisher&) = delete;
@@ -64,8 +63,8 @@ class CloudWatchPublisher {
   void run();
   void send(std::deque<RequestSample> batch);
 
-  aws::AwsConfig config_;
-  aws::AwsJsonTransport& transport_;
+  net::AwsConfig config_;
+  net::AwsJsonTransport& transport_;
   Options options_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -27,11 +27,11 @@ class DynamoDbE2E : public ::testing::Test {
   }
 
   json::object scan(const std::string& table) {
-    aws::AwsConfig config;
+    net::AwsConfig config;
     config.region = "us-east-1";
     config.credentials = {"test", "test", ""};
     config.dynamodb_endpoint = moto_->url();
-    auto transport = aws::makeCurlAwsTransport();
+    auto transport = net::makeCurlAwsTransport();
     aws::DynamoDbClient client(config, *transport);
     return client.call("Scan", {{"TableName", table}});
   }

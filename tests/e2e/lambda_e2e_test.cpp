@@ -11,10 +11,10 @@
 #include "auth/passwords.hpp"
 #include "e2e/server_process.hpp"
 #include "fakes/fake_lambda_runtime.hpp"
-#include "providers/json_fields.hpp"
 #include "support/moto_server.hpp"
 #include "support/scoped_env.hpp"
 #include "support/temp_dir.hpp"
+#include "util/encoding.hpp"
 
 namespace it::test {
 namespace {
@@ -23,7 +23,7 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 
 std::string basic(const std::string& user, const std::string& password) {
-  return "Basic " + providers::base64(user + ":" + password);
+  return "Basic " + base64Encode(user + ":" + password);
 }
 
 // A REST API (v1) proxy event, as API Gateway sends for the original's routes.
@@ -64,7 +64,7 @@ std::string httpV2Event(const std::string& method, const std::string& path,
        {{"requestId", "JKJaXmPLvHcESHA="},
         {"stage", "$default"},
         {"http", {{"method", method}, {"path", path}, {"sourceIp", "192.0.2.1"}}}}},
-      {"body", providers::base64(body)},
+      {"body", base64Encode(body)},
       {"isBase64Encoded", true}};
   return json::serialize(event);
 }

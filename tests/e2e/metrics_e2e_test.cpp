@@ -8,8 +8,8 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "aws/dynamodb_client.hpp"
 #include "e2e/server_process.hpp"
+#include "net/aws_json.hpp"
 #include "support/http_client.hpp"
 #include "support/moto_server.hpp"
 #include "support/temp_dir.hpp"
@@ -73,11 +73,11 @@ TEST(MetricsE2E, PutMetricDataReachesCloudWatch) {
   server.process->signal(SIGTERM);  // the publisher sends what is queued before exiting
   ASSERT_EQ(server.process->wait(), 0);
 
-  aws::AwsConfig config;
+  net::AwsConfig config;
   config.region = "us-east-1";
   config.credentials = {"test", "test", ""};
   config.monitoring_endpoint = moto.url();
-  auto transport = aws::makeCurlAwsTransport();
+  auto transport = net::makeCurlAwsTransport();
   auto answer =
       transport->post(config, moto.url(), "monitoring", "GraniteServiceVersion20100801.ListMetrics",
                       "application/x-amz-json-1.0",

@@ -8,9 +8,9 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "aws/dynamodb_client.hpp"
 #include "e2e/server_process.hpp"
 #include "fakes/fake_providers.hpp"
+#include "net/aws_json.hpp"
 #include "support/http_client.hpp"
 #include "support/moto_server.hpp"
 #include "support/temp_dir.hpp"
@@ -83,10 +83,10 @@ TEST_F(SecretsE2E, ABadSecretStopsTheServerWithOneLine) {
 TEST_F(SecretsE2E, FromSecretsManager) {
   if (!MotoServer::available()) GTEST_SKIP() << "moto_server is not installed";
   MotoServer moto;
-  aws::AwsConfig config;
+  net::AwsConfig config;
   config.region = "us-east-1";
   config.credentials = {"test", "test", ""};
-  auto transport = aws::makeCurlAwsTransport();
+  auto transport = net::makeCurlAwsTransport();
   auto created =
       transport->post(config, moto.url(), "secretsmanager", "secretsmanager.CreateSecret",
                       "application/x-amz-json-1.1",

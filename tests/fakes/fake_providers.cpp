@@ -1,6 +1,5 @@
 #include "fakes/fake_providers.hpp"
 
-#include <sodium.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -20,6 +19,7 @@
 #include <thread>
 
 #include "fakes/loopback_server.hpp"
+#include "util/encoding.hpp"
 
 namespace it::test {
 namespace {
@@ -94,18 +94,6 @@ std::string slug(std::string_view name) {
     }
   }
   while (!out.empty() && out.back() == '-') out.pop_back();
-  return out;
-}
-
-std::optional<std::string> base64Decode(std::string_view text) {
-  std::string out(text.size(), '\0');
-  std::size_t length = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
-                        text.size(), nullptr, &length, nullptr,
-                        sodium_base64_VARIANT_ORIGINAL) != 0) {
-    return std::nullopt;
-  }
-  out.resize(length);
   return out;
 }
 

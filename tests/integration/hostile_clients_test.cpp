@@ -28,8 +28,8 @@
 #include <vector>
 
 #include "integration/server_fixture.hpp"
-#include "providers/json_fields.hpp"
 #include "support/raw_connection.hpp"
+#include "util/encoding.hpp"
 
 namespace it::test {
 namespace {
@@ -407,7 +407,7 @@ TEST_F(HostileClientsTest, GuessingManyUserNamesAtOnceIsThrottledAndOthersAreSer
 
   std::vector<std::unique_ptr<Conn>> guesses;
   for (int i = 0; i < kGuesses; ++i) {
-    std::string encoded = providers::base64("guess" + std::to_string(i) + ":wrong-password");
+    std::string encoded = base64Encode("guess" + std::to_string(i) + ":wrong-password");
     guesses.push_back(std::make_unique<Conn>(port()));
     ASSERT_TRUE(guesses.back()->send(
         request("GET", "/progress", "", "Authorization: Basic " + encoded + "\r\n")));

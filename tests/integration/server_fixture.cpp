@@ -31,7 +31,7 @@ void prepareDynamoDb() {
   ::setenv("AWS_ENDPOINT_URL", moto.url().c_str(), 1);
   ::unsetenv("AWS_SESSION_TOKEN");
   ::unsetenv("AWS_ENDPOINT_URL_DYNAMODB");
-  auto transport = aws::makeCurlAwsTransport();
+  auto transport = net::makeCurlAwsTransport();
   aws::DynamoDbClient client(aws::awsConfigFromEnvironment(), *transport);
   std::ostringstream ignored;
   aws::createTables(client, aws::tableNamesFromEnvironment(), false, ignored);

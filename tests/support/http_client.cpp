@@ -1,9 +1,10 @@
 #include "support/http_client.hpp"
 
 #include <curl/curl.h>
-#include <sodium.h>
 
 #include <stdexcept>
+
+#include "util/encoding.hpp"
 
 namespace it::test {
 namespace {
@@ -44,13 +45,7 @@ HttpClient::HttpClient(std::string base_url) : base_url_(std::move(base_url)) {
 HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
 
 void HttpClient::setBasicAuth(const std::string& user, const std::string& password) {
-  std::string raw = user + ":" + password;
-  std::string encoded(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(encoded.data(), encoded.size(),
-                    reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
-  encoded.resize(std::char_traits<char>::length(encoded.c_str()));
-  authorization_ = "Authorization: Basic " + encoded;
+  authorization_ = "Authorization: Basic " + base64Encode(user + ":" + password);
 }
 
 void HttpClient::setBearer(const std::string& token) {

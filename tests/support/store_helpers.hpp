@@ -134,8 +134,8 @@ inline domain::LocalDay utcDay(std::int64_t timestamp) {
 }
 
 // AWS settings that send every service to moto_server at `url`, with dummy credentials.
-inline aws::AwsConfig motoAwsConfig(const std::string& url) {
-  aws::AwsConfig config;
+inline net::AwsConfig motoAwsConfig(const std::string& url) {
+  net::AwsConfig config;
   config.region = "us-east-1";
   config.credentials = {"test", "test", ""};
   config.dynamodb_endpoint = url;

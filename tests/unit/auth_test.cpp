@@ -5,15 +5,15 @@
 
 #include "auth/authenticator.hpp"
 #include "auth/passwords.hpp"
-#include "providers/json_fields.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "support/temp_dir.hpp"
+#include "util/encoding.hpp"
 
 namespace it::auth {
 namespace {
 
 std::string basic(const std::string& user, const std::string& password) {
-  return "Basic " + providers::base64(user + ":" + password);
+  return "Basic " + base64Encode(user + ":" + password);
 }
 
 TEST(Passwords, Argon2idRoundTrip) {

@@ -21,26 +21,26 @@
 #include "support/moto_server.hpp"
 #include "support/temp_dir.hpp"
 
-namespace it::aws {
-// Test seams of the curl transport, defined in src/aws/dynamodb_client.cpp.
+namespace it::net {
+// Test seams of the curl transport, defined in src/net/aws_json.cpp.
 struct CurlAwsTransportTestHooks {
   std::string amz_date;
   std::string connect_to;
 };
 std::unique_ptr<AwsJsonTransport> makeCurlAwsTransportForTest(CurlAwsTransportTestHooks hooks);
-}  // namespace it::aws
+}  // namespace it::net
 
 namespace {
 
 namespace json = boost::json;
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
-using it::aws::AwsConfig;
 using it::aws::AwsConfigError;
 using it::aws::AwsError;
-using it::aws::AwsJsonTransport;
 using it::aws::AwsRetryPolicy;
 using it::aws::DynamoDbClient;
+using it::net::AwsConfig;
+using it::net::AwsJsonTransport;
 using Env = std::map<std::string, std::string>;
 
 void writeFile(const std::filesystem::path& path, const std::string& text) {
@@ -273,7 +273,7 @@ TEST(SigV4Test, CurlTransportReproducesTheReferenceVector) {
   OneShotServer server;
   // The signed Host must be the vector's AWS name (port 80 is left out of it), while the
   // connection goes to the local server.
-  auto transport = it::aws::makeCurlAwsTransportForTest(
+  auto transport = it::net::makeCurlAwsTransportForTest(
       {"20150830T123600Z",
        "dynamodb.us-east-1.amazonaws.com:80:127.0.0.1:" + std::to_string(server.port())});
   AwsConfig config;
@@ -301,7 +301,7 @@ TEST(SigV4Test, CurlTransportReproducesTheReferenceVector) {
 
 TEST(SigV4Test, SessionTokenIsSentAndSignedAndNothingUnsignedIsListed) {
   OneShotServer server(R"({"TableNames":[]})");
-  auto transport = it::aws::makeCurlAwsTransport();
+  auto transport = it::net::makeCurlAwsTransport();
   AwsConfig config;
   config.region = "eu-west-1";
   config.credentials = {"ASIATEST", "secret", "the-session-token"};
@@ -336,7 +336,7 @@ TEST(SigV4Test, ConnectionFailureIsATransportError) {
     asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
     port = acceptor.local_endpoint().port();
   }
-  auto transport = it::aws::makeCurlAwsTransport();
+  auto transport = it::net::makeCurlAwsTransport();
   AwsConfig config;
   config.region = "us-east-1";
   config.credentials = {"a", "s", ""};
@@ -552,7 +552,7 @@ class DynamoDbMotoTest : public it::test::MotoTest {
     std::atomic<int> calls{0};
 
    private:
-    std::unique_ptr<AwsJsonTransport> inner_ = it::aws::makeCurlAwsTransport();
+    std::unique_ptr<AwsJsonTransport> inner_ = it::net::makeCurlAwsTransport();
   };
 
   std::unique_ptr<CountingTransport> transport_ = std::make_unique<CountingTransport>();

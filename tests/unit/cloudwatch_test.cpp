@@ -18,14 +18,15 @@
 
 #include "aws/aws_config.hpp"
 #include "aws/dynamodb_client.hpp"
+#include "net/aws_json.hpp"
 #include "support/moto_server.hpp"
 
 namespace {
 
 namespace json = boost::json;
-using it::aws::AwsConfig;
 using it::aws::AwsError;
-using it::aws::AwsJsonTransport;
+using it::net::AwsConfig;
+using it::net::AwsJsonTransport;
 using it::telemetry::CloudWatchPublisher;
 using it::telemetry::emfLine;
 using it::telemetry::RequestSample;
@@ -453,7 +454,7 @@ class CloudWatchMotoTest : public it::test::MotoTest {
     return json::parse(answer.body).as_object();
   }
 
-  std::unique_ptr<AwsJsonTransport> transport_ = it::aws::makeCurlAwsTransport();
+  std::unique_ptr<AwsJsonTransport> transport_ = it::net::makeCurlAwsTransport();
 };
 
 TEST_F(CloudWatchMotoTest, PublishedMetricsAreListedAndHaveStatistics) {

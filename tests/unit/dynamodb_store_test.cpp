@@ -58,7 +58,7 @@ enum class Throttle {
 };
 
 // The real curl transport to moto, with faults injected per operation. Thread-safe.
-class FaultyTransport : public aws::AwsJsonTransport {
+class FaultyTransport : public net::AwsJsonTransport {
  public:
   // BatchWriteItem: forward the first half (at least one) of each table's entries, answer the
   // rest as UnprocessedItems.
@@ -125,7 +125,7 @@ class FaultyTransport : public aws::AwsJsonTransport {
     return unprocessed_keys_;
   }
 
-  Answer post(const aws::AwsConfig& config, std::string_view endpoint, std::string_view service,
+  Answer post(const net::AwsConfig& config, std::string_view endpoint, std::string_view service,
               std::string_view target, std::string_view content_type,
               const std::string& body) override {
     const std::string operation(target.substr(target.rfind('.') + 1));
@@ -238,7 +238,7 @@ class FaultyTransport : public aws::AwsJsonTransport {
     return {};
   }
 
-  std::unique_ptr<aws::AwsJsonTransport> inner_ = aws::makeCurlAwsTransport();
+  std::unique_ptr<net::AwsJsonTransport> inner_ = net::makeCurlAwsTransport();
   mutable std::mutex mutex_;
   bool split_writes_ = false;
   bool split_gets_ = false;
@@ -367,9 +367,9 @@ class DynamoDbStoreTest : public MotoTest {
 
   static constexpr aws::AwsRetryPolicy kRetry{5, 1ms, 5ms};
 
-  aws::AwsConfig config_;
+  net::AwsConfig config_;
   aws::TableNames tables_;
-  std::unique_ptr<aws::AwsJsonTransport> plain_transport_ = aws::makeCurlAwsTransport();
+  std::unique_ptr<net::AwsJsonTransport> plain_transport_ = net::makeCurlAwsTransport();
   std::unique_ptr<aws::DynamoDbClient> plain_;
   FaultyTransport* faults_ = nullptr;  // owned by store_
   std::unique_ptr<DynamoDbStore> store_;

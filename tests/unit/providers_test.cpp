@@ -10,13 +10,21 @@
 
 #include "fakes/fake_providers.hpp"
 #include "fakes/fixed_clock.hpp"
-#include "providers/http_transport.hpp"
+#include "net/curl_client.hpp"
+#include "net/http_transport.hpp"
 #include "providers/metadata_clients.hpp"
 
 namespace it::providers {
 namespace {
 
 using namespace std::chrono_literals;
+using net::CurlTransport;
+using net::HttpTransport;
+using net::OutboundRequest;
+using net::OutboundResponse;
+using net::RetryPolicy;
+using net::sendWithRetry;
+using net::TransportResult;
 using test::FakeProviders;
 using test::FixedClock;
 

@@ -21,6 +21,7 @@
 
 #include "aws/dynamodb_client.hpp"
 #include "aws/tables.hpp"
+#include "net/aws_json.hpp"
 #include "storage/dynamodb/dynamodb_store.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "support/moto_server.hpp"
@@ -71,9 +72,9 @@ class DynamoDbFactory {
 
   std::unique_ptr<Store> make() {
     moto_->reset();
-    const aws::AwsConfig config = motoAwsConfig(moto_->url());
+    const net::AwsConfig config = motoAwsConfig(moto_->url());
     const aws::TableNames tables;
-    auto transport = aws::makeCurlAwsTransport();
+    auto transport = net::makeCurlAwsTransport();
     aws::DynamoDbClient client(config, *transport);
     std::ostringstream ignored;
     aws::createTables(client, tables, false, ignored);

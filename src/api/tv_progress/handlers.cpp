@@ -1,7 +1,5 @@
 #include "api/tv_progress/handlers.hpp"
 
-#include <sodium.h>
-
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -12,6 +10,7 @@
 #include "api/tv_progress/episode_number.hpp"
 #include "domain/names.hpp"
 #include "http/responses.hpp"
+#include "util/encoding.hpp"
 
 namespace it::api::tv_progress {
 namespace {
@@ -46,24 +45,13 @@ std::optional<Response> checkUsername(const auth::Principal& caller, std::string
 // Paging cursor for /api/show_all: base64url("<username>\n<tv_show>") of the last entry
 // returned. Usernames cannot contain a newline, so the first one splits the pair.
 std::string encodeCursor(const storage::TvProgressKey& key) {
-  std::string raw = key.first + "\n" + key.second;
-  std::string out(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING),
-                  '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()),
-                    raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  out.resize(std::char_traits<char>::length(out.c_str()));
-  return out;
+  return base64UrlEncode(key.first + "\n" + key.second);
 }
 
 std::optional<storage::TvProgressKey> decodeCursor(std::string_view cursor) {
-  std::string raw(cursor.size(), '\0');
-  std::size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), cursor.data(),
-                        cursor.size(), nullptr, &len, nullptr,
-                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
-    return std::nullopt;
-  }
-  raw.resize(len);
+  std::optional<std::string> decoded = base64UrlDecode(cursor);
+  if (!decoded) return std::nullopt;
+  const std::string& raw = *decoded;
   auto nl = raw.find('\n');
   if (nl == std::string::npos) return std::nullopt;
   storage::TvProgressKey key{raw.substr(0, nl), raw.substr(nl + 1)};

@@ -7,7 +7,7 @@
 
 #include "app/cli/command_support.hpp"
 #include "client/api_client.hpp"
-#include "providers/http_transport.hpp"
+#include "net/curl_client.hpp"
 #include "util/env.hpp"
 
 namespace it::app::cli {
@@ -54,7 +54,7 @@ client::ServerLogin clientLogin(const LoginFlags& flags) {
 // Runs `sync` with `sync`, or `progress` when it is null, against the server of `login`.
 int runClient(const client::ServerLogin& login, const client::SyncOptions* sync) {
   // Syncs wait for the providers on the server; give them time.
-  providers::CurlTransport transport(providers::CurlTransport::Options{
+  net::CurlTransport transport(net::CurlTransport::Options{
       .connect_timeout = std::chrono::seconds(10), .total_timeout = std::chrono::minutes(10)});
   client::ApiClient api(login, transport);
   client::Console console{std::cin, std::cout, std::cerr, isatty(STDIN_FILENO) == 1};

@@ -26,7 +26,7 @@ DynamoDbCommands::DynamoDbCommands(CLI::App& app)
 }
 
 int DynamoDbCommands::createTables() {
-  auto transport = aws::makeCurlAwsTransport();
+  auto transport = net::makeCurlAwsTransport();
   aws::DynamoDbClient dynamodb(aws::awsConfigFromEnvironment(), *transport);
   aws::createTables(dynamodb, aws::tableNamesFromEnvironment(), sample_data_, std::cout);
   return 0;

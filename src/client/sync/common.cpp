@@ -5,7 +5,8 @@
 #include <ostream>
 #include <system_error>
 
-#include "providers/json_fields.hpp"
+#include "util/encoding.hpp"
+#include "util/json.hpp"
 
 namespace it::client::sync {
 
@@ -30,7 +31,7 @@ std::string gigabytes(std::uintmax_t bytes) {
 }
 
 std::int64_t intOr(const json::object& o, std::string_view key, std::int64_t fallback) {
-  return providers::integerAt(o, key).value_or(fallback);
+  return integerAt(o, key).value_or(fallback);
 }
 
 std::uintmax_t deleteFiles(const std::vector<fs::path>& paths, std::size_t& failures,
@@ -59,13 +60,13 @@ SyncResult settle(const ApiClient::Reply& reply, const std::vector<std::string>&
   const json::value* list = reply.body.if_contains("failed");
   if (list != nullptr && list->is_array()) {
     for (const json::value& f : list->get_array()) {
-      auto key = f.is_object() ? providers::stringAt(f.get_object(), kind.key_field) : std::nullopt;
+      auto key = f.is_object() ? stringAt(f.get_object(), kind.key_field) : std::nullopt;
       if (!key) {
         listed_all = false;
         continue;
       }
       failed.insert(*key);
-      auto error = providers::stringAt(f.get_object(), "error");
+      auto error = stringAt(f.get_object(), "error");
       console.err << "Could not sync " << kind.noun_one << " " << *key << ": "
                   << error.value_or("no reason given") << "\n";
     }
@@ -77,7 +78,7 @@ SyncResult settle(const ApiClient::Reply& reply, const std::vector<std::string>&
     // provider): whatever the list says, nothing is confirmed.
     if (list == nullptr) {
       console.err << "Could not sync " << plural(keys.size(), kind.noun_one, kind.noun_plural)
-                  << ": " << providers::stringAt(reply.body, "error").value_or("no reason given")
+                  << ": " << stringAt(reply.body, "error").value_or("no reason given")
                   << "\n";
     }
     result.failed = keys.size();

@@ -8,7 +8,8 @@
 #include "client/sync/common.hpp"
 #include "client/sync/steps.hpp"
 #include "client/sync/tvdb_prompt.hpp"
-#include "providers/json_fields.hpp"
+#include "util/encoding.hpp"
+#include "util/json.hpp"
 
 namespace it::client::sync {
 namespace {
@@ -28,7 +29,7 @@ bool tagShow(ApiClient& api, Console& console, const std::string& folder) {
       console.out << "Successfully updated show metadata.\n";
       return true;
     }
-    std::string error = providers::stringAt(put.body, "error").value_or("no reason given");
+    std::string error = stringAt(put.body, "error").value_or("no reason given");
     if (put.status == 422) {  // TVDB does not know that id: ask again
       console.out << error << "\n";
       continue;
@@ -55,7 +56,7 @@ std::size_t tagUntaggedShows(ApiClient& api, const SyncOptions& options, Console
     if (!show.is_object()) continue;
     const json::object& s = show.get_object();
     if (intOr(s, "tvdb_id") != 0) continue;
-    auto folder = providers::stringAt(s, "folder_name");
+    auto folder = stringAt(s, "folder_name");
     if (!folder) continue;
     if (options.non_interactive) {
       ++left_untagged;

@@ -7,7 +7,8 @@
 #include <ostream>
 
 #include "client/sync/common.hpp"
-#include "providers/json_fields.hpp"
+#include "util/encoding.hpp"
+#include "util/json.hpp"
 
 namespace it::client::sync {
 namespace {
@@ -48,17 +49,17 @@ std::vector<TvdbMatch> suggestions(ApiClient& api, std::string_view name, const 
   std::string terms = searchTerms(name);
   std::vector<TvdbMatch> matches;
   try {
-    auto reply = api.call("GET", "tvdb/search?query=" + providers::encode(terms) + "&type=" + type +
+    auto reply = api.call("GET", "tvdb/search?query=" + percentEncode(terms) + "&type=" + type +
                                      "&limit=" + std::to_string(kMaxSuggestions));
     const json::value* results = reply.body.if_contains("results");
     if (results == nullptr || !results->is_array()) return matches;
     for (const json::value& r : results->get_array()) {
       if (!r.is_object() || matches.size() == kMaxSuggestions) continue;
-      auto id = providers::integerAt(r.get_object(), "tvdb_id");
-      auto result_name = providers::stringAt(r.get_object(), "name");
+      auto id = integerAt(r.get_object(), "tvdb_id");
+      auto result_name = stringAt(r.get_object(), "name");
       if (!id || !result_name) continue;
       std::string label = *result_name;
-      if (auto year = providers::stringAt(r.get_object(), "year"); year && !year->empty()) {
+      if (auto year = stringAt(r.get_object(), "year"); year && !year->empty()) {
         label += " (" + *year + ")";
       }
       matches.push_back({*id, label});

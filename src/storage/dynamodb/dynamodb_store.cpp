@@ -49,8 +49,8 @@ bool isConditionFailure(const aws::AwsError& e) {
   return e.code() == "ConditionalCheckFailedException";
 }
 
-DynamoDbStore::DynamoDbStore(Options options, std::unique_ptr<aws::AwsJsonTransport> transport)
-    : transport_(transport ? std::move(transport) : aws::makeCurlAwsTransport()),
+DynamoDbStore::DynamoDbStore(Options options, std::unique_ptr<net::AwsJsonTransport> transport)
+    : transport_(transport ? std::move(transport) : net::makeCurlAwsTransport()),
       client_(std::move(options.aws), *transport_, options.retry),
       ops_(client_),
       tables_(std::move(options.tables)) {

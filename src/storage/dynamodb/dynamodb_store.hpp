@@ -57,14 +57,14 @@ struct SyncCandidate;
 class DynamoDbStore final : public Store {
  public:
   struct Options {
-    aws::AwsConfig aws;
+    net::AwsConfig aws;
     aws::TableNames tables;
     aws::AwsRetryPolicy retry;
   };
 
   // Checks that both tables exist. Throws StoreError naming the missing table and the command
   // that creates it. `transport` defaults to libcurl (tests may inject faults).
-  explicit DynamoDbStore(Options options, std::unique_ptr<aws::AwsJsonTransport> transport = {});
+  explicit DynamoDbStore(Options options, std::unique_ptr<net::AwsJsonTransport> transport = {});
   ~DynamoDbStore() override;
 
   bool fastReads() const override { return false; }
@@ -163,7 +163,7 @@ class DynamoDbStore final : public Store {
   std::mutex& writeLock(std::string_view username);
   json::object userKey(std::string_view name) const;
 
-  std::unique_ptr<aws::AwsJsonTransport> transport_;
+  std::unique_ptr<net::AwsJsonTransport> transport_;
   aws::DynamoDbClient client_;
   TableOps ops_;
   aws::TableNames tables_;

@@ -7,8 +7,9 @@
 #include <utility>
 #include <vector>
 
-namespace it::providers {
+namespace it::net {
 
+// One outbound HTTP request, as a plain value.
 struct OutboundRequest {
   std::string method = "GET";
   std::string url;
@@ -16,6 +17,7 @@ struct OutboundRequest {
   std::string body;
 };
 
+// An answer with any status, as a plain value.
 struct OutboundResponse {
   long status = 0;
   std::string body;
@@ -29,36 +31,12 @@ struct TransportResult {
   std::string error;  // transport failure: "connection refused", "timed out after 10 s", ...
 };
 
-// The one seam for outbound HTTP; the providers' clients are built on it. Implementations are
-// thread-safe.
+// The one seam for outbound HTTP; the providers' clients and the sync client are built on it,
+// and tests replace it with fakes. Implementations are thread-safe.
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
   virtual TransportResult send(const OutboundRequest& request) = 0;
-};
-
-// libcurl, one easy handle per call; all calls of one transport share a connection pool, DNS
-// cache and TLS session cache through a mutex-guarded CURLSH handle, so keep-alive connections
-// are reused across threads. TLS verified, http/https only, no redirects followed, a connect
-// and a total timeout on every call, responses larger than max_response_bytes cut off as an
-// error. curl_global_init runs once, when the first transport is built. Thread-safe.
-class CurlTransport final : public HttpTransport {
- public:
-  struct Options {
-    std::chrono::milliseconds connect_timeout{5000};
-    std::chrono::milliseconds total_timeout{10000};
-    std::size_t max_response_bytes = 16 * 1024 * 1024;
-  };
-  explicit CurlTransport(Options options);
-  ~CurlTransport() override;
-  CurlTransport(const CurlTransport&) = delete;
-  CurlTransport& operator=(const CurlTransport&) = delete;
-  TransportResult send(const OutboundRequest& request) override;
-
- private:
-  struct Impl;
-  Options options_;
-  Impl* impl_;
 };
 
 // When to try a call again: transport errors, 5xx and 429. Other statuses are final. With the
@@ -77,4 +55,4 @@ struct RetryPolicy {
 TransportResult sendWithRetry(HttpTransport& transport, const OutboundRequest& request,
                               const RetryPolicy& policy);
 
-}  // namespace it::providers
+}  // namespace it::net

@@ -1,12 +1,8 @@
-#include "providers/json_fields.hpp"
-
-#include <sodium.h>
+#include "util/json.hpp"
 
 #include <boost/json/parse.hpp>
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
 
-namespace it::providers {
+namespace it {
 
 namespace json = boost::json;
 
@@ -41,21 +37,4 @@ const json::object* objectAt(const json::object& o, std::string_view key) {
   return v != nullptr && v->is_object() ? &v->get_object() : nullptr;
 }
 
-std::string encode(std::string_view text) {
-  return boost::urls::encode(text, boost::urls::unreserved_chars);
-}
-
-std::string base64(std::string_view raw) {
-  std::string out(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()),
-                    raw.size(), sodium_base64_VARIANT_ORIGINAL);
-  out.resize(std::char_traits<char>::length(out.c_str()));
-  return out;
-}
-
-std::string trimSlash(std::string url) {
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
-
-}  // namespace it::providers
+}  // namespace it

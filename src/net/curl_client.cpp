@@ -1,0 +1,232 @@
+#include "net/curl_client.hpp"
+
+#include <curl/curl.h>
+#include <unistd.h>
+
+#include <array>
+#include <cctype>
+#include <cstdlib>
+#include <mutex>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace it::net {
+namespace {
+
+// libcurl's process-wide initialisation, done once before the first handle (curl_global_init
+// itself is not thread-safe). Throws on failure.
+void initCurlOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+      throw std::runtime_error("curl_global_init failed");
+    }
+  });
+}
+
+// The CA certificates file for TLS, or null for libcurl's built-in one: CURL_CA_BUNDLE when
+// set (the curl tool's variable, which the library itself ignores), else Amazon Linux's
+// bundle where Debian's file is missing (on Lambda, as Debian's libcurl knows only Debian's
+// path).
+const char* caBundle() {
+  static const std::string bundle = [] {
+    if (const char* set = std::getenv("CURL_CA_BUNDLE"); set != nullptr && *set != '\0') {
+      return std::string(set);
+    }
+    if (::access("/etc/ssl/certs/ca-certificates.crt", R_OK) != 0 &&
+        ::access("/etc/pki/tls/certs/ca-bundle.crt", R_OK) == 0) {
+      return std::string("/etc/pki/tls/certs/ca-bundle.crt");
+    }
+    return std::string();
+  }();
+  return bundle.empty() ? nullptr : bundle.c_str();
+}
+
+struct CallState {
+  OutboundResponse response;
+  std::size_t max_bytes = 0;  // 0: no limit
+  bool too_large = false;
+};
+
+std::size_t onBody(char* data, std::size_t size, std::size_t n, void* user) {
+  auto* state = static_cast<CallState*>(user);
+  std::size_t len = size * n;
+  if (state->max_bytes != 0 && state->response.body.size() + len > state->max_bytes) {
+    state->too_large = true;
+    return 0;  // makes libcurl abort the transfer with CURLE_WRITE_ERROR
+  }
+  state->response.body.append(data, len);
+  return len;
+}
+
+std::size_t onHeader(char* data, std::size_t size, std::size_t n, void* user) {
+  auto* state = static_cast<CallState*>(user);
+  std::string_view line(data, size * n);
+  if (line.starts_with("HTTP/")) {
+    // A new status line (after a 100 Continue, say): only the final response's headers count.
+    state->response.headers.clear();
+    return line.size();
+  }
+  auto colon = line.find(':');
+  if (colon == std::string_view::npos) return line.size();
+  std::string name(line.substr(0, colon));
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+    value.remove_suffix(1);
+  }
+  state->response.headers.emplace_back(std::move(name), std::string(value));
+  return line.size();
+}
+
+}  // namespace
+
+// The idle easy handles, and the share handle of Connections::kShared, for which libcurl asks
+// us to lock each kind of shared data.
+struct CurlClient::Impl {
+  CURLSH* share = nullptr;
+  std::array<std::mutex, CURL_LOCK_DATA_LAST> locks;
+  std::mutex idle_mutex;
+  std::vector<CURL*> idle;
+
+  static void lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
+    static_cast<Impl*>(user)->locks[static_cast<std::size_t>(data)].lock();
+  }
+  static void unlock(CURL*, curl_lock_data data, void* user) {
+    static_cast<Impl*>(user)->locks[static_cast<std::size_t>(data)].unlock();
+  }
+
+  CURL* takeHandle() {
+    {
+      std::lock_guard lock(idle_mutex);
+      if (!idle.empty()) {
+        CURL* curl = idle.back();
+        idle.pop_back();
+        return curl;
+      }
+    }
+    return curl_easy_init();
+  }
+  void giveBack(CURL* curl) {
+    curl_easy_reset(curl);  // options only: live connections and caches stay
+    std::lock_guard lock(idle_mutex);
+    idle.push_back(curl);
+  }
+};
+
+CurlClient::CurlClient(Connections connections) : impl_(std::make_unique<Impl>()) {
+  initCurlOnce();
+  if (connections == Connections::kPerHandle) return;
+  impl_->share = curl_share_init();
+  if (impl_->share == nullptr) throw std::runtime_error("curl_share_init failed");
+  curl_share_setopt(impl_->share, CURLSHOPT_LOCKFUNC, &Impl::lock);
+  curl_share_setopt(impl_->share, CURLSHOPT_UNLOCKFUNC, &Impl::unlock);
+  curl_share_setopt(impl_->share, CURLSHOPT_USERDATA, impl_.get());
+  curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+  curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+}
+
+CurlClient::~CurlClient() {
+  // No call is running, so every handle is idle; they go first, as the share is in use while
+  // a handle refers to it.
+  for (CURL* curl : impl_->idle) curl_easy_cleanup(curl);
+  if (impl_->share != nullptr) curl_share_cleanup(impl_->share);
+}
+
+TransportResult CurlClient::send(const OutboundRequest& request, const CurlCallOptions& options) {
+  TransportResult result;
+  CURL* curl = impl_->takeHandle();
+  if (curl == nullptr) {
+    result.error = "curl_easy_init failed";
+    return result;
+  }
+  CallState state;
+  state.max_bytes = options.max_response_bytes;
+  std::array<char, CURL_ERROR_SIZE> error_buffer{};
+
+  if (impl_->share != nullptr) curl_easy_setopt(curl, CURLOPT_SHARE, impl_->share);
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  if (const char* ca = caBundle()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca);
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(options.connect_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()));
+  if (options.max_response_bytes != 0) {
+    curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
+                     static_cast<curl_off_t>(options.max_response_bytes));
+  }
+  if (options.accept_compressed) curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer.data());
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &onBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &onHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &state);
+
+  if (request.method == "GET") {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  } else {
+    if (request.method != "POST") {
+      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+    // libcurl 7.88 hashes only POSTFIELDS for a signature; a read callback would sign "".
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
+  }
+
+  std::string sigv4;
+  if (options.sigv4) {
+    sigv4 = "aws:amz:" + options.sigv4->region + ":" + options.sigv4->service;
+    curl_easy_setopt(curl, CURLOPT_AWS_SIGV4, sigv4.c_str());
+    curl_easy_setopt(curl, CURLOPT_USERNAME, options.sigv4->access_key_id.c_str());
+    curl_easy_setopt(curl, CURLOPT_PASSWORD, options.sigv4->secret_access_key.c_str());
+  }
+
+  curl_slist* headers = nullptr;
+  for (const auto& h : request.headers) headers = curl_slist_append(headers, h.c_str());
+  // No 100-continue round trip: bodies here are small. Not when signing: every header is
+  // signed, and libcurl 7.88's signer would list a value-less one without sending it.
+  if (!options.sigv4) headers = curl_slist_append(headers, "Expect:");
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_slist* connect_to = nullptr;
+  if (!options.connect_to.empty()) {
+    connect_to = curl_slist_append(connect_to, options.connect_to.c_str());
+    curl_easy_setopt(curl, CURLOPT_CONNECT_TO, connect_to);
+  }
+
+  CURLcode rc = curl_easy_perform(curl);
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  impl_->giveBack(curl);
+  curl_slist_free_all(headers);
+  curl_slist_free_all(connect_to);
+
+  if (state.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
+    result.error = "response larger than " + std::to_string(options.max_response_bytes) + " bytes";
+  } else if (rc != CURLE_OK) {
+    result.error = error_buffer[0] != '\0' ? std::string(error_buffer.data())
+                                           : std::string(curl_easy_strerror(rc));
+  } else {
+    state.response.status = status;
+    result.response = std::move(state.response);
+  }
+  return result;
+}
+
+CurlTransport::CurlTransport(Options options)
+    : options_{.connect_timeout = options.connect_timeout,
+               .total_timeout = options.total_timeout,
+               .max_response_bytes = options.max_response_bytes,
+               .accept_compressed = true},
+      client_(CurlClient::Connections::kShared) {}
+
+TransportResult CurlTransport::send(const OutboundRequest& request) {
+  return client_.send(request, options_);
+}
+
+}  // namespace it::net
