@@ -24,7 +24,7 @@
 #include "storage/sqlite/sqlite_store.hpp"
 #include "telemetry/cloudwatch.hpp"
 #include "telemetry/metrics.hpp"
-#include "telemetry/request_telemetry.hpp"
+#include "app/request_telemetry.hpp"
 #include "util/worker_pool.hpp"
 
 namespace it::app {
@@ -86,7 +86,7 @@ struct Service::Parts {
   std::unique_ptr<storage::Store> store;
   telemetry::HttpMetrics metrics;
   CloudWatchParts cloudwatch;
-  telemetry::RequestTelemetry request_telemetry;
+  RequestTelemetry request_telemetry;
   auth::Authenticator authenticator;
   net::CurlTransport transport;
   std::unique_ptr<providers::TvdbClient> tvdb;
@@ -113,7 +113,7 @@ struct Service::Parts {
   Parts(const Config& config, const Clock& clock, bool handle_signals)
       : store(openStore(config)),
         cloudwatch(config),
-        request_telemetry(metrics, telemetry::CloudWatchOutput{config.metrics == "cloudwatch-emf",
+        request_telemetry(metrics, CloudWatchOutput{config.metrics == "cloudwatch-emf",
                                                                cloudwatch.publisher.get(),
                                                                config.metrics_namespace}),
         authenticator(*store),
