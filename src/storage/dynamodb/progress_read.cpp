@@ -1,0 +1,125 @@
+// DynamoDbStore: what GET /progress reads, from the user's aggregates partition only (two
+// Queries), never their items.
+
+#include <ctime>
+
+#include "storage/dynamodb/dynamodb_store.hpp"
+#include "storage/dynamodb/keys.hpp"
+#include "storage/dynamodb/store_internal.hpp"
+
+namespace it::storage::dynamodb {
+namespace {
+
+using domain::ItemKind;
+
+// Reads the recent sync times (STAMP#<12 digits>#<KIND>) into `in`; returns the TOTALS item,
+// which sorts after them.
+std::optional<json::object> readRecent(TableOps& ops, const std::string& table,
+                                       const std::string& totals_pk, std::int64_t recent_since,
+                                       domain::ProgressInput& in) {
+  std::optional<json::object> totals;
+  ops.forEach("Query",
+              {{"TableName", table},
+               {"KeyConditionExpression", "pk = :pk AND sk >= :from"},
+               {"ExpressionAttributeValues",
+                {{":pk", S(totals_pk)}, {":from", S("STAMP#" + paddedTime(recent_since))}}},
+               {"ConsistentRead", true}},
+              [&](json::object& item) {
+                std::string sk = stringOf(item, "sk").value_or("");
+                if (sk == kTotalsSk) {
+                  totals = std::move(item);
+                  return;
+                }
+                if (!startsWith(sk, "STAMP#")) return;
+                auto kind = kindNamed(std::string_view(sk).substr(6 + 12 + 1));
+                if (!kind) return;
+                in.recent.push_back(domain::RecentItem{*kind, std::stoll(sk.substr(6, 12)),
+                                                       numberOf(item, "seconds").value_or(0),
+                                                       numberOf(item, "items").value_or(0)});
+              });
+  return totals;
+}
+
+// A GROUP#<KIND>#<group> aggregate: its count, and what GET /progress shows of it.
+void readGroup(const std::string& sk, json::object& item, std::int64_t items,
+               domain::ProgressInput& in) {
+  auto hash = sk.find('#', 6);
+  if (hash == std::string::npos) return;
+  auto kind = kindNamed(std::string_view(sk).substr(6, hash - 6));
+  // Tagging a folder without episodes leaves a group with names but no items.
+  if (!kind || items <= 0) return;
+  std::string group = sk.substr(hash + 1);
+  if (*kind == ItemKind::kEpisode) {
+    in.shows.push_back(domain::ShowInfo{group, numberOf(item, "tvdb_id"),
+                                        stringOf(item, "tvdb_name"),
+                                        numberOf(item, "tvdb_average_runtime")});
+  } else if (auto title = stringOf(item, "title")) {
+    (*kind == ItemKind::kYoutubeVideo ? in.youtube_channels : in.spotify_shows)
+        .emplace_back(group, std::move(*title));
+  }
+  in.groups.push_back(domain::GroupTotal{*kind, std::move(group), items});
+}
+
+// Reads the day, group and movie aggregates (everything sorting before the sync times) into
+// `in`; returns whether the write lease was left expired by a writer that died.
+bool readAggregates(TableOps& ops, const std::string& table, const std::string& totals_pk,
+                    domain::ProgressInput& in) {
+  bool dead_writer = false;
+  ops.forEach("Query",
+              {{"TableName", table},
+               {"KeyConditionExpression", "pk = :pk AND sk < :stamps"},
+               {"ExpressionAttributeValues", {{":pk", S(totals_pk)}, {":stamps", S("STAMP#")}}},
+               {"ConsistentRead", true}},
+              [&](json::object& item) {
+                std::string sk = stringOf(item, "sk").value_or("");
+                std::int64_t items = numberOf(item, "items").value_or(0);
+                if (startsWith(sk, "DAY#")) {  // DAY#<day>#<KIND>
+                  auto hash = sk.find('#', 4);
+                  if (hash == std::string::npos) return;
+                  auto kind = kindNamed(std::string_view(sk).substr(hash + 1));
+                  if (!kind) return;
+                  in.daily.push_back(domain::DailyTotal{
+                      static_cast<domain::LocalDay>(std::stol(sk.substr(4, hash - 4))), *kind,
+                      items, numberOf(item, "seconds").value_or(0)});
+                } else if (startsWith(sk, "GROUP#")) {
+                  readGroup(sk, item, items, in);
+                } else if (startsWith(sk, "MOVIE#")) {  // in name order, unnamed last
+                  in.movie_names.push_back(stringOf(item, "name"));
+                } else if (sk == kLeaseSk) {
+                  dead_writer = numberOf(item, "expires").value_or(0) < std::time(nullptr);
+                }
+              });
+  return dead_writer;
+}
+
+}  // namespace
+
+domain::ProgressInput DynamoDbStore::progressInput(std::string_view username,
+                                                   const Calendar& calendar,
+                                                   std::int64_t recent_since) {
+  return guarded("reading progress", [&] {
+    const std::string user(username);
+    const std::string totals_pk = itemKey(kTotalsPkPrefix, user);
+    for (int attempt = 0;; ++attempt) {
+      domain::ProgressInput in;
+      auto totals = readRecent(ops_, tables_.immersion, totals_pk, recent_since, in);
+      const bool wrong_zone = !totals || stringOf(*totals, "zone") != calendar.zone_name;
+      if (wrong_zone && attempt == 3) {
+        throw StoreError("the aggregates keep changing time zone");
+      }
+      // Aggregates kept in another zone, or left by a writer that died between its items and
+      // the aggregates: rebuilt under the lease (taking a dead writer's lease over has them
+      // rebuilt), then read again.
+      if (wrong_zone || (readAggregates(ops_, tables_.immersion, totals_pk, in) && attempt < 3)) {
+        std::lock_guard lock(writeLock(user));
+        Lease lease = acquireLease(user);
+        ensureTotals(user, calendar);
+        continue;
+      }
+      in.first_timestamp = numberOf(*totals, "first_timestamp");
+      return in;
+    }
+  });
+}
+
+}  // namespace it::storage::dynamodb

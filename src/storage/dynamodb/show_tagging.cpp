@@ -1,0 +1,159 @@
+// DynamoDbStore: tagging a show folder with its TVDB series (PUT /show), which re-times the
+// episodes already counted in the aggregates.
+
+#include <algorithm>
+
+#include "domain/totals.hpp"
+#include "storage/dynamodb/aggregates.hpp"
+#include "storage/dynamodb/dynamodb_store.hpp"
+#include "storage/dynamodb/keys.hpp"
+#include "storage/dynamodb/store_internal.hpp"
+
+namespace it::storage::dynamodb {
+namespace {
+
+using domain::ItemKind;
+
+// Attempts at a write whose conditions keep failing because of concurrent writers.
+constexpr int kWriteAttempts = 5;
+
+bool cancelledByCondition(const aws::AwsError& e) {
+  const auto& reasons = e.cancellationReasons();
+  return e.code() == "TransactionCanceledException" &&
+         std::find(reasons.begin(), reasons.end(), "ConditionalCheckFailed") != reasons.end();
+}
+
+// The two updates that tag a show folder with TVDB's series: its SHOW item (the original's
+// attributes, version + 1) and its GROUP aggregate, which carries the same TVDB fields for
+// GET /progress.
+json::array tagActions(const std::string& table, const std::string& pk,
+                       const std::string& totals_pk, std::string_view folder_name,
+                       const domain::TvdbSeries& series) {
+  json::object values{{":id", N(series.id)}, {":name", S(series.name)}};
+  std::string group_set = "SET tvdb_id = :id, tvdb_name = :name";
+  std::string group_remove;
+  std::string remove;
+  if (series.average_runtime_seconds) {
+    group_set += ", tvdb_average_runtime = :runtime";
+    values[":runtime"] = N(*series.average_runtime_seconds);
+  } else {
+    group_remove = " REMOVE tvdb_average_runtime";
+    remove = " REMOVE tvdb_average_runtime";
+  }
+  json::object show_values = values;
+  show_values[":zero"] = N(0);
+  show_values[":one"] = N(1);
+  std::string set = group_set + ", version = if_not_exists(version, :zero) + :one";
+  if (series.image) {
+    set += ", tvdb_image = :image";
+    show_values[":image"] = S(*series.image);
+  } else {
+    remove = remove.empty() ? " REMOVE tvdb_image" : remove + ", tvdb_image";
+  }
+  json::array actions;
+  actions.push_back(json::object{{"Update",
+                                  {{"TableName", table},
+                                   {"Key", pkSk(pk, itemKey("SHOW#", folder_name))},
+                                   {"UpdateExpression", set + remove},
+                                   {"ConditionExpression", "attribute_exists(pk)"},
+                                   {"ExpressionAttributeValues", std::move(show_values)}}}});
+  actions.push_back(
+      json::object{{"Update",
+                    {{"TableName", table},
+                     {"Key", pkSk(totals_pk, groupSk(ItemKind::kEpisode, folder_name))},
+                     {"UpdateExpression", group_set + group_remove},
+                     {"ExpressionAttributeValues", std::move(values)}}}});
+  return actions;
+}
+
+// When the user's episodes in `folder_name` were watched.
+std::vector<std::int64_t> episodeTimes(TableOps& ops, const std::string& table,
+                                       const std::string& pk, std::string_view folder_name) {
+  std::vector<std::int64_t> times;
+  json::object query = partitionQuery(table, pk);
+  query["KeyConditionExpression"] = "pk = :pk AND begins_with(sk, :p)";
+  query["ExpressionAttributeValues"].as_object()[":p"] = S(episodeSk(folder_name, ""));
+  query["ProjectionExpression"] = "sk, folder_name, #ts";
+  query["ExpressionAttributeNames"] = {{"#ts", "timestamp"}};
+  ops.forEach("Query", std::move(query), [&](json::object& item) {
+    auto timestamp = numberOf(item, "timestamp");
+    // The prefix also matches folders whose names continue with '#'.
+    if (timestamp && folderOf(item) == folder_name) times.push_back(*timestamp);
+  });
+  return times;
+}
+
+// The folder's episodes now last another runtime: adds to `actions` the corrections of the
+// days and sync times they count in, conditioned on the aggregates' zone and generation, or,
+// when that is too much for one transaction (or the zone is unknown here), the removal of the
+// aggregates' zone, which has them rebuilt.
+void addRetiming(TableOps& ops, const std::string& table, const std::string& pk,
+                 const std::string& totals_pk, std::string_view folder_name,
+                 std::optional<std::int64_t> old_runtime, std::optional<std::int64_t> new_runtime,
+                 json::array& actions) {
+  auto totals = readTotals(ops, table, totals_pk);
+  auto zone_name = totals ? stringOf(*totals, "zone") : std::nullopt;
+  if (!zone_name) return;  // no aggregates yet: built from the items when first needed
+  const date::time_zone* zone = domain::findTimeZone(*zone_name);
+  domain::TotalsDelta delta;
+  if (zone != nullptr) {
+    delta = domain::retimeEpisodes(episodeTimes(ops, table, pk, folder_name), old_runtime,
+                                   new_runtime, *zone, domain::SyncTimes::all());
+  }
+  json::object totals_condition{
+      {"TableName", table},
+      {"Key", pkSk(totals_pk, kTotalsSk)},
+      {"ConditionExpression", "#z = :z AND generation = :g"},
+      {"ExpressionAttributeNames", {{"#z", "zone"}}},
+      {"ExpressionAttributeValues",
+       {{":z", S(*zone_name)}, {":g", N(numberOf(*totals, "generation").value_or(0))}}}};
+  if (zone != nullptr && actions.size() + delta.days.size() + delta.sync_times.size() + 1 <=
+                             TableOps::kTransactionLimit) {
+    for (auto& update : aggregateUpdates(table, totals_pk, delta, {})) {
+      actions.push_back(std::move(update));
+    }
+    actions.push_back(json::object{{"ConditionCheck", std::move(totals_condition)}});
+  } else {
+    totals_condition["UpdateExpression"] = "REMOVE #z";
+    actions.push_back(json::object{{"Update", std::move(totals_condition)}});
+  }
+}
+
+}  // namespace
+
+void DynamoDbStore::updateShow(std::string_view username, std::string_view folder_name,
+                               domain::TvdbSeries series, CountDone done) {
+  std::int64_t updated = 0;
+  auto work = [&] {
+    guarded("tagging a show", [&] {
+      const std::string user(username);
+      const std::string pk = itemKey(kUserPkPrefix, user);
+      const std::string totals_pk = itemKey(kTotalsPkPrefix, user);
+      std::lock_guard lock(writeLock(user));
+      Lease lease = acquireLease(user);
+      for (int attempt = 0; attempt < kWriteAttempts; ++attempt) {
+        auto show = findShow(user, folder_name);
+        if (!show) return;
+        json::array actions = tagActions(tables_.immersion, pk, totals_pk, folder_name, series);
+        if (domain::changesEpisodeSeconds(show->tvdb_average_runtime,
+                                          series.average_runtime_seconds)) {
+          addRetiming(ops_, tables_.immersion, pk, totals_pk, folder_name,
+                      show->tvdb_average_runtime, series.average_runtime_seconds, actions);
+        }
+        try {
+          ops_.transact(std::move(actions));
+          updated = 1;
+          return;
+        } catch (const aws::AwsError& e) {
+          if (!cancelledByCondition(e)) throw;
+          const auto& reasons = e.cancellationReasons();
+          if (!reasons.empty() && reasons.front() == "ConditionalCheckFailed") return;  // gone
+        }
+      }
+      throw StoreError("DynamoDB: tagging the show kept conflicting with concurrent writes");
+    });
+  };
+  completeWith(done, work, updated);
+}
+
+}  // namespace it::storage::dynamodb

@@ -1,0 +1,124 @@
+// SqliteStore: what GET /progress reads, in one snapshot.
+
+#include "storage/sqlite/sqlite_store.hpp"
+#include "storage/sqlite/totals.hpp"
+
+namespace it::storage::sqlite {
+namespace {
+
+using domain::ItemKind;
+
+// A read transaction on a reader connection: every query inside sees one snapshot.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Connection& db) : db_(db) { db_.exec("BEGIN"); }
+  ~ReadTransaction() {
+    try {
+      db_.exec("COMMIT");
+    } catch (...) {  // a read-only transaction has nothing to lose
+    }
+  }
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  Connection& db_;
+};
+
+}  // namespace
+
+namespace {
+
+// Everything GET /progress needs, read inside the caller's snapshot.
+domain::ProgressInput readProgressInput(Connection& db, std::string_view username,
+                                        std::int64_t recent_since) {
+  domain::ProgressInput in;
+  {
+    auto s = db.prepare("SELECT day, kind, items, seconds FROM daily_totals WHERE username = ?1");
+    s.bind(1, username);
+    while (s.step()) {
+      in.daily.push_back(domain::DailyTotal{static_cast<domain::LocalDay>(s.columnInt(0)),
+                                            static_cast<ItemKind>(s.columnInt(1)), s.columnInt(2),
+                                            s.columnInt(3)});
+    }
+  }
+  {
+    auto s = db.prepare("SELECT kind, grp, items FROM group_totals WHERE username = ?1");
+    s.bind(1, username);
+    while (s.step()) {
+      in.groups.push_back(domain::GroupTotal{static_cast<ItemKind>(s.columnInt(0)), s.columnText(1),
+                                             s.columnInt(2)});
+    }
+  }
+  forEachItem(db, username, recent_since,
+              [&](ItemKind kind, std::int64_t timestamp, const std::string&, std::int64_t seconds) {
+                in.recent.push_back(domain::RecentItem{kind, timestamp, seconds});
+              });
+  for (const char* table : kItemTables) {
+    auto s =
+        db.prepare(std::string("SELECT MIN(timestamp) FROM ") + table + " WHERE username = ?1");
+    s.bind(1, username);
+    if (s.step() && !s.columnIsNull(0)) {
+      std::int64_t t = s.columnInt(0);
+      if (!in.first_timestamp || t < *in.first_timestamp) in.first_timestamp = t;
+    }
+  }
+  {
+    auto s = db.prepare(
+        "SELECT folder_name, tvdb_id, tvdb_name, tvdb_average_runtime FROM shows "
+        "WHERE username = ?1");
+    s.bind(1, username);
+    while (s.step()) {
+      in.shows.push_back(domain::ShowInfo{s.columnText(0), s.columnOptionalInt(1),
+                                          s.columnOptionalText(2), s.columnOptionalInt(3)});
+    }
+  }
+  auto pairs = [&](const char* sql, std::vector<std::pair<std::string, std::string>>& out) {
+    auto s = db.prepare(sql);
+    s.bind(1, username);
+    while (s.step()) out.emplace_back(s.columnText(0), s.columnText(1));
+  };
+  pairs(
+      "SELECT youtube_channel_id, youtube_channel_title FROM youtube_channels WHERE username = ?1",
+      in.youtube_channels);
+  pairs("SELECT spotify_show_id, spotify_show_name FROM spotify_shows WHERE username = ?1",
+        in.spotify_shows);
+  {
+    // From the name index: already in the order of the answer (byte order, unnamed last), and
+    // without reading the movies' rows.
+    auto named = db.prepare(
+        "SELECT tvdb_name FROM movies WHERE username = ?1 AND tvdb_name IS NOT NULL "
+        "ORDER BY tvdb_name");
+    named.bind(1, username);
+    while (named.step()) in.movie_names.emplace_back(named.columnText(0));
+    auto unnamed =
+        db.prepare("SELECT COUNT(*) FROM movies WHERE username = ?1 AND tvdb_name IS NULL");
+    unnamed.bind(1, username);
+    if (unnamed.step()) in.movie_names.resize(in.movie_names.size() + unnamed.columnInt(0));
+  }
+  return in;
+}
+
+}  // namespace
+
+domain::ProgressInput SqliteStore::progressInput(std::string_view username,
+                                                 const Calendar& calendar,
+                                                 std::int64_t recent_since) {
+  // One snapshot checks the totals' zone and reads them. Totals kept in another zone are
+  // rebuilt first (a write); a concurrent change of zone can make that happen again, but not
+  // forever.
+  for (int attempt = 0;; ++attempt) {
+    {
+      auto db = reader();
+      ReadTransaction snapshot(*db);
+      if (totalsZone(*db, username) == calendar.zone_name || !hasItems(*db, username)) {
+        return readProgressInput(*db, username, recent_since);
+      }
+    }
+    if (attempt == 3) throw StoreError("the daily totals keep changing time zone");
+    std::string user(username);
+    writeAndWait([&](Connection& db) { ensureTotalsZone(db, user, calendar); });
+  }
+}
+
+}  // namespace it::storage::sqlite
