@@ -121,6 +121,15 @@ std::string formatTrend(double value) {
   return text;
 }
 
+// Each of `items` as the object `to_object` makes of it, in an array on the arena `sp`.
+template <class Items, class ToObject>
+json::array listOf(const Items& items, const json::storage_ptr& sp, ToObject to_object) {
+  json::array list(sp);
+  list.reserve(items.size());
+  for (const auto& item : items) list.push_back(to_object(item));
+  return list;
+}
+
 std::string progressBody(const domain::Progress& p, const std::string& zone_name) {
   // Boost.JSON writes 100.0 as "1E2": the trend goes in through a placeholder instead. It is the
   // first string of the document (only numbers come before it), so the first match is it.
@@ -128,41 +137,30 @@ std::string progressBody(const domain::Progress& p, const std::string& zone_name
   // One arena for the whole document: a user's lists can hold thousands of small objects.
   json::monotonic_resource arena;
   json::storage_ptr sp(&arena);
-  auto list = [&sp](std::size_t n) {
-    json::array a(sp);
-    a.reserve(n);
-    return a;
-  };
   auto optional = [&sp](const std::optional<std::string>& s) {
     return s ? json::value(*s, sp) : json::value(nullptr, sp);
   };
-  json::array daily = list(p.daily_activity.size());
-  for (const auto& d : p.daily_activity) {
-    daily.push_back(
-        json::object({{"days_ago", d.days_ago}, {"minutes_watched", d.minutes_watched}}, sp));
-  }
-  json::array all_time = list(p.all_time_progress.size());
-  for (const auto& q : p.all_time_progress) {
-    all_time.push_back(
-        json::object({{"label", q.label}, {"cumulative_hours", q.cumulative_hours}}, sp));
-  }
-  json::array shows = list(p.shows.size());
-  for (const auto& s : p.shows) {
-    shows.push_back(
-        json::object({{"name", optional(s.name)}, {"episodes_watched", s.episodes_watched}}, sp));
-  }
-  json::array channels = list(p.youtube_channels.size());
-  for (const auto& c : p.youtube_channels) {
-    channels.push_back(json::object(
-        {{"channel_name", optional(c.channel_name)}, {"videos_watched", c.videos_watched}}, sp));
-  }
-  json::array spotify = list(p.spotify_shows.size());
-  for (const auto& s : p.spotify_shows) {
-    spotify.push_back(json::object(
-        {{"show_name", optional(s.show_name)}, {"episodes_watched", s.episodes_watched}}, sp));
-  }
-  json::array movies = list(p.movies.size());
-  for (const auto& name : p.movies) movies.push_back(json::object({{"name", optional(name)}}, sp));
+  using Fields = std::initializer_list<std::pair<json::string_view, json::value_ref>>;
+  auto object = [&sp](Fields fields) { return json::object(fields, sp); };
+  json::array daily = listOf(p.daily_activity, sp, [&](const domain::DailyActivity& d) {
+    return object({{"days_ago", d.days_ago}, {"minutes_watched", d.minutes_watched}});
+  });
+  json::array all_time = listOf(p.all_time_progress, sp, [&](const domain::CumulativeProgress& q) {
+    return object({{"label", q.label}, {"cumulative_hours", q.cumulative_hours}});
+  });
+  json::array shows = listOf(p.shows, sp, [&](const domain::ShowProgress& s) {
+    return object({{"name", optional(s.name)}, {"episodes_watched", s.episodes_watched}});
+  });
+  json::array channels = listOf(p.youtube_channels, sp, [&](const domain::ChannelProgress& c) {
+    return object(
+        {{"channel_name", optional(c.channel_name)}, {"videos_watched", c.videos_watched}});
+  });
+  json::array spotify = listOf(p.spotify_shows, sp, [&](const domain::SpotifyShowProgress& s) {
+    return object({{"show_name", optional(s.show_name)}, {"episodes_watched", s.episodes_watched}});
+  });
+  json::array movies = listOf(p.movies, sp, [&](const std::optional<std::string>& name) {
+    return object({{"name", optional(name)}});
+  });
 
   json::object body(sp);
   body.reserve(18);
