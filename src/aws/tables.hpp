@@ -7,8 +7,8 @@
 
 namespace it::aws {
 
-// The two originals' tables: seed 004's single immersion table (pk/sk strings) and seed
-// 000's TV-progress table (hash username, range tv_show).
+// The two originals' tables: the original Lambda service's single immersion table (pk/sk
+// strings) and the original Flask app's TV-progress table (hash username, range tv_show).
 struct TableNames {
   std::string immersion = "immersion_tracker";  // IMMERSION_TRACKER_TABLE
   std::string tv_progress = "tv_show_tracker";  // DYNAMODB_TABLE (the Flask original's name)

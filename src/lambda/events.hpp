@@ -9,8 +9,9 @@
 
 namespace it::lambda {
 
-// The events Lambda hands the function, and the answers it expects back
-// (reference/external-apis.md §6.2-6.3, original-behaviour.md §2.1-2.2). Pure functions.
+// The events Lambda hands the function (API Gateway REST v1 and HTTP API v2 proxy events, and
+// the REQUEST and TOKEN authorizer events the original Lambda service answers), and the
+// answers it expects back. Pure functions.
 
 enum class PayloadVersion { kRestV1, kHttpV2 };
 

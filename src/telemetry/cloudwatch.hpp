@@ -14,8 +14,8 @@
 
 namespace it::telemetry {
 
-// CloudWatch metrics of one answered request, as the Flask original reported them
-// (reference/original-behaviour.md §1.6): namespace TVShowTracker/API, metrics RequestCount
+// CloudWatch metrics of one answered request, as the original Flask app reported them:
+// namespace TVShowTracker/API, metrics RequestCount
 // (Count, 1), ResponseTime (Milliseconds) and SuccessCount or ErrorCount (Count, 1),
 // dimensions Endpoint, Method, StatusCode (a string) and ErrorType (only on errors). Unlike
 // the original, a 4xx or 5xx is an error: ErrorType is "ClientError" or "ServerError".
@@ -30,10 +30,10 @@ struct RequestSample {
 constexpr std::string_view kDefaultNamespace = "TVShowTracker/API";
 
 // The sample as one Embedded Metric Format line (a single JSON object, no newline), for
-// CloudWatch Logs to turn into metrics (reference/external-apis.md §5.2).
+// CloudWatch Logs to turn into metrics.
 std::string emfLine(const RequestSample& sample, std::string_view metric_namespace);
 
-// Sends samples as batched PutMetricData calls (the JSON protocol, §5.1) from a background
+// Sends samples as batched PutMetricData calls (CloudWatch's JSON protocol) from a background
 // thread, never on the request path: record() only queues, and when the queue is full (or
 // CloudWatch is slow) samples are dropped and counted instead of blocking. Thread-safe.
 class CloudWatchPublisher {
