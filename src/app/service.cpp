@@ -7,6 +7,7 @@
 #include "api/immersion/handlers.hpp"
 #include "api/ops_handlers.hpp"
 #include "api/tv_progress/handlers.hpp"
+#include "app/request_telemetry.hpp"
 #include "auth/authenticator.hpp"
 #include "aws/aws_config.hpp"
 #include "aws/dynamodb_client.hpp"
@@ -24,7 +25,6 @@
 #include "storage/sqlite/sqlite_store.hpp"
 #include "telemetry/cloudwatch.hpp"
 #include "telemetry/metrics.hpp"
-#include "app/request_telemetry.hpp"
 #include "util/worker_pool.hpp"
 
 namespace it::app {
@@ -113,9 +113,9 @@ struct Service::Parts {
   Parts(const Config& config, const Clock& clock, bool handle_signals)
       : store(openStore(config)),
         cloudwatch(config),
-        request_telemetry(metrics, CloudWatchOutput{config.metrics == "cloudwatch-emf",
-                                                               cloudwatch.publisher.get(),
-                                                               config.metrics_namespace}),
+        request_telemetry(metrics,
+                          CloudWatchOutput{config.metrics == "cloudwatch-emf",
+                                           cloudwatch.publisher.get(), config.metrics_namespace}),
         authenticator(*store),
         transport(transportOptions(config.providers)),
         tvdb(providers::makeTvdbClient(config.providers, transport, clock)),

@@ -12,9 +12,9 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include "util/encoding.hpp"
 #include "http/session.hpp"
 #include "telemetry/log.hpp"
+#include "util/encoding.hpp"
 
 namespace it::http {
 

@@ -6,7 +6,6 @@
 #include <boost/json/value.hpp>
 #include <map>
 
-#include "util/json.hpp"
 #include "telemetry/log.hpp"
 #include "util/json.hpp"
 

@@ -78,8 +78,7 @@ SyncResult settle(const ApiClient::Reply& reply, const std::vector<std::string>&
     // provider): whatever the list says, nothing is confirmed.
     if (list == nullptr) {
       console.err << "Could not sync " << plural(keys.size(), kind.noun_one, kind.noun_plural)
-                  << ": " << stringAt(reply.body, "error").value_or("no reason given")
-                  << "\n";
+                  << ": " << stringAt(reply.body, "error").value_or("no reason given") << "\n";
     }
     result.failed = keys.size();
     return result;

@@ -17,11 +17,11 @@ struct SyncCandidate;
 // Store on the two originals' DynamoDB tables, in their layouts, so this server can be pointed
 // at an existing deployment of either:
 //
-// TV-progress table (the original Flask app's, default "tv_show_tracker"): hash `username`, range `tv_show`,
-// `season` and `episode` (N), `last_updated` (S).
+// TV-progress table (the original Flask app's, default "tv_show_tracker"): hash `username`, range
+// `tv_show`, `season` and `episode` (N), `last_updated` (S).
 //
-// Immersion table (the original Lambda service's, default "immersion_tracker"), pk "USER#<user>" with sk
-// EPISODE#<folder>#<file>, SHOW#<folder>, MOVIE#<file>, YOUTUBEVIDEO#<id>,
+// Immersion table (the original Lambda service's, default "immersion_tracker"), pk "USER#<user>"
+// with sk EPISODE#<folder>#<file>, SHOW#<folder>, MOVIE#<file>, YOUTUBEVIDEO#<id>,
 // YOUTUBECHANNEL#<id>, SPOTIFYEPISODE#<id>, SPOTIFYSHOW#<id>, with the original's attribute
 // names and types (`timestamp` and durations N seconds, `version` N). And items of our own,
 // in partitions the originals never query:
