@@ -4,12 +4,6 @@
 
 namespace it::domain {
 
-std::int64_t TotalsDelta::items() const {
-  std::int64_t sum = 0;
-  for (const auto& [key, tally] : days) sum += tally.items;
-  return sum;
-}
-
 namespace {
 
 template <class Map>

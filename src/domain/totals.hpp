@@ -78,8 +78,6 @@ struct TotalsDelta {
   std::optional<std::int64_t> first_timestamp;
 
   bool empty() const { return days.empty() && sync_times.empty() && groups.empty(); }
-  // Items counted (over all days): what a sync reports as added.
-  std::int64_t items() const;
   // Adds `other` into this one, dropping entries that come to nothing.
   void merge(const TotalsDelta& other);
 

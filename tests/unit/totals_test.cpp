@@ -19,6 +19,13 @@ const date::time_zone& zone(const char* name) {
   return *z;
 }
 
+// Items counted over all days.
+std::int64_t itemsIn(const TotalsDelta& delta) {
+  std::int64_t sum = 0;
+  for (const auto& [key, tally] : delta.days) sum += tally.items;
+  return sum;
+}
+
 // 2025-03-09 is the day New York moves its clocks forward (a 23-hour day); 2025-11-02 the day
 // it moves them back (25 hours).
 constexpr std::int64_t kNyMarch9Start = 1741496400;  // 2025-03-09T00:00-05:00
@@ -41,7 +48,7 @@ TEST(TotalsTest, SyncCountsPerDayPerSyncTimeAndPerGroup) {
   EXPECT_EQ(delta.groups.at({ItemKind::kEpisode, "Show A"}), 2);
   EXPECT_EQ(delta.groups.at({ItemKind::kEpisode, "Show B"}), 1);
   EXPECT_EQ(delta.first_timestamp, t);
-  EXPECT_EQ(delta.items(), 3);
+  EXPECT_EQ(itemsIn(delta), 3);
 }
 
 TEST(TotalsTest, MoviesBelongToNoGroup) {
@@ -49,7 +56,7 @@ TEST(TotalsTest, MoviesBelongToNoGroup) {
   TotalsDelta delta = tally(items, zone("UTC"), SyncTimes::none());
   EXPECT_TRUE(delta.groups.empty());
   EXPECT_TRUE(delta.sync_times.empty());
-  EXPECT_EQ(delta.items(), 1);
+  EXPECT_EQ(itemsIn(delta), 1);
 }
 
 TEST(TotalsTest, NothingAddedIsAnEmptyDelta) {
@@ -130,7 +137,7 @@ TEST(TotalsTest, ARebuildKeepsTheSyncTimesOfTheLastNineDaysBeforeTheLatestItem) 
   TotalsDelta delta = tally(items, zone("UTC"), recentSyncTimes(items));
   EXPECT_EQ(delta.sync_times.size(), 2u);
   EXPECT_FALSE(delta.sync_times.contains({latest - kSyncTimeTotalsSeconds - 1, ItemKind::kMovie}));
-  EXPECT_EQ(delta.items(), 3);
+  EXPECT_EQ(itemsIn(delta), 3);
 }
 
 TEST(TotalsTest, MergeAddsAndDropsWhatComesToNothing) {

@@ -76,6 +76,16 @@ std::optional<ShowRecord> SqliteStore::findShow(std::string_view username,
 
 namespace {
 
+// The show's TVDB runtime, or nothing when the folder does not exist.
+std::optional<std::optional<std::int64_t>> showRuntime(Connection& db, std::string_view user,
+                                                       std::string_view folder) {
+  auto s =
+      db.prepare("SELECT tvdb_average_runtime FROM shows WHERE username = ?1 AND folder_name = ?2");
+  s.bind(1, user).bind(2, folder);
+  if (!s.step()) return std::nullopt;
+  return s.columnOptionalInt(0);
+}
+
 // The runtime of each show folder a sync adds episodes to, read once per folder.
 class FolderRuntimes {
  public:
@@ -83,12 +93,7 @@ class FolderRuntimes {
 
   std::optional<std::int64_t> of(const std::string& folder) {
     auto [at, inserted] = runtimes_.try_emplace(folder);
-    if (inserted) {
-      auto s = db_.prepare(
-          "SELECT tvdb_average_runtime FROM shows WHERE username = ?1 AND folder_name = ?2");
-      s.bind(1, username_).bind(2, folder);
-      if (s.step()) at->second = s.columnOptionalInt(0);
-    }
+    if (inserted) at->second = showRuntime(db_, username_, folder).value_or(std::nullopt);
     return at->second;
   }
 
@@ -134,16 +139,6 @@ std::int64_t countAdded(Connection& db, std::string_view user,
                         const std::vector<domain::TalliedItem>& added, const SyncStamp& stamp) {
   applyTotals(db, user, domain::tally(added, *stamp.calendar.zone, domain::SyncTimes::none()));
   return static_cast<std::int64_t>(added.size());
-}
-
-// The show's TVDB runtime, or nothing when the folder does not exist.
-std::optional<std::optional<std::int64_t>> showRuntime(Connection& db, std::string_view user,
-                                                       std::string_view folder) {
-  auto s =
-      db.prepare("SELECT tvdb_average_runtime FROM shows WHERE username = ?1 AND folder_name = ?2");
-  s.bind(1, user).bind(2, folder);
-  if (!s.step()) return std::nullopt;
-  return s.columnOptionalInt(0);
 }
 
 // The folder's episodes now last `new_runtime` instead of `old_runtime`: corrects the days
