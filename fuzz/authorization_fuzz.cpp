@@ -4,7 +4,7 @@
 //
 // Invariants: a header that is empty after trimming spaces and tabs is kMissing, any other is
 // not; only the known token authenticates (as its user); a Basic header reaches the password
-// check (kNeedsSlowPath) exactly when its credentials are "user:password" with a valid user
+// check (kNeedsPasswordCheck) exactly when its credentials are "user:password" with a valid user
 // name, and is rejected otherwise; rejection delays stay within max_delay.
 
 #include <string>
@@ -76,7 +76,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto colon = input.find(':');
   bool well_formed = !input.empty() && colon != std::string_view::npos &&
                      it::domain::isValidUsername(input.substr(0, colon));
-  FUZZ_CHECK(basic.outcome == (well_formed ? AuthOutcome::kNeedsSlowPath : AuthOutcome::kRejected));
+  FUZZ_CHECK(basic.outcome ==
+             (well_formed ? AuthOutcome::kNeedsPasswordCheck : AuthOutcome::kRejected));
 
   // Bearer: only the one token, surrounded by any spaces or tabs, gets in.
   AuthResult bearer = check("Bearer " + std::string(input));

@@ -45,6 +45,8 @@ constexpr CountSetting kCounts[] = {
      256},
     {"provider_threads", "IMMERSION_TRACKER_PROVIDER_THREADS", storeIn<&Config::provider_threads>,
      1, 256},
+    {"password_threads", "IMMERSION_TRACKER_PASSWORD_THREADS", storeIn<&Config::password_threads>,
+     1, 64},
     {"max_connections", "IMMERSION_TRACKER_MAX_CONNECTIONS", storeIn<&Config::max_connections>, 1,
      1'000'000},
     {"max_header_bytes", "IMMERSION_TRACKER_MAX_HEADER_BYTES", storeIn<&Config::max_header_bytes>,

@@ -31,6 +31,10 @@ struct Config {
   // Threads for the requests that may call a metadata provider (syncs of movies, YouTube and
   // Spotify, PUT /show, /tvdb/search); they mostly wait on the network.
   std::size_t provider_threads = 8;
+  // Threads for the Argon2id checks of passwords not verified recently (64 MiB each). They
+  // are a pool of their own so that guesses from strangers never queue ahead of the requests
+  // of users already signed in.
+  std::size_t password_threads = 2;
   std::size_t max_connections = 1024;
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 8 * 1024 * 1024;

@@ -100,8 +100,22 @@ struct Service::Parts {
   api::immersion::Dependencies immersion;
   WorkerPool workers;
   WorkerPool provider_workers;  // Execution::kProvider
+  WorkerPool password_workers;  // Execution::kPasswordCheck
   http::Router router;
   http::Server server;
+
+  WorkerPool& poolFor(http::Execution where) {
+    switch (where) {
+      case http::Execution::kProvider:
+        return provider_workers;
+      case http::Execution::kPasswordCheck:
+        return password_workers;
+      case http::Execution::kInline:  // the router never offloads inline work
+      case http::Execution::kBlocking:
+        break;
+    }
+    return workers;
+  }
 
   std::vector<http::Route> allRoutes() {
     std::vector<http::Route> routes = api::opsRoutes(metrics);
@@ -129,11 +143,11 @@ struct Service::Parts {
         immersion{sync, progress, metadata},
         workers(config.worker_threads),
         provider_workers(config.provider_threads),
+        password_workers(config.password_threads),
         router(
             allRoutes(), authenticator, request_telemetry,
             [this](http::Execution where, std::function<void()> task) {
-              (where == http::Execution::kProvider ? provider_workers : workers)
-                  .post(std::move(task));
+              poolFor(where).post(std::move(task));
             },
             store->fastReads()),
         server(

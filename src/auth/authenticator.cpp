@@ -105,15 +105,20 @@ Authenticator::CacheKey Authenticator::cacheKey(std::string_view user,
 }
 
 AuthResult Authenticator::tryFast(std::string_view authorization, std::string_view client) {
-  return check(authorization, client, false);
+  return check(authorization, client, Effort::kMemory);
+}
+
+AuthResult Authenticator::tryWithStore(std::string_view authorization, std::string_view client) {
+  return check(authorization, client, Effort::kStore);
 }
 
 AuthResult Authenticator::verify(std::string_view authorization, std::string_view client) {
-  return check(authorization, client, true);
+  return check(authorization, client, Effort::kArgon2id);
 }
 
 AuthResult Authenticator::check(std::string_view authorization, std::string_view client,
-                                bool allow_slow) {
+                                Effort effort) {
+  const bool may_read = effort != Effort::kMemory || store_.fastReads();
   Parsed p = parseAuthorization(authorization);
   switch (p.kind) {
     case Parsed::Kind::kMissing:
@@ -121,7 +126,7 @@ AuthResult Authenticator::check(std::string_view authorization, std::string_view
     case Parsed::Kind::kMalformed:
       return reject(client, "");
     case Parsed::Kind::kBearer: {
-      if (!allow_slow && !store_.fastReads()) return AuthResult{AuthOutcome::kNeedsSlowPath};
+      if (!may_read) return AuthResult{AuthOutcome::kNeedsStoreRead};
       auto user = store_.findUserByTokenHash(tokenHash(p.secret));
       return user ? accept(Principal{user->name, user->admin}, client) : reject(client, "");
     }
@@ -130,51 +135,33 @@ AuthResult Authenticator::check(std::string_view authorization, std::string_view
   }
 
   if (!domain::isValidUsername(p.user)) return reject(client, "");
-  if (!allow_slow && !store_.fastReads()) return AuthResult{AuthOutcome::kNeedsSlowPath};
-
   CacheKey key = cacheKey(p.user, p.secret);
+  if (!may_read) {
+    // A login verified recently is re-checked against the store, without Argon2id.
+    if (cached(key)) return AuthResult{AuthOutcome::kNeedsStoreRead};
+    return needsPasswordCheck(client, p.user);
+  }
+
   // Read before the user row, so an entry never claims a newer version than its data.
   std::optional<std::uint64_t> version = store_.credentialsVersion();
-  std::optional<CacheEntry> cached;
-  {
-    std::lock_guard lock(cache_mutex_);
-    auto it = cache_.find(key);
-    if (it != cache_.end()) {
-      if (it->second.expires > std::chrono::steady_clock::now()) {
-        cached = it->second;
-      } else {
-        cache_.erase(it);
-      }
-    }
-  }
+  std::optional<CacheEntry> entry = cached(key);
   // No user or token has changed since the entry was verified: nothing to re-read.
-  if (cached && version && cached->version == version) {
-    return accept(Principal{cached->username, cached->admin}, client);
+  if (entry && version && entry->version == version) {
+    return accept(Principal{entry->username, entry->admin}, client);
   }
   auto user = store_.findUser(p.user);
-  if (cached) {
-    if (user && constantTimeEquals(user->password_hash, cached->password_hash)) {
+  if (entry) {
+    if (user && constantTimeEquals(user->password_hash, entry->password_hash)) {
       remember(key, *user, version);  // still valid: refresh its version
       return accept(Principal{user->name, user->admin}, client);
     }
     std::lock_guard lock(cache_mutex_);
     cache_.erase(key);  // password changed or user removed since it was cached
   }
-  if (!allow_slow) return AuthResult{AuthOutcome::kNeedsSlowPath};
+  if (effort != Effort::kArgon2id) return needsPasswordCheck(client, p.user);
 
-  // A client guessing faster than its delay allows (in parallel, or dropping connections
-  // instead of waiting for the delayed 401) is refused without running Argon2id at all; so is
-  // an address guessing at many user names.
-  if (any_failures_.load(std::memory_order_relaxed)) {
-    if (penaltyLeft(failureKey(client, p.user), options_.free_failures).count() > 0) {
-      return reject(client, p.user);
-    }
-    if (auto left = penaltyLeft(clientKey(client), options_.free_failures_per_client);
-        left.count() > 0) {
-      countFailure(clientKey(client));
-      return AuthResult{AuthOutcome::kThrottled, {}, left};
-    }
-  }
+  // Checked again here: failures may have been counted while this check waited its turn.
+  if (auto refused = refuseGuess(client, p.user)) return *refused;
   if (!user) {
     verifyPassword(dummyHash(), p.secret);
     return reject(client, p.user);
@@ -182,6 +169,39 @@ AuthResult Authenticator::check(std::string_view authorization, std::string_view
   if (!verifyPassword(user->password_hash, p.secret)) return reject(client, p.user);
   remember(key, *user, version);
   return accept(Principal{user->name, user->admin}, client);
+}
+
+std::optional<Authenticator::CacheEntry> Authenticator::cached(const CacheKey& key) {
+  std::lock_guard lock(cache_mutex_);
+  auto it = cache_.find(key);
+  if (it == cache_.end()) return std::nullopt;
+  if (it->second.expires <= std::chrono::steady_clock::now()) {
+    cache_.erase(it);
+    return std::nullopt;
+  }
+  return it->second;
+}
+
+// A client guessing faster than its delay allows (in parallel, or dropping connections
+// instead of waiting for the delayed 401) is refused without running Argon2id at all; so is
+// an address guessing at many user names.
+std::optional<AuthResult> Authenticator::refuseGuess(std::string_view client,
+                                                     std::string_view user) {
+  if (!any_failures_.load(std::memory_order_relaxed)) return std::nullopt;
+  if (penaltyLeft(failureKey(client, user), options_.free_failures).count() > 0) {
+    return reject(client, user);
+  }
+  if (auto left = penaltyLeft(clientKey(client), options_.free_failures_per_client);
+      left.count() > 0) {
+    countFailure(clientKey(client));
+    return AuthResult{AuthOutcome::kThrottled, {}, left};
+  }
+  return std::nullopt;
+}
+
+AuthResult Authenticator::needsPasswordCheck(std::string_view client, std::string_view user) {
+  if (auto refused = refuseGuess(client, user)) return *refused;
+  return AuthResult{AuthOutcome::kNeedsPasswordCheck};
 }
 
 void Authenticator::remember(const CacheKey& key, const storage::UserRecord& user,

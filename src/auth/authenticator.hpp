@@ -22,10 +22,15 @@ struct Principal {
 
 enum class AuthOutcome {
   kAuthenticated,
-  kMissing,        // no Authorization header
-  kRejected,       // malformed or wrong credentials
-  kNeedsSlowPath,  // only a full Argon2id check can tell: call verify() off the I/O thread
-  kThrottled,      // too many failures from this client address: not checked (429)
+  kMissing,   // no Authorization header
+  kRejected,  // malformed or wrong credentials
+  // A store read can tell (a token, or a login verified recently, on a store whose reads are
+  // round trips): call tryWithStore() off the I/O thread.
+  kNeedsStoreRead,
+  // Only an Argon2id check can tell (a login not verified recently): call verify() off the
+  // I/O thread, away from the work of users already signed in.
+  kNeedsPasswordCheck,
+  kThrottled,  // too many failures from this client address: not checked (429)
 };
 
 struct AuthResult {
@@ -65,9 +70,12 @@ class Authenticator {
   explicit Authenticator(storage::UserStore& store) : Authenticator(store, Options{}) {}
 
   // Never runs Argon2id; touches the store only when its reads are fast. May answer
-  // kNeedsSlowPath.
+  // kNeedsStoreRead or kNeedsPasswordCheck. A client already refused for its failures is
+  // answered here, without queueing a check.
   AuthResult tryFast(std::string_view authorization, std::string_view client);
-  // Complete check; may run Argon2id. Never answers kNeedsSlowPath.
+  // May read the store, never runs Argon2id. May answer kNeedsPasswordCheck.
+  AuthResult tryWithStore(std::string_view authorization, std::string_view client);
+  // Complete check; may run Argon2id. Never answers kNeedsStoreRead or kNeedsPasswordCheck.
   AuthResult verify(std::string_view authorization, std::string_view client);
 
  private:
@@ -87,7 +95,15 @@ class Authenticator {
     std::chrono::steady_clock::time_point last;
   };
 
-  AuthResult check(std::string_view authorization, std::string_view client, bool allow_slow);
+  // How far a check may go before it must hand over to a slower one.
+  enum class Effort { kMemory, kStore, kArgon2id };
+
+  AuthResult check(std::string_view authorization, std::string_view client, Effort effort);
+  std::optional<CacheEntry> cached(const CacheKey& key);
+  // A refusal without checking the password, when `client` has failed too often lately.
+  std::optional<AuthResult> refuseGuess(std::string_view client, std::string_view user);
+  // What a login not verified recently gets short of running Argon2id.
+  AuthResult needsPasswordCheck(std::string_view client, std::string_view user);
   AuthResult accept(Principal principal, std::string_view client);
   void remember(const CacheKey& key, const storage::UserRecord& user,
                 std::optional<std::uint64_t> version);

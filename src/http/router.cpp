@@ -84,27 +84,36 @@ void Router::dispatch(const Request& request, Respond respond) {
     return authenticated(request, *route, auth::AuthResult{auth::AuthOutcome::kAuthenticated},
                          exchange, answer);
   }
+  authenticate(request, *route, exchange, answer, &auth::Authenticator::tryFast);
+}
+
+// Runs one step of authentication here and hands what it cannot decide to the next step on
+// its own pool: a store read to the workers, an Argon2id check to the password pool (so a
+// stranger's guesses never queue ahead of signed-in users' requests).
+void Router::authenticate(const Request& request, const Route& route,
+                          const std::shared_ptr<Exchange>& exchange, const Respond& answer,
+                          AuthStep step) {
   std::string_view authorization = request.header("authorization").value_or("");
   auth::AuthResult result;
   try {
-    result = authenticator_.tryFast(authorization, request.client_address);
+    result = (authenticator_.*step)(authorization, request.client_address);
   } catch (const std::exception& e) {  // a store read failed
     telemetry::logError("authentication failed", e.what());
     return answer(errorResponse(500, "Database error"));
   }
-  if (result.outcome == auth::AuthOutcome::kNeedsSlowPath) {
-    offload_(Execution::kBlocking, [this, &request, route, exchange, answer, authorization] {
-      try {
-        authenticated(request, *route, authenticator_.verify(authorization, request.client_address),
-                      exchange, answer);
-      } catch (const std::exception& e) {
-        telemetry::logError("authentication failed", e.what());
-        answer(errorResponse(500, "Internal server error"));
-      }
+  auto next = [&](Execution where, AuthStep then) {
+    offload_(where, [this, &request, &route, exchange, answer, then] {
+      authenticate(request, route, exchange, answer, then);
     });
-    return;
+  };
+  switch (result.outcome) {
+    case auth::AuthOutcome::kNeedsStoreRead:
+      return next(Execution::kBlocking, &auth::Authenticator::tryWithStore);
+    case auth::AuthOutcome::kNeedsPasswordCheck:
+      return next(Execution::kPasswordCheck, &auth::Authenticator::verify);
+    default:
+      return authenticated(request, route, std::move(result), exchange, answer);
   }
-  authenticated(request, *route, std::move(result), exchange, answer);
 }
 
 void Router::authenticated(const Request& request, const Route& route, auth::AuthResult auth,
@@ -116,7 +125,8 @@ void Router::authenticated(const Request& request, const Route& route, auth::Aut
       return answer(unauthorized("Invalid credentials", auth.delay));
     case auth::AuthOutcome::kThrottled:
       return answer(throttled(auth.delay));
-    case auth::AuthOutcome::kNeedsSlowPath:  // verify() never answers this
+    case auth::AuthOutcome::kNeedsStoreRead:  // authenticate() never passes these on
+    case auth::AuthOutcome::kNeedsPasswordCheck:
     case auth::AuthOutcome::kAuthenticated:
       break;
   }

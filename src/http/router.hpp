@@ -27,7 +27,10 @@ enum class Access { kPublic, kUser, kAdmin };
 // store round trips, anything that can wait). kProvider: on a pool of its own, for handlers
 // that may call a metadata provider: a provider that answers slowly or not at all then holds
 // up only other provider-backed requests, never /progress or the TV endpoints.
-enum class Execution { kInline, kBlocking, kProvider };
+// kPasswordCheck is not for handlers: the router runs there the Argon2id check of
+// credentials it has not verified yet, on a pool of its own, so a stranger's guesses never
+// queue ahead of the requests of users already signed in.
+enum class Execution { kInline, kBlocking, kProvider, kPasswordCheck };
 
 struct Route {
   Method method;
@@ -49,7 +52,7 @@ class RequestObserver {
 // Thread-safe once built.
 class Router {
  public:
-  // Runs a task on the pool for `where` (kBlocking or kProvider, never kInline).
+  // Runs a task on the pool for `where` (any but kInline).
   using Offload = std::function<void(Execution where, std::function<void()> task)>;
 
   Router(std::vector<Route> routes, auth::Authenticator& authenticator, RequestObserver& observer,
@@ -60,6 +63,11 @@ class Router {
 
  private:
   struct Exchange;
+  using AuthStep = auth::AuthResult (auth::Authenticator::*)(std::string_view authorization,
+                                                             std::string_view client);
+  void authenticate(const Request& request, const Route& route,
+                    const std::shared_ptr<Exchange>& exchange, const Respond& answer,
+                    AuthStep step);
   void authenticated(const Request& request, const Route& route, auth::AuthResult auth,
                      const std::shared_ptr<Exchange>& exchange, const Respond& answer);
   void invoke(const Request& request, const Route& route, const auth::Principal& principal,

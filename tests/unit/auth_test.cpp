@@ -6,6 +6,7 @@
 #include "auth/authenticator.hpp"
 #include "auth/passwords.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
+#include "support/round_trip_users.hpp"
 #include "support/temp_dir.hpp"
 #include "util/encoding.hpp"
 
@@ -49,7 +50,7 @@ class AuthenticatorTest : public ::testing::Test {
 
 TEST_F(AuthenticatorTest, FirstLoginTakesTheSlowPathThenIsCached) {
   Authenticator auth(*store_);
-  EXPECT_EQ(auth.tryFast(basic("alice", "pw"), "c").outcome, AuthOutcome::kNeedsSlowPath);
+  EXPECT_EQ(auth.tryFast(basic("alice", "pw"), "c").outcome, AuthOutcome::kNeedsPasswordCheck);
   AuthResult r = auth.verify(basic("alice", "pw"), "c");
   ASSERT_EQ(r.outcome, AuthOutcome::kAuthenticated);
   EXPECT_EQ(r.principal.username, "alice");
@@ -57,7 +58,7 @@ TEST_F(AuthenticatorTest, FirstLoginTakesTheSlowPathThenIsCached) {
   r = auth.tryFast(basic("alice", "pw"), "c");
   EXPECT_EQ(r.outcome, AuthOutcome::kAuthenticated);
   // A different password is not served from the cache.
-  EXPECT_EQ(auth.tryFast(basic("alice", "pw2"), "c").outcome, AuthOutcome::kNeedsSlowPath);
+  EXPECT_EQ(auth.tryFast(basic("alice", "pw2"), "c").outcome, AuthOutcome::kNeedsPasswordCheck);
   EXPECT_TRUE(auth.verify(basic("root", "rootpw"), "c").principal.admin);
 }
 
@@ -69,7 +70,7 @@ TEST_F(AuthenticatorTest, ChangesFromAnotherStoreInstanceInvalidateTheCache) {
     storage::sqlite::SqliteStore other({dir_.path() + "/t.db"});  // the CLI, say
     ASSERT_TRUE(other.setPasswordHash("alice", hashPassword("new")));
   }
-  EXPECT_EQ(auth.tryFast(basic("alice", "pw"), "c").outcome, AuthOutcome::kNeedsSlowPath);
+  EXPECT_EQ(auth.tryFast(basic("alice", "pw"), "c").outcome, AuthOutcome::kNeedsPasswordCheck);
   EXPECT_EQ(auth.verify(basic("alice", "pw"), "c").outcome, AuthOutcome::kRejected);
   EXPECT_EQ(auth.verify(basic("alice", "new"), "c").outcome, AuthOutcome::kAuthenticated);
 }
@@ -84,13 +85,13 @@ TEST_F(AuthenticatorTest, WithoutAVersionEveryHitIsRecheckedAgainstTheStore) {
     storage::sqlite::SqliteStore other({dir_.path() + "/t.db"});  // recreates the stamp
     ASSERT_TRUE(other.removeUser("alice"));
   }
-  EXPECT_EQ(auth.tryFast(basic("alice", "pw"), "c").outcome, AuthOutcome::kNeedsSlowPath);
+  EXPECT_EQ(auth.tryFast(basic("alice", "pw"), "c").outcome, AuthOutcome::kNeedsPasswordCheck);
 }
 
 TEST_F(AuthenticatorTest, CachedCredentialsExpire) {
   Authenticator auth(*store_, Authenticator::Options{.cache_ttl = std::chrono::seconds(0)});
   ASSERT_EQ(auth.verify(basic("alice", "pw"), "c").outcome, AuthOutcome::kAuthenticated);
-  EXPECT_EQ(auth.tryFast(basic("alice", "pw"), "c").outcome, AuthOutcome::kNeedsSlowPath);
+  EXPECT_EQ(auth.tryFast(basic("alice", "pw"), "c").outcome, AuthOutcome::kNeedsPasswordCheck);
 }
 
 TEST_F(AuthenticatorTest, HeaderForms) {
@@ -166,6 +167,42 @@ TEST_F(AuthenticatorTest, GuessingManyUserNamesFromOneAddressIsThrottled) {
   EXPECT_EQ(auth.verify(basic("alice", "pw"), "10.0.0.1").outcome, AuthOutcome::kAuthenticated);
   EXPECT_EQ(auth.verify("Bearer " + token.token, "10.0.0.1").outcome, AuthOutcome::kAuthenticated);
   EXPECT_EQ(auth.verify(basic("root", "rootpw"), "10.0.0.2").outcome, AuthOutcome::kAuthenticated);
+}
+
+// On such a store a login verified recently and a token need a store read, which the caller
+// runs with the signed-in users' work; only a login not verified recently needs Argon2id.
+TEST_F(AuthenticatorTest, OnARoundTripStoreOnlyNewLoginsNeedAPasswordCheck) {
+  test::RoundTripUsers users(*store_);
+  Authenticator auth(users);
+  NewToken token = generateToken();
+  store_->addToken({token.id, "alice", "", "t"}, token.hash);
+  EXPECT_EQ(auth.tryFast("Bearer " + token.token, "c").outcome, AuthOutcome::kNeedsStoreRead);
+  EXPECT_EQ(auth.tryWithStore("Bearer " + token.token, "c").outcome, AuthOutcome::kAuthenticated);
+
+  EXPECT_EQ(auth.tryFast(basic("alice", "pw"), "c").outcome, AuthOutcome::kNeedsPasswordCheck);
+  EXPECT_EQ(auth.tryWithStore(basic("alice", "pw"), "c").outcome, AuthOutcome::kNeedsPasswordCheck);
+  ASSERT_EQ(auth.verify(basic("alice", "pw"), "c").outcome, AuthOutcome::kAuthenticated);
+  EXPECT_EQ(auth.tryFast(basic("alice", "pw"), "c").outcome, AuthOutcome::kNeedsStoreRead);
+  AuthResult r = auth.tryWithStore(basic("alice", "pw"), "c");
+  ASSERT_EQ(r.outcome, AuthOutcome::kAuthenticated);
+  EXPECT_EQ(r.principal.username, "alice");
+
+  // A new password makes the remembered one need Argon2id again, and then fail.
+  ASSERT_TRUE(store_->setPasswordHash("alice", hashPassword("new")));
+  EXPECT_EQ(auth.tryWithStore(basic("alice", "pw"), "c").outcome, AuthOutcome::kNeedsPasswordCheck);
+  EXPECT_EQ(auth.verify(basic("alice", "pw"), "c").outcome, AuthOutcome::kRejected);
+}
+
+// An address already throttled is answered before any check is queued.
+TEST_F(AuthenticatorTest, AThrottledAddressIsAnsweredWithoutQueueingACheck) {
+  Authenticator auth(*store_, Authenticator::Options{.free_failures_per_client = 1});
+  // Six failures: the address's delay is 1.6 s, ample for the check below to come within it.
+  for (const char* user : {"u1", "u2", "u3", "u4", "u5", "u6"}) {
+    ASSERT_NE(auth.verify(basic(user, "guess"), "10.0.0.1").outcome, AuthOutcome::kAuthenticated);
+  }
+  EXPECT_EQ(auth.tryFast(basic("root", "rootpw"), "10.0.0.1").outcome, AuthOutcome::kThrottled);
+  EXPECT_EQ(auth.tryFast(basic("root", "rootpw"), "10.0.0.2").outcome,
+            AuthOutcome::kNeedsPasswordCheck);
 }
 
 TEST_F(AuthenticatorTest, AfterTheDelayTheRightPasswordWorks) {

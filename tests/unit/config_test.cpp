@@ -18,7 +18,8 @@ class ConfigTest : public ::testing::Test {
          {"IMMERSION_TRACKER_LISTEN", "IMMERSION_TRACKER_DATA_DIR", "IMMERSION_TRACKER_IO_THREADS",
           "IMMERSION_TRACKER_CONFIG", "IMMERSION_TRACKER_TVDB_BASE_URL",
           "IMMERSION_TRACKER_YOUTUBE_API_KEY", "IMMERSION_TRACKER_TIME_ZONE",
-          "IMMERSION_TRACKER_PROVIDER_THREADS", "IMMERSION_TRACKER_PROVIDER_TIMEOUT_SECONDS"}) {
+          "IMMERSION_TRACKER_PROVIDER_THREADS", "IMMERSION_TRACKER_PROVIDER_TIMEOUT_SECONDS",
+          "IMMERSION_TRACKER_PASSWORD_THREADS"}) {
       unsetenv(v);
     }
   }
@@ -89,6 +90,18 @@ TEST_F(ConfigTest, ProviderThreadsAndTimeout) {
   EXPECT_EQ(errorOf(o),
             "IMMERSION_TRACKER_PROVIDER_TIMEOUT_SECONDS must be a whole number from 1 to 300 (got "
             "\"0\")");
+}
+
+TEST_F(ConfigTest, PasswordThreads) {
+  EXPECT_EQ(loadConfig({}).password_threads, 2u);
+  ConfigOverrides o;
+  o.config_file = writeFile("password_threads = 3\n");
+  EXPECT_EQ(loadConfig(o).password_threads, 3u);
+  setenv("IMMERSION_TRACKER_PASSWORD_THREADS", "5", 1);
+  EXPECT_EQ(loadConfig(o).password_threads, 5u);
+  setenv("IMMERSION_TRACKER_PASSWORD_THREADS", "0", 1);
+  EXPECT_EQ(errorOf(o),
+            "IMMERSION_TRACKER_PASSWORD_THREADS must be a whole number from 1 to 64 (got \"0\")");
 }
 
 TEST_F(ConfigTest, MistakesNameTheSetting) {

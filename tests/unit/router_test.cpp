@@ -1,0 +1,147 @@
+// The router's choice of thread for each step of a request, observed through the Offload it
+// is given: nothing runs until the test says so, so the order is deterministic.
+#include "http/router.hpp"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "auth/authenticator.hpp"
+#include "auth/passwords.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
+#include "support/round_trip_users.hpp"
+#include "support/temp_dir.hpp"
+#include "util/encoding.hpp"
+
+namespace it::http {
+namespace {
+
+class NoObserver : public RequestObserver {
+ public:
+  void onResponse(const Request&, std::string_view, int, double, std::string_view) override {}
+};
+
+struct Offloaded {
+  Execution where;
+  std::function<void()> task;
+};
+
+class RouterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = std::make_unique<storage::sqlite::SqliteStore>(
+        storage::sqlite::SqliteStore::Options{dir_.path() + "/t.db"});
+    ASSERT_TRUE(store_->addUser({"alice", auth::hashPassword("alice-pass"), false, "t"}));
+    build(*store_);
+  }
+
+  // A router over `users`, with a route that runs on the workers and one that runs inline.
+  void build(storage::UserStore& users) {
+    authenticator_ = std::make_unique<auth::Authenticator>(users);
+    auto handler = [](const Request&, const auth::Principal& who, Respond respond) {
+      Response r;
+      r.body = who.username;
+      respond(std::move(r));
+    };
+    std::vector<Route> routes{
+        {Method::kGet, "/blocking", Access::kUser, Execution::kBlocking, handler},
+        {Method::kGet, "/inline", Access::kUser, Execution::kInline, handler}};
+    router_ = std::make_unique<Router>(
+        std::move(routes), *authenticator_, observer_,
+        [this](Execution where, std::function<void()> task) {
+          queued_.push_back({where, std::move(task)});
+        },
+        /*inline_reads_allowed=*/true);
+  }
+
+  Request request(const std::string& path, const std::string& user, const std::string& password) {
+    Request r;
+    r.path = path;
+    r.target = path;
+    r.client_address = "192.0.2.1";
+    r.headers.emplace_back("authorization", "Basic " + base64Encode(user + ":" + password));
+    return r;
+  }
+
+  // Runs the oldest queued task and says where it was queued.
+  Execution runNext() {
+    Offloaded next = std::move(queued_.front());
+    queued_.erase(queued_.begin());
+    next.task();
+    return next.where;
+  }
+
+  test::TempDir dir_;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<auth::Authenticator> authenticator_;
+  NoObserver observer_;
+  std::vector<Offloaded> queued_;
+  std::unique_ptr<Router> router_;
+};
+
+// A password the server has not verified yet is checked on the password pool, never on the
+// workers that serve signed-in users; the handler then runs where its route says.
+TEST_F(RouterTest, AnUnverifiedPasswordIsCheckedOnThePasswordPool) {
+  Request first = request("/blocking", "alice", "alice-pass");
+  std::vector<Response> answers;
+  router_->dispatch(first, [&](Response r) { answers.push_back(std::move(r)); });
+  ASSERT_EQ(queued_.size(), 1u);
+  EXPECT_EQ(runNext(), Execution::kPasswordCheck);
+  ASSERT_EQ(queued_.size(), 1u);
+  EXPECT_TRUE(answers.empty());
+  EXPECT_EQ(runNext(), Execution::kBlocking);
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0].status, 200);
+  EXPECT_EQ(answers[0].body, "alice");
+
+  // Verified once, the login is remembered: the next request goes straight to its handler's
+  // pool, and an inline route answers on the spot.
+  router_->dispatch(first, [&](Response r) { answers.push_back(std::move(r)); });
+  ASSERT_EQ(queued_.size(), 1u);
+  EXPECT_EQ(runNext(), Execution::kBlocking);
+  Request quick = request("/inline", "alice", "alice-pass");
+  router_->dispatch(quick, [&](Response r) { answers.push_back(std::move(r)); });
+  EXPECT_TRUE(queued_.empty());
+  ASSERT_EQ(answers.size(), 3u);
+  EXPECT_EQ(answers[2].status, 200);
+}
+
+// A wrong password is checked on the password pool too, and answered from there: nothing
+// reaches the workers.
+TEST_F(RouterTest, AWrongPasswordNeverReachesTheWorkers) {
+  Request guess = request("/blocking", "alice", "wrong");
+  std::vector<Response> answers;
+  router_->dispatch(guess, [&](Response r) { answers.push_back(std::move(r)); });
+  ASSERT_EQ(queued_.size(), 1u);
+  EXPECT_EQ(runNext(), Execution::kPasswordCheck);
+  EXPECT_TRUE(queued_.empty());
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0].status, 401);
+}
+
+// On a store whose reads are round trips, a login verified earlier is re-read on the workers,
+// with the other signed-in users' work, and never waits behind password checks.
+TEST_F(RouterTest, OnARoundTripStoreARememberedLoginIsReadOnTheWorkers) {
+  test::RoundTripUsers users(*store_);
+  build(users);
+  Request first = request("/inline", "alice", "alice-pass");
+  std::vector<Response> answers;
+  router_->dispatch(first, [&](Response r) { answers.push_back(std::move(r)); });
+  EXPECT_EQ(runNext(), Execution::kPasswordCheck);
+  ASSERT_EQ(answers.size(), 1u);  // an inline route answers where the check ran
+
+  router_->dispatch(first, [&](Response r) { answers.push_back(std::move(r)); });
+  ASSERT_EQ(queued_.size(), 1u);
+  EXPECT_EQ(runNext(), Execution::kBlocking);
+  EXPECT_TRUE(queued_.empty());
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[1].status, 200);
+  EXPECT_EQ(answers[1].body, "alice");
+}
+
+}  // namespace
+}  // namespace it::http
