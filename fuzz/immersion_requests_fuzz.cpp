@@ -3,16 +3,16 @@
 //
 // Invariants: a decoded request holds at most kMaxItemsPerRequest items, each valid (names
 // non-empty UTF-8 of at most 1024 bytes, ids of the right form, TVDB ids positive); a rejected
-// one is a 400 in the service's error shape (so a quoted bad value never breaks the JSON), of
-// bounded size.
+// one is an invalid request, rendered as a 400 in the service's error shape (so a quoted bad
+// value never breaks the JSON), of bounded size.
 
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "api/immersion/requests.hpp"
 #include "domain/names.hpp"
 #include "fuzz_support.hpp"
+#include "http/responses.hpp"
 
 namespace {
 
@@ -20,9 +20,10 @@ namespace immersion = it::api::immersion;
 namespace domain = it::domain;
 
 template <class T>
-const T* decoded(const immersion::Parsed<T>& parsed) {
-  if (const auto* value = std::get_if<T>(&parsed)) return value;
-  const auto& response = std::get<it::http::Response>(parsed);
+const T* decoded(const it::Result<T>& parsed) {
+  if (parsed) return &*parsed;
+  FUZZ_CHECK(parsed.failure.kind == it::FailureKind::kInvalidRequest);
+  const auto response = it::http::failureResponse(parsed.failure);
   FUZZ_CHECK(response.status == 400);
   FUZZ_CHECK(response.body.size() < 1024);
   it::fuzz::checkErrorBody(response.body);

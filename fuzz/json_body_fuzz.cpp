@@ -1,15 +1,16 @@
 // api::parseJsonObject: the first step of decoding every JSON request body, and isFalsy.
 //
-// Invariants: the result is a non-empty object, or a 400 with one of the three documented
-// messages in the service's error shape; which one agrees with an independent parse.
+// Invariants: the result is a non-empty object, or an invalid request (a 400) with one of the
+// three documented messages, rendered in the service's error shape; which one agrees with an
+// independent parse.
 
 #include <boost/json/parse_options.hpp>
 #include <boost/json/serialize.hpp>
 #include <string>
-#include <variant>
 
 #include "api/json_body.hpp"
 #include "fuzz_support.hpp"
+#include "http/responses.hpp"
 
 namespace json = boost::json;
 
@@ -25,7 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   json::value reference = json::parse(body, ec, {}, opts);
   bool blank = body.find_first_not_of(" \t\r\n") == std::string_view::npos;
 
-  if (const auto* object = std::get_if<json::object>(&parsed)) {
+  if (parsed) {
+    const json::object* object = &*parsed;
     FUZZ_CHECK(!blank && !ec);
     FUZZ_CHECK(!object->empty());
     // Compared as text: Boost.JSON 1.81 reads 0e400 as NaN, which equals nothing.
@@ -33,7 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(!it::api::isFalsy(json::value(*object)));
     return 0;
   }
-  const auto& response = std::get<it::http::Response>(parsed);
+  FUZZ_CHECK(parsed.failure.kind == it::FailureKind::kInvalidRequest);
+  const auto response = it::http::failureResponse(parsed.failure);
   FUZZ_CHECK(response.status == 400);
   it::fuzz::checkErrorBody(response.body);
   auto error = it::fuzz::parseJson(response.body)->at("error").get_string();

@@ -3,8 +3,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
-#include "http/responses.hpp"
-
 namespace it::api {
 namespace {
 
@@ -44,17 +42,16 @@ bool isFalsy(const boost::json::value& v) {
   return false;
 }
 
-std::variant<boost::json::object, http::Response> parseJsonObject(std::string_view body,
-                                                                  std::string_view empty_message) {
-  if (isBlank(body)) return http::errorResponse(400, empty_message);
+Result<boost::json::object> parseJsonObject(std::string_view body, std::string_view empty_message) {
+  if (isBlank(body)) return invalidRequest(std::string(empty_message));
   boost::system::error_code ec;
   boost::json::parse_options opts;
   opts.max_depth = 32;  // deeper nesting is never a valid request
   boost::json::value v = boost::json::parse(body, ec, {}, opts);
-  if (ec) return http::errorResponse(400, "Request body is not valid JSON");
-  if (isFalsy(v)) return http::errorResponse(400, empty_message);
-  if (!v.is_object()) return http::errorResponse(400, "Request body must be a JSON object");
-  return std::move(v.get_object());
+  if (ec) return invalidRequest("Request body is not valid JSON");
+  if (isFalsy(v)) return invalidRequest(std::string(empty_message));
+  if (!v.is_object()) return invalidRequest("Request body must be a JSON object");
+  return Result<boost::json::object>::success(std::move(v.get_object()));
 }
 
 }  // namespace it::api

@@ -5,20 +5,23 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 
-#include "http/message.hpp"
+#include "util/failure.hpp"
 
 namespace it::api {
 
 // Parses a request body that must be a non-empty JSON object (any Content-Type is accepted,
-// so `curl -d` works without -H). On failure returns the 400 to send:
+// so `curl -d` works without -H). Otherwise a kInvalidRequest failure (a 400) saying why:
 //   empty body or a falsy value ({}, [], null, 0, false, "") -> `empty_message`
 //   not JSON (or invalid UTF-8)                              -> "Request body is not valid JSON"
 //   any other JSON value                                     -> "Request body must be a JSON
 //   object"
-std::variant<boost::json::object, http::Response> parseJsonObject(std::string_view body,
-                                                                  std::string_view empty_message);
+Result<boost::json::object> parseJsonObject(std::string_view body, std::string_view empty_message);
+
+// A request that cannot be decoded: a 400 with `message`; nothing is done.
+inline Failure invalidRequest(std::string message) {
+  return Failure{FailureKind::kInvalidRequest, std::move(message)};
+}
 
 // The value, or JSON null when there is none.
 boost::json::value jsonOrNull(const std::optional<std::string>& s);

@@ -227,11 +227,8 @@ void appendAllTimeProgress(std::string& out, const boost::json::object& progress
   }
 }
 
-}  // namespace
-
-std::string formatProgressSummary(const boost::json::object& progress) {
-  std::string out;
-
+// What was watched, kind by kind, each list followed by a blank line.
+void appendItemLists(std::string& out, const boost::json::object& progress) {
   const auto shows = listField(progress, "shows");
   const auto movies = listField(progress, "movies");
   const auto channels = listField(progress, "youtube_channels");
@@ -260,7 +257,9 @@ std::string formatProgressSummary(const boost::json::object& progress) {
   if (!shows.empty() || !movies.empty() || !channels.empty() || !spotifyShows.empty()) {
     appendLine(out, "");
   }
+}
 
+void appendToday(std::string& out, const boost::json::object& progress) {
   appendLine(out,
              toString(intField(progress, "episodes_watched_today")) + " episodes watched today.");
   appendLine(out, toString(intField(progress, "movies_watched_today")) + " movies watched today.");
@@ -269,15 +268,10 @@ std::string formatProgressSummary(const boost::json::object& progress) {
   appendLine(out, toString(intField(progress, "spotify_episodes_watched_today")) +
                       " Spotify episodes watched today.");
   appendLine(out, "");
+}
 
-  appendWeeklyActivity(out, progress);
-  if (const auto trend = roundedTrend(progress)) {
-    appendLine(out, "This week's activity is " + *trend + "% compared to the average.");
-  }
-  appendLine(out, "");
-
-  appendAllTimeProgress(out, progress);
-
+// Total hours, and the years and months since the first item.
+void appendTotals(std::string& out, const boost::json::object& progress) {
   const Int totalHours = intField(progress, "total_hours_watched");
   appendLine(out, toString(totalHours) + plural(totalHours == 1, " total hour", " total hours") +
                       " watched.");
@@ -289,7 +283,22 @@ std::string formatProgressSummary(const boost::json::object& progress) {
   appendLine(out, integralDoubleToString(years) + plural(years == 1.0, " year", " years") +
                       " and " + integralDoubleToString(months) +
                       plural(months == 1.0, " month", " months") + " since immersion started.");
+}
 
+}  // namespace
+
+std::string formatProgressSummary(const boost::json::object& progress) {
+  std::string out;
+  appendItemLists(out, progress);
+  appendToday(out, progress);
+  appendWeeklyActivity(out, progress);
+  if (const auto trend = roundedTrend(progress)) {
+    appendLine(out, "This week's activity is " + *trend + "% compared to the average.");
+  }
+  appendLine(out, "");
+
+  appendAllTimeProgress(out, progress);
+  appendTotals(out, progress);
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
 #include <utility>
@@ -82,6 +83,60 @@ std::size_t onHeader(char* data, std::size_t size, std::size_t n, void* user) {
   return line.size();
 }
 
+// Where the answer goes, the limits and the callbacks of one call.
+void setTransferOptions(CURL* curl, const OutboundRequest& request, const CurlCallOptions& options,
+                        CallState& state, char* error_buffer) {
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  if (const char* ca = caBundle()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca);
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(options.connect_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()));
+  if (options.max_response_bytes != 0) {
+    curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
+                     static_cast<curl_off_t>(options.max_response_bytes));
+  }
+  if (options.accept_compressed) curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &onBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &onHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &state);
+}
+
+// The method, the body (not copied by libcurl: it must outlive the call) and the signature.
+void setMethodAndBody(CURL* curl, const OutboundRequest& request,
+                      const std::optional<SigV4Signing>& sigv4) {
+  if (request.method == "GET") {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  } else {
+    if (request.method != "POST") {
+      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+    // libcurl 7.88 hashes only POSTFIELDS for a signature; a read callback would sign "".
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
+  }
+  if (sigv4) {  // libcurl copies these strings
+    std::string provider = "aws:amz:" + sigv4->region + ":" + sigv4->service;
+    curl_easy_setopt(curl, CURLOPT_AWS_SIGV4, provider.c_str());
+    curl_easy_setopt(curl, CURLOPT_USERNAME, sigv4->access_key_id.c_str());
+    curl_easy_setopt(curl, CURLOPT_PASSWORD, sigv4->secret_access_key.c_str());
+  }
+}
+
+// A curl_slist freed with its owner; libcurl reads it until the call ends.
+struct HeaderList {
+  curl_slist* list = nullptr;
+  HeaderList() = default;
+  HeaderList(const HeaderList&) = delete;
+  HeaderList& operator=(const HeaderList&) = delete;
+  ~HeaderList() { curl_slist_free_all(list); }
+  void add(const std::string& line) { list = curl_slist_append(list, line.c_str()); }
+};
+
 }  // namespace
 
 // The idle easy handles, and the share handle of Connections::kShared, for which libcurl asks
@@ -147,64 +202,26 @@ TransportResult CurlClient::send(const OutboundRequest& request, const CurlCallO
   CallState state;
   state.max_bytes = options.max_response_bytes;
   std::array<char, CURL_ERROR_SIZE> error_buffer{};
-
   if (impl_->share != nullptr) curl_easy_setopt(curl, CURLOPT_SHARE, impl_->share);
-  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-  if (const char* ca = caBundle()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca);
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(options.connect_timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()));
-  if (options.max_response_bytes != 0) {
-    curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
-                     static_cast<curl_off_t>(options.max_response_bytes));
-  }
-  if (options.accept_compressed) curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer.data());
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &onBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &onHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &state);
+  setTransferOptions(curl, request, options, state, error_buffer.data());
+  setMethodAndBody(curl, request, options.sigv4);
 
-  if (request.method == "GET") {
-    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-  } else {
-    if (request.method != "POST") {
-      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    }
-    // libcurl 7.88 hashes only POSTFIELDS for a signature; a read callback would sign "".
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
-                     static_cast<curl_off_t>(request.body.size()));
-  }
-
-  std::string sigv4;
-  if (options.sigv4) {
-    sigv4 = "aws:amz:" + options.sigv4->region + ":" + options.sigv4->service;
-    curl_easy_setopt(curl, CURLOPT_AWS_SIGV4, sigv4.c_str());
-    curl_easy_setopt(curl, CURLOPT_USERNAME, options.sigv4->access_key_id.c_str());
-    curl_easy_setopt(curl, CURLOPT_PASSWORD, options.sigv4->secret_access_key.c_str());
-  }
-
-  curl_slist* headers = nullptr;
-  for (const auto& h : request.headers) headers = curl_slist_append(headers, h.c_str());
+  HeaderList headers;
+  for (const auto& h : request.headers) headers.add(h);
   // No 100-continue round trip: bodies here are small. Not when signing: every header is
   // signed, and libcurl 7.88's signer would list a value-less one without sending it.
-  if (!options.sigv4) headers = curl_slist_append(headers, "Expect:");
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_slist* connect_to = nullptr;
+  if (!options.sigv4) headers.add("Expect:");
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.list);
+  HeaderList connect_to;
   if (!options.connect_to.empty()) {
-    connect_to = curl_slist_append(connect_to, options.connect_to.c_str());
-    curl_easy_setopt(curl, CURLOPT_CONNECT_TO, connect_to);
+    connect_to.add(options.connect_to);
+    curl_easy_setopt(curl, CURLOPT_CONNECT_TO, connect_to.list);
   }
 
   CURLcode rc = curl_easy_perform(curl);
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   impl_->giveBack(curl);
-  curl_slist_free_all(headers);
-  curl_slist_free_all(connect_to);
 
   if (state.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
     result.error = "response larger than " + std::to_string(options.max_response_bytes) + " bytes";

@@ -37,6 +37,44 @@ std::string errorMessage(const net::OutboundResponse& response) {
   return "HTTP " + std::to_string(response.status);
 }
 
+// A successful answer's episode object, checked to describe `wanted` in full.
+Outcome<domain::SpotifyEpisode> decodeEpisode(const net::OutboundResponse& response,
+                                              const std::string& wanted) {
+  using Result = Outcome<domain::SpotifyEpisode>;
+  long status = response.status;
+  auto invalid = [&](const std::string& why) {
+    return Result::fail(FailureKind::kInvalidResponse,
+                        "Spotify sent an invalid response for episode " + wanted + ": " + why);
+  };
+  if (status / 100 != 2) return invalid("HTTP " + std::to_string(status));
+  auto v = parseJson(response.body);
+  if (!v || !v->is_object()) return invalid("not a JSON object");
+  const json::object& o = v->get_object();
+  domain::SpotifyEpisode episode;
+  auto echoed = stringAt(o, "id");
+  if (!echoed) return invalid("no id");
+  if (*echoed != wanted) return invalid("it describes episode " + *echoed);
+  episode.id = std::move(*echoed);
+  auto name = stringAt(o, "name");
+  if (!name) return invalid("no name");
+  episode.title = std::move(*name);
+  auto duration_ms = integerAt(o, "duration_ms");
+  if (!duration_ms) return invalid("no duration_ms");
+  if (!domain::isPlausibleDuration(*duration_ms / 1000)) {
+    return invalid("duration_ms " + std::to_string(*duration_ms));
+  }
+  episode.duration_seconds = *duration_ms / 1000;
+  auto* show = o.if_contains("show");
+  if (show == nullptr || !show->is_object()) return invalid("no show");
+  auto show_id = stringAt(show->get_object(), "id");
+  auto show_name = stringAt(show->get_object(), "name");
+  if (!show_id) return invalid("no show.id");
+  if (!show_name) return invalid("no show.name");
+  episode.show_id = std::move(*show_id);
+  episode.show_name = std::move(*show_name);
+  return Result::success(std::move(episode));
+}
+
 class HttpSpotifyClient final : public SpotifyClient {
  public:
   HttpSpotifyClient(const ProviderSettings& settings, net::HttpTransport& transport,
@@ -85,37 +123,7 @@ class HttpSpotifyClient final : public SpotifyClient {
                           "Spotify rejected episode " + wanted + ": " + errorMessage(response));
     }
 
-    auto invalid = [&](const std::string& why) {
-      return Result::fail(FailureKind::kInvalidResponse,
-                          "Spotify sent an invalid response for episode " + wanted + ": " + why);
-    };
-    if (status / 100 != 2) return invalid("HTTP " + std::to_string(status));
-    auto v = parseJson(response.body);
-    if (!v || !v->is_object()) return invalid("not a JSON object");
-    const json::object& o = v->get_object();
-    domain::SpotifyEpisode episode;
-    auto echoed = stringAt(o, "id");
-    if (!echoed) return invalid("no id");
-    if (*echoed != wanted) return invalid("it describes episode " + *echoed);
-    episode.id = std::move(*echoed);
-    auto name = stringAt(o, "name");
-    if (!name) return invalid("no name");
-    episode.title = std::move(*name);
-    auto duration_ms = integerAt(o, "duration_ms");
-    if (!duration_ms) return invalid("no duration_ms");
-    if (!domain::isPlausibleDuration(*duration_ms / 1000)) {
-      return invalid("duration_ms " + std::to_string(*duration_ms));
-    }
-    episode.duration_seconds = *duration_ms / 1000;
-    auto* show = o.if_contains("show");
-    if (show == nullptr || !show->is_object()) return invalid("no show");
-    auto show_id = stringAt(show->get_object(), "id");
-    auto show_name = stringAt(show->get_object(), "name");
-    if (!show_id) return invalid("no show.id");
-    if (!show_name) return invalid("no show.name");
-    episode.show_id = std::move(*show_id);
-    episode.show_name = std::move(*show_name);
-    return Result::success(std::move(episode));
+    return decodeEpisode(response, wanted);
   }
 
  private:

@@ -9,6 +9,9 @@
 
 namespace it {
 
+template <class T>
+struct Result;
+
 // The one failure type of the program. Expected failures (bad input, not found, a provider
 // down) travel as values (Result); a store that cannot read throws FailureError. Either way
 // http::failureResponse is the one place that turns a failure into a status and a body.
@@ -32,6 +35,17 @@ struct Failure {
   // One sentence for the client, e.g. "TVDB series 42 not found" (for kStorage and kInternal,
   // for the log only).
   std::string message;
+
+  // A function returning any Result may `return Failure{kind, message};` or pass on another
+  // Result's failure.
+  template <class T>
+  operator Result<T>() const& {  // NOLINT(google-explicit-constructor): the point of it
+    return Result<T>::fail(*this);
+  }
+  template <class T>
+  operator Result<T>() && {  // NOLINT(google-explicit-constructor)
+    return Result<T>::fail(std::move(*this));
+  }
 };
 
 // A value or the failure that stands in its place.

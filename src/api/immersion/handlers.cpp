@@ -58,8 +58,8 @@ Done<service::SyncReport> answerSync(Respond respond, std::string count_field,
 void syncEpisodes(const Dependencies& deps, const Request& req, const auth::Principal& caller,
                   const Respond& respond) {
   auto parsed = parseSyncEpisodes(req.body);
-  if (auto* error = std::get_if<Response>(&parsed)) return respond(std::move(*error));
-  deps.sync.episodes(caller.username, std::move(std::get<std::vector<storage::EpisodeRef>>(parsed)),
+  if (!parsed) return respond(http::failureResponse(parsed.failure));
+  deps.sync.episodes(caller.username, std::move(*parsed),
                      answerSync(respond, "episodes_added", false));
 }
 
@@ -78,8 +78,8 @@ void getShows(const Dependencies& deps, const Request&, const auth::Principal& c
 void updateShow(const Dependencies& deps, const Request& req, const auth::Principal& caller,
                 const Respond& respond) {
   auto parsed = parseShowUpdate(req.body);
-  if (auto* error = std::get_if<Response>(&parsed)) return respond(std::move(*error));
-  auto& update = std::get<ShowUpdateRequest>(parsed);
+  if (!parsed) return respond(http::failureResponse(parsed.failure));
+  auto& update = *parsed;
   deps.sync.tagShow(caller.username, std::move(update.folder_name), update.tvdb_id,
                     [respond](Result<void> result) {
                       if (!result) return respond(http::failureResponse(*result.failure));
@@ -90,24 +90,23 @@ void updateShow(const Dependencies& deps, const Request& req, const auth::Princi
 void syncMovies(const Dependencies& deps, const Request& req, const auth::Principal& caller,
                 const Respond& respond) {
   auto parsed = parseSyncMovies(req.body);
-  if (auto* error = std::get_if<Response>(&parsed)) return respond(std::move(*error));
-  deps.sync.movies(caller.username, std::move(std::get<std::vector<MovieRequest>>(parsed)),
-                   answerSync(respond, "movies_added", true));
+  if (!parsed) return respond(http::failureResponse(parsed.failure));
+  deps.sync.movies(caller.username, std::move(*parsed), answerSync(respond, "movies_added", true));
 }
 
 void syncYoutube(const Dependencies& deps, const Request& req, const auth::Principal& caller,
                  const Respond& respond) {
   auto parsed = parseSyncYoutube(req.body);
-  if (auto* error = std::get_if<Response>(&parsed)) return respond(std::move(*error));
-  deps.sync.youtubeVideos(caller.username, std::move(std::get<std::vector<std::string>>(parsed)),
+  if (!parsed) return respond(http::failureResponse(parsed.failure));
+  deps.sync.youtubeVideos(caller.username, std::move(*parsed),
                           answerSync(respond, "videos_added", true));
 }
 
 void syncSpotify(const Dependencies& deps, const Request& req, const auth::Principal& caller,
                  const Respond& respond) {
   auto parsed = parseSyncSpotify(req.body);
-  if (auto* error = std::get_if<Response>(&parsed)) return respond(std::move(*error));
-  deps.sync.spotifyEpisodes(caller.username, std::move(std::get<std::vector<std::string>>(parsed)),
+  if (!parsed) return respond(http::failureResponse(parsed.failure));
+  deps.sync.spotifyEpisodes(caller.username, std::move(*parsed),
                             answerSync(respond, "episodes_added", true));
 }
 
@@ -130,13 +129,13 @@ json::array listOf(const Items& items, const json::storage_ptr& sp, ToObject to_
   return list;
 }
 
-std::string progressBody(const domain::Progress& p, const std::string& zone_name) {
-  // Boost.JSON writes 100.0 as "1E2": the trend goes in through a placeholder instead. It is the
-  // first string of the document (only numbers come before it), so the first match is it.
-  constexpr std::string_view kTrendPlaceholder = "\"@weekly_trend_percentage@\"";
-  // One arena for the whole document: a user's lists can hold thousands of small objects.
-  json::monotonic_resource arena;
-  json::storage_ptr sp(&arena);
+// Boost.JSON writes 100.0 as "1E2": the trend goes in through a placeholder instead. It is the
+// first string of the document (only numbers come before it), so the first match is it.
+constexpr std::string_view kTrendPlaceholder = "\"@weekly_trend_percentage@\"";
+
+// The progress document, with the trend as kTrendPlaceholder, on the arena `sp`.
+json::object progressDocument(const domain::Progress& p, const std::string& zone_name,
+                              const json::storage_ptr& sp) {
   auto optional = [&sp](const std::optional<std::string>& s) {
     return s ? json::value(*s, sp) : json::value(nullptr, sp);
   };
@@ -187,7 +186,13 @@ std::string progressBody(const domain::Progress& p, const std::string& zone_name
   body.emplace("spotify_shows", std::move(spotify));
   body.emplace("movies", std::move(movies));
   body.emplace("time_zone", zone_name);
-  std::string text = json::serialize(body);
+  return body;
+}
+
+std::string progressBody(const domain::Progress& p, const std::string& zone_name) {
+  // One arena for the whole document: a user's lists can hold thousands of small objects.
+  json::monotonic_resource arena;
+  std::string text = json::serialize(progressDocument(p, zone_name, json::storage_ptr(&arena)));
   if (p.weekly_trend_percentage) {
     auto at = text.find(kTrendPlaceholder);
     text.replace(at, kTrendPlaceholder.size(), formatTrend(*p.weekly_trend_percentage));

@@ -6,13 +6,11 @@
 
 #include "api/json_body.hpp"
 #include "domain/names.hpp"
-#include "http/responses.hpp"
 
 namespace it::api::immersion {
 namespace {
 
 namespace json = boost::json;
-using http::errorResponse;
 
 // `value` quoted for an error message when it is short, readable text; otherwise nothing
 // (never echo megabytes or invalid UTF-8 back).
@@ -28,18 +26,17 @@ std::string at(std::string_view list, std::size_t index) {
 }
 
 // The body, checked to hold `list`: a JSON array of at most kMaxItemsPerRequest entries.
-Parsed<json::object> listBody(std::string_view body, std::string_view list) {
+Result<json::object> listBody(std::string_view body, std::string_view list) {
   std::string shape =
       "Request body must be a JSON object with a \"" + std::string(list) + "\" list";
   auto parsed = parseJsonObject(body, shape);
-  if (auto* error = std::get_if<http::Response>(&parsed)) return std::move(*error);
-  const json::value* v = std::get<json::object>(parsed).if_contains(list);
-  if (v == nullptr || !v->is_array()) return errorResponse(400, shape);
+  if (!parsed) return parsed.failure;
+  const json::value* v = parsed->if_contains(list);
+  if (v == nullptr || !v->is_array()) return invalidRequest(shape);
   std::size_t n = v->get_array().size();
   if (n > domain::kMaxItemsPerRequest) {
-    return errorResponse(400, "At most " + std::to_string(domain::kMaxItemsPerRequest) + " " +
-                                  std::string(list) + " per request (got " + std::to_string(n) +
-                                  ")");
+    return invalidRequest("At most " + std::to_string(domain::kMaxItemsPerRequest) + " " +
+                          std::string(list) + " per request (got " + std::to_string(n) + ")");
   }
   return parsed;
 }
@@ -69,91 +66,90 @@ std::optional<std::int64_t> tvdbIdField(const json::object& item) {
   return std::nullopt;
 }
 
-Parsed<std::vector<std::string>> parseIds(std::string_view body, std::string_view list,
+Result<std::vector<std::string>> parseIds(std::string_view body, std::string_view list,
                                           bool (*valid)(std::string_view), std::string_view what) {
   auto document = listBody(body, list);
-  if (auto* error = std::get_if<http::Response>(&document)) return std::move(*error);
-  const json::array& array = std::get<json::object>(document).at(list).get_array();
+  if (!document) return document.failure;
+  const json::array& array = document->at(list).get_array();
   std::vector<std::string> ids;
   ids.reserve(array.size());
   for (std::size_t i = 0; i < array.size(); ++i) {
     const json::value& v = array[i];
     if (!v.is_string() || !valid(v.get_string())) {
-      return errorResponse(400, at(list, i) + " is not " + std::string(what) + quoted(v));
+      return invalidRequest(at(list, i) + " is not " + std::string(what) + quoted(v));
     }
     ids.emplace_back(v.get_string());
   }
-  return ids;
+  return Result<std::vector<std::string>>::success(std::move(ids));
 }
 
 }  // namespace
 
-Parsed<std::vector<storage::EpisodeRef>> parseSyncEpisodes(std::string_view body) {
+Result<std::vector<storage::EpisodeRef>> parseSyncEpisodes(std::string_view body) {
   auto document = listBody(body, "episodes");
-  if (auto* error = std::get_if<http::Response>(&document)) return std::move(*error);
-  const json::array& array = std::get<json::object>(document).at("episodes").get_array();
+  if (!document) return document.failure;
+  const json::array& array = document->at("episodes").get_array();
   std::vector<storage::EpisodeRef> episodes;
   episodes.reserve(array.size());
   for (std::size_t i = 0; i < array.size(); ++i) {
     std::string where = at("episodes", i);
     if (!array[i].is_object()) {
-      return errorResponse(400,
-                           where + " must be an object with \"folder_name\" and \"file_name\"");
+      return invalidRequest(where + " must be an object with \"folder_name\" and \"file_name\"");
     }
     const json::object& item = array[i].get_object();
     auto folder = nameField(item, "folder_name");
-    if (!folder) return errorResponse(400, badName(where, "folder_name"));
+    if (!folder) return invalidRequest(badName(where, "folder_name"));
     auto file = nameField(item, "file_name");
-    if (!file) return errorResponse(400, badName(where, "file_name"));
+    if (!file) return invalidRequest(badName(where, "file_name"));
     episodes.push_back({std::move(*folder), std::move(*file)});
   }
-  return episodes;
+  return Result<std::vector<storage::EpisodeRef>>::success(std::move(episodes));
 }
 
-Parsed<std::vector<MovieRequest>> parseSyncMovies(std::string_view body) {
+Result<std::vector<MovieRequest>> parseSyncMovies(std::string_view body) {
   auto document = listBody(body, "movies");
-  if (auto* error = std::get_if<http::Response>(&document)) return std::move(*error);
-  const json::array& array = std::get<json::object>(document).at("movies").get_array();
+  if (!document) return document.failure;
+  const json::array& array = document->at("movies").get_array();
   std::vector<MovieRequest> movies;
   movies.reserve(array.size());
   for (std::size_t i = 0; i < array.size(); ++i) {
     std::string where = at("movies", i);
     if (!array[i].is_object()) {
-      return errorResponse(400, where + " must be an object with \"file_name\" and \"tvdb_id\"");
+      return invalidRequest(where + " must be an object with \"file_name\" and \"tvdb_id\"");
     }
     const json::object& item = array[i].get_object();
     auto file = nameField(item, "file_name");
-    if (!file) return errorResponse(400, badName(where, "file_name"));
+    if (!file) return invalidRequest(badName(where, "file_name"));
     auto id = tvdbIdField(item);
-    if (!id) return errorResponse(400, where + ".tvdb_id must be a positive integer");
+    if (!id) return invalidRequest(where + ".tvdb_id must be a positive integer");
     movies.push_back({std::move(*file), *id});
   }
-  return movies;
+  return Result<std::vector<MovieRequest>>::success(std::move(movies));
 }
 
-Parsed<std::vector<std::string>> parseSyncYoutube(std::string_view body) {
+Result<std::vector<std::string>> parseSyncYoutube(std::string_view body) {
   return parseIds(body, "video_ids", domain::isValidYoutubeVideoId,
                   "a YouTube video id (11 characters of A-Z, a-z, 0-9, '_' and '-')");
 }
 
-Parsed<std::vector<std::string>> parseSyncSpotify(std::string_view body) {
+Result<std::vector<std::string>> parseSyncSpotify(std::string_view body) {
   return parseIds(body, "episode_ids", domain::isValidSpotifyId,
                   "a Spotify episode id (22 characters of A-Z, a-z and 0-9)");
 }
 
-Parsed<ShowUpdateRequest> parseShowUpdate(std::string_view body) {
+Result<ShowUpdateRequest> parseShowUpdate(std::string_view body) {
   auto parsed = parseJsonObject(body,
                                 "Request body must be a JSON object with \"folder_name\" and "
                                 "\"tvdb_id\"");
-  if (auto* error = std::get_if<http::Response>(&parsed)) return std::move(*error);
-  const json::object& item = std::get<json::object>(parsed);
+  if (!parsed) return parsed.failure;
+  const json::object& item = *parsed;
   auto folder = nameField(item, "folder_name");
   if (!folder) {
-    return errorResponse(400, "folder_name must be a non-empty UTF-8 string of at most 1024 bytes");
+    return invalidRequest("folder_name must be a non-empty UTF-8 string of at most 1024 bytes");
   }
   auto id = tvdbIdField(item);
-  if (!id) return errorResponse(400, "tvdb_id must be a positive integer");
-  return ShowUpdateRequest{std::move(*folder), *id};
+  if (!id) return invalidRequest("tvdb_id must be a positive integer");
+  return Result<ShowUpdateRequest>::success({std::move(*folder), *id});
 }
 
 }  // namespace it::api::immersion

@@ -3,21 +3,17 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
-#include "http/message.hpp"
 #include "service/sync_service.hpp"
 #include "storage/immersion_store.hpp"
+#include "util/failure.hpp"
 
 namespace it::api::immersion {
 
 // Decoding and validation of the immersion API's request bodies (wire format → values). A bad
-// request is rejected whole: the result is then the 400 to send, naming the first bad item,
-// and nothing may be written.
-
-template <class T>
-using Parsed = std::variant<T, http::Response>;
+// request is rejected whole: the result is then a kInvalidRequest failure (a 400) naming the
+// first bad item, and nothing may be written.
 
 using MovieRequest = service::MovieFile;
 
@@ -27,14 +23,14 @@ struct ShowUpdateRequest {
 };
 
 // POST /sync {"episodes": [{"folder_name", "file_name"}]}
-Parsed<std::vector<storage::EpisodeRef>> parseSyncEpisodes(std::string_view body);
+Result<std::vector<storage::EpisodeRef>> parseSyncEpisodes(std::string_view body);
 // POST /syncmovies {"movies": [{"file_name", "tvdb_id"}]}
-Parsed<std::vector<MovieRequest>> parseSyncMovies(std::string_view body);
+Result<std::vector<MovieRequest>> parseSyncMovies(std::string_view body);
 // POST /syncyoutube {"video_ids": [...]}
-Parsed<std::vector<std::string>> parseSyncYoutube(std::string_view body);
+Result<std::vector<std::string>> parseSyncYoutube(std::string_view body);
 // POST /syncspotify {"episode_ids": [...]}
-Parsed<std::vector<std::string>> parseSyncSpotify(std::string_view body);
+Result<std::vector<std::string>> parseSyncSpotify(std::string_view body);
 // PUT /show {"folder_name", "tvdb_id"}
-Parsed<ShowUpdateRequest> parseShowUpdate(std::string_view body);
+Result<ShowUpdateRequest> parseShowUpdate(std::string_view body);
 
 }  // namespace it::api::immersion

@@ -99,8 +99,8 @@ void updateEpisode(service::TvProgressService& tv, const Request& req,
                    const auth::Principal& caller, const Respond& respond) {
   if (auto denied = checkUserParameter(req, caller)) return respond(std::move(*denied));
   auto parsed = parseJsonObject(req.body, "JSON data is required");
-  if (auto* error = std::get_if<Response>(&parsed)) return respond(std::move(*error));
-  const json::object& data = std::get<json::object>(parsed);
+  if (!parsed) return respond(http::failureResponse(parsed.failure));
+  const json::object& data = *parsed;
 
   auto field = [&](std::string_view name) -> const json::value* {
     const json::value* v = data.if_contains(name);
