@@ -142,6 +142,37 @@ void checkTexts(Config& c) {
   }
 }
 
+// An origin as a browser sends it in Origin: http or https, a host, maybe a port; no path,
+// not even "/", as a browser's Origin never has one and the comparison is exact.
+void checkCorsOrigins(const Config& c) {
+  for (const std::string& origin : c.cors_allowed_origins) {
+    auto parsed = boost::urls::parse_absolute_uri(origin);
+    if (!parsed || (parsed->scheme() != "http" && parsed->scheme() != "https") ||
+        parsed->encoded_host().empty() || parsed->has_userinfo() ||
+        !parsed->encoded_path().empty() || parsed->has_query() || parsed->has_fragment()) {
+      throw ConfigError("cors_allowed_origins: \"" + origin +
+                        "\" is not an origin such as https://tracker.example.com (a scheme, a "
+                        "host and maybe a port; no path, not even a final /)");
+    }
+  }
+}
+
+// IMMERSION_TRACKER_CORS_ALLOWED_ORIGINS: origins separated by commas, spaces ignored.
+std::vector<std::string> splitOrigins(const std::string& text) {
+  std::vector<std::string> origins;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    std::string item = text.substr(start, end - start);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (!item.empty()) origins.push_back(std::move(item));
+    start = end + 1;
+  }
+  return origins;
+}
+
 void setLogLevel(Config& c, const std::string& text, const std::string& setting) {
   if (!telemetry::parseLogLevel(text, c.log_level)) {
     throw ConfigError(setting + " must be one of debug, info, warn, error, off (got \"" + text +
@@ -174,6 +205,14 @@ void applyFile(Config& c, const std::string& path) {
       c.data_dir = requireString();
     } else if (k == "log_level") {
       setLogLevel(c, requireString(), setting(k));
+    } else if (k == "cors_allowed_origins") {
+      const toml::array* origins = node.as_array();
+      if (origins == nullptr) throw ConfigError(setting(k) + " must be an array of strings");
+      c.cors_allowed_origins.clear();
+      for (const auto& origin : *origins) {
+        if (!origin.is_string()) throw ConfigError(setting(k) + " must be an array of strings");
+        c.cors_allowed_origins.push_back(*origin.value<std::string>());
+      }
     } else if (const TextSetting* text = [&]() -> const TextSetting* {
                  for (const auto& t : kTexts) {
                    if (k == t.key) return &t;
@@ -232,6 +271,9 @@ Config loadConfig(const ConfigOverrides& flags) {
   for (const auto& t : kTexts) {
     if (auto v = envVar(t.env_name)) *t.field(c) = *v;
   }
+  if (auto v = envVar("IMMERSION_TRACKER_CORS_ALLOWED_ORIGINS")) {
+    c.cors_allowed_origins = splitOrigins(*v);
+  }
 
   if (flags.listen) parseListen(*flags.listen, "--listen", c.host, c.port);
   if (flags.data_dir) c.data_dir = *flags.data_dir;
@@ -242,6 +284,7 @@ Config loadConfig(const ConfigOverrides& flags) {
   if (flags.secrets_file) c.secrets_file = *flags.secrets_file;
   if (flags.secret_id) c.secret_id = *flags.secret_id;
   checkTexts(c);
+  checkCorsOrigins(c);
   if (c.data_dir.empty()) throw ConfigError("data_dir must not be empty");
   return c;
 }

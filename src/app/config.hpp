@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "providers/metadata_clients.hpp"
 #include "telemetry/log.hpp"
@@ -52,6 +53,9 @@ struct Config {
   // Manager secret id ("immersion_tracker_api").
   std::string secrets_file;
   std::string secret_id;
+  // Origins whose web pages may call the API from a browser (CORS), e.g.
+  // "https://tracker.example.com"; none by default, and then no answer carries CORS headers.
+  std::vector<std::string> cors_allowed_origins;
 
   std::string databasePath() const { return data_dir + "/tracker.db"; }
 };

@@ -149,7 +149,7 @@ struct Service::Parts {
             [this](http::Execution where, std::function<void()> task) {
               poolFor(where).post(std::move(task));
             },
-            store->fastReads()),
+            store->fastReads(), http::CorsPolicy(config.cors_allowed_origins)),
         server(
             http::Server::Options{
                 .host = config.host,

@@ -42,7 +42,7 @@ bool parseTarget(std::string_view target, std::string& path,
 struct Response {
   int status = 200;
   std::string body;
-  std::string content_type = "application/json; charset=utf-8";
+  std::string content_type = "application/json; charset=utf-8";  // empty: none (a 204)
   std::vector<std::pair<std::string, std::string>> headers;
   // Not sent: how long the front end should hold the response back (slows down clients that
   // keep failing authentication). Front ends that cannot wait cheaply may ignore it.

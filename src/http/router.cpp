@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "http/responses.hpp"
@@ -41,20 +42,25 @@ Response throttled(std::chrono::milliseconds wait) {
 }  // namespace
 
 Router::Router(std::vector<Route> routes, auth::Authenticator& authenticator,
-               RequestObserver& observer, Offload offload, bool inline_reads_allowed)
+               RequestObserver& observer, Offload offload, bool inline_reads_allowed,
+               CorsPolicy cors)
     : routes_(std::move(routes)),
       authenticator_(authenticator),
       observer_(observer),
       offload_(std::move(offload)),
-      inline_allowed_(inline_reads_allowed) {
+      inline_allowed_(inline_reads_allowed),
+      cors_(std::move(cors)) {
   for (const Route& r : routes_) by_path_[r.path].push_back(&r);
 }
 
 void Router::dispatch(const Request& request, Respond respond) {
   auto exchange = std::make_shared<Exchange>();
+  std::optional<std::string> origin = cors_.allowedOrigin(request);
   // Every answer goes through here: exactly once, observed (logged, counted), then sent.
-  Respond answer = [this, &request, exchange, respond = std::move(respond)](Response response) {
+  Respond answer = [this, &request, exchange, origin,
+                    respond = std::move(respond)](Response response) {
     if (exchange->answered.exchange(true)) return;
+    if (origin) CorsPolicy::allow(response, *origin);
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                           exchange->start)
                     .count();
@@ -74,6 +80,7 @@ void Router::dispatch(const Request& request, Respond respond) {
   }
   if (route == nullptr) {
     exchange->route = found->second.front()->path;
+    if (request.method == Method::kOptions && origin) return answer(CorsPolicy::preflight(allow));
     Response r = errorResponse(405, "Method not allowed");
     r.headers.emplace_back("Allow", allow);
     return answer(std::move(r));

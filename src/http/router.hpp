@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "auth/authenticator.hpp"
+#include "http/cors.hpp"
 #include "http/message.hpp"
 
 namespace it::http {
@@ -56,7 +57,7 @@ class Router {
   using Offload = std::function<void(Execution where, std::function<void()> task)>;
 
   Router(std::vector<Route> routes, auth::Authenticator& authenticator, RequestObserver& observer,
-         Offload offload, bool inline_reads_allowed);
+         Offload offload, bool inline_reads_allowed, CorsPolicy cors = {});
 
   // Answers `request` exactly once through `respond`; `request` must stay alive until then.
   void dispatch(const Request& request, Respond respond);
@@ -79,6 +80,7 @@ class Router {
   RequestObserver& observer_;
   Offload offload_;
   bool inline_allowed_;
+  CorsPolicy cors_;
 };
 
 }  // namespace it::http

@@ -238,7 +238,7 @@ asio::awaitable<Response> Session::respond(Request& request) {
 asio::awaitable<bool> Session::writeResponse(Response& response, const std::string& request_id,
                                              unsigned version, bool keep_alive) {
   bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), version};
-  res.set(bhttp::field::content_type, response.content_type);
+  if (!response.content_type.empty()) res.set(bhttp::field::content_type, response.content_type);
   res.set("X-Request-Id", request_id);
   for (auto& [name, value] : response.headers) res.set(name, value);
   res.body() = std::move(response.body);

@@ -191,7 +191,9 @@ Event parseEvent(std::string_view json_text) {
 std::string proxyResponse(const http::Response& response, PayloadVersion version) {
   const bool v1 = version == PayloadVersion::kRestV1;
   std::vector<std::pair<std::string, std::string>> all;
-  all.emplace_back(v1 ? "Content-Type" : "content-type", response.content_type);
+  if (!response.content_type.empty()) {
+    all.emplace_back(v1 ? "Content-Type" : "content-type", response.content_type);
+  }
   for (const auto& [name, value] : response.headers) {
     all.emplace_back(v1 ? name : lower(name), value);
   }

@@ -28,10 +28,12 @@ std::string basic(const std::string& user, const std::string& password) {
 
 // A REST API (v1) proxy event, as API Gateway sends for the original's routes.
 std::string restEvent(const std::string& method, const std::string& path, const json::object& query,
-                      const std::string& authorization, const std::string& body = "") {
+                      const std::string& authorization, const std::string& body = "",
+                      const json::object& more_headers = {}) {
   json::object headers{{"Host", "abc123.execute-api.ap-southeast-2.amazonaws.com"},
                        {"User-Agent", "python-requests/2.32.3"}};
   if (!authorization.empty()) headers["Authorization"] = authorization;
+  for (const auto& [name, value] : more_headers) headers[name] = value;
   json::object multi_query;
   for (const auto& [k, v] : query) multi_query[k] = json::array{v};
   json::object event{
@@ -255,6 +257,41 @@ TEST_F(LambdaE2E, EveryKindOfEventOnDynamoDb) {
   auto created = run({IT_BINARY, "dynamodb", "create-tables"});
   ASSERT_EQ(created.exit_code, 0) << created.err;
   exerciseEveryKindOfEvent({"--store", "dynamodb"});
+}
+
+// CORS in Lambda mode, as with `serve`: a browser's preflight, and every answer to an allowed
+// origin, say so; other origins get nothing.
+TEST_F(LambdaE2E, BrowsersOfAllowedOriginsGetCorsHeaders) {
+  env_.set("IMMERSION_TRACKER_CORS_ALLOWED_ORIGINS",
+           " https://tracker.example.com , http://localhost:5173");
+  ASSERT_NO_FATAL_FAILURE(addUser({"--data-dir", data_.path()}, "alice", "alice-pass"));
+  startRuntime({"--data-dir", data_.path()});
+  const json::object dashboard{{"Origin", "https://tracker.example.com"}};
+
+  json::object preflight = proxy(
+      restEvent("OPTIONS", "/progress", {}, "", "",
+                {{"Origin", "http://localhost:5173"}, {"Access-Control-Request-Method", "GET"}}));
+  EXPECT_EQ(preflight["statusCode"], 204) << json::serialize(preflight);
+  const json::object& headers = preflight["headers"].as_object();
+  EXPECT_EQ(headers.at("Access-Control-Allow-Origin"), "http://localhost:5173");
+  EXPECT_EQ(headers.at("Access-Control-Allow-Methods"), "GET");
+  EXPECT_EQ(headers.at("Access-Control-Allow-Headers"), "Authorization, Content-Type");
+  EXPECT_FALSE(headers.contains("Content-Type"));
+
+  json::object ok =
+      proxy(restEvent("GET", "/progress", {}, basic("alice", "alice-pass"), "", dashboard));
+  EXPECT_EQ(ok["statusCode"], 200);
+  EXPECT_EQ(ok["headers"].at("Access-Control-Allow-Origin"), "https://tracker.example.com");
+  EXPECT_EQ(ok["headers"].at("Vary"), "Origin");
+  json::object unauthenticated = proxy(restEvent("GET", "/progress", {}, "", "", dashboard));
+  EXPECT_EQ(unauthenticated["statusCode"], 401);
+  EXPECT_EQ(unauthenticated["headers"].at("Access-Control-Allow-Origin"),
+            "https://tracker.example.com");
+
+  json::object other = proxy(restEvent("GET", "/progress", {}, basic("alice", "alice-pass"), "",
+                                       {{"Origin", "https://elsewhere.example"}}));
+  EXPECT_EQ(other["statusCode"], 200);
+  EXPECT_FALSE(other["headers"].as_object().contains("Access-Control-Allow-Origin"));
 }
 
 TEST_F(LambdaE2E, AFailureToStartIsPostedAsAnInitError) {

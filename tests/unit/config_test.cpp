@@ -19,7 +19,7 @@ class ConfigTest : public ::testing::Test {
           "IMMERSION_TRACKER_CONFIG", "IMMERSION_TRACKER_TVDB_BASE_URL",
           "IMMERSION_TRACKER_YOUTUBE_API_KEY", "IMMERSION_TRACKER_TIME_ZONE",
           "IMMERSION_TRACKER_PROVIDER_THREADS", "IMMERSION_TRACKER_PROVIDER_TIMEOUT_SECONDS",
-          "IMMERSION_TRACKER_PASSWORD_THREADS"}) {
+          "IMMERSION_TRACKER_PASSWORD_THREADS", "IMMERSION_TRACKER_CORS_ALLOWED_ORIGINS"}) {
       unsetenv(v);
     }
   }
@@ -90,6 +90,41 @@ TEST_F(ConfigTest, ProviderThreadsAndTimeout) {
   EXPECT_EQ(errorOf(o),
             "IMMERSION_TRACKER_PROVIDER_TIMEOUT_SECONDS must be a whole number from 1 to 300 (got "
             "\"0\")");
+}
+
+TEST_F(ConfigTest, CorsAllowedOrigins) {
+  EXPECT_TRUE(loadConfig({}).cors_allowed_origins.empty());
+  ConfigOverrides o;
+  o.config_file = writeFile(
+      "cors_allowed_origins = [\"https://tracker.example.com\", \"http://localhost:5173\"]\n");
+  EXPECT_EQ(loadConfig(o).cors_allowed_origins,
+            (std::vector<std::string>{"https://tracker.example.com", "http://localhost:5173"}));
+  // The environment replaces the file's list; spaces and empty entries are ignored.
+  setenv("IMMERSION_TRACKER_CORS_ALLOWED_ORIGINS", " https://a.example ,,http://b.example:8080 ",
+         1);
+  EXPECT_EQ(loadConfig(o).cors_allowed_origins,
+            (std::vector<std::string>{"https://a.example", "http://b.example:8080"}));
+  // Empty, like every variable, it counts as unset; a lone comma clears the file's list.
+  setenv("IMMERSION_TRACKER_CORS_ALLOWED_ORIGINS", "", 1);
+  EXPECT_EQ(loadConfig(o).cors_allowed_origins.size(), 2u);
+  setenv("IMMERSION_TRACKER_CORS_ALLOWED_ORIGINS", ",", 1);
+  EXPECT_TRUE(loadConfig(o).cors_allowed_origins.empty());
+
+  for (const char* bad : {"https://a.example/", "a.example", "ftp://a.example",
+                          "https://a.example/app", "https://user@a.example", "*"}) {
+    setenv("IMMERSION_TRACKER_CORS_ALLOWED_ORIGINS", bad, 1);
+    EXPECT_NE(errorOf(o).find("cors_allowed_origins: \"" + std::string(bad) +
+                              "\" is not an origin such as https://tracker.example.com"),
+              std::string::npos)
+        << errorOf(o);
+  }
+  unsetenv("IMMERSION_TRACKER_CORS_ALLOWED_ORIGINS");
+  o.config_file = writeFile("cors_allowed_origins = \"https://a.example\"\n");
+  EXPECT_NE(errorOf(o).find("cors_allowed_origins must be an array of strings"), std::string::npos)
+      << errorOf(o);
+  o.config_file = writeFile("cors_allowed_origins = [1]\n");
+  EXPECT_NE(errorOf(o).find("cors_allowed_origins must be an array of strings"), std::string::npos)
+      << errorOf(o);
 }
 
 TEST_F(ConfigTest, PasswordThreads) {
