@@ -58,9 +58,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& id : *ids) FUZZ_CHECK(domain::isValidYoutubeVideoId(id));
   }
   auto sync_spotify = immersion::parseSyncSpotify(body);
-  if (const auto* ids = decoded(sync_spotify)) {
-    FUZZ_CHECK(ids->size() <= domain::kMaxItemsPerRequest);
-    for (const auto& id : *ids) FUZZ_CHECK(domain::isValidSpotifyId(id));
+  if (const auto* spotify = decoded(sync_spotify)) {
+    FUZZ_CHECK(spotify->episode_ids.size() <= domain::kMaxItemsPerRequest);
+    for (const auto& id : spotify->episode_ids) FUZZ_CHECK(domain::isValidSpotifyId(id));
+    // Only a JSON true turns the back catalogue on.
+    FUZZ_CHECK(!spotify->backfill || body.find("true") != std::string_view::npos);
   }
   auto show_update = immersion::parseShowUpdate(body);
   if (const auto* show = decoded(show_update)) {

@@ -58,7 +58,8 @@ int runSync(ApiClient& api, const SyncOptions& options, Console& console) {
   sync::syncMovies(api, state.movies, options, console, run);
   if (state.watched) {
     sync::syncYoutubeVideos(api, state.watched->youtube_ids, console, run);
-    sync::syncSpotifyEpisodes(api, state.watched->spotify_ids, console, run);
+    sync::syncSpotifyEpisodes(api, state.watched->spotify_ids, options.spotify_backfill, console,
+                              run);
   }
   printSummary(api, console);
   if (run.synced_anything) console.out << "\n";

@@ -11,6 +11,8 @@ struct SyncOptions {
   std::filesystem::path dir = ".";  // holds shows/, movies/ and watched.txt
   bool non_interactive = false;     // never prompt: untagged shows stay so, movies wait
   bool dry_run = false;             // say what would be synced and deleted; change nothing
+  // Also record every earlier episode of each Spotify episode's show ("backfill").
+  bool spotify_backfill = false;
 };
 
 // The sync client's terminal. Tests use string streams.

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace it::domain {
 
@@ -60,6 +61,14 @@ struct SpotifyEpisode {
   std::string show_id;
   std::string show_name;
   std::int64_t duration_seconds = 0;  // duration_ms / 1000, truncated
+  // "YYYY-MM-DD"; a date Spotify gives to the month is the 1st, to the year January 1st.
+  // Nothing when Spotify gave none, or gave it to a precision it does not document.
+  std::optional<std::string> release_date;
 };
+
+// A Spotify release date ("2024-05-01", "2024-05" or "2024") with its release_date_precision
+// ("day", "month", "year") as "YYYY-MM-DD" (ISO dates compare as text); nothing when either
+// is malformed or the precision is another.
+std::optional<std::string> spotifyReleaseDay(std::string_view date, std::string_view precision);
 
 }  // namespace it::domain

@@ -66,6 +66,13 @@ class SpotifyClient {
  public:
   virtual ~SpotifyClient() = default;
   virtual Outcome<domain::SpotifyEpisode> episode(std::string_view id) = 0;
+  // Every episode of the show (GET /v1/shows/{id}/episodes, 50 a page, following `next`), in
+  // Spotify's order, each with `show_id` set and `show_name` empty (pages do not say it).
+  // Unavailable episodes (null entries) are left out. At most kMaxShowEpisodes.
+  virtual Outcome<std::vector<domain::SpotifyEpisode>> showEpisodes(std::string_view show_id) = 0;
+
+  // More than this many episodes in a show is taken for a broken answer (and bounds the work).
+  static constexpr std::size_t kMaxShowEpisodes = 10'000;
 };
 
 // The real clients over `transport` (which must outlive them). `clock` times token expiry.

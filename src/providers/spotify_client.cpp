@@ -4,6 +4,7 @@
 #include <mutex>
 #include <optional>
 
+#include "domain/names.hpp"
 #include "providers/metadata_clients.hpp"
 #include "providers/token_cache.hpp"
 #include "util/encoding.hpp"
@@ -37,6 +38,28 @@ std::string errorMessage(const net::OutboundResponse& response) {
   return "HTTP " + std::to_string(response.status);
 }
 
+// The fields an episode object has in both its full and its simplified form (in a show's
+// pages): id, name, duration and release date. A reason when one is missing or wrong.
+std::optional<std::string> decodeEpisodeFields(const json::object& o,
+                                               domain::SpotifyEpisode& episode) {
+  auto id = stringAt(o, "id");
+  if (!id) return "no id";
+  episode.id = std::move(*id);
+  auto name = stringAt(o, "name");
+  if (!name) return "no name";
+  episode.title = std::move(*name);
+  auto duration_ms = integerAt(o, "duration_ms");
+  if (!duration_ms) return "no duration_ms";
+  if (!domain::isPlausibleDuration(*duration_ms / 1000)) {
+    return "duration_ms " + std::to_string(*duration_ms);
+  }
+  episode.duration_seconds = *duration_ms / 1000;
+  auto date = stringAt(o, "release_date");
+  auto precision = stringAt(o, "release_date_precision");
+  if (date && precision) episode.release_date = domain::spotifyReleaseDay(*date, *precision);
+  return std::nullopt;
+}
+
 // A successful answer's episode object, checked to describe `wanted` in full.
 Outcome<domain::SpotifyEpisode> decodeEpisode(const net::OutboundResponse& response,
                                               const std::string& wanted) {
@@ -51,19 +74,8 @@ Outcome<domain::SpotifyEpisode> decodeEpisode(const net::OutboundResponse& respo
   if (!v || !v->is_object()) return invalid("not a JSON object");
   const json::object& o = v->get_object();
   domain::SpotifyEpisode episode;
-  auto echoed = stringAt(o, "id");
-  if (!echoed) return invalid("no id");
-  if (*echoed != wanted) return invalid("it describes episode " + *echoed);
-  episode.id = std::move(*echoed);
-  auto name = stringAt(o, "name");
-  if (!name) return invalid("no name");
-  episode.title = std::move(*name);
-  auto duration_ms = integerAt(o, "duration_ms");
-  if (!duration_ms) return invalid("no duration_ms");
-  if (!domain::isPlausibleDuration(*duration_ms / 1000)) {
-    return invalid("duration_ms " + std::to_string(*duration_ms));
-  }
-  episode.duration_seconds = *duration_ms / 1000;
+  if (auto wrong = decodeEpisodeFields(o, episode)) return invalid(*wrong);
+  if (episode.id != wanted) return invalid("it describes episode " + episode.id);
   auto* show = o.if_contains("show");
   if (show == nullptr || !show->is_object()) return invalid("no show");
   auto show_id = stringAt(show->get_object(), "id");
@@ -73,6 +85,37 @@ Outcome<domain::SpotifyEpisode> decodeEpisode(const net::OutboundResponse& respo
   episode.show_id = std::move(*show_id);
   episode.show_name = std::move(*show_name);
   return Result::success(std::move(episode));
+}
+
+// One page of a show's episodes: its episodes are added to `episodes` (null entries, for
+// unavailable episodes, skipped; a null list is an empty page), and the URL of the next page
+// is returned, empty after the last. A failure's message says what is wrong with the page.
+Outcome<std::string> readShowPage(const net::OutboundResponse& response, const std::string& show,
+                                  std::vector<domain::SpotifyEpisode>& episodes) {
+  auto fail = [](std::string why) {
+    return Failure{FailureKind::kInvalidResponse, std::move(why)};
+  };
+  if (response.status / 100 != 2) return fail("HTTP " + std::to_string(response.status));
+  auto v = parseJson(response.body);
+  if (!v || !v->is_object()) return fail("not a JSON object");
+  const json::object& page = v->get_object();
+  const json::value* items = page.if_contains("items");
+  if (items != nullptr && !items->is_null()) {
+    if (!items->is_array()) return fail("items is not a list");
+    for (const json::value& item : items->get_array()) {
+      if (item.is_null()) continue;
+      if (!item.is_object()) return fail("an item is not an object");
+      domain::SpotifyEpisode episode;
+      if (auto wrong = decodeEpisodeFields(item.get_object(), episode)) return fail(*wrong);
+      if (!domain::isValidSpotifyId(episode.id)) return fail("episode id " + episode.id);
+      episode.show_id = show;
+      episodes.push_back(std::move(episode));
+    }
+  }
+  const json::value* next = page.if_contains("next");
+  if (next == nullptr || next->is_null()) return Outcome<std::string>::success("");
+  if (!next->is_string()) return fail("next is not a URL");
+  return Outcome<std::string>::success(std::string(next->get_string()));
 }
 
 class HttpSpotifyClient final : public SpotifyClient {
@@ -90,43 +133,94 @@ class HttpSpotifyClient final : public SpotifyClient {
 
   Outcome<domain::SpotifyEpisode> episode(std::string_view id) override {
     using Result = Outcome<domain::SpotifyEpisode>;
-    if (client_id_.empty() || client_secret_.empty()) {
-      return Result::fail(FailureKind::kNotConfigured,
-                          "Spotify is not configured: set IMMERSION_TRACKER_SPOTIFY_CLIENT_ID and "
-                          "IMMERSION_TRACKER_SPOTIFY_CLIENT_SECRET");
-    }
+    if (auto missing = notConfigured()) return *missing;
     std::string wanted(id);
-    // Without a market, client-credentials calls answer 404 "non existing id".
-    std::string path = "/v1/episodes/" + percentEncode(id);
-    if (!market_.empty()) path += "?market=" + percentEncode(market_);
-
-    auto first = token("");
-    if (!first) return Result::fail(first.failure);
-    net::TransportResult result = get(path, *first.value);
-    if (result.response && result.response->status == 401) {
-      auto second = token(*first.value);
-      if (!second) return Result::fail(second.failure);
-      result = get(path, *second.value);
-    }
-    if (isUnavailable(result)) return Result::fail(unavailable(result));
-    const net::OutboundResponse& response = *result.response;
-    long status = response.status;
-    if (status == 401) {
-      return Result::fail(FailureKind::kRejected,
-                          "Spotify rejected the access token: " + errorMessage(response));
-    }
+    auto response = getAuthorized("/v1/episodes/" + percentEncode(id) + marketQuery('?'));
+    if (!response) return response.failure;
+    long status = response->status;
     if (status == 404) {
       return Result::fail(FailureKind::kNotFound, "Spotify episode " + wanted + " not found");
     }
     if (status >= 400) {  // "invalid id", or this episode is not for this market or app
       return Result::fail(FailureKind::kItemRejected,
-                          "Spotify rejected episode " + wanted + ": " + errorMessage(response));
+                          "Spotify rejected episode " + wanted + ": " + errorMessage(*response));
     }
+    return decodeEpisode(*response, wanted);
+  }
 
-    return decodeEpisode(response, wanted);
+  Outcome<std::vector<domain::SpotifyEpisode>> showEpisodes(std::string_view show_id) override {
+    using Result = Outcome<std::vector<domain::SpotifyEpisode>>;
+    if (auto missing = notConfigured()) return *missing;
+    const std::string show(show_id);
+    auto invalid = [&](const std::string& why) {
+      return Result::fail(FailureKind::kInvalidResponse,
+                          "Spotify sent an invalid page of show " + show + "'s episodes: " + why);
+    };
+    std::vector<domain::SpotifyEpisode> episodes;
+    std::string path =
+        "/v1/shows/" + percentEncode(show_id) + "/episodes?limit=50" + marketQuery('&');
+    constexpr std::size_t kMaxPages = SpotifyClient::kMaxShowEpisodes / 50 + 1;
+    for (std::size_t page = 0; page < kMaxPages; ++page) {
+      auto response = getAuthorized(path);
+      if (!response) return response.failure;
+      if (response->status == 404) {
+        return Result::fail(FailureKind::kNotFound, "Spotify show " + show + " not found");
+      }
+      if (response->status >= 400) {
+        return Result::fail(FailureKind::kItemRejected,
+                            "Spotify rejected show " + show + ": " + errorMessage(*response));
+      }
+      auto next = readShowPage(*response, show, episodes);
+      if (!next) return invalid(next.failure.message);
+      if (episodes.size() > SpotifyClient::kMaxShowEpisodes) {
+        return invalid("more than " + std::to_string(SpotifyClient::kMaxShowEpisodes) +
+                       " episodes");
+      }
+      if (next->empty()) return Result::success(std::move(episodes));
+      // Followed only on Spotify's own API: the next page is Spotify's to name, not a place
+      // to send our token to.
+      if (!next->starts_with(api_base_url_ + "/v1/shows/")) {
+        return invalid("its next page is elsewhere: " + *next);
+      }
+      path = next->substr(api_base_url_.size());
+    }
+    return invalid("more than " + std::to_string(kMaxPages) + " pages");
   }
 
  private:
+  std::optional<Failure> notConfigured() const {
+    if (!client_id_.empty() && !client_secret_.empty()) return std::nullopt;
+    return Failure{FailureKind::kNotConfigured,
+                   "Spotify is not configured: set IMMERSION_TRACKER_SPOTIFY_CLIENT_ID and "
+                   "IMMERSION_TRACKER_SPOTIFY_CLIENT_SECRET"};
+  }
+
+  // "?market=US" (or "&market=US" after other parameters). Without a market,
+  // client-credentials calls answer 404 "non existing id".
+  std::string marketQuery(char separator) const {
+    return market_.empty() ? "" : separator + std::string("market=") + percentEncode(market_);
+  }
+
+  // GET with a token, getting a new one once if Spotify says it is no longer valid. The
+  // response (any status but 401), or why there is none: no token, Spotify unreachable or
+  // rate-limiting past the retries, or the new token refused too.
+  Outcome<net::OutboundResponse> getAuthorized(const std::string& path_and_query) {
+    auto first = token("");
+    if (!first) return first.failure;
+    net::TransportResult result = get(path_and_query, *first.value);
+    if (result.response && result.response->status == 401) {
+      auto second = token(*first.value);
+      if (!second) return second.failure;
+      result = get(path_and_query, *second.value);
+    }
+    if (isUnavailable(result)) return unavailable(result);
+    if (result.response->status == 401) {
+      return Failure{FailureKind::kRejected,
+                     "Spotify rejected the access token: " + errorMessage(*result.response)};
+    }
+    return Outcome<net::OutboundResponse>::success(std::move(*result.response));
+  }
+
   static bool isUnavailable(const net::TransportResult& result) {
     return !result.response || result.response->status == 429 || result.response->status >= 500;
   }

@@ -95,7 +95,8 @@ struct Codec<domain::SpotifyEpisode> {
             {"title", e.title},
             {"show_id", e.show_id},
             {"show_name", e.show_name},
-            {"duration_seconds", e.duration_seconds}};
+            {"duration_seconds", e.duration_seconds},
+            {"release_date", e.release_date ? json::value(*e.release_date) : json::value(nullptr)}};
   }
   static std::optional<domain::SpotifyEpisode> decode(const json::object& o) {
     auto id = stringAt(o, "id");
@@ -103,8 +104,20 @@ struct Codec<domain::SpotifyEpisode> {
     auto show = stringAt(o, "show_id");
     auto show_name = stringAt(o, "show_name");
     auto duration = integerAt(o, "duration_seconds");
-    if (!id || !title || !show || !show_name || !duration) return std::nullopt;
-    return domain::SpotifyEpisode{*id, *title, *show, *show_name, *duration};
+    // Entries cached before release dates were kept have no such key: they count as missing,
+    // so the episode is fetched again, once.
+    const json::value* date = o.if_contains("release_date");
+    if (!id || !title || !show || !show_name || !duration || date == nullptr ||
+        !(date->is_null() || date->is_string())) {
+      return std::nullopt;
+    }
+    return domain::SpotifyEpisode{
+        *id,
+        *title,
+        *show,
+        *show_name,
+        *duration,
+        date->is_string() ? std::optional<std::string>(date->get_string()) : std::nullopt};
   }
 };
 

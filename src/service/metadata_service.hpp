@@ -37,6 +37,11 @@ class MetadataService {
   std::vector<providers::Outcome<domain::YoutubeVideo>> videos(const std::vector<std::string>& ids);
   std::vector<providers::Outcome<domain::SpotifyEpisode>> spotifyEpisodes(
       const std::vector<std::string>& ids);
+  // Not cached: a show's list of episodes grows.
+  providers::Outcome<std::vector<domain::SpotifyEpisode>> spotifyShowEpisodes(
+      std::string_view show_id) {
+    return spotify_.showEpisodes(show_id);
+  }
   // Not cached: searches are for a person choosing an id, and cheap for TVDB.
   providers::Outcome<std::vector<domain::TvdbSearchResult>> searchTvdb(std::string_view query,
                                                                        std::string_view type,

@@ -1,8 +1,11 @@
 #include "service/sync_service.hpp"
 
+#include <algorithm>
+#include <map>
 #include <unordered_set>
 #include <utility>
 
+#include "domain/names.hpp"
 #include "telemetry/log.hpp"
 
 namespace it::service {
@@ -162,14 +165,90 @@ void SyncService::youtubeVideos(std::string_view username, std::vector<std::stri
 }
 
 void SyncService::spotifyEpisodes(std::string_view username, std::vector<std::string> episode_ids,
-                                  Done<SyncReport> done) {
+                                  bool backfill, Done<SyncReport> done) {
   auto ids = firstOfEach(std::move(episode_ids), sameString);
   auto existing = store_.existingSpotifyEpisodes(username, ids);
-  syncByIds(
-      username, std::move(ids), existing,
-      [this](const auto& ids) { return metadata_.spotifyEpisodes(ids); },
-      [this](auto&&... args) { store_.recordSpotifyEpisodes(std::move(args)...); },
-      std::move(done));
+  if (!backfill) {
+    return syncByIds(
+        username, std::move(ids), existing,
+        [this](const auto& ids) { return metadata_.spotifyEpisodes(ids); },
+        [this](auto&&... args) { store_.recordSpotifyEpisodes(std::move(args)...); },
+        std::move(done));
+  }
+  // Episodes the user has are looked up too (from the cache, mostly): their shows' earlier
+  // episodes may be missing.
+  auto fetched = sortOut(ids, metadata_.spotifyEpisodes(ids));
+  if (endedEarly(fetched, existing.size(), done)) return;
+  std::unordered_set<std::string_view> have(existing.begin(), existing.end());
+  std::vector<domain::SpotifyEpisode> records;
+  for (const auto& e : fetched.found) {
+    if (!have.contains(e.id)) records.push_back(e);
+  }
+  for (auto& e : earlierSpotifyEpisodes(username, fetched.found, fetched.failed)) {
+    records.push_back(std::move(e));
+  }
+  store_.recordSpotifyEpisodes(username, std::move(records), stampFor(username),
+                               reportAdded(std::move(done), std::move(fetched.failed)));
+}
+
+std::vector<domain::SpotifyEpisode> SyncService::earlierSpotifyEpisodes(
+    std::string_view username, const std::vector<domain::SpotifyEpisode>& listed,
+    std::vector<FailedItem>& failed) {
+  // Per show, the listed episode released last: everything up to its day is wanted.
+  std::map<std::string, const domain::SpotifyEpisode*> latest;
+  std::unordered_set<std::string_view> listed_ids;
+  for (const auto& e : listed) {
+    listed_ids.insert(e.id);
+    if (!e.release_date) {
+      failed.push_back({e.id, std::nullopt,
+                        "Spotify gives no release date for episode " + e.id +
+                            ": the earlier episodes of its show were not looked up"});
+      continue;
+    }
+    auto& last = latest[e.show_id];
+    if (last == nullptr || *e.release_date > *last->release_date) last = &e;
+  }
+  std::vector<domain::SpotifyEpisode> earlier;
+  for (const auto& [show_id, target] : latest) {
+    auto all = metadata_.spotifyShowEpisodes(show_id);
+    if (!all) {
+      failed.push_back({show_id, std::nullopt,
+                        "The earlier episodes of " + target->show_name +
+                            " were not recorded: " + all.failure.message});
+      continue;
+    }
+    std::size_t undated = 0;
+    for (auto& e : *all) {
+      if (!e.release_date) {
+        ++undated;
+      } else if (*e.release_date <= *target->release_date && !listed_ids.contains(e.id)) {
+        e.show_name = target->show_name;
+        earlier.push_back(std::move(e));
+      }
+    }
+    if (undated > 0) {
+      telemetry::logWarn("spotify episodes without a known release date were skipped",
+                         {{"show_id", show_id}, {"count", std::to_string(undated)}});
+    }
+  }
+  earlier = firstOfEach(std::move(earlier),
+                        [](const domain::SpotifyEpisode& e) -> const std::string& { return e.id; });
+  std::vector<std::string> ids;
+  for (const auto& e : earlier) ids.push_back(e.id);
+  auto existing = store_.existingSpotifyEpisodes(username, ids);
+  std::unordered_set<std::string_view> have(existing.begin(), existing.end());
+  std::erase_if(earlier, [&](const domain::SpotifyEpisode& e) { return have.contains(e.id); });
+  if (earlier.size() > domain::kMaxItemsPerRequest) {
+    // Newest first are kept out: the next backfill of the same episodes records them.
+    std::sort(earlier.begin(), earlier.end(),
+              [](const auto& a, const auto& b) { return *a.release_date < *b.release_date; });
+    failed.push_back({earlier[domain::kMaxItemsPerRequest].show_id, std::nullopt,
+                      std::to_string(earlier.size() - domain::kMaxItemsPerRequest) +
+                          " earlier episodes were left for the next sync (at most " +
+                          std::to_string(domain::kMaxItemsPerRequest) + " a sync)"});
+    earlier.resize(domain::kMaxItemsPerRequest);
+  }
+  return earlier;
 }
 
 void SyncService::tagShow(std::string_view username, std::string folder_name, std::int64_t tvdb_id,

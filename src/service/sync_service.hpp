@@ -59,8 +59,11 @@ class SyncService {
   void movies(std::string_view username, std::vector<MovieFile> movies, Done<SyncReport> done);
   void youtubeVideos(std::string_view username, std::vector<std::string> video_ids,
                      Done<SyncReport> done);
+  // With `backfill`, also every earlier episode of each listed episode's show (released on or
+  // before it) that the user has not got, at most domain::kMaxItemsPerRequest of them a sync;
+  // a show whose list cannot be read is listed among the failures, its episode still recorded.
   void spotifyEpisodes(std::string_view username, std::vector<std::string> episode_ids,
-                       Done<SyncReport> done);
+                       bool backfill, Done<SyncReport> done);
   // Tags the user's show folder with TVDB's series `tvdb_id` (its episodes then count its
   // runtime). Fails kNotFound when the user has no such folder, kUnprocessable when TVDB does
   // not know the id, with the provider's failure when TVDB cannot be asked.
@@ -69,6 +72,11 @@ class SyncService {
 
  private:
   storage::SyncStamp stampFor(std::string_view username) const;
+  // The earlier episodes of the shows of `listed` (see spotifyEpisodes), without those the
+  // user has or that are listed; what could not be looked up goes to `failed`.
+  std::vector<domain::SpotifyEpisode> earlierSpotifyEpisodes(
+      std::string_view username, const std::vector<domain::SpotifyEpisode>& listed,
+      std::vector<FailedItem>& failed);
   template <class Fetch, class Record>
   void syncByIds(std::string_view username, std::vector<std::string> ids,
                  const std::vector<std::string>& existing, Fetch fetch, Record record,

@@ -418,6 +418,29 @@ TEST_F(SyncE2E, AnswersEndingEarlyStopWithoutDeleting) {
   EXPECT_TRUE(fs::exists(at("shows/Haikyuu/watched/ep1.mkv")));
 }
 
+// --spotify-backfill (or IMMERSION_TRACKER_SPOTIFY_BACKFILL=1) asks the server for the earlier
+// episodes of each linked episode's show too; without it the request is the original's.
+TEST_F(SyncE2E, SpotifyBackfillBringsInTheShowsEarlierEpisodes) {
+  fake_.addSpotifyEpisode("earlierEpisode00000000", "Episode 0", 900'000, "38bS44xjbVVZ3No3ByF1dJ",
+                          "The Miku Real Japanese Podcast", "2024-04-01");
+  fake_.addSpotifyEpisode("laterEpisode0000000000", "Episode 3", 900'000, "38bS44xjbVVZ3No3ByF1dJ",
+                          "The Miku Real Japanese Podcast", "2024-06-01");
+  writeText(at("watched.txt"), "https://open.spotify.com/episode/4rOoJ6Egrf8K2IrywzwOMk\n");
+  auto r = sync("", {"--spotify-backfill"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  // Episode 2, and Episode 1 (the same day) and Episode 0 before it; not Episode 3.
+  EXPECT_EQ(progressJson().at("spotify_episodes_watched"), 3) << r.out;
+  EXPECT_NE(r.out.find("Clearing watched URLs"), std::string::npos) << r.out;
+  EXPECT_EQ(readText(at("watched.txt")), "");
+
+  writeText(at("watched.txt"), "https://open.spotify.com/episode/laterEpisode0000000000\n");
+  env_.set("IMMERSION_TRACKER_SPOTIFY_BACKFILL", "1");
+  r = sync();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(progressJson().at("spotify_episodes_watched"), 4) << r.out;
+  EXPECT_EQ(fake_.requestCount("/v1/shows/"), 2);
+}
+
 TEST_F(SyncE2E, ProviderOutagesKeepMoviesAndLinks) {
   makeFile(at("movies/watched/suzume.mp4"));
   writeText(at("watched.txt"), "https://open.spotify.com/episode/512ojhOuo1ktJprKbVcKyQ\n");

@@ -50,6 +50,9 @@ struct Episode {
   std::int64_t duration_ms = 0;
   std::string show_id;
   std::string show_name;
+  std::string release_date;
+  std::string precision;
+  bool unavailable = false;  // listed as null in its show's pages
 };
 
 struct InjectedFailure {
@@ -221,6 +224,11 @@ struct FakeProviders::Impl {
       return youtubeVideos(param("key"), param("part"), param("id"));
     }
     if (post && path == "/api/token") return spotifyToken(request);
+    if (get && path.starts_with("/v1/shows/") && path.ends_with("/episodes")) {
+      std::string_view rest = std::string_view(path).substr(std::string_view("/v1/shows/").size());
+      return spotifyShowEpisodes(request, std::string(rest.substr(0, rest.find('/'))),
+                                 param("market"), param("offset"), param("limit"));
+    }
     if (get && path.starts_with("/v1/episodes/")) {
       return spotifyEpisode(request, path.substr(std::string_view("/v1/episodes/").size()),
                             param("market"));
@@ -474,8 +482,9 @@ struct FakeProviders::Impl {
         200, json::object{{"access_token", token}, {"token_type", "Bearer"}, {"expires_in", 3600}});
   }
 
-  Reply spotifyEpisode(const Request& request, const std::string& id,
-                       const std::optional<std::string>& market) {
+  // Spotify's answer when the token, the id or the market will not do; nothing when they will.
+  std::optional<Reply> spotifyRefusal(const Request& request, const std::string& id,
+                                      const std::optional<std::string>& market) {
     bool expired = false;
     if (!bearer(request, spotify_tokens, expired)) {
       return jsonReply(
@@ -484,12 +493,20 @@ struct FakeProviders::Impl {
     if (!allAlnum(id)) return jsonReply(400, spotifyError(400, "invalid id"));
     // As on the real API: without a market, client-credentials callers see nothing.
     if (!market || market->empty()) return jsonReply(404, spotifyError(404, "non existing id"));
+    return std::nullopt;
+  }
+
+  Reply spotifyEpisode(const Request& request, const std::string& id,
+                       const std::optional<std::string>& market) {
+    if (auto refused = spotifyRefusal(request, id, market)) return *refused;
     std::optional<Episode> episode;
     {
       std::lock_guard lock(mutex);
       if (auto it = episodes.find(id); it != episodes.end()) episode = it->second;
     }
-    if (!episode) return jsonReply(404, spotifyError(404, "non existing id"));
+    if (!episode || episode->unavailable) {
+      return jsonReply(404, spotifyError(404, "non existing id"));
+    }
     const Episode& e = *episode;
     auto images = [](std::string_view seed) {
       json::array out;
@@ -533,13 +550,72 @@ struct FakeProviders::Impl {
         {"is_playable", true},
         {"language", "ja"},
         {"languages", json::array{"ja"}},
-        {"release_date", "2024-05-01"},
-        {"release_date_precision", "day"},
+        {"release_date", e.release_date},
+        {"release_date_precision", e.precision},
         {"audio_preview_url", nullptr},
         {"images", images(id)},
         {"show", std::move(show)},
     };
     return jsonReply(200, body);
+  }
+
+  // A show's episodes, newest first, as Spotify pages them: simplified episode objects (no
+  // show), null for unavailable ones, `next` naming the following page or null.
+  Reply spotifyShowEpisodes(const Request& request, const std::string& show_id,
+                            const std::optional<std::string>& market,
+                            const std::optional<std::string>& offset_text,
+                            const std::optional<std::string>& limit_text) {
+    if (auto refused = spotifyRefusal(request, show_id, market)) return *refused;
+    std::size_t offset = offset_text ? std::stoul(*offset_text) : 0;
+    std::size_t limit = limit_text ? std::stoul(*limit_text) : 20;
+    if (limit < 1 || limit > 50) return jsonReply(400, spotifyError(400, "Invalid limit"));
+    std::vector<std::pair<std::string, Episode>> listed;
+    {
+      std::lock_guard lock(mutex);
+      for (const auto& [id, e] : episodes) {
+        if (e.show_id == show_id) listed.emplace_back(id, e);
+      }
+    }
+    if (listed.empty()) return jsonReply(404, spotifyError(404, "non existing id"));
+    std::stable_sort(listed.begin(), listed.end(), [](const auto& a, const auto& b) {
+      return a.second.release_date > b.second.release_date;
+    });
+    json::array items;
+    for (std::size_t i = offset; i < listed.size() && i < offset + limit; ++i) {
+      const auto& [id, e] = listed[i];
+      if (e.unavailable) {
+        items.push_back(nullptr);
+        continue;
+      }
+      items.push_back(json::object{
+          {"id", id},
+          {"type", "episode"},
+          {"uri", "spotify:episode:" + id},
+          {"name", e.name},
+          {"description", "An episode."},
+          {"duration_ms", e.duration_ms},
+          {"explicit", false},
+          {"is_playable", true},
+          {"languages", json::array{"ja"}},
+          {"release_date", e.release_date},
+          {"release_date_precision", e.precision},
+          {"images", json::array{}},
+      });
+    }
+    std::string self =
+        "http://127.0.0.1:" + std::to_string(server.port()) + "/v1/shows/" + show_id + "/episodes";
+    auto page = [&](std::size_t at) {
+      return self + "?offset=" + std::to_string(at) + "&limit=" + std::to_string(limit) +
+             "&market=" + *market;
+    };
+    bool more = offset + limit < listed.size();
+    return jsonReply(200, json::object{{"href", page(offset)},
+                                       {"items", std::move(items)},
+                                       {"limit", limit},
+                                       {"next", more ? json::value(page(offset + limit)) : nullptr},
+                                       {"offset", offset},
+                                       {"previous", nullptr},
+                                       {"total", listed.size()}});
   }
 };
 
@@ -601,10 +677,20 @@ void FakeProviders::addVideo(std::string id, std::string title, std::string chan
 }
 
 void FakeProviders::addSpotifyEpisode(std::string id, std::string name, std::int64_t duration_ms,
-                                      std::string show_id, std::string show_name) {
+                                      std::string show_id, std::string show_name,
+                                      std::string release_date, std::string precision) {
   std::lock_guard lock(impl_->mutex);
-  impl_->episodes[std::move(id)] =
-      Episode{std::move(name), duration_ms, std::move(show_id), std::move(show_name)};
+  impl_->episodes[std::move(id)] = Episode{std::move(name),         duration_ms,
+                                           std::move(show_id),      std::move(show_name),
+                                           std::move(release_date), std::move(precision)};
+}
+
+void FakeProviders::addUnavailableSpotifyEpisode(std::string show_id, std::string release_date) {
+  std::lock_guard lock(impl_->mutex);
+  std::string id = "Unavailable" + std::to_string(impl_->episodes.size());
+  id.resize(22, '0');
+  impl_->episodes[id] =
+      Episode{"", 0, std::move(show_id), "", std::move(release_date), "day", true};
 }
 
 void FakeProviders::failNext(std::string path_prefix, int status, std::string body, int times,

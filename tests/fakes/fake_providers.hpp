@@ -45,8 +45,14 @@ class FakeProviders {
                 std::optional<int> runtime_minutes);
   void addVideo(std::string id, std::string title, std::string channel_id,
                 std::string channel_title, std::string iso_duration);
+  // A Spotify episode; its release date as Spotify gives it ("2024-05-01", "2024-05" or "2024")
+  // with its release_date_precision. Also listed, newest first, by its show's
+  // GET /v1/shows/{id}/episodes pages (at most 50 a page, linked by `next`).
   void addSpotifyEpisode(std::string id, std::string name, std::int64_t duration_ms,
-                         std::string show_id, std::string show_name);
+                         std::string show_id, std::string show_name,
+                         std::string release_date = "2024-05-01", std::string precision = "day");
+  // An episode the show's pages list as null (unavailable in the market, region-locked).
+  void addUnavailableSpotifyEpisode(std::string show_id, std::string release_date);
 
   // The next `times` requests whose path starts with `path_prefix` are answered with `status`
   // and `body` (plus `Retry-After: <seconds>` when given) instead of normally.

@@ -488,6 +488,59 @@ TEST_F(ImmersionTest, SpotifyRateLimitsAndExpiredTokensAreHandled) {
   EXPECT_EQ(fake_.requestCount("/api/token"), 2);  // a new token after the 401
 }
 
+// With "backfill": every earlier episode of the listed episode's show (released on or before
+// it, to the precision Spotify gives), null entries of the show's pages and episodes of an
+// unknown precision skipped, and what the user has left alone.
+TEST_F(ImmersionTest, SpotifyBackfillRecordsTheEarlierEpisodesOfTheShow) {
+  const std::string show = "5CfCWKI5pZ28U0uOzXkDHe";
+  auto add = [&](const std::string& id, const std::string& date, const std::string& precision) {
+    fake_.addSpotifyEpisode(id, "Episode " + id.substr(0, 2), 600'000, show, "Nihongo con Teppei",
+                            date, precision);
+  };
+  add("e1xxxxxxxxxxxxxxxxxxxx", "2023-01-10", "day");
+  add("e2xxxxxxxxxxxxxxxxxxxx", "2023", "year");        // January 1st
+  add("e3xxxxxxxxxxxxxxxxxxxx", "2023-02", "month");    // February 1st
+  add("e4xxxxxxxxxxxxxxxxxxxx", "2023-03-01", "day");   // the one listed below
+  add("e5xxxxxxxxxxxxxxxxxxxx", "2023-03-01", "day");   // the same day: included
+  add("e6xxxxxxxxxxxxxxxxxxxx", "2023-04-01", "day");   // later: not
+  add("e7xxxxxxxxxxxxxxxxxxxx", "2023-01-05", "hour");  // unknown precision: skipped
+  fake_.addUnavailableSpotifyEpisode(show, "2022-12-01");
+  auto alice = clientFor("alice");
+  auto backfill = [&](std::vector<std::string> ids) {
+    json::object body{{"episode_ids", json::array(ids.begin(), ids.end())}, {"backfill", true}};
+    auto r = alice->post("/syncspotify", json::serialize(body));
+    EXPECT_EQ(r.status, 200) << r.body;
+    return parse(r);
+  };
+
+  ASSERT_EQ(parse(alice->post("/syncspotify", idsBody("episode_ids", {"e6xxxxxxxxxxxxxxxxxxxx"})))
+                .at("episodes_added"),
+            1);  // without backfill: that one alone
+  EXPECT_EQ(backfill({"e4xxxxxxxxxxxxxxxxxxxx"}),
+            json::parse(R"({"episodes_added": 5, "failed": []})"));
+  auto p = progress("alice");
+  EXPECT_EQ(p.at("spotify_episodes_watched"), 6);
+  EXPECT_EQ(p.at("spotify_shows"), json::parse(R"([
+      {"show_name": "Nihongo con Teppei", "episodes_watched": 6}])"));
+
+  // Again: nothing new. An episode the user has still brings in earlier ones that are new.
+  EXPECT_EQ(backfill({"e4xxxxxxxxxxxxxxxxxxxx"}).at("episodes_added"), 0);
+  add("e0xxxxxxxxxxxxxxxxxxxx", "2022-06-01", "day");
+  EXPECT_EQ(backfill({"e6xxxxxxxxxxxxxxxxxxxx"}).at("episodes_added"), 1);
+  EXPECT_EQ(progress("alice").at("spotify_episodes_watched"), 7);
+
+  // A show whose pages cannot be read: the listed episode is recorded, the show is reported.
+  fake_.failNext("/v1/shows/", 500, R"({"error": {"status": 500, "message": "Server error"}})", 3);
+  auto r = backfill({kSpotifyA});
+  EXPECT_EQ(r.at("episodes_added"), 1);
+  ASSERT_EQ(r.at("failed").as_array().size(), 1u) << r;
+  EXPECT_EQ(r.at("failed").at(0).at("id"), "38bS44xjbVVZ3No3ByF1dJ");
+  EXPECT_EQ(r.at("failed").at(0).at("error"),
+            "The earlier episodes of The Miku Real Japanese Podcast were not recorded: Spotify is "
+            "unavailable: HTTP 500");
+  EXPECT_EQ(alice->post("/syncspotify", R"({"episode_ids": [], "backfill": "yes"})").status, 400);
+}
+
 // ---- GET /progress ------------------------------------------------------------------------
 
 TEST_F(ImmersionTest, ProgressOfAUserWithoutDataIsZeros) {

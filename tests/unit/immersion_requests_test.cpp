@@ -51,6 +51,23 @@ TEST(ImmersionRequests, IdsAreCheckedByKind) {
   }
 }
 
+TEST(ImmersionRequests, SpotifyBackfillIsAnOptionalFlag) {
+  auto plain = parseSyncSpotify(R"({"episode_ids": ["512ojhOuo1ktJprKbVcKyQ"]})");
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->backfill);
+  EXPECT_EQ(plain->episode_ids, std::vector<std::string>{"512ojhOuo1ktJprKbVcKyQ"});
+  auto on = parseSyncSpotify(R"({"episode_ids": ["512ojhOuo1ktJprKbVcKyQ"], "backfill": true})");
+  ASSERT_TRUE(on);
+  EXPECT_TRUE(on->backfill);
+  auto null = parseSyncSpotify(R"({"episode_ids": [], "backfill": null})");
+  ASSERT_TRUE(null);
+  EXPECT_FALSE(null->backfill);
+  for (const char* flag : {"1", "\"true\"", "[]"}) {
+    std::string body = std::string(R"({"episode_ids": [], "backfill": )") + flag + "}";
+    EXPECT_EQ(errorOf(parseSyncSpotify(body)), "backfill must be true or false") << body;
+  }
+}
+
 TEST(ImmersionRequests, ShowUpdate) {
   auto parsed = parseShowUpdate(R"({"folder_name": "Free", "tvdb_id": 278157})");
   ASSERT_TRUE(parsed);

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <deque>
 #include <mutex>
@@ -787,6 +788,100 @@ TEST_F(SpotifyClientTest, MissingFieldsAreInvalid) {
     auto outcome = client->episode(kEpisode);
     ASSERT_FALSE(outcome) << body;
     EXPECT_EQ(outcome.failure.kind, FailureKind::kInvalidResponse) << body;
+  }
+}
+
+TEST_F(SpotifyClientTest, TheReleaseDateIsReadToItsPrecision) {
+  auto client = makeSpotifyClient(settings_, transport_, clock_);
+  EXPECT_EQ(client->episode(kEpisode).value->release_date, "2024-05-01");
+  fake_.addSpotifyEpisode("monthPrecision00000000", "M", 1000, "show", "S", "2023-07", "month");
+  EXPECT_EQ(client->episode("monthPrecision00000000").value->release_date, "2023-07-01");
+  fake_.addSpotifyEpisode("unknownPrecision000000", "U", 1000, "show", "S", "2023-07", "week");
+  auto unknown = client->episode("unknownPrecision000000");
+  ASSERT_TRUE(unknown) << unknown.failure.message;  // recorded all the same, without a date
+  EXPECT_EQ(unknown.value->release_date, std::nullopt);
+}
+
+// A show's pages: 50 episodes each, newest first, followed through `next`; null entries
+// (unavailable episodes) are skipped.
+TEST_F(SpotifyClientTest, AShowsEpisodesArePagedThrough) {
+  const std::string show = "38bS44xjbVVZ3No3ByF1dJ";
+  for (int i = 0; i < 119; ++i) {
+    std::string id = "showEpisode" + std::to_string(1000 + i);
+    id.resize(22, 'x');
+    char date[11];
+    std::snprintf(date, sizeof date, "2020-%02d-%02d", 1 + i / 28, 1 + i % 28);
+    fake_.addSpotifyEpisode(id, "Episode " + std::to_string(i), 60'000 * (i + 1), show,
+                            "Example Japanese Podcast", date);
+  }
+  fake_.addUnavailableSpotifyEpisode(show, "2019-12-31");
+  auto client = makeSpotifyClient(settings_, transport_, clock_);
+  auto episodes = client->showEpisodes(show);
+  ASSERT_TRUE(episodes) << episodes.failure.message;
+  ASSERT_EQ(episodes.value->size(), 120u);  // 119, and the one of SetUp (2024-05-01)
+  EXPECT_EQ(episodes.value->front().id, kEpisode);
+  EXPECT_EQ(episodes.value->back().title, "Episode 0");
+  EXPECT_EQ(episodes.value->back().release_date, "2020-01-01");
+  EXPECT_EQ(episodes.value->back().duration_seconds, 60);
+  EXPECT_EQ(episodes.value->back().show_id, show);
+  EXPECT_EQ(episodes.value->back().show_name, "");
+  EXPECT_EQ(fake_.requestTargets("/v1/shows/"),
+            (std::vector<std::string>{
+                "/v1/shows/38bS44xjbVVZ3No3ByF1dJ/episodes?limit=50&market=US",
+                "/v1/shows/38bS44xjbVVZ3No3ByF1dJ/episodes?offset=50&limit=50&market=US",
+                "/v1/shows/38bS44xjbVVZ3No3ByF1dJ/episodes?offset=100&limit=50&market=US"}));
+}
+
+TEST_F(SpotifyClientTest, AShowsPagesSurviveARateLimitAndNullItems) {
+  const std::string show = "38bS44xjbVVZ3No3ByF1dJ";
+  auto client = makeSpotifyClient(settings_, transport_, clock_);
+  fake_.failNext("/v1/shows/", 429,
+                 R"({"error":{"status":429,"message":"API rate limit exceeded"}})", 1, 0);
+  auto episodes = client->showEpisodes(show);
+  ASSERT_TRUE(episodes) << episodes.failure.message;
+  EXPECT_EQ(episodes.value->size(), 1u);
+  fake_.failNext("/v1/shows/", 200, R"({"items": null, "next": null})");
+  episodes = client->showEpisodes(show);
+  ASSERT_TRUE(episodes) << episodes.failure.message;
+  EXPECT_TRUE(episodes.value->empty());
+  fake_.failNext("/v1/shows/", 200, R"({"items": [null, null], "next": null})");
+  episodes = client->showEpisodes(show);
+  ASSERT_TRUE(episodes) << episodes.failure.message;
+  EXPECT_TRUE(episodes.value->empty());
+}
+
+TEST_F(SpotifyClientTest, BrokenShowPagesAreInvalidAndUnknownShowsNotFound) {
+  auto client = makeSpotifyClient(settings_, transport_, clock_);
+  auto unknown = client->showEpisodes("0000000000000000000000");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.failure.kind, FailureKind::kNotFound);
+  EXPECT_EQ(unknown.failure.message, "Spotify show 0000000000000000000000 not found");
+  for (const char* body :
+       {R"({"items": {}, "next": null})", R"({"items": [1], "next": null})",
+        R"({"items": [{"id": "bad id", "name": "N", "duration_ms": 1}], "next": null})",
+        R"({"items": [], "next": "https://elsewhere.example/v1/shows/x/episodes"})",
+        R"({"items": [], "next": 5})", "[]"}) {
+    fake_.failNext("/v1/shows/", 200, body);
+    auto outcome = client->showEpisodes("38bS44xjbVVZ3No3ByF1dJ");
+    ASSERT_FALSE(outcome) << body;
+    EXPECT_EQ(outcome.failure.kind, FailureKind::kInvalidResponse) << body;
+  }
+}
+
+TEST(SpotifyReleaseDay, EachPrecisionGivesADay) {
+  EXPECT_EQ(domain::spotifyReleaseDay("2024-05-01", "day"), "2024-05-01");
+  EXPECT_EQ(domain::spotifyReleaseDay("2024-05", "month"), "2024-05-01");
+  EXPECT_EQ(domain::spotifyReleaseDay("2024", "year"), "2024-01-01");
+  for (auto [date, precision] :
+       std::vector<std::pair<const char*, const char*>>{{"2024-05", "day"},
+                                                        {"2024-05-01", "month"},
+                                                        {"2024-13", "month"},
+                                                        {"2024-05-32", "day"},
+                                                        {"24", "year"},
+                                                        {"2024-05-01", "week"},
+                                                        {"2024/05/01", "day"},
+                                                        {"", "day"}}) {
+    EXPECT_EQ(domain::spotifyReleaseDay(date, precision), std::nullopt) << date << " " << precision;
   }
 }
 

@@ -106,7 +106,7 @@ void syncSpotify(const Dependencies& deps, const Request& req, const auth::Princ
                  const Respond& respond) {
   auto parsed = parseSyncSpotify(req.body);
   if (!parsed) return respond(http::failureResponse(parsed.failure));
-  deps.sync.spotifyEpisodes(caller.username, std::move(*parsed),
+  deps.sync.spotifyEpisodes(caller.username, std::move(parsed->episode_ids), parsed->backfill,
                             answerSync(respond, "episodes_added", true));
 }
 

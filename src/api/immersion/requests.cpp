@@ -66,11 +66,10 @@ std::optional<std::int64_t> tvdbIdField(const json::object& item) {
   return std::nullopt;
 }
 
-Result<std::vector<std::string>> parseIds(std::string_view body, std::string_view list,
-                                          bool (*valid)(std::string_view), std::string_view what) {
-  auto document = listBody(body, list);
-  if (!document) return document.failure;
-  const json::array& array = document->at(list).get_array();
+// The ids of `document`'s `list` (checked by listBody), each checked by `valid`.
+Result<std::vector<std::string>> idsIn(const json::object& document, std::string_view list,
+                                       bool (*valid)(std::string_view), std::string_view what) {
+  const json::array& array = document.at(list).get_array();
   std::vector<std::string> ids;
   ids.reserve(array.size());
   for (std::size_t i = 0; i < array.size(); ++i) {
@@ -128,13 +127,24 @@ Result<std::vector<MovieRequest>> parseSyncMovies(std::string_view body) {
 }
 
 Result<std::vector<std::string>> parseSyncYoutube(std::string_view body) {
-  return parseIds(body, "video_ids", domain::isValidYoutubeVideoId,
-                  "a YouTube video id (11 characters of A-Z, a-z, 0-9, '_' and '-')");
+  auto document = listBody(body, "video_ids");
+  if (!document) return document.failure;
+  return idsIn(*document, "video_ids", domain::isValidYoutubeVideoId,
+               "a YouTube video id (11 characters of A-Z, a-z, 0-9, '_' and '-')");
 }
 
-Result<std::vector<std::string>> parseSyncSpotify(std::string_view body) {
-  return parseIds(body, "episode_ids", domain::isValidSpotifyId,
-                  "a Spotify episode id (22 characters of A-Z, a-z and 0-9)");
+Result<SpotifySyncRequest> parseSyncSpotify(std::string_view body) {
+  auto document = listBody(body, "episode_ids");
+  if (!document) return document.failure;
+  auto ids = idsIn(*document, "episode_ids", domain::isValidSpotifyId,
+                   "a Spotify episode id (22 characters of A-Z, a-z and 0-9)");
+  if (!ids) return ids.failure;
+  const json::value* backfill = document->if_contains("backfill");
+  if (backfill != nullptr && !backfill->is_null() && !backfill->is_bool()) {
+    return invalidRequest("backfill must be true or false");
+  }
+  return Result<SpotifySyncRequest>::success(
+      {std::move(*ids), backfill != nullptr && backfill->is_bool() && backfill->get_bool()});
 }
 
 Result<ShowUpdateRequest> parseShowUpdate(std::string_view body) {

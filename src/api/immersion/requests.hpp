@@ -17,6 +17,11 @@ namespace it::api::immersion {
 
 using MovieRequest = service::MovieFile;
 
+struct SpotifySyncRequest {
+  std::vector<std::string> episode_ids;
+  bool backfill = false;  // also the earlier episodes of their shows
+};
+
 struct ShowUpdateRequest {
   std::string folder_name;
   std::int64_t tvdb_id = 0;
@@ -28,8 +33,8 @@ Result<std::vector<storage::EpisodeRef>> parseSyncEpisodes(std::string_view body
 Result<std::vector<MovieRequest>> parseSyncMovies(std::string_view body);
 // POST /syncyoutube {"video_ids": [...]}
 Result<std::vector<std::string>> parseSyncYoutube(std::string_view body);
-// POST /syncspotify {"episode_ids": [...]}
-Result<std::vector<std::string>> parseSyncSpotify(std::string_view body);
+// POST /syncspotify {"episode_ids": [...], "backfill": true|false|null (optional)}
+Result<SpotifySyncRequest> parseSyncSpotify(std::string_view body);
 // PUT /show {"folder_name", "tvdb_id"}
 Result<ShowUpdateRequest> parseShowUpdate(std::string_view body);
 

@@ -78,6 +78,9 @@ SyncCommand::SyncCommand(CLI::App& app)
                 "Ask nothing: untagged shows stay untagged, movies are kept for later");
   sync.add_flag("--dry-run", options_.dry_run,
                 "Show what would be synced and deleted, and change nothing");
+  sync.add_flag("--spotify-backfill", options_.spotify_backfill,
+                "For each Spotify episode, also record the earlier episodes of its show")
+      ->envname("IMMERSION_TRACKER_SPOTIFY_BACKFILL");
 }
 
 int SyncCommand::run() {

@@ -62,8 +62,9 @@ void syncMovies(ApiClient& api, const std::vector<LocalMovie>& movies, const Syn
 // Sends the links of watched.txt, each kind in its own request (watched_links.cpp).
 void syncYoutubeVideos(ApiClient& api, const std::vector<std::string>& ids, Console& console,
                        SyncRun& run);
-void syncSpotifyEpisodes(ApiClient& api, const std::vector<std::string>& ids, Console& console,
-                         SyncRun& run);
+// With `backfill`, the server also records the earlier episodes of their shows.
+void syncSpotifyEpisodes(ApiClient& api, const std::vector<std::string>& ids, bool backfill,
+                         Console& console, SyncRun& run);
 
 // Deletes the episode files, all of which the server recorded (had it not, the run would have
 // ended), then each show folder left without a video (episodes.cpp).

@@ -32,13 +32,15 @@ constexpr LinkEndpoint kSpotify{
 
 // Sends `ids` to `endpoint`, counting in `run` those not synced; returns those the server
 // confirmed.
+// `extra` goes into the request body too.
 std::set<std::string> syncLinks(ApiClient& api, const std::vector<std::string>& ids,
-                                const LinkEndpoint& endpoint, Console& console, SyncRun& run) {
+                                const LinkEndpoint& endpoint, Console& console, SyncRun& run,
+                                json::object extra = {}) {
   console.out << "Syncing " << ids.size() << " " << endpoint.kind.noun_plural << " watched...\n";
   console.out.flush();
-  json::array list(ids.begin(), ids.end());
-  auto reply = api.call("POST", endpoint.path, json::object{{endpoint.ids_field, std::move(list)}},
-                        {422, 502, 503});
+  json::object body = std::move(extra);
+  body[endpoint.ids_field] = json::array(ids.begin(), ids.end());
+  auto reply = api.call("POST", endpoint.path, body, {422, 502, 503});
   auto result = settle(reply, ids, endpoint.kind, console);
   run.failures += result.failed;
   run.synced_anything = true;
@@ -90,10 +92,13 @@ void syncYoutubeVideos(ApiClient& api, const std::vector<std::string>& ids, Cons
   run.confirmed_youtube = syncLinks(api, ids, kYoutube, console, run);
 }
 
-void syncSpotifyEpisodes(ApiClient& api, const std::vector<std::string>& ids, Console& console,
-                         SyncRun& run) {
+void syncSpotifyEpisodes(ApiClient& api, const std::vector<std::string>& ids, bool backfill,
+                         Console& console, SyncRun& run) {
   if (ids.empty()) return;
-  run.confirmed_spotify = syncLinks(api, ids, kSpotify, console, run);
+  // Sent only when asked for: without it the request is the original client's.
+  json::object extra;
+  if (backfill) extra["backfill"] = true;
+  run.confirmed_spotify = syncLinks(api, ids, kSpotify, console, run, std::move(extra));
 }
 
 void clearWatchedLinks(const SyncOptions& options, Console& console, const SyncRun& run) {
