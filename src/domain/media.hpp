@@ -52,6 +52,15 @@ struct YoutubeVideo {
   std::string channel_id;
   std::string channel_title;
   std::int64_t duration_seconds = 0;
+  // The channel's thumbnail (from channels.list, not the video): nothing until looked up.
+  std::optional<std::string> channel_artwork_url;
+};
+
+// A YouTube channel (channels.list): its title and thumbnail (high, else medium, else default).
+struct YoutubeChannel {
+  std::string id;
+  std::string title;
+  std::optional<std::string> thumbnail_url;
 };
 
 // A Spotify podcast episode with its show (POST /syncspotify).
@@ -64,6 +73,7 @@ struct SpotifyEpisode {
   // "YYYY-MM-DD"; a date Spotify gives to the month is the 1st, to the year January 1st.
   // Nothing when Spotify gave none, or gave it to a precision it does not document.
   std::optional<std::string> release_date;
+  std::optional<std::string> show_artwork_url;  // the show's first image
 };
 
 // A Spotify release date ("2024-05-01", "2024-05" or "2024") with its release_date_precision

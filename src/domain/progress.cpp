@@ -182,20 +182,29 @@ std::vector<DailyActivity> dailyActivity(
   return activity;
 }
 
-// Sorted by name, unnamed movies last.
-std::vector<std::optional<std::string>> sortedMovieNames(
-    const std::vector<std::optional<std::string>>& names) {
-  std::vector<std::optional<std::string>> movies = names;
-  auto by_name_nulls_last = [](const std::optional<std::string>& a,
-                               const std::optional<std::string>& b) {
-    if (a.has_value() != b.has_value()) {
-      return a.has_value();
+// Sorted by name, unnamed movies last, then by file name so the order is always the same.
+std::vector<MovieProgress> sortedMovies(const std::vector<MovieInfo>& infos) {
+  auto by_name_nulls_last = [](const MovieInfo& a, const MovieInfo& b) {
+    if (a.name.has_value() != b.name.has_value()) {
+      return a.name.has_value();
     }
-    return a.has_value() && *a < *b;
+    if (a.name.has_value() && *a.name != *b.name) {
+      return *a.name < *b.name;
+    }
+    return a.file_name < b.file_name;
   };
+  std::vector<const MovieInfo*> order;
+  order.reserve(infos.size());
+  for (const MovieInfo& info : infos) order.push_back(&info);
   // The store usually hands them over sorted already (from an index).
-  if (!std::is_sorted(movies.begin(), movies.end(), by_name_nulls_last)) {
-    std::sort(movies.begin(), movies.end(), by_name_nulls_last);
+  auto before = [&](const MovieInfo* a, const MovieInfo* b) { return by_name_nulls_last(*a, *b); };
+  if (!std::is_sorted(order.begin(), order.end(), before)) {
+    std::sort(order.begin(), order.end(), before);
+  }
+  std::vector<MovieProgress> movies;
+  movies.reserve(order.size());
+  for (const MovieInfo* info : order) {
+    movies.push_back({info->file_name, info->name, info->artwork_url});
   }
   return movies;
 }
@@ -231,7 +240,7 @@ Progress computeProgress(const ProgressInput& input, std::chrono::sys_seconds no
   progress.shows = showProgress(input);
   progress.youtube_channels = channelProgress(input);
   progress.spotify_shows = spotifyShowProgress(input);
-  progress.movies = sortedMovieNames(input.movie_names);
+  progress.movies = sortedMovies(input.movies);
   return progress;
 }
 

@@ -52,6 +52,26 @@ struct ShowInfo {
   std::optional<std::int64_t> tvdb_id;
   std::optional<std::string> tvdb_name;
   std::optional<std::int64_t> average_runtime_seconds;
+  std::optional<std::string> tvdb_image;
+};
+
+// A YouTube channel or a Spotify show of the user: its id, its name, and its picture when
+// known (a channel's thumbnail, a show's first image).
+struct GroupInfo {
+  std::string id;
+  std::string name;
+  std::optional<std::string> artwork_url;
+
+  friend auto operator<=>(const GroupInfo&, const GroupInfo&) = default;
+};
+
+// A movie of the user: its file name (its id in the answer), and what the provider said.
+struct MovieInfo {
+  std::string file_name;
+  std::optional<std::string> name;
+  std::optional<std::string> artwork_url;
+
+  friend auto operator<=>(const MovieInfo&, const MovieInfo&) = default;
 };
 
 // What the store keeps about a user's history, sized by days and groups rather than items (a
@@ -67,10 +87,10 @@ struct ProgressInput {
   // The earliest timestamp of any item; nothing when the user has no items.
   std::optional<std::int64_t> first_timestamp;
   std::vector<ShowInfo> shows;
-  std::vector<std::pair<std::string, std::string>> youtube_channels;  // channel id, title
-  std::vector<std::pair<std::string, std::string>> spotify_shows;     // show id, name
-  // One per movie (its TVDB name); sorted by name with unnamed ones last saves a sort.
-  std::vector<std::optional<std::string>> movie_names;
+  std::vector<GroupInfo> youtube_channels;
+  std::vector<GroupInfo> spotify_shows;
+  // One per movie; sorted by name with unnamed ones last saves a sort.
+  std::vector<MovieInfo> movies;
 };
 
 struct DailyActivity {
@@ -81,17 +101,31 @@ struct CumulativeProgress {
   std::string label;  // quarter start, "Oct 2025"
   std::int64_t cumulative_hours = 0;
 };
+// Ids and artwork are null where unknown: untagged folders have neither, and so on.
 struct ShowProgress {
   std::optional<std::string> name;  // null: untagged folders (and folders with no show)
   std::int64_t episodes_watched = 0;
+  std::optional<std::string> show_id;  // the TVDB id, as text
+  std::optional<std::string> artwork_url;
 };
 struct ChannelProgress {
   std::optional<std::string> channel_name;
   std::int64_t videos_watched = 0;
+  std::string channel_id;
+  std::optional<std::string> artwork_url;
 };
 struct SpotifyShowProgress {
   std::optional<std::string> show_name;
   std::int64_t episodes_watched = 0;
+  std::string show_id;
+  std::optional<std::string> artwork_url;
+};
+struct MovieProgress {
+  std::string movie_id;  // the file name
+  std::optional<std::string> name;
+  std::optional<std::string> artwork_url;
+
+  friend bool operator==(const MovieProgress&, const MovieProgress&) = default;
 };
 
 // The fields of GET /progress, in the original Lambda service's order and meaning.
@@ -112,7 +146,7 @@ struct Progress {
   std::vector<ShowProgress> shows;
   std::vector<ChannelProgress> youtube_channels;
   std::vector<SpotifyShowProgress> spotify_shows;
-  std::vector<std::optional<std::string>> movies;  // names, sorted, nulls last
+  std::vector<MovieProgress> movies;  // by name, unnamed last
 };
 
 // The earliest timestamp whose items computeProgress needs one by one: the start of the

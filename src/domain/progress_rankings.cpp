@@ -50,6 +50,7 @@ struct EpisodesBySeries {
     std::int64_t episodes = 0;
     std::string_view first_folder;
     std::optional<std::string> name;
+    std::optional<std::string> image;
   };
   std::unordered_map<std::int64_t, TvdbGroup> groups;
   std::int64_t untagged_episodes = 0;
@@ -75,6 +76,7 @@ EpisodesBySeries episodesBySeries(const ProgressInput& input) {
     if (inserted || folder < group.first_folder) {
       group.first_folder = folder;
       group.name = show->tvdb_name;
+      group.image = show->tvdb_image;
     }
   }
   return result;
@@ -83,19 +85,20 @@ EpisodesBySeries episodesBySeries(const ProgressInput& input) {
 struct NamedCount {
   std::optional<std::string> name;
   std::int64_t count = 0;
+  std::string id;
+  std::optional<std::string> artwork_url;
 };
 
-// Items of `kind` counted per group (YouTube channel, Spotify show) and named from `names`.
+// Items of `kind` counted per group (YouTube channel, Spotify show) and named from `infos`.
 // Sorted by count descending, then name ascending with unknown names last (as the original),
 // then group id so that equal names still come out in a fixed order.
-std::vector<NamedCount> countByGroup(
-    const ProgressInput& input, ItemKind kind,
-    const std::vector<std::pair<std::string, std::string>>& names) {
+std::vector<NamedCount> countByGroup(const ProgressInput& input, ItemKind kind,
+                                     const std::vector<GroupInfo>& infos) {
   const std::unordered_map<std::string_view, std::int64_t> counts = itemsByGroup(input, kind);
-  std::unordered_map<std::string_view, std::string_view> name_by_id;
-  name_by_id.reserve(names.size());
-  for (const auto& [id, name] : names) {
-    name_by_id.try_emplace(id, name);
+  std::unordered_map<std::string_view, const GroupInfo*> info_by_id;
+  info_by_id.reserve(infos.size());
+  for (const GroupInfo& info : infos) {
+    info_by_id.try_emplace(info.id, &info);
   }
 
   struct Entry {
@@ -108,9 +111,10 @@ std::vector<NamedCount> countByGroup(
     if (count <= 0) {
       continue;
     }
-    Entry entry{{std::nullopt, count}, id};
-    if (auto it = name_by_id.find(id); it != name_by_id.end()) {
-      entry.named.name = std::string(it->second);
+    Entry entry{{std::nullopt, count, std::string(id), std::nullopt}, id};
+    if (auto it = info_by_id.find(id); it != info_by_id.end()) {
+      entry.named.name = it->second->name;
+      entry.named.artwork_url = it->second->artwork_url;
     }
     entries.push_back(std::move(entry));
   }
@@ -147,10 +151,13 @@ std::vector<ShowProgress> showProgress(const ProgressInput& input) {
   std::vector<Entry> entries;
   entries.reserve(groups.size() + 1);
   if (untagged_episodes > 0) {
-    entries.push_back({{std::nullopt, untagged_episodes}, true, 0});
+    entries.push_back({{std::nullopt, untagged_episodes, std::nullopt, std::nullopt}, true, 0});
   }
   for (auto& [tvdb_id, group] : groups) {
-    entries.push_back({{std::move(group.name), group.episodes}, false, tvdb_id});
+    entries.push_back(
+        {{std::move(group.name), group.episodes, std::to_string(tvdb_id), std::move(group.image)},
+         false,
+         tvdb_id});
   }
   // Episodes descending. Ties: the untagged entry first (where the original's stable sort left
   // it), then name ascending in byte order with unnamed TVDB shows last, then tvdb_id, so the
@@ -184,7 +191,8 @@ std::vector<ShowProgress> showProgress(const ProgressInput& input) {
 std::vector<ChannelProgress> channelProgress(const ProgressInput& input) {
   std::vector<ChannelProgress> channels;
   for (NamedCount& channel : countByGroup(input, ItemKind::kYoutubeVideo, input.youtube_channels)) {
-    channels.push_back({std::move(channel.name), channel.count});
+    channels.push_back({std::move(channel.name), channel.count, std::move(channel.id),
+                        std::move(channel.artwork_url)});
   }
   return channels;
 }
@@ -192,7 +200,8 @@ std::vector<ChannelProgress> channelProgress(const ProgressInput& input) {
 std::vector<SpotifyShowProgress> spotifyShowProgress(const ProgressInput& input) {
   std::vector<SpotifyShowProgress> shows;
   for (NamedCount& show : countByGroup(input, ItemKind::kSpotifyEpisode, input.spotify_shows)) {
-    shows.push_back({std::move(show.name), show.count});
+    shows.push_back(
+        {std::move(show.name), show.count, std::move(show.id), std::move(show.artwork_url)});
   }
   return shows;
 }

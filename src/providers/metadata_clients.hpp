@@ -50,13 +50,16 @@ class TvdbClient {
                                                                 std::size_t limit) = 0;
 };
 
-// YouTube Data API v3 videos.list. Thread-safe.
+// YouTube Data API v3 videos.list and channels.list. Thread-safe.
 class YoutubeClient {
  public:
   virtual ~YoutubeClient() = default;
   // One outcome per id, in the order given; asks for up to 50 ids per call. An id missing from
   // the answer is kNotFound; a failed call fails every id of its batch.
   virtual std::vector<Outcome<domain::YoutubeVideo>> videos(
+      const std::vector<std::string>& ids) = 0;
+  // channels.list, the same way: titles and thumbnails of channels.
+  virtual std::vector<Outcome<domain::YoutubeChannel>> channels(
       const std::vector<std::string>& ids) = 0;
 };
 

@@ -84,6 +84,12 @@ Outcome<domain::SpotifyEpisode> decodeEpisode(const net::OutboundResponse& respo
   if (!show_name) return invalid("no show.name");
   episode.show_id = std::move(*show_id);
   episode.show_name = std::move(*show_name);
+  // The show's first image (Spotify lists the widest first), as the original took it.
+  if (const auto* images = show->get_object().if_contains("images");
+      images != nullptr && images->is_array() && !images->get_array().empty() &&
+      images->get_array().front().is_object()) {
+    episode.show_artwork_url = stringAt(images->get_array().front().get_object(), "url");
+  }
   return Result::success(std::move(episode));
 }
 

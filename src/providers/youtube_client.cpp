@@ -59,7 +59,32 @@ class HttpYoutubeClient final : public YoutubeClient {
         transport_(transport) {}
 
   std::vector<Outcome<domain::YoutubeVideo>> videos(const std::vector<std::string>& ids) override {
-    using Result = Outcome<domain::YoutubeVideo>;
+    return list<domain::YoutubeVideo>(ids, kVideos, &parseVideo);
+  }
+
+  std::vector<Outcome<domain::YoutubeChannel>> channels(
+      const std::vector<std::string>& ids) override {
+    return list<domain::YoutubeChannel>(ids, kChannels, &parseChannel);
+  }
+
+ private:
+  // One of the list endpoints: where it is, what it asks for, what it lists.
+  struct Resource {
+    const char* path;   // "/youtube/v3/videos"
+    const char* parts;  // "snippet,contentDetails"
+    const char* noun;   // "video"
+  };
+  static constexpr Resource kVideos{"/youtube/v3/videos", "snippet,contentDetails", "video"};
+  static constexpr Resource kChannels{"/youtube/v3/channels", "snippet", "channel"};
+
+  template <class T>
+  using Parse = Outcome<T> (*)(const std::string& id, const json::object& item);
+
+  // One outcome per id, in order; each distinct id asked for once, 50 a call.
+  template <class T>
+  std::vector<Outcome<T>> list(const std::vector<std::string>& ids, const Resource& resource,
+                               Parse<T> parse) {
+    using Result = Outcome<T>;
     if (api_key_.empty()) {
       return std::vector<Result>(
           ids.size(),
@@ -71,85 +96,97 @@ class HttpYoutubeClient final : public YoutubeClient {
     std::unordered_map<std::string, Result> found;
     for (const auto& id : ids) {
       if (id.empty() || found.contains(id)) continue;
-      found.emplace(id, Result::fail(FailureKind::kNotFound, "YouTube video " + id + " not found"));
+      found.emplace(
+          id, Result::fail(FailureKind::kNotFound,
+                           "YouTube " + std::string(resource.noun) + " " + id + " not found"));
       unique.push_back(id);
     }
     for (std::size_t start = 0; start < unique.size(); start += kMaxIdsPerCall) {
       std::size_t end = std::min(unique.size(), start + kMaxIdsPerCall);
-      fetchBatch({unique.begin() + start, unique.begin() + end}, found);
+      fetchBatch<T>({unique.begin() + start, unique.begin() + end}, resource, parse, found);
     }
     std::vector<Result> results;
     results.reserve(ids.size());
     for (const auto& id : ids) {
       auto it = found.find(id);
-      results.push_back(it != found.end()
-                            ? it->second
-                            : Result::fail(FailureKind::kNotFound, "YouTube video id is empty"));
+      results.push_back(it != found.end() ? it->second
+                                          : Result::fail(FailureKind::kNotFound,
+                                                         "YouTube " + std::string(resource.noun) +
+                                                             " id is empty"));
     }
     return results;
   }
 
- private:
-  using Result = Outcome<domain::YoutubeVideo>;
-
-  // One videos.list call; fills in `found` for the batch's ids (kNotFound stays for the ones
-  // the answer leaves out), or the call's failure for all of them.
-  void fetchBatch(const std::vector<std::string>& batch,
-                  std::unordered_map<std::string, Result>& found) {
+  // One list call; fills in `found` for the batch's ids (kNotFound stays for the ones the
+  // answer leaves out), or the call's failure for all of them.
+  template <class T>
+  void fetchBatch(const std::vector<std::string>& batch, const Resource& resource, Parse<T> parse,
+                  std::unordered_map<std::string, Outcome<T>>& found) {
+    using Result = Outcome<T>;
     std::string id_list;
     for (const auto& id : batch) {
       if (!id_list.empty()) id_list += ',';
       id_list += percentEncode(id);
     }
     net::OutboundRequest request;
-    request.url = base_url_ + "/youtube/v3/videos?part=snippet,contentDetails&id=" + id_list +
+    request.url = base_url_ + resource.path + "?part=" + resource.parts + "&id=" + id_list +
                   "&key=" + percentEncode(api_key_);
     request.headers = {"Accept: application/json"};
     net::TransportResult result = net::sendWithRetry(transport_, request, retry_);
 
-    auto failAll = [&](FailureKind kind, const std::string& message) {
-      for (const auto& id : batch) found.insert_or_assign(id, Result::fail(kind, message));
+    auto failAll = [&](Failure failure) {
+      for (const auto& id : batch) found.insert_or_assign(id, Result::fail(failure));
     };
-    if (!result.response)
-      return failAll(FailureKind::kUnavailable, "YouTube is unavailable: " + result.error);
-    const net::OutboundResponse& response = *result.response;
-    if (response.status == 429 || response.status >= 500) {
-      return failAll(FailureKind::kUnavailable,
-                     "YouTube is unavailable: HTTP " + std::to_string(response.status));
-    }
-    if (response.status >= 400) {
-      GoogleError error = googleError(response);
-      if (error.reason == "quotaExceeded" || error.reason == "dailyLimitExceeded") {
-        return failAll(FailureKind::kRejected, "YouTube quota exceeded");
-      }
-      if (error.reason == "rateLimitExceeded" || error.reason == "userRateLimitExceeded") {
-        return failAll(FailureKind::kUnavailable, "YouTube is unavailable: " + error.reason);
-      }
-      return failAll(FailureKind::kRejected, "YouTube rejected the request: " + error.message);
-    }
-    auto v = parseJson(response.body);
-    if (response.status / 100 != 2 || !v || !v->is_object()) {
-      return failAll(FailureKind::kInvalidResponse, "YouTube sent an invalid response: HTTP " +
-                                                        std::to_string(response.status) +
-                                                        (v ? "" : ", not JSON"));
-    }
-    // No "items" at all is how Google says "none of them" on some endpoints.
-    auto* items = v->get_object().if_contains("items");
-    if (items == nullptr || items->is_null()) return;
-    if (!items->is_array()) {
-      return failAll(FailureKind::kInvalidResponse,
-                     "YouTube sent an invalid response: items is not a list");
-    }
-    for (const json::value& item : items->get_array()) {
+    auto items = itemsOf(result);
+    if (!items) return failAll(items.failure);
+    for (const json::value& item : *items) {
       if (!item.is_object()) continue;
       auto id = stringAt(item.get_object(), "id");
       if (!id) continue;
       auto slot = found.find(*id);
       if (slot == found.end()) continue;  // not asked for in this call
       if (std::find(batch.begin(), batch.end(), *id) == batch.end()) continue;
-      slot->second = parseVideo(*id, item.get_object());
+      slot->second = parse(*id, item.get_object());
     }
   }
+
+  // The items of a list answer (none when Google leaves them out, its way of saying "none of
+  // them"), or the failure the answer stands for.
+  static Outcome<json::array> itemsOf(const net::TransportResult& result) {
+    if (!result.response) {
+      return Failure{FailureKind::kUnavailable, "YouTube is unavailable: " + result.error};
+    }
+    const net::OutboundResponse& response = *result.response;
+    if (response.status == 429 || response.status >= 500) {
+      return Failure{FailureKind::kUnavailable,
+                     "YouTube is unavailable: HTTP " + std::to_string(response.status)};
+    }
+    if (response.status >= 400) {
+      GoogleError error = googleError(response);
+      if (error.reason == "quotaExceeded" || error.reason == "dailyLimitExceeded") {
+        return Failure{FailureKind::kRejected, "YouTube quota exceeded"};
+      }
+      if (error.reason == "rateLimitExceeded" || error.reason == "userRateLimitExceeded") {
+        return Failure{FailureKind::kUnavailable, "YouTube is unavailable: " + error.reason};
+      }
+      return Failure{FailureKind::kRejected, "YouTube rejected the request: " + error.message};
+    }
+    auto v = parseJson(response.body);
+    if (response.status / 100 != 2 || !v || !v->is_object()) {
+      return Failure{FailureKind::kInvalidResponse, "YouTube sent an invalid response: HTTP " +
+                                                        std::to_string(response.status) +
+                                                        (v ? "" : ", not JSON")};
+    }
+    auto* items = v->get_object().if_contains("items");
+    if (items == nullptr || items->is_null()) return Outcome<json::array>::success({});
+    if (!items->is_array()) {
+      return Failure{FailureKind::kInvalidResponse,
+                     "YouTube sent an invalid response: items is not a list"};
+    }
+    return Outcome<json::array>::success(std::move(items->get_array()));
+  }
+
+  using Result = Outcome<domain::YoutubeVideo>;
 
   static Result parseVideo(const std::string& id, const json::object& item) {
     auto invalid = [&](std::string_view why) {
@@ -179,6 +216,28 @@ class HttpYoutubeClient final : public YoutubeClient {
     video.channel_title = std::move(*channel_title);
     video.duration_seconds = *seconds;
     return Result::success(std::move(video));
+  }
+
+  static Outcome<domain::YoutubeChannel> parseChannel(const std::string& id,
+                                                      const json::object& item) {
+    const json::object* snippet = objectAt(item, "snippet");
+    auto title = snippet != nullptr ? stringAt(*snippet, "title") : std::nullopt;
+    if (!title) {
+      return Failure{FailureKind::kInvalidResponse,
+                     "YouTube sent an invalid response for channel " + id + ": no snippet.title"};
+    }
+    domain::YoutubeChannel channel{id, std::move(*title), std::nullopt};
+    if (const json::object* thumbnails = objectAt(*snippet, "thumbnails")) {
+      for (const char* size : {"high", "medium", "default"}) {
+        const json::object* thumbnail = objectAt(*thumbnails, size);
+        auto url = thumbnail != nullptr ? stringAt(*thumbnail, "url") : std::nullopt;
+        if (url && !url->empty()) {
+          channel.thumbnail_url = std::move(*url);
+          break;
+        }
+      }
+    }
+    return Outcome<domain::YoutubeChannel>::success(std::move(channel));
   }
 
   const std::string base_url_;

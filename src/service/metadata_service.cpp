@@ -26,6 +26,21 @@ json::value jsonOrNull(const std::optional<T>& value) {
 template <class T>
 struct Codec;
 
+// A value that may be unknown, as JSON (null when unknown).
+json::value optionalJson(const std::optional<std::string>& text) {
+  return text ? json::value(*text) : json::value(nullptr);
+}
+
+// A member that must be there and be text or null: the text, or an empty optional for null;
+// nothing at all (the outer optional) when it is missing or of another type.
+std::optional<std::optional<std::string>> optionalText(const json::object& o,
+                                                       std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr || !(v->is_null() || v->is_string())) return std::nullopt;
+  if (v->is_null()) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(v->get_string()));
+}
+
 template <>
 struct Codec<domain::TvdbSeries> {
   static constexpr const char* kKind = "tvdb_series";
@@ -87,6 +102,22 @@ struct Codec<domain::YoutubeVideo> {
 };
 
 template <>
+struct Codec<domain::YoutubeChannel> {
+  static constexpr const char* kKind = "youtube_channel";
+  static std::string key(const domain::YoutubeChannel& c) { return c.id; }
+  static json::object encode(const domain::YoutubeChannel& c) {
+    return {{"id", c.id}, {"title", c.title}, {"thumbnail_url", optionalJson(c.thumbnail_url)}};
+  }
+  static std::optional<domain::YoutubeChannel> decode(const json::object& o) {
+    auto id = stringAt(o, "id");
+    auto title = stringAt(o, "title");
+    auto thumbnail = optionalText(o, "thumbnail_url");
+    if (!id || !title || !thumbnail) return std::nullopt;
+    return domain::YoutubeChannel{*id, *title, *thumbnail};
+  }
+};
+
+template <>
 struct Codec<domain::SpotifyEpisode> {
   static constexpr const char* kKind = "spotify_episode";
   static std::string key(const domain::SpotifyEpisode& e) { return e.id; }
@@ -96,7 +127,8 @@ struct Codec<domain::SpotifyEpisode> {
             {"show_id", e.show_id},
             {"show_name", e.show_name},
             {"duration_seconds", e.duration_seconds},
-            {"release_date", e.release_date ? json::value(*e.release_date) : json::value(nullptr)}};
+            {"release_date", optionalJson(e.release_date)},
+            {"show_artwork_url", optionalJson(e.show_artwork_url)}};
   }
   static std::optional<domain::SpotifyEpisode> decode(const json::object& o) {
     auto id = stringAt(o, "id");
@@ -104,20 +136,14 @@ struct Codec<domain::SpotifyEpisode> {
     auto show = stringAt(o, "show_id");
     auto show_name = stringAt(o, "show_name");
     auto duration = integerAt(o, "duration_seconds");
-    // Entries cached before release dates were kept have no such key: they count as missing,
-    // so the episode is fetched again, once.
-    const json::value* date = o.if_contains("release_date");
-    if (!id || !title || !show || !show_name || !duration || date == nullptr ||
-        !(date->is_null() || date->is_string())) {
+    // Entries cached before release dates and artwork were kept have no such keys: they count
+    // as missing, so the episode is fetched again, once.
+    auto date = optionalText(o, "release_date");
+    auto artwork = optionalText(o, "show_artwork_url");
+    if (!id || !title || !show || !show_name || !duration || !date || !artwork) {
       return std::nullopt;
     }
-    return domain::SpotifyEpisode{
-        *id,
-        *title,
-        *show,
-        *show_name,
-        *duration,
-        date->is_string() ? std::optional<std::string>(date->get_string()) : std::nullopt};
+    return domain::SpotifyEpisode{*id, *title, *show, *show_name, *duration, *date, *artwork};
   }
 };
 
@@ -367,6 +393,14 @@ std::vector<Outcome<domain::YoutubeVideo>> MetadataService::videos(
   return lookUp<domain::YoutubeVideo>(ids, [this](const std::vector<std::string>& misses) {
     return fetchInChunks<domain::YoutubeVideo>(
         misses, 50, [this](const auto& chunk) { return youtube_.videos(chunk); });
+  });
+}
+
+std::vector<Outcome<domain::YoutubeChannel>> MetadataService::youtubeChannels(
+    const std::vector<std::string>& ids) {
+  return lookUp<domain::YoutubeChannel>(ids, [this](const std::vector<std::string>& misses) {
+    return fetchInChunks<domain::YoutubeChannel>(
+        misses, 50, [this](const auto& chunk) { return youtube_.channels(chunk); });
   });
 }
 

@@ -35,6 +35,8 @@ class MetadataService {
   // One outcome per id, in order.
   std::vector<providers::Outcome<domain::TvdbMovie>> movies(const std::vector<std::int64_t>& ids);
   std::vector<providers::Outcome<domain::YoutubeVideo>> videos(const std::vector<std::string>& ids);
+  std::vector<providers::Outcome<domain::YoutubeChannel>> youtubeChannels(
+      const std::vector<std::string>& ids);
   std::vector<providers::Outcome<domain::SpotifyEpisode>> spotifyEpisodes(
       const std::vector<std::string>& ids);
   // Not cached: a show's list of episodes grows.

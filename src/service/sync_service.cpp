@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -160,8 +161,47 @@ void SyncService::youtubeVideos(std::string_view username, std::vector<std::stri
   auto ids = firstOfEach(std::move(video_ids), sameString);
   auto existing = store_.existingYoutubeVideos(username, ids);
   syncByIds(
-      username, std::move(ids), existing, [this](const auto& ids) { return metadata_.videos(ids); },
+      username, std::move(ids), existing,
+      [this](const auto& ids) { return withChannels(metadata_.videos(ids)); },
       [this](auto&&... args) { store_.recordYoutubeVideos(std::move(args)...); }, std::move(done));
+}
+
+std::vector<Result<domain::YoutubeVideo>> SyncService::withChannels(
+    std::vector<Result<domain::YoutubeVideo>> videos) {
+  std::vector<std::string> channel_ids;
+  for (const auto& v : videos) {
+    if (v) channel_ids.push_back(v->channel_id);
+  }
+  channel_ids = firstOfEach(std::move(channel_ids), sameString);
+  if (channel_ids.empty()) return videos;
+  auto channels = metadata_.youtubeChannels(channel_ids);
+  std::unordered_map<std::string, const domain::YoutubeChannel*> found;
+  std::size_t failed = 0;
+  for (const auto& c : channels) {
+    if (c) {
+      found.emplace(c->id, &*c);
+    } else {
+      ++failed;
+    }
+  }
+  if (failed > 0) {
+    // Not the sync's failure: the channels keep the names the videos give them, without a
+    // picture, and are looked up again with the next video of theirs.
+    telemetry::logWarn(
+        "youtube channel lookups failed",
+        {{"count", std::to_string(failed)},
+         {"first_error", std::find_if(channels.begin(), channels.end(), [](const auto& c) {
+                           return !c;
+                         })->failure.message}});
+  }
+  for (auto& v : videos) {
+    if (!v) continue;
+    if (auto it = found.find(v->channel_id); it != found.end()) {
+      v->channel_title = it->second->title;
+      v->channel_artwork_url = it->second->thumbnail_url;
+    }
+  }
+  return videos;
 }
 
 void SyncService::spotifyEpisodes(std::string_view username, std::vector<std::string> episode_ids,
@@ -223,6 +263,7 @@ std::vector<domain::SpotifyEpisode> SyncService::earlierSpotifyEpisodes(
         ++undated;
       } else if (*e.release_date <= *target->release_date && !listed_ids.contains(e.id)) {
         e.show_name = target->show_name;
+        e.show_artwork_url = target->show_artwork_url;
         earlier.push_back(std::move(e));
       }
     }

@@ -72,6 +72,9 @@ class SyncService {
 
  private:
   storage::SyncStamp stampFor(std::string_view username) const;
+  // `videos` with their channels' titles and thumbnails, where channels.list gives them.
+  std::vector<Result<domain::YoutubeVideo>> withChannels(
+      std::vector<Result<domain::YoutubeVideo>> videos);
   // The earlier episodes of the shows of `listed` (see spotifyEpisodes), without those the
   // user has or that are listed; what could not be looked up goes to `failed`.
   std::vector<domain::SpotifyEpisode> earlierSpotifyEpisodes(

@@ -269,6 +269,20 @@ TEST_F(DynamoDbLayout, OriginalsDataIsServed) {
                                 {"timestamp", now - 8 * kDay},
                                 {"version", 1}}));
   watched.push_back({now - 8 * kDay, 7320});
+  // A movie as the original writes it today, from TMDB.
+  puts.push_back(
+      put("immersion_tracker",
+          {{"pk", pk},
+           {"sk", "MOVIE#your_name"},
+           {"user", "jordan"},
+           {"file_name", "your_name"},
+           {"tmdb_id", 372058},
+           {"tmdb_name", "君の名は。"},
+           {"tmdb_image", "https://image.tmdb.org/t/p/w500/q719jXXEzOoYaps6babgKnONONX.jpg"},
+           {"movie_duration", 6360},
+           {"timestamp", now - 10 * kDay},
+           {"version", 1}}));
+  watched.push_back({now - 10 * kDay, 6360});
   puts.push_back(put("immersion_tracker", {{"pk", pk},
                                            {"sk", "YOUTUBEVIDEO#kJQP7kiw5Fk"},
                                            {"user", "jordan"},
@@ -279,12 +293,15 @@ TEST_F(DynamoDbLayout, OriginalsDataIsServed) {
                                            {"timestamp", now - 4 * kDay},
                                            {"version", 1}}));
   watched.push_back({now - 4 * kDay, 282});
-  puts.push_back(put("immersion_tracker", {{"pk", pk},
-                                           {"sk", "YOUTUBECHANNEL#UCLp8RBhQHu9wSsq62j_Md6A"},
-                                           {"user", "jordan"},
-                                           {"youtube_channel_id", "UCLp8RBhQHu9wSsq62j_Md6A"},
-                                           {"youtube_channel_title", "LuisFonsiVEVO"},
-                                           {"version", 1}}));
+  puts.push_back(
+      put("immersion_tracker", {{"pk", pk},
+                                {"sk", "YOUTUBECHANNEL#UCLp8RBhQHu9wSsq62j_Md6A"},
+                                {"user", "jordan"},
+                                {"youtube_channel_id", "UCLp8RBhQHu9wSsq62j_Md6A"},
+                                {"youtube_channel_title", "LuisFonsiVEVO"},
+                                // The original's migration 003 added this.
+                                {"youtube_channel_artwork_url", "https://yt3.ggpht.com/luisfonsi"},
+                                {"version", 1}}));
   // A video whose channel item is missing (written before the original's migration 000).
   puts.push_back(put("immersion_tracker", {{"pk", pk},
                                            {"sk", "YOUTUBEVIDEO#9bZkp7q19f0"},
@@ -306,12 +323,15 @@ TEST_F(DynamoDbLayout, OriginalsDataIsServed) {
                                            {"timestamp", now - 3 * kDay},
                                            {"version", 1}}));
   watched.push_back({now - 3 * kDay, 1500});
-  puts.push_back(put("immersion_tracker", {{"pk", pk},
-                                           {"sk", "SPOTIFYSHOW#38bS44xjbVVZ3No3ByF1dJ"},
-                                           {"user", "jordan"},
-                                           {"spotify_show_id", "38bS44xjbVVZ3No3ByF1dJ"},
-                                           {"spotify_show_name", "The Miku Real Japanese Podcast"},
-                                           {"version", 1}}));
+  puts.push_back(
+      put("immersion_tracker", {{"pk", pk},
+                                {"sk", "SPOTIFYSHOW#38bS44xjbVVZ3No3ByF1dJ"},
+                                {"user", "jordan"},
+                                {"spotify_show_id", "38bS44xjbVVZ3No3ByF1dJ"},
+                                {"spotify_show_name", "The Miku Real Japanese Podcast"},
+                                // And migration 004 this.
+                                {"spotify_show_artwork_url", "https://i.scdn.co/image/miku"},
+                                {"version", 1}}));
   // And jordan's place in a show, as the Flask original's put_item wrote it.
   puts.push_back(put("tv_show_tracker", {{"username", "jordan"},
                                          {"tv_show", "Free!"},
@@ -336,10 +356,11 @@ TEST_F(DynamoDbLayout, OriginalsDataIsServed) {
   const std::int64_t request_time = std::time(nullptr);
   ASSERT_TRUE(progress.is_object());
   const json::object& p = progress.as_object();
-  // 3 x 40 min + 2 x 20 min + 7320 s + 282 s + 253 s + 1500 s = 18955 s: 5 hours, 315 minutes.
+  // 3 x 40 min + 2 x 20 min + 7320 s + 6360 s + 282 s + 253 s + 1500 s = 25315 s: 7 hours,
+  // 421 minutes.
   EXPECT_EQ(p.at("total_episodes_watched"), 5);
-  EXPECT_EQ(p.at("total_movies_watched"), 1);
-  EXPECT_EQ(p.at("total_hours_watched"), 5);
+  EXPECT_EQ(p.at("total_movies_watched"), 2);
+  EXPECT_EQ(p.at("total_hours_watched"), 7);
   EXPECT_EQ(p.at("episodes_watched_today"), 0);
   EXPECT_EQ(p.at("movies_watched_today"), 0);
   EXPECT_EQ(p.at("youtube_videos_watched"), 2);
@@ -347,18 +368,27 @@ TEST_F(DynamoDbLayout, OriginalsDataIsServed) {
   EXPECT_EQ(p.at("spotify_episodes_watched"), 1);
   EXPECT_EQ(p.at("spotify_episodes_watched_today"), 0);
   EXPECT_EQ(p.at("days_since_first_episode"), 20);
-  // Last 7 x 24 h: 2400 + 1200 + 1200 + 282 + 1500 s = 109 min; all time 315 min over 20 days.
-  const double average = 315.0 / 20 * 7;
+  // Last 7 x 24 h: 2400 + 1200 + 1200 + 282 + 1500 s = 109 min; all time 421 min over 20 days.
+  const double average = 421.0 / 20 * 7;
   ASSERT_TRUE(p.at("weekly_trend_percentage").is_double()) << progress;
   EXPECT_NEAR(p.at("weekly_trend_percentage").as_double(), (109 - average) / average * 100, 1e-9);
-  EXPECT_EQ(p.at("shows"), json::parse(R"([{"name": "Free!", "episodes_watched": 3},
-                                           {"name": null, "episodes_watched": 2}])"));
-  EXPECT_EQ(p.at("youtube_channels"),
-            json::parse(R"([{"channel_name": "LuisFonsiVEVO", "videos_watched": 1},
-                            {"channel_name": null, "videos_watched": 1}])"));
-  EXPECT_EQ(p.at("spotify_shows"), json::parse(R"([{"show_name": "The Miku Real Japanese Podcast",
-                             "episodes_watched": 1}])"));
-  EXPECT_EQ(p.at("movies"), json::parse(R"([{"name": "すずめの戸締まり"}])"));
+  EXPECT_EQ(p.at("shows"), json::parse(R"([
+      {"show_id": "278157", "name": "Free!",
+       "artwork_url": "https://artworks.thetvdb.com/banners/free.jpg", "episodes_watched": 3},
+      {"show_id": null, "name": null, "artwork_url": null, "episodes_watched": 2}])"));
+  EXPECT_EQ(p.at("youtube_channels"), json::parse(R"([
+      {"channel_id": "UCLp8RBhQHu9wSsq62j_Md6A", "channel_name": "LuisFonsiVEVO",
+       "artwork_url": "https://yt3.ggpht.com/luisfonsi", "videos_watched": 1},
+      {"channel_id": "UCrDkAvwZum-UTjHmzDI2iIw", "channel_name": null, "artwork_url": null,
+       "videos_watched": 1}])"));
+  EXPECT_EQ(p.at("spotify_shows"), json::parse(R"([
+      {"show_id": "38bS44xjbVVZ3No3ByF1dJ", "show_name": "The Miku Real Japanese Podcast",
+       "artwork_url": "https://i.scdn.co/image/miku", "episodes_watched": 1}])"));
+  EXPECT_EQ(p.at("movies"), json::parse(R"([
+      {"movie_id": "すずめの戸締まり.mkv", "name": "すずめの戸締まり",
+       "artwork_url": "https://artworks.thetvdb.com/banners/suzume.jpg"},
+      {"movie_id": "your_name", "name": "君の名は。",
+       "artwork_url": "https://image.tmdb.org/t/p/w500/q719jXXEzOoYaps6babgKnONONX.jpg"}])"));
   EXPECT_EQ(p.at("time_zone"), "UTC");
 
   // The calendar fields (UTC days and quarters), item by item.
@@ -426,6 +456,7 @@ TEST_F(DynamoDbLayout, ItemsWrittenByTheServerHaveTheOriginalsLayout) {
   fake.addSeries(278157, "Free!", "https://artworks.thetvdb.com/free.jpg", 24);
   fake.addMovie(331904, "すずめの戸締まり", "https://artworks.thetvdb.com/suzume.jpg", 122);
   fake.addVideo("kJQP7kiw5Fk", "Despacito", "UCLp8RBhQHu9wSsq62j_Md6A", "LuisFonsiVEVO", "PT4M42S");
+  fake.addChannel("UCLp8RBhQHu9wSsq62j_Md6A", "LuisFonsiVEVO");
   fake.addSpotifyEpisode("4rOoJ6Egrf8K2IrywzwOMk", "Episode 2", 1'500'999, "38bS44xjbVVZ3No3ByF1dJ",
                          "The Miku Real Japanese Podcast");
   for (const auto& [name, value] : fake.environment()) env_.set(name, value);
@@ -559,9 +590,12 @@ TEST_F(DynamoDbLayout, ItemsWrittenByTheServerHaveTheOriginalsLayout) {
                                      {"user", "S"},
                                      {"youtube_channel_id", "S"},
                                      {"youtube_channel_title", "S"},
+                                     {"youtube_channel_artwork_url", "S"},
                                      {"version", "N"}}))
       << channel;
   EXPECT_EQ(str(channel, "youtube_channel_title"), "LuisFonsiVEVO");
+  EXPECT_EQ(str(channel, "youtube_channel_artwork_url"),
+            "https://yt3.ggpht.com/UCLp8RBhQHu9wSsq62j_Md6A-high");
 
   json::object podcast_episode =
       findItem(immersion, "SPOTIFYEPISODE#4rOoJ6Egrf8K2IrywzwOMk", "USER#alice");
@@ -583,9 +617,12 @@ TEST_F(DynamoDbLayout, ItemsWrittenByTheServerHaveTheOriginalsLayout) {
                                      {"user", "S"},
                                      {"spotify_show_id", "S"},
                                      {"spotify_show_name", "S"},
+                                     {"spotify_show_artwork_url", "S"},
                                      {"version", "N"}}))
       << podcast;
   EXPECT_EQ(str(podcast, "spotify_show_name"), "The Miku Real Japanese Podcast");
+  EXPECT_EQ(str(podcast, "spotify_show_artwork_url"),
+            "https://i.scdn.co/image/38bS44xjbVVZ3No3ByF1dJ-640");
 
   // Everything else is ours, in partitions of our own ("IT#..."), and the login holds a hash.
   std::set<std::string> own_partitions;
@@ -689,7 +726,10 @@ TEST_F(DynamoDbLayout, TwoServersOnTheSameTablesCountEachItemOnce) {
   ASSERT_TRUE(progress_a.is_object());
   EXPECT_EQ(progress_a.at("total_episodes_watched"), 14);
   EXPECT_EQ(progress_a.at("episodes_watched_today"), 14);
-  EXPECT_EQ(progress_a.at("shows"), json::parse(R"([{"name": null, "episodes_watched": 14}])"));
+  EXPECT_EQ(
+      progress_a.at("shows"),
+      json::parse(
+          R"([{"show_id": null, "name": null, "artwork_url": null, "episodes_watched": 14}])"));
   EXPECT_EQ(progress_a, progress_b);
   EXPECT_EQ(getJson(client_b, "/shows"), json::parse(R"({"shows": [
       {"folder_name": "Free!", "tvdb_id": null, "tvdb_name": null, "tvdb_image": null},
@@ -737,7 +777,10 @@ TEST_F(DynamoDbLayout, RebuildTotalsCountsWhatTheOriginalsWroteMeanwhile) {
   EXPECT_EQ(r.out, "Progress aggregates of alice will be rebuilt on next use\n");
   json::value progress = getJson(client, "/progress");
   EXPECT_EQ(progress.at("total_episodes_watched"), 2);
-  EXPECT_EQ(progress.at("shows"), json::parse(R"([{"name": null, "episodes_watched": 2}])"));
+  EXPECT_EQ(
+      progress.at("shows"),
+      json::parse(
+          R"([{"show_id": null, "name": null, "artwork_url": null, "episodes_watched": 2}])"));
 
   r = itCli({"dynamodb", "rebuild-totals", "alice", "nobody"});
   EXPECT_EQ(r.exit_code, 1);

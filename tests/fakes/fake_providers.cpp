@@ -142,6 +142,7 @@ struct FakeProviders::Impl {
   std::map<std::int64_t, Series> series;
   std::map<std::int64_t, Series> movies;
   std::map<std::string, Video> videos;
+  std::map<std::string, std::pair<std::string, std::vector<std::string>>> channels;
   std::map<std::string, Episode> episodes;
   std::vector<InjectedFailure> failures;
   std::vector<std::pair<std::string, std::chrono::milliseconds>> delays;
@@ -222,6 +223,9 @@ struct FakeProviders::Impl {
     }
     if (get && path == "/youtube/v3/videos") {
       return youtubeVideos(param("key"), param("part"), param("id"));
+    }
+    if (get && path == "/youtube/v3/channels") {
+      return youtubeChannels(param("key"), param("part"), param("id"));
     }
     if (post && path == "/api/token") return spotifyToken(request);
     if (get && path.starts_with("/v1/shows/") && path.ends_with("/episodes")) {
@@ -377,6 +381,45 @@ struct FakeProviders::Impl {
                                                               {"next", nullptr},
                                                               {"total_items", count},
                                                               {"page_size", 50}}}});
+  }
+
+  // channels.list?part=snippet: the known ones among the ids, each with its thumbnails.
+  Reply youtubeChannels(const std::optional<std::string>& key,
+                        const std::optional<std::string>& part,
+                        const std::optional<std::string>& id_list) {
+    if (!key || *key != kYoutubeApiKey) {
+      return jsonReply(400, googleError(400, "API key not valid. Please pass a valid API key.",
+                                        "global", "badRequest", "API_KEY_INVALID"));
+    }
+    if (!part || part->find("snippet") == std::string::npos || !id_list) {
+      return jsonReply(400, googleError(400, "'part' is a required parameter.", "youtube.parameter",
+                                        "required", std::nullopt));
+    }
+    json::array items;
+    std::lock_guard lock(mutex);
+    std::size_t start = 0;
+    for (;;) {
+      std::size_t comma = id_list->find(',', start);
+      std::string id =
+          id_list->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (auto it = channels.find(id); it != channels.end()) {
+        json::object thumbnails;
+        for (const auto& size : it->second.second) {
+          thumbnails[size] =
+              json::object{{"url", "https://yt3.ggpht.com/" + id + "-" + size}, {"width", 88}};
+        }
+        items.push_back(
+            json::object{{"kind", "youtube#channel"},
+                         {"id", id},
+                         {"snippet", json::object{{"title", it->second.first},
+                                                  {"description", "A channel."},
+                                                  {"thumbnails", std::move(thumbnails)}}}});
+      }
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    return jsonReply(
+        200, json::object{{"kind", "youtube#channelListResponse"}, {"items", std::move(items)}});
   }
 
   Reply youtubeVideos(const std::optional<std::string>& key, const std::optional<std::string>& part,
@@ -674,6 +717,12 @@ void FakeProviders::addVideo(std::string id, std::string title, std::string chan
   std::lock_guard lock(impl_->mutex);
   impl_->videos[std::move(id)] = Video{std::move(title), std::move(channel_id),
                                        std::move(channel_title), std::move(iso_duration)};
+}
+
+void FakeProviders::addChannel(std::string id, std::string title,
+                               std::vector<std::string> thumbnail_sizes) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->channels[std::move(id)] = {std::move(title), std::move(thumbnail_sizes)};
 }
 
 void FakeProviders::addSpotifyEpisode(std::string id, std::string name, std::int64_t duration_ms,

@@ -45,6 +45,10 @@ class FakeProviders {
                 std::optional<int> runtime_minutes);
   void addVideo(std::string id, std::string title, std::string channel_id,
                 std::string channel_title, std::string iso_duration);
+  // A channel for channels.list; `thumbnail_sizes` are the thumbnails it has ("default",
+  // "medium", "high"), each at https://yt3.ggpht.com/<id>-<size>.
+  void addChannel(std::string id, std::string title,
+                  std::vector<std::string> thumbnail_sizes = {"default", "medium", "high"});
   // A Spotify episode; its release date as Spotify gives it ("2024-05-01", "2024-05" or "2024")
   // with its release_date_precision. Also listed, newest first, by its show's
   // GET /v1/shows/{id}/episodes pages (at most 50 a page, linked by `next`).

@@ -64,6 +64,9 @@ class ImmersionTest : public ServerTest {
     fake_.addVideo(kVideoB, "Gangnam Style", "UCrDkAvwZum-UTjHmzDI2iIw", "officialpsy", "PT4M13S");
     fake_.addVideo(kVideoC, "Never Gonna Give You Up", "UCuAXFkgsw1L7xaCfnd5JJOw", "Rick Astley",
                    "PT3M33S");
+    // channels.list knows two of the three channels (one without its high thumbnail).
+    fake_.addChannel("UCLp8RBhQHu9wSsq62j_Md6A", "Luis Fonsi");
+    fake_.addChannel("UCuAXFkgsw1L7xaCfnd5JJOw", "Rick Astley", {"default", "medium"});
     fake_.addSpotifyEpisode(kSpotifyA, "Episode 1", 1'500'000, "38bS44xjbVVZ3No3ByF1dJ",
                             "The Miku Real Japanese Podcast");
     fake_.addSpotifyEpisode(kSpotifyB, "Episode 2", 1'500'999, "38bS44xjbVVZ3No3ByF1dJ",
@@ -250,8 +253,10 @@ TEST_F(ImmersionTest, MoviesAreSyncedOnceWithoutAskingTvdbAgain) {
   EXPECT_EQ(p.at("total_movies_watched"), 2);
   EXPECT_EQ(p.at("movies_watched_today"), 2);
   EXPECT_EQ(p.at("total_hours_watched"), 3);  // 122 + 106 minutes
-  EXPECT_EQ(p.at("movies"),
-            json::parse(R"([{"name": "すずめの戸締まり"}, {"name": "君の名は。"}])"));
+  EXPECT_EQ(p.at("movies"), json::parse(R"([
+      {"movie_id": "suzume", "name": "すずめの戸締まり",
+       "artwork_url": "https://artworks.thetvdb.com/suzume.jpg"},
+      {"movie_id": "your_name", "name": "君の名は。", "artwork_url": null}])"));
 }
 
 TEST_F(ImmersionTest, AnUnknownMovieIsReportedAndTheOthersRecorded) {
@@ -283,7 +288,8 @@ TEST_F(ImmersionTest, AnIdTheProviderRejectsFailsAloneAndTheOthersAreRecorded) {
   ASSERT_EQ(body.at("failed").as_array().size(), 2u);
   EXPECT_EQ(body.at("failed").at(0).at("id"), "331904");
   EXPECT_EQ(body.at("failed").at(1).at("id"), "424242");
-  EXPECT_EQ(progress("alice").at("movies"), json::parse(R"([{"name": "君の名は。"}])"));
+  EXPECT_EQ(progress("alice").at("movies"),
+            json::parse(R"([{"movie_id": "b", "name": "君の名は。", "artwork_url": null}])"));
 
   fake_.failNext("/v1/episodes/" + std::string(kSpotifyA), 403,
                  R"({"error": {"status": 403, "message": "Forbidden"}})");
@@ -401,11 +407,16 @@ TEST_F(ImmersionTest, YoutubeVideosAndChannelsAreRecordedAndGrouped) {
   auto p = progress("alice");
   EXPECT_EQ(p.at("youtube_videos_watched"), 3);
   EXPECT_EQ(p.at("youtube_videos_watched_today"), 3);
-  // Ties ordered by channel name.
+  // Ties ordered by channel name. Titles and thumbnails from channels.list (the best size it
+  // has); a channel it does not know keeps the name the video gives it, without a picture.
   EXPECT_EQ(p.at("youtube_channels"), json::parse(R"([
-      {"channel_name": "LuisFonsiVEVO", "videos_watched": 1},
-      {"channel_name": "Rick Astley", "videos_watched": 1},
-      {"channel_name": "officialpsy", "videos_watched": 1}])"));
+      {"channel_id": "UCLp8RBhQHu9wSsq62j_Md6A", "channel_name": "Luis Fonsi",
+       "artwork_url": "https://yt3.ggpht.com/UCLp8RBhQHu9wSsq62j_Md6A-high", "videos_watched": 1},
+      {"channel_id": "UCuAXFkgsw1L7xaCfnd5JJOw", "channel_name": "Rick Astley",
+       "artwork_url": "https://yt3.ggpht.com/UCuAXFkgsw1L7xaCfnd5JJOw-medium", "videos_watched": 1},
+      {"channel_id": "UCrDkAvwZum-UTjHmzDI2iIw", "channel_name": "officialpsy",
+       "artwork_url": null, "videos_watched": 1}])"));
+  EXPECT_EQ(fake_.requestCount("/youtube/v3/channels"), 2);  // one per sync; cached after
   // 4:42 + 4:13 + 3:33 = 12:28 today.
   EXPECT_EQ(p.at("daily_activity").at(6), json::parse(R"({"days_ago": 0, "minutes_watched": 12})"));
 }
@@ -467,7 +478,9 @@ TEST_F(ImmersionTest, SpotifyEpisodesAndShowsAreRecorded) {
   auto p = progress("alice");
   EXPECT_EQ(p.at("spotify_episodes_watched"), 2);
   EXPECT_EQ(p.at("spotify_shows"), json::parse(R"([
-      {"show_name": "The Miku Real Japanese Podcast", "episodes_watched": 2}])"));
+      {"show_id": "38bS44xjbVVZ3No3ByF1dJ", "show_name": "The Miku Real Japanese Podcast",
+       "artwork_url": "https://i.scdn.co/image/38bS44xjbVVZ3No3ByF1dJ-640",
+       "episodes_watched": 2}])"));
   EXPECT_EQ(p.at("daily_activity").at(6).at("minutes_watched"), 50);
   for (const auto& target : fake_.requestTargets("/v1/episodes/")) {
     EXPECT_NE(target.find("market=US"), std::string::npos) << target;
@@ -521,7 +534,8 @@ TEST_F(ImmersionTest, SpotifyBackfillRecordsTheEarlierEpisodesOfTheShow) {
   auto p = progress("alice");
   EXPECT_EQ(p.at("spotify_episodes_watched"), 6);
   EXPECT_EQ(p.at("spotify_shows"), json::parse(R"([
-      {"show_name": "Nihongo con Teppei", "episodes_watched": 6}])"));
+      {"show_id": "5CfCWKI5pZ28U0uOzXkDHe", "show_name": "Nihongo con Teppei",
+       "artwork_url": "https://i.scdn.co/image/5CfCWKI5pZ28U0uOzXkDHe-640", "episodes_watched": 6}])"));
 
   // Again: nothing new. An episode the user has still brings in earlier ones that are new.
   EXPECT_EQ(backfill({"e4xxxxxxxxxxxxxxxxxxxx"}).at("episodes_added"), 0);
@@ -585,7 +599,9 @@ TEST_F(ImmersionTest, ProgressOfAPreparedHistory) {
       {"label": "Oct 2024", "cumulative_hours": 0}, {"label": "Jan 2025", "cumulative_hours": 1}])"));
   // The untagged show is listed under null instead of failing the request.
   EXPECT_EQ(p.at("shows"), json::parse(R"([
-      {"name": "Free!", "episodes_watched": 2}, {"name": null, "episodes_watched": 1}])"));
+      {"show_id": "278157", "name": "Free!", "artwork_url": "https://artworks.thetvdb.com/free.jpg",
+       "episodes_watched": 2},
+      {"show_id": null, "name": null, "artwork_url": null, "episodes_watched": 1}])"));
 }
 
 TEST_F(ImmersionTest, ProgressIsComputedInTheUsersOwnTimeZone) {

@@ -477,8 +477,7 @@ TEST_F(DynamoDbStoreTest, CacheAndYoutubeGoThroughUnprocessedBatches) {
   EXPECT_EQ(groupsOf(in, ItemKind::kYoutubeVideo),
             (std::map<std::string, std::int64_t>{{"UC1", 10}, {"UC2", 20}}));
   std::sort(in.youtube_channels.begin(), in.youtube_channels.end());
-  EXPECT_EQ(in.youtube_channels,
-            (std::vector<std::pair<std::string, std::string>>{{"UC1", "One"}, {"UC2", "Two"}}));
+  EXPECT_EQ(in.youtube_channels, (std::vector<domain::GroupInfo>{{"UC1", "One"}, {"UC2", "Two"}}));
 }
 
 // ---- paging ----------------------------------------------------------------------------------
@@ -828,8 +827,7 @@ TEST_F(DynamoDbStoreTest, OriginalsItemsGetTheirAggregatesBuiltOnFirstRead) {
   EXPECT_EQ(in.shows[0].tvdb_id, 81189);
   EXPECT_EQ(in.shows[0].tvdb_name, "Breaking Bad");
   EXPECT_EQ(in.shows[0].average_runtime_seconds, 1800);
-  EXPECT_EQ(in.youtube_channels,
-            (std::vector<std::pair<std::string, std::string>>{{"UC1", "Channel One"}}));
+  EXPECT_EQ(in.youtube_channels, (std::vector<domain::GroupInfo>{{"UC1", "Channel One"}}));
 
   auto totals = getItem(table, pkSk("IT#TOTALS#carol", "TOTALS"));
   ASSERT_TRUE(totals);

@@ -522,15 +522,49 @@ TEST(Progress, QuarterOfTheLocalDay) {
 TEST(Progress, MoviesSortedNullsLast) {
   const std::int64_t now = 123;
   ProgressInput base;
-  base.movie_names = {"My Movie", std::nullopt, "Another Movie", "my movie"};
+  base.movies = {{"m1.mkv", "My Movie", "https://img/m1"},
+                 {"m2.mkv", std::nullopt, std::nullopt},
+                 {"m3.mkv", "Another Movie", std::nullopt},
+                 {"m4.mkv", "my movie", std::nullopt}};
   const Progress p =
       compute({movie(now, 120 * kMinute), movie(now, 30 * kMinute), movie(now, 0), movie(now, 0)},
               now, auckland(), base);
   EXPECT_EQ(p.total_hours_watched, 2);
   EXPECT_EQ(p.total_movies_watched, 4);
   EXPECT_EQ(p.movies_watched_today, 4);
-  EXPECT_EQ(p.movies, (std::vector<std::optional<std::string>>{"Another Movie", "My Movie",
-                                                               "my movie", std::nullopt}));
+  EXPECT_EQ(p.movies, (std::vector<MovieProgress>{{"m3.mkv", "Another Movie", std::nullopt},
+                                                  {"m1.mkv", "My Movie", "https://img/m1"},
+                                                  {"m4.mkv", "my movie", std::nullopt},
+                                                  {"m2.mkv", std::nullopt, std::nullopt}}));
+}
+
+// Ids and pictures come with each group: a series' TVDB id and image (of the folder that
+// names it), a channel's or podcast's id and picture; none for untagged folders.
+TEST(Progress, GroupsCarryTheirIdsAndArtwork) {
+  const std::int64_t now = utc(2024, 1, 7, 12);
+  ProgressInput base;
+  base.shows = {{"Free S1", 278157, "Free!", std::nullopt, "https://img/free-s1"},
+                {"Free S2", 278157, "Free!", std::nullopt, "https://img/free-s2"},
+                {"Loose", std::nullopt, std::nullopt, std::nullopt, std::nullopt}};
+  base.youtube_channels = {{"UC1", "One", "https://img/one"}, {"UC2", "Two", std::nullopt}};
+  base.spotify_shows = {{"S1", "Pod", "https://img/pod"}};
+  const Progress p = compute(
+      {episode("Free S2", now), episode("Free S1", now), episode("Loose", now),
+       video("UC1", now, 60), video("UC2", now, 60), video("UC2", now, 60), spotify("S1", now, 60)},
+      now, utcZone(), base);
+  ASSERT_EQ(p.shows.size(), 2u);
+  EXPECT_EQ(p.shows[0].show_id, "278157");
+  EXPECT_EQ(p.shows[0].artwork_url, "https://img/free-s1");  // "Free S1" sorts first
+  EXPECT_EQ(p.shows[1].show_id, std::nullopt);
+  EXPECT_EQ(p.shows[1].artwork_url, std::nullopt);
+  ASSERT_EQ(p.youtube_channels.size(), 2u);
+  EXPECT_EQ(p.youtube_channels[0].channel_id, "UC2");
+  EXPECT_EQ(p.youtube_channels[0].artwork_url, std::nullopt);
+  EXPECT_EQ(p.youtube_channels[1].channel_id, "UC1");
+  EXPECT_EQ(p.youtube_channels[1].artwork_url, "https://img/one");
+  ASSERT_EQ(p.spotify_shows.size(), 1u);
+  EXPECT_EQ(p.spotify_shows[0].show_id, "S1");
+  EXPECT_EQ(p.spotify_shows[0].artwork_url, "https://img/pod");
 }
 
 TEST(Progress, RecentWindowCoversTodayAndTheTrendWeek) {

@@ -144,6 +144,13 @@ std::vector<T> sorted(std::vector<T> values) {
   return values;
 }
 
+// The names of the user's movies, sorted.
+std::vector<std::optional<std::string>> movieNames(const domain::ProgressInput& in) {
+  std::vector<std::optional<std::string>> names;
+  for (const auto& m : in.movies) names.push_back(m.name);
+  return sorted(std::move(names));
+}
+
 // ---- users and tokens ---------------------------------------------------------------------------
 
 TYPED_TEST(StoreContractTest, UsersTokensAndCascadingRemoval) {
@@ -414,10 +421,9 @@ TYPED_TEST(StoreContractTest, ARecordedItemIsNotCountedOrReTimestampedAgain) {
             (std::map<std::string, std::int64_t>{{"UC1", 2}}));
   EXPECT_EQ(groupsOf(in, ItemKind::kSpotifyEpisode),
             (std::map<std::string, std::int64_t>{{"S1", 2}}));
-  EXPECT_EQ(in.youtube_channels,
-            (std::vector<std::pair<std::string, std::string>>{{"UC1", "One"}}));
-  EXPECT_EQ(in.spotify_shows, (std::vector<std::pair<std::string, std::string>>{{"S1", "Pod"}}));
-  EXPECT_EQ(sorted(in.movie_names), (std::vector<std::optional<std::string>>{"Alien", "Zodiac"}));
+  EXPECT_EQ(in.youtube_channels, (std::vector<domain::GroupInfo>{{"UC1", "One"}}));
+  EXPECT_EQ(in.spotify_shows, (std::vector<domain::GroupInfo>{{"S1", "Pod"}}));
+  EXPECT_EQ(movieNames(in), (std::vector<std::optional<std::string>>{"Alien", "Zodiac"}));
   EXPECT_EQ(in.first_timestamp, kT0);
 
   // Since the second sync, only what it added.
@@ -445,7 +451,7 @@ TYPED_TEST(StoreContractTest, MoviesAreCountedWithTheirRuntimeAndNamed) {
   EXPECT_TRUE(groupsOf(in, ItemKind::kMovie).empty());
   EXPECT_EQ(recentSum(in, ItemKind::kMovie).items, 3);
   EXPECT_EQ(recentSum(in, ItemKind::kMovie).seconds, 16000);
-  EXPECT_EQ(sorted(in.movie_names),
+  EXPECT_EQ(movieNames(in),
             (std::vector<std::optional<std::string>>{"Alien", "No runtime", "Zodiac"}));
   EXPECT_EQ(in.first_timestamp, kT0);
 }
@@ -474,14 +480,42 @@ TYPED_TEST(StoreContractTest, VideosAndPodcastEpisodesAreCountedPerChannelAndSho
   EXPECT_EQ(groupsOf(in, ItemKind::kYoutubeVideo),
             (std::map<std::string, std::int64_t>{{"UC1", 3}, {"UC2", 1}}));
   EXPECT_EQ(sorted(in.youtube_channels),
-            (std::vector<std::pair<std::string, std::string>>{{"UC1", "One"}, {"UC2", "Two"}}));
+            (std::vector<domain::GroupInfo>{{"UC1", "One"}, {"UC2", "Two"}}));
   EXPECT_EQ(dailyOf(in, ItemKind::kSpotifyEpisode), (std::vector<Day>{{utcDay(kT0), 2, 3000}}));
   EXPECT_EQ(groupsOf(in, ItemKind::kSpotifyEpisode),
             (std::map<std::string, std::int64_t>{{"S1", 2}}));
-  EXPECT_EQ(in.spotify_shows, (std::vector<std::pair<std::string, std::string>>{{"S1", "Pod"}}));
+  EXPECT_EQ(in.spotify_shows, (std::vector<domain::GroupInfo>{{"S1", "Pod"}}));
   EXPECT_EQ(recentSum(in, ItemKind::kYoutubeVideo).items, 4);
   EXPECT_EQ(recentSum(in, ItemKind::kYoutubeVideo).seconds, 1000);
   EXPECT_EQ(recentSum(in, ItemKind::kSpotifyEpisode).seconds, 3000);
+}
+
+// GET /progress's pictures and ids: a show's TVDB image, a movie's file name and image, a
+// channel's thumbnail and a podcast's image. A picture once known stays until a newer one
+// comes; a later item without one does not erase it.
+TYPED_TEST(StoreContractTest, ArtworkIsKeptForShowsMoviesChannelsAndPodcasts) {
+  auto& store = this->store();
+  addUser(store, "alice");
+  MovieRecord suzume{"suzume.mkv", domain::TvdbMovie{331904, "Suzume", "https://img/suzume", 7000}};
+  EXPECT_EQ(recordMovies(store, "alice", {suzume, movie("x.mkv", "X", 60)}, stampAt(kT0)), 2);
+  domain::YoutubeVideo v1{"v1", "Video 1", "UC1", "One", 100};
+  domain::YoutubeVideo v2{"v2", "Video 2", "UC1", "One", 100};
+  v2.channel_artwork_url = "https://img/one";
+  domain::YoutubeVideo v3{"v3", "Video 3", "UC1", "One", 100};
+  EXPECT_EQ(recordVideos(store, "alice", {v1}, stampAt(kT0)), 1);
+  EXPECT_EQ(recordVideos(store, "alice", {v2}, stampAt(kT0 + 60)), 1);
+  EXPECT_EQ(recordVideos(store, "alice", {v3}, stampAt(kT0 + 120)), 1);
+  domain::SpotifyEpisode s1{"s1", "Episode 1", "S1", "Pod", 600};
+  s1.show_artwork_url = "https://img/pod";
+  EXPECT_EQ(recordPodcastEpisodes(store, "alice", {s1}, stampAt(kT0)), 1);
+
+  domain::ProgressInput in = store.progressInput("alice", utc(), 0);
+  EXPECT_EQ(in.youtube_channels,
+            (std::vector<domain::GroupInfo>{{"UC1", "One", "https://img/one"}}));
+  EXPECT_EQ(in.spotify_shows, (std::vector<domain::GroupInfo>{{"S1", "Pod", "https://img/pod"}}));
+  EXPECT_EQ(sorted(in.movies),
+            (std::vector<domain::MovieInfo>{{"suzume.mkv", "Suzume", "https://img/suzume"},
+                                            {"x.mkv", "X", std::nullopt}}));
 }
 
 TYPED_TEST(StoreContractTest, ExistingKeysAreTheUsersOwnOfOneKindInTheOrderAsked) {
@@ -679,7 +713,7 @@ TYPED_TEST(StoreContractTest, ProgressOfAUserWithoutItemsIsEmpty) {
     EXPECT_TRUE(in.shows.empty()) << user;
     EXPECT_TRUE(in.youtube_channels.empty()) << user;
     EXPECT_TRUE(in.spotify_shows.empty()) << user;
-    EXPECT_TRUE(in.movie_names.empty()) << user;
+    EXPECT_TRUE(in.movies.empty()) << user;
   }
 }
 

@@ -147,18 +147,29 @@ json::object progressDocument(const domain::Progress& p, const std::string& zone
   json::array all_time = listOf(p.all_time_progress, sp, [&](const domain::CumulativeProgress& q) {
     return object({{"label", q.label}, {"cumulative_hours", q.cumulative_hours}});
   });
+  // In the fields' order of the original's answer (ids and artwork came later).
   json::array shows = listOf(p.shows, sp, [&](const domain::ShowProgress& s) {
-    return object({{"name", optional(s.name)}, {"episodes_watched", s.episodes_watched}});
+    return object({{"show_id", optional(s.show_id)},
+                   {"name", optional(s.name)},
+                   {"artwork_url", optional(s.artwork_url)},
+                   {"episodes_watched", s.episodes_watched}});
   });
   json::array channels = listOf(p.youtube_channels, sp, [&](const domain::ChannelProgress& c) {
-    return object(
-        {{"channel_name", optional(c.channel_name)}, {"videos_watched", c.videos_watched}});
+    return object({{"channel_id", c.channel_id},
+                   {"channel_name", optional(c.channel_name)},
+                   {"artwork_url", optional(c.artwork_url)},
+                   {"videos_watched", c.videos_watched}});
   });
   json::array spotify = listOf(p.spotify_shows, sp, [&](const domain::SpotifyShowProgress& s) {
-    return object({{"show_name", optional(s.show_name)}, {"episodes_watched", s.episodes_watched}});
+    return object({{"show_id", s.show_id},
+                   {"show_name", optional(s.show_name)},
+                   {"artwork_url", optional(s.artwork_url)},
+                   {"episodes_watched", s.episodes_watched}});
   });
-  json::array movies = listOf(p.movies, sp, [&](const std::optional<std::string>& name) {
-    return object({{"name", optional(name)}});
+  json::array movies = listOf(p.movies, sp, [&](const domain::MovieProgress& m) {
+    return object({{"movie_id", m.movie_id},
+                   {"name", optional(m.name)},
+                   {"artwork_url", optional(m.artwork_url)}});
   });
 
   json::object body(sp);

@@ -17,10 +17,17 @@ std::optional<json::object> readTotals(TableOps& ops, const std::string& table,
   return std::move(item->get_object());
 }
 
+bool aggregatesCurrent(const std::optional<json::object>& totals, const std::string& zone_name) {
+  return totals && stringOf(*totals, "zone") == zone_name &&
+         numberOf(*totals, "layout") == kAggregatesLayout;
+}
+
 json::object movieNameItem(const std::string& totals_pk, const std::optional<std::string>& name,
-                           std::string_view file) {
+                           std::string_view file, const std::optional<std::string>& image) {
   json::object item = pkSk(totals_pk, movieNameSk(name, file));
+  item["file_name"] = S(file);
   if (name) item["name"] = S(*name);
+  if (image) item["image"] = S(*image);
   return item;
 }
 
@@ -42,16 +49,23 @@ json::object addTally(const std::string& table, json::object key, const domain::
 }
 
 json::object addGroupItems(const std::string& table, json::object key, std::int64_t items,
-                           const std::string* title) {
+                           const GroupLabel* label) {
   json::object update{{"TableName", table},
                       {"Key", std::move(key)},
                       {"UpdateExpression", "ADD #i :i"},
                       {"ExpressionAttributeNames", {{"#i", "items"}}},
                       {"ExpressionAttributeValues", {{":i", N(items)}}}};
-  if (title != nullptr) {
-    // The channel's or podcast's name for GET /progress, as its item has it.
-    update["UpdateExpression"] = "ADD #i :i SET title = if_not_exists(title, :title)";
-    update["ExpressionAttributeValues"].as_object()[":title"] = S(*title);
+  if (label != nullptr) {
+    // The channel's or podcast's name for GET /progress, as its item has it, and its picture
+    // once known (a lookup that failed before is made good by a later one).
+    std::string expression = "ADD #i :i SET title = if_not_exists(title, :title)";
+    auto& values = update["ExpressionAttributeValues"].as_object();
+    values[":title"] = S(label->title);
+    if (label->artwork_url) {
+      expression += ", artwork = :artwork";
+      values[":artwork"] = S(*label->artwork_url);
+    }
+    update["UpdateExpression"] = std::move(expression);
   }
   return {{"Update", std::move(update)}};
 }
@@ -60,7 +74,7 @@ json::object addGroupItems(const std::string& table, json::object key, std::int6
 
 std::vector<json::object> aggregateUpdates(const std::string& table, const std::string& totals_pk,
                                            const domain::TotalsDelta& delta,
-                                           const std::map<std::string, std::string>& group_titles) {
+                                           const std::map<std::string, GroupLabel>& labels) {
   std::vector<json::object> updates;
   for (const auto& [key, tally] : delta.days) {
     updates.push_back(addTally(table, pkSk(totals_pk, daySk(key.first, key.second)), tally));
@@ -69,9 +83,9 @@ std::vector<json::object> aggregateUpdates(const std::string& table, const std::
     updates.push_back(addTally(table, pkSk(totals_pk, stampSk(key.first, key.second)), tally));
   }
   for (const auto& [key, items] : delta.groups) {
-    auto title = group_titles.find(key.second);
+    auto label = labels.find(key.second);
     updates.push_back(addGroupItems(table, pkSk(totals_pk, groupSk(key.first, key.second)), items,
-                                    title == group_titles.end() ? nullptr : &title->second));
+                                    label == labels.end() ? nullptr : &label->second));
   }
   return updates;
 }
@@ -88,16 +102,24 @@ struct History {
 
 // Projection that reads what the aggregates need from every item type of a user.
 constexpr const char* kWatchedProjection =
-    "sk, folder_name, file_name, #ts, tvdb_id, tvdb_name, tvdb_average_runtime, movie_duration, "
-    "youtube_video_duration, youtube_channel_id, youtube_channel_title, spotify_episode_duration, "
-    "spotify_show_id, spotify_show_name";
+    "sk, folder_name, file_name, #ts, tvdb_id, tvdb_name, tvdb_image, tvdb_average_runtime, "
+    "tmdb_name, tmdb_image, movie_duration, youtube_video_duration, youtube_channel_id, youtube_channel_title, "
+    "youtube_channel_artwork_url, spotify_episode_duration, spotify_show_id, spotify_show_name, "
+    "spotify_show_artwork_url";
 
 // The names a show's GROUP aggregate carries for GET /progress: its SHOW item's TVDB fields.
 json::object showNames(const json::object& show) {
   json::object names;
-  for (const char* field : {"tvdb_id", "tvdb_name", "tvdb_average_runtime"}) {
+  for (const char* field : {"tvdb_id", "tvdb_name", "tvdb_average_runtime", "tvdb_image"}) {
     if (const auto* v = show.if_contains(field)) names[field] = *v;
   }
+  return names;
+}
+
+// What a channel's or podcast's GROUP aggregate carries for GET /progress.
+json::object groupNames(const std::string& title, const std::optional<std::string>& artwork) {
+  json::object names{{"title", S(title)}};
+  if (artwork) names["artwork"] = S(*artwork);
   return names;
 }
 
@@ -120,19 +142,27 @@ void readItem(json::object& item, const std::string& totals_pk, History& history
     history.group_names[{ItemKind::kEpisode, folder}] = showNames(item);
   } else if (startsWith(sk, "YOUTUBECHANNEL#")) {
     if (auto title = stringOf(item, "youtube_channel_title")) {
-      history.group_names[{ItemKind::kYoutubeVideo, sk.substr(15)}] = {{"title", S(*title)}};
+      history.group_names[{ItemKind::kYoutubeVideo, sk.substr(15)}] =
+          groupNames(*title, stringOf(item, "youtube_channel_artwork_url"));
     }
   } else if (startsWith(sk, "SPOTIFYSHOW#")) {
     if (auto name = stringOf(item, "spotify_show_name")) {
-      history.group_names[{ItemKind::kSpotifyEpisode, sk.substr(12)}] = {{"title", S(*name)}};
+      history.group_names[{ItemKind::kSpotifyEpisode, sk.substr(12)}] =
+          groupNames(*name, stringOf(item, "spotify_show_artwork_url"));
     }
   } else if (startsWith(sk, "EPISODE#")) {
     read.push_back({ItemKind::kEpisode, timestamp, folderOf(item)});
   } else if (startsWith(sk, "MOVIE#")) {
     read.push_back({ItemKind::kMovie, timestamp, "", numberOf(item, "movie_duration").value_or(0)});
+    // The original names its movies from TMDB now (tmdb_*), from TVDB before (tvdb_*).
+    auto name = stringOf(item, "tmdb_name");
+    auto image = stringOf(item, "tmdb_image");
+    if (!name) {
+      name = stringOf(item, "tvdb_name");
+      image = stringOf(item, "tvdb_image");
+    }
     history.movie_names.push_back(
-        movieNameItem(totals_pk, stringOf(item, "tvdb_name"),
-                      stringOf(item, "file_name").value_or(sk.substr(6))));
+        movieNameItem(totals_pk, name, stringOf(item, "file_name").value_or(sk.substr(6)), image));
   } else if (startsWith(sk, "YOUTUBEVIDEO#")) {
     read.push_back({ItemKind::kYoutubeVideo, timestamp,
                     stringOf(item, "youtube_channel_id").value_or(""),
@@ -224,8 +254,8 @@ void replaceAggregates(TableOps& ops, const std::string& table, const std::strin
 void finishRebuild(TableOps& ops, const std::string& table, const std::string& totals_pk,
                    std::int64_t generation, const std::string& zone_name,
                    std::optional<std::int64_t> first_timestamp) {
-  json::object values{{":z", S(zone_name)}, {":g", N(generation)}};
-  std::string expression = "SET #z = :z";
+  json::object values{{":z", S(zone_name)}, {":g", N(generation)}, {":l", N(kAggregatesLayout)}};
+  std::string expression = "SET #z = :z, layout = :l";
   if (first_timestamp) {
     expression += ", first_timestamp = :f";
     values[":f"] = N(*first_timestamp);

@@ -19,17 +19,31 @@ namespace it::storage::dynamodb {
 std::optional<json::object> readTotals(TableOps& ops, const std::string& table,
                                        const std::string& totals_pk);
 
+// What the aggregates hold, as a number on the TOTALS item: aggregates of another layout (an
+// older server's) are rebuilt before they are read. 2: groups and movies carry artwork.
+constexpr std::int64_t kAggregatesLayout = 2;
+
+// Whether the aggregates of this TOTALS item can be read and added to in `zone_name`.
+bool aggregatesCurrent(const std::optional<json::object>& totals, const std::string& zone_name);
+
 // The aggregate item that lists one movie by name for GET /progress.
 json::object movieNameItem(const std::string& totals_pk, const std::optional<std::string>& name,
-                           std::string_view file);
+                           std::string_view file, const std::optional<std::string>& image);
+
+// What GET /progress shows of a channel or a podcast besides its count.
+struct GroupLabel {
+  std::string title;
+  std::optional<std::string> artwork_url;
+};
 
 // TransactWriteItems "Update" actions that add `delta` to the aggregates in `totals_pk`: items
 // and seconds per day and per sync time (seconds alone where the item counts do not change),
-// items per group. A group whose id is in `group_titles` gets that title (a channel's or
-// podcast's name) where it has none yet. The first timestamp is left to the caller.
+// items per group. A group whose id is in `labels` gets that title (a channel's or podcast's
+// name) where it has none yet, and its artwork when known. The first timestamp is left to the
+// caller.
 std::vector<json::object> aggregateUpdates(const std::string& table, const std::string& totals_pk,
                                            const domain::TotalsDelta& delta,
-                                           const std::map<std::string, std::string>& group_titles);
+                                           const std::map<std::string, GroupLabel>& labels);
 
 // Rebuilds the user's aggregates from their items, in `zone`, under generation counting on
 // the TOTALS item: writers still counting in the old aggregates fail their condition on the

@@ -36,7 +36,7 @@ ShowRecord showFrom(const json::object& item) {
 
 void DynamoDbStore::ensureTotals(const std::string& username, const Calendar& calendar) {
   auto totals = readTotals(ops_, tables_.immersion, itemKey(kTotalsPkPrefix, username));
-  if (totals && stringOf(*totals, "zone") == calendar.zone_name) return;
+  if (aggregatesCurrent(totals, calendar.zone_name)) return;
   rebuildAggregates(ops_, tables_.immersion, username, calendar.zone_name, *calendar.zone);
 }
 
@@ -145,8 +145,10 @@ std::map<std::string, std::optional<std::int64_t>> existingGroups(
 // the items for the ledger, and the names of new groups for the aggregates.
 struct SyncWrites {
   std::vector<json::object> puts;
+  // Pictures found for groups that have an item already (UpdateItem requests).
+  std::vector<json::object> artwork_updates;
   std::vector<domain::TalliedItem> added;
-  std::map<std::string, std::string> group_titles;
+  std::map<std::string, GroupLabel> group_labels;
 };
 
 SyncWrites planSync(const std::string& username, const std::string& pk,
@@ -184,12 +186,23 @@ SyncWrites planSync(const std::string& username, const std::string& pk,
           domain::episodeSeconds(runtime == group_runtime.end() ? std::nullopt : runtime->second);
     }
     writes.added.push_back({kind, timestamp, c.group, seconds});
-    if (c.group_title) writes.group_titles.try_emplace(c.group, *c.group_title);
+    if (c.group_title) {
+      auto [label, inserted] = writes.group_labels.try_emplace(c.group, GroupLabel{*c.group_title});
+      if (c.group_artwork) label->second.artwork_url = c.group_artwork->second;
+      if (c.group_artwork && group_runtime.contains(c.group) && inserted) {
+        writes.artwork_updates.push_back(
+            {{"TableName", ""},
+             {"Key", pkSk(pk, group_prefix + c.group)},
+             {"UpdateExpression", "SET #a = :a"},
+             {"ExpressionAttributeNames", {{"#a", c.group_artwork->first}}},
+             {"ExpressionAttributeValues", {{":a", S(c.group_artwork->second)}}}});
+      }
+    }
     if (kind == ItemKind::kMovie) {
-      writes.puts.push_back(
-          {{"PutRequest",
-            {{"Item", movieNameItem(totals_pk, stringOf(c.item, "tvdb_name"),
-                                    stringOf(c.item, "file_name").value_or(""))}}}});
+      writes.puts.push_back({{"PutRequest",
+                              {{"Item", movieNameItem(totals_pk, stringOf(c.item, "tvdb_name"),
+                                                      stringOf(c.item, "file_name").value_or(""),
+                                                      stringOf(c.item, "tvdb_image"))}}}});
     }
   }
   return writes;
@@ -215,7 +228,7 @@ void countInAggregates(TableOps& ops, const std::string& table, const std::strin
             {":z", S(stamp.calendar.zone_name)}}}}}};
   };
   json::array actions;
-  for (auto& update : aggregateUpdates(table, totals_pk, delta, writes.group_titles)) {
+  for (auto& update : aggregateUpdates(table, totals_pk, delta, writes.group_labels)) {
     if (actions.size() + 1 == TableOps::kTransactionLimit) {
       actions.push_back(totals_update());
       ops.transact(std::move(actions));
@@ -256,6 +269,10 @@ std::int64_t DynamoDbStore::recordItems(const std::string& username,
   if (writes.puts.empty()) return 0;
   try {
     ops_.batchWrite(tables_.immersion, std::move(writes.puts));
+    for (auto& update : writes.artwork_updates) {
+      update["TableName"] = tables_.immersion;
+      ops_.call("UpdateItem", std::move(update));
+    }
     if (!writes.added.empty()) {
       countInAggregates(ops_, tables_.immersion, totals_pk, writes, stamp);
     }
@@ -347,22 +364,33 @@ struct MediaAttributes {
   const char* group_id;
   const char* duration;
   const char* group_title;
+  const char* group_artwork;  // the original's name for it, since it shows pictures
 };
-constexpr MediaAttributes kYoutubeAttributes{"YOUTUBEVIDEO#",          "youtube_video_id",
-                                             "youtube_video_title",    "youtube_channel_id",
-                                             "youtube_video_duration", "youtube_channel_title"};
-constexpr MediaAttributes kSpotifyAttributes{"SPOTIFYEPISODE#",          "spotify_episode_id",
-                                             "spotify_episode_title",    "spotify_show_id",
-                                             "spotify_episode_duration", "spotify_show_name"};
+constexpr MediaAttributes kYoutubeAttributes{"YOUTUBEVIDEO#",
+                                             "youtube_video_id",
+                                             "youtube_video_title",
+                                             "youtube_channel_id",
+                                             "youtube_video_duration",
+                                             "youtube_channel_title",
+                                             "youtube_channel_artwork_url"};
+constexpr MediaAttributes kSpotifyAttributes{
+    "SPOTIFYEPISODE#",          "spotify_episode_id", "spotify_episode_title",   "spotify_show_id",
+    "spotify_episode_duration", "spotify_show_name",  "spotify_show_artwork_url"};
 
 SyncCandidate mediaCandidate(const MediaAttributes& a, const std::string& id,
                              const std::string& title, const std::string& group_id,
-                             const std::string& group_title, std::int64_t seconds) {
+                             const std::string& group_title,
+                             const std::optional<std::string>& group_artwork,
+                             std::int64_t seconds) {
   SyncCandidate c;
   c.sk = itemKey(a.sk_prefix, id);
   c.item = {
       {a.id, S(id)}, {a.title, S(title)}, {a.group_id, S(group_id)}, {a.duration, N(seconds)}};
   c.group_attributes = {{a.group_id, S(group_id)}, {a.group_title, S(group_title)}};
+  if (group_artwork) {
+    c.group_attributes.emplace_back(a.group_artwork, S(*group_artwork));
+    c.group_artwork.emplace(a.group_artwork, *group_artwork);
+  }
   c.group_title = group_title;
   c.seconds = seconds;
   c.group = group_id;
@@ -377,7 +405,8 @@ void DynamoDbStore::recordYoutubeVideos(std::string_view username,
   std::vector<SyncCandidate> candidates;
   for (const auto& v : videos) {
     candidates.push_back(mediaCandidate(kYoutubeAttributes, v.id, v.title, v.channel_id,
-                                        v.channel_title, v.duration_seconds));
+                                        v.channel_title, v.channel_artwork_url,
+                                        v.duration_seconds));
   }
   record(username, std::move(candidates), stamp, ItemKind::kYoutubeVideo, done);
 }
@@ -388,7 +417,7 @@ void DynamoDbStore::recordSpotifyEpisodes(std::string_view username,
   std::vector<SyncCandidate> candidates;
   for (const auto& e : episodes) {
     candidates.push_back(mediaCandidate(kSpotifyAttributes, e.id, e.title, e.show_id, e.show_name,
-                                        e.duration_seconds));
+                                        e.show_artwork_url, e.duration_seconds));
   }
   record(username, std::move(candidates), stamp, ItemKind::kSpotifyEpisode, done);
 }

@@ -3,6 +3,7 @@
 
 #include <ctime>
 
+#include "storage/dynamodb/aggregates.hpp"
 #include "storage/dynamodb/dynamodb_store.hpp"
 #include "storage/dynamodb/keys.hpp"
 #include "storage/dynamodb/store_internal.hpp"
@@ -50,12 +51,12 @@ void readGroup(const std::string& sk, json::object& item, std::int64_t items,
   if (!kind || items <= 0) return;
   std::string group = sk.substr(hash + 1);
   if (*kind == ItemKind::kEpisode) {
-    in.shows.push_back(domain::ShowInfo{group, numberOf(item, "tvdb_id"),
-                                        stringOf(item, "tvdb_name"),
-                                        numberOf(item, "tvdb_average_runtime")});
+    in.shows.push_back(
+        domain::ShowInfo{group, numberOf(item, "tvdb_id"), stringOf(item, "tvdb_name"),
+                         numberOf(item, "tvdb_average_runtime"), stringOf(item, "tvdb_image")});
   } else if (auto title = stringOf(item, "title")) {
     (*kind == ItemKind::kYoutubeVideo ? in.youtube_channels : in.spotify_shows)
-        .emplace_back(group, std::move(*title));
+        .push_back({group, std::move(*title), stringOf(item, "artwork")});
   }
   in.groups.push_back(domain::GroupTotal{*kind, std::move(group), items});
 }
@@ -84,7 +85,8 @@ bool readAggregates(TableOps& ops, const std::string& table, const std::string& 
                 } else if (startsWith(sk, "GROUP#")) {
                   readGroup(sk, item, items, in);
                 } else if (startsWith(sk, "MOVIE#")) {  // in name order, unnamed last
-                  in.movie_names.push_back(stringOf(item, "name"));
+                  in.movies.push_back({stringOf(item, "file_name").value_or(""),
+                                       stringOf(item, "name"), stringOf(item, "image")});
                 } else if (sk == kLeaseSk) {
                   dead_writer = numberOf(item, "expires").value_or(0) < std::time(nullptr);
                 }
@@ -103,14 +105,14 @@ domain::ProgressInput DynamoDbStore::progressInput(std::string_view username,
     for (int attempt = 0;; ++attempt) {
       domain::ProgressInput in;
       auto totals = readRecent(ops_, tables_.immersion, totals_pk, recent_since, in);
-      const bool wrong_zone = !totals || stringOf(*totals, "zone") != calendar.zone_name;
-      if (wrong_zone && attempt == 3) {
+      const bool stale = !aggregatesCurrent(totals, calendar.zone_name);
+      if (stale && attempt == 3) {
         throw StoreError("the aggregates keep changing time zone");
       }
-      // Aggregates kept in another zone, or left by a writer that died between its items and
-      // the aggregates: rebuilt under the lease (taking a dead writer's lease over has them
-      // rebuilt), then read again.
-      if (wrong_zone || (readAggregates(ops_, tables_.immersion, totals_pk, in) && attempt < 3)) {
+      // Aggregates kept in another zone or layout, or left by a writer that died between its
+      // items and the aggregates: rebuilt under the lease (taking a dead writer's lease over
+      // has them rebuilt), then read again.
+      if (stale || (readAggregates(ops_, tables_.immersion, totals_pk, in) && attempt < 3)) {
         std::lock_guard lock(writeLock(user));
         Lease lease = acquireLease(user);
         ensureTotals(user, calendar);

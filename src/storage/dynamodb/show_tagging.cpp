@@ -31,25 +31,23 @@ json::array tagActions(const std::string& table, const std::string& pk,
                        const domain::TvdbSeries& series) {
   json::object values{{":id", N(series.id)}, {":name", S(series.name)}};
   std::string group_set = "SET tvdb_id = :id, tvdb_name = :name";
-  std::string group_remove;
-  std::string remove;
+  std::string remove;  // what both items drop, TVDB having nothing for it
   if (series.average_runtime_seconds) {
     group_set += ", tvdb_average_runtime = :runtime";
     values[":runtime"] = N(*series.average_runtime_seconds);
   } else {
-    group_remove = " REMOVE tvdb_average_runtime";
     remove = " REMOVE tvdb_average_runtime";
+  }
+  if (series.image) {
+    group_set += ", tvdb_image = :image";
+    values[":image"] = S(*series.image);
+  } else {
+    remove += remove.empty() ? " REMOVE tvdb_image" : ", tvdb_image";
   }
   json::object show_values = values;
   show_values[":zero"] = N(0);
   show_values[":one"] = N(1);
   std::string set = group_set + ", version = if_not_exists(version, :zero) + :one";
-  if (series.image) {
-    set += ", tvdb_image = :image";
-    show_values[":image"] = S(*series.image);
-  } else {
-    remove = remove.empty() ? " REMOVE tvdb_image" : remove + ", tvdb_image";
-  }
   json::array actions;
   actions.push_back(json::object{{"Update",
                                   {{"TableName", table},
@@ -61,7 +59,7 @@ json::array tagActions(const std::string& table, const std::string& pk,
       json::object{{"Update",
                     {{"TableName", table},
                      {"Key", pkSk(totals_pk, groupSk(ItemKind::kEpisode, folder_name))},
-                     {"UpdateExpression", group_set + group_remove},
+                     {"UpdateExpression", group_set + remove},
                      {"ExpressionAttributeValues", std::move(values)}}}});
   return actions;
 }

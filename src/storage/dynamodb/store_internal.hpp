@@ -34,6 +34,9 @@ struct SyncCandidate {
   std::vector<std::pair<std::string, json::object>> group_attributes;
   // The group's name (channel title, podcast name) for the aggregates.
   std::optional<std::string> group_title;
+  // The group's picture, when known: its attribute on the group item, and the URL. Written to
+  // the group item (new or not) and its aggregate.
+  std::optional<std::pair<std::string, std::string>> group_artwork;
 };
 json::object pkSk(std::string_view pk, std::string_view sk);
 bool isConditionFailure(const aws::AwsError& e);

@@ -65,36 +65,37 @@ domain::ProgressInput readProgressInput(Connection& db, std::string_view usernam
   }
   {
     auto s = db.prepare(
-        "SELECT folder_name, tvdb_id, tvdb_name, tvdb_average_runtime FROM shows "
+        "SELECT folder_name, tvdb_id, tvdb_name, tvdb_average_runtime, tvdb_image FROM shows "
         "WHERE username = ?1");
     s.bind(1, username);
     while (s.step()) {
       in.shows.push_back(domain::ShowInfo{s.columnText(0), s.columnOptionalInt(1),
-                                          s.columnOptionalText(2), s.columnOptionalInt(3)});
+                                          s.columnOptionalText(2), s.columnOptionalInt(3),
+                                          s.columnOptionalText(4)});
     }
   }
-  auto pairs = [&](const char* sql, std::vector<std::pair<std::string, std::string>>& out) {
+  auto groups = [&](const char* sql, std::vector<domain::GroupInfo>& out) {
     auto s = db.prepare(sql);
     s.bind(1, username);
-    while (s.step()) out.emplace_back(s.columnText(0), s.columnText(1));
+    while (s.step()) out.push_back({s.columnText(0), s.columnText(1), s.columnOptionalText(2)});
   };
-  pairs(
-      "SELECT youtube_channel_id, youtube_channel_title FROM youtube_channels WHERE username = ?1",
+  groups(
+      "SELECT youtube_channel_id, youtube_channel_title, youtube_channel_artwork_url "
+      "FROM youtube_channels WHERE username = ?1",
       in.youtube_channels);
-  pairs("SELECT spotify_show_id, spotify_show_name FROM spotify_shows WHERE username = ?1",
-        in.spotify_shows);
+  groups(
+      "SELECT spotify_show_id, spotify_show_name, spotify_show_artwork_url FROM spotify_shows "
+      "WHERE username = ?1",
+      in.spotify_shows);
   {
-    // From the name index: already in the order of the answer (byte order, unnamed last), and
-    // without reading the movies' rows.
-    auto named = db.prepare(
-        "SELECT tvdb_name FROM movies WHERE username = ?1 AND tvdb_name IS NOT NULL "
-        "ORDER BY tvdb_name");
-    named.bind(1, username);
-    while (named.step()) in.movie_names.emplace_back(named.columnText(0));
-    auto unnamed =
-        db.prepare("SELECT COUNT(*) FROM movies WHERE username = ?1 AND tvdb_name IS NULL");
-    unnamed.bind(1, username);
-    if (unnamed.step()) in.movie_names.resize(in.movie_names.size() + unnamed.columnInt(0));
+    // Through the name index: already in the order of the answer (byte order, unnamed last).
+    auto s = db.prepare(
+        "SELECT file_name, tvdb_name, tvdb_image FROM movies WHERE username = ?1 "
+        "ORDER BY tvdb_name IS NULL, tvdb_name, file_name");
+    s.bind(1, username);
+    while (s.step()) {
+      in.movies.push_back({s.columnText(0), s.columnOptionalText(1), s.columnOptionalText(2)});
+    }
   }
   return in;
 }

@@ -131,6 +131,12 @@ constexpr const char* kMigrations[] = {
       PRIMARY KEY (kind, id)
     ) WITHOUT ROWID;
     )sql",
+    // 3: the pictures GET /progress shows for a YouTube channel (its thumbnail) and a Spotify
+    // show (its first image); null until known.
+    R"sql(
+    ALTER TABLE youtube_channels ADD COLUMN youtube_channel_artwork_url TEXT;
+    ALTER TABLE spotify_shows ADD COLUMN spotify_show_artwork_url TEXT;
+    )sql",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));

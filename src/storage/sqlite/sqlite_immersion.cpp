@@ -269,8 +269,10 @@ namespace {
 // its channel, a Spotify episode and its show.
 struct MediaTables {
   ItemKind kind;
-  const char* insert_item;   // ?1 user, ?2 id, ?3 title, ?4 group id, ?5 seconds, ?6 timestamp
-  const char* insert_group;  // ?1 user, ?2 group id, ?3 group name
+  const char* insert_item;  // ?1 user, ?2 id, ?3 title, ?4 group id, ?5 seconds, ?6 timestamp
+  // ?1 user, ?2 group id, ?3 group name, ?4 artwork; a known artwork replaces the one kept (a
+  // lookup that failed before is made good by a later one).
+  const char* insert_group;
 };
 
 constexpr MediaTables kYoutubeTables{
@@ -278,16 +280,20 @@ constexpr MediaTables kYoutubeTables{
     "INSERT INTO youtube_videos (username, youtube_video_id, youtube_video_title, "
     "youtube_channel_id, youtube_video_duration, timestamp) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
     "ON CONFLICT (username, youtube_video_id) DO NOTHING",
-    "INSERT INTO youtube_channels (username, youtube_channel_id, youtube_channel_title) "
-    "VALUES (?1, ?2, ?3) ON CONFLICT (username, youtube_channel_id) DO NOTHING"};
+    "INSERT INTO youtube_channels (username, youtube_channel_id, youtube_channel_title, "
+    "youtube_channel_artwork_url) VALUES (?1, ?2, ?3, ?4) "
+    "ON CONFLICT (username, youtube_channel_id) DO UPDATE SET youtube_channel_artwork_url = "
+    "COALESCE(excluded.youtube_channel_artwork_url, youtube_channel_artwork_url)"};
 
 constexpr MediaTables kSpotifyTables{
     ItemKind::kSpotifyEpisode,
     "INSERT INTO spotify_episodes (username, spotify_episode_id, spotify_episode_title, "
     "spotify_show_id, spotify_episode_duration, timestamp) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
     "ON CONFLICT (username, spotify_episode_id) DO NOTHING",
-    "INSERT INTO spotify_shows (username, spotify_show_id, spotify_show_name) "
-    "VALUES (?1, ?2, ?3) ON CONFLICT (username, spotify_show_id) DO NOTHING"};
+    "INSERT INTO spotify_shows (username, spotify_show_id, spotify_show_name, "
+    "spotify_show_artwork_url) VALUES (?1, ?2, ?3, ?4) "
+    "ON CONFLICT (username, spotify_show_id) DO UPDATE SET spotify_show_artwork_url = "
+    "COALESCE(excluded.spotify_show_artwork_url, spotify_show_artwork_url)"};
 
 struct MediaFields {
   const std::string& id;
@@ -295,12 +301,13 @@ struct MediaFields {
   const std::string& group_id;
   const std::string& group_name;
   std::int64_t seconds;
+  const std::optional<std::string>& group_artwork;
 };
 MediaFields fieldsOf(const domain::YoutubeVideo& v) {
-  return {v.id, v.title, v.channel_id, v.channel_title, v.duration_seconds};
+  return {v.id, v.title, v.channel_id, v.channel_title, v.duration_seconds, v.channel_artwork_url};
 }
 MediaFields fieldsOf(const domain::SpotifyEpisode& e) {
-  return {e.id, e.title, e.show_id, e.show_name, e.duration_seconds};
+  return {e.id, e.title, e.show_id, e.show_name, e.duration_seconds, e.show_artwork_url};
 }
 
 // Records the items the user has not got yet, with their groups; counts them.
@@ -321,7 +328,12 @@ std::int64_t recordMedia(Connection& db, const std::string& user, const std::vec
         .run();
     if (db.changes() != 1) continue;  // already recorded: not counted, not re-stamped
     added.push_back({tables.kind, stamp.timestamp, f.group_id, f.seconds});
-    db.prepare(tables.insert_group).bind(1, user).bind(2, f.group_id).bind(3, f.group_name).run();
+    db.prepare(tables.insert_group)
+        .bind(1, user)
+        .bind(2, f.group_id)
+        .bind(3, f.group_name)
+        .bindOptional(4, f.group_artwork)
+        .run();
   }
   return countAdded(db, user, added, stamp);
 }
