@@ -362,6 +362,30 @@ TEST_F(ImmersionTest, EveryEndpointRejectsMalformedBodiesAndWritesNothing) {
             0);
 }
 
+// channels.list down: the videos are recorded all the same, their channel named as the video
+// names it and without a picture; the channel's next video brings the picture in.
+TEST_F(ImmersionTest, AChannelLookupThatFailsIsTriedAgainWithTheNextVideo) {
+  fake_.addVideo("aaaaaaaaaaa", "Another one", "UCLp8RBhQHu9wSsq62j_Md6A", "LuisFonsiVEVO", "PT1M");
+  auto alice = clientFor("alice");
+  fake_.failNext("/youtube/v3/channels", 500, R"({"error": {"code": 500, "message": "Backend"}})",
+                 3);
+  auto r = alice->post("/syncyoutube", idsBody("video_ids", {kVideoA}));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(parse(r), json::parse(R"({"videos_added": 1, "failed": []})"));
+  EXPECT_EQ(progress("alice").at("youtube_channels"), json::parse(R"([
+      {"channel_id": "UCLp8RBhQHu9wSsq62j_Md6A", "channel_name": "LuisFonsiVEVO",
+       "artwork_url": null, "videos_watched": 1}])"));
+
+  ASSERT_EQ(
+      parse(alice->post("/syncyoutube", idsBody("video_ids", {"aaaaaaaaaaa"}))).at("videos_added"),
+      1);
+  // The picture now; the name stays the one the channel was first recorded with.
+  EXPECT_EQ(progress("alice").at("youtube_channels"), json::parse(R"([
+      {"channel_id": "UCLp8RBhQHu9wSsq62j_Md6A", "channel_name": "LuisFonsiVEVO",
+       "artwork_url": "https://yt3.ggpht.com/UCLp8RBhQHu9wSsq62j_Md6A-high",
+       "videos_watched": 2}])"));
+}
+
 TEST_F(ImmersionTest, ConcurrentSyncsOfTheSameVideosRecordEachOnce) {
   // A slow YouTube, so the requests overlap while the first lookup is under way.
   fake_.setDelay("/youtube/v3/videos", std::chrono::milliseconds(300));

@@ -539,6 +539,31 @@ TEST_F(YoutubeClientTest, ParsesVideosInTheOrderAsked) {
             "&key=fake-youtube-key");
 }
 
+TEST_F(YoutubeClientTest, ChannelsComeWithTheirBestThumbnail) {
+  fake_.addChannel("UC1", "One");
+  fake_.addChannel("UC2", "Two", {"default"});
+  fake_.addChannel("UC3", "Three", {});
+  auto client = makeYoutubeClient(settings_, transport_);
+  auto channels = client->channels({"UC1", "UC2", "UC3", "UCmissing"});
+  ASSERT_EQ(channels.size(), 4u);
+  ASSERT_TRUE(channels[0]) << channels[0].failure.message;
+  EXPECT_EQ(channels[0]->title, "One");
+  EXPECT_EQ(channels[0]->thumbnail_url, "https://yt3.ggpht.com/UC1-high");
+  EXPECT_EQ(channels[1]->thumbnail_url, "https://yt3.ggpht.com/UC2-default");
+  EXPECT_EQ(channels[2]->thumbnail_url, std::nullopt);
+  ASSERT_FALSE(channels[3]);
+  EXPECT_EQ(channels[3].failure.kind, FailureKind::kNotFound);
+  EXPECT_EQ(channels[3].failure.message, "YouTube channel UCmissing not found");
+  EXPECT_EQ(fake_.requestTargets("/youtube/v3/channels"),
+            std::vector<std::string>{"/youtube/v3/channels?part=snippet&id=UC1,UC2,UC3,UCmissing"
+                                     "&key=fake-youtube-key"});
+
+  fake_.failNext("/youtube/v3/channels", 200, R"({"items": [{"id": "UC1", "snippet": {}}]})");
+  auto broken = client->channels({"UC1"});
+  ASSERT_FALSE(broken[0]);
+  EXPECT_EQ(broken[0].failure.kind, FailureKind::kInvalidResponse);
+}
+
 TEST_F(YoutubeClientTest, AsksForAtMost50IdsPerCallAndEachIdOnce) {
   std::vector<std::string> ids;
   for (int i = 0; i < 120; ++i) {
