@@ -33,12 +33,12 @@ INSERT INTO movies SELECT 'bench', 'movie ' || n, n, 'Movie ' || n, NULL, 6000 +
 WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 30000)
 INSERT INTO youtube_videos SELECT 'bench', printf('v%010d', n), 'Video ' || n,
   'UC' || (n % 300), 60 + n % 1800, strftime('%s', 'now') - (abs(random()) % (730 * 86400)) FROM seq;
-INSERT INTO youtube_channels SELECT DISTINCT 'bench', youtube_channel_id, 'Channel ' || youtube_channel_id
+INSERT INTO youtube_channels (username, youtube_channel_id, youtube_channel_title) SELECT DISTINCT 'bench', youtube_channel_id, 'Channel ' || youtube_channel_id
   FROM youtube_videos;
 WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 20000)
 INSERT INTO spotify_episodes SELECT 'bench', printf('s%021d', n), 'Episode ' || n,
   'show' || (n % 50), 600 + n % 3000, strftime('%s', 'now') - (abs(random()) % (730 * 86400)) FROM seq;
-INSERT INTO spotify_shows SELECT DISTINCT 'bench', spotify_show_id, 'Podcast ' || spotify_show_id
+INSERT INTO spotify_shows (username, spotify_show_id, spotify_show_name) SELECT DISTINCT 'bench', spotify_show_id, 'Podcast ' || spotify_show_id
   FROM spotify_episodes;
 COMMIT;
 SQL
