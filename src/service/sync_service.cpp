@@ -176,23 +176,20 @@ std::vector<Result<domain::YoutubeVideo>> SyncService::withChannels(
   if (channel_ids.empty()) return videos;
   auto channels = metadata_.youtubeChannels(channel_ids);
   std::unordered_map<std::string, const domain::YoutubeChannel*> found;
-  std::size_t failed = 0;
+  std::vector<const Failure*> failures;
   for (const auto& c : channels) {
     if (c) {
       found.emplace(c->id, &*c);
     } else {
-      ++failed;
+      failures.push_back(&c.failure);
     }
   }
-  if (failed > 0) {
+  if (!failures.empty()) {
     // Not the sync's failure: the channels keep the names the videos give them, without a
     // picture, and are looked up again with the next video of theirs.
     telemetry::logWarn(
         "youtube channel lookups failed",
-        {{"count", std::to_string(failed)},
-         {"first_error", std::find_if(channels.begin(), channels.end(), [](const auto& c) {
-                           return !c;
-                         })->failure.message}});
+        {{"count", std::to_string(failures.size())}, {"first_error", failures.front()->message}});
   }
   for (auto& v : videos) {
     if (!v) continue;

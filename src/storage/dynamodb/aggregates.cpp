@@ -103,7 +103,8 @@ struct History {
 // Projection that reads what the aggregates need from every item type of a user.
 constexpr const char* kWatchedProjection =
     "sk, folder_name, file_name, #ts, tvdb_id, tvdb_name, tvdb_image, tvdb_average_runtime, "
-    "tmdb_name, tmdb_image, movie_duration, youtube_video_duration, youtube_channel_id, youtube_channel_title, "
+    "tmdb_name, tmdb_image, movie_duration, youtube_video_duration, youtube_channel_id, "
+    "youtube_channel_title, "
     "youtube_channel_artwork_url, spotify_episode_duration, spotify_show_id, spotify_show_name, "
     "spotify_show_artwork_url";
 

@@ -151,7 +151,7 @@ struct SyncWrites {
   std::map<std::string, GroupLabel> group_labels;
 };
 
-SyncWrites planSync(const std::string& username, const std::string& pk,
+SyncWrites planSync(const std::string& table, const std::string& username, const std::string& pk,
                     const std::string& totals_pk, const std::vector<SyncCandidate>& candidates,
                     const std::unordered_set<std::string>& existing,
                     const std::map<std::string, std::optional<std::int64_t>>& group_runtime,
@@ -191,7 +191,7 @@ SyncWrites planSync(const std::string& username, const std::string& pk,
       if (c.group_artwork) label->second.artwork_url = c.group_artwork->second;
       if (c.group_artwork && group_runtime.contains(c.group) && inserted) {
         writes.artwork_updates.push_back(
-            {{"TableName", ""},
+            {{"TableName", table},
              {"Key", pkSk(pk, group_prefix + c.group)},
              {"UpdateExpression", "SET #a = :a"},
              {"ExpressionAttributeNames", {{"#a", c.group_artwork->first}}},
@@ -264,15 +264,12 @@ std::int64_t DynamoDbStore::recordItems(const std::string& username,
       group_prefix == nullptr
           ? std::map<std::string, std::optional<std::int64_t>>{}
           : existingGroups(ops_, tables_.immersion, pk, group_prefix, candidates);
-  SyncWrites writes = planSync(username, pk, totals_pk, candidates, existing, group_runtime,
-                               stamp.timestamp, item_kind);
+  SyncWrites writes = planSync(tables_.immersion, username, pk, totals_pk, candidates, existing,
+                               group_runtime, stamp.timestamp, item_kind);
   if (writes.puts.empty()) return 0;
   try {
     ops_.batchWrite(tables_.immersion, std::move(writes.puts));
-    for (auto& update : writes.artwork_updates) {
-      update["TableName"] = tables_.immersion;
-      ops_.call("UpdateItem", std::move(update));
-    }
+    for (auto& update : writes.artwork_updates) ops_.call("UpdateItem", std::move(update));
     if (!writes.added.empty()) {
       countInAggregates(ops_, tables_.immersion, totals_pk, writes, stamp);
     }
