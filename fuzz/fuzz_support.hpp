@@ -125,6 +125,9 @@ class StubStore final : public storage::Store {
                                                    const std::vector<std::string>&) override {
     return {};
   }
+  std::optional<std::string> movieWithTmdbId(std::string_view, std::int64_t) override {
+    return std::nullopt;
+  }
   void recordMovies(std::string_view, std::vector<storage::MovieRecord>, storage::SyncStamp,
                     storage::CountDone done) override {
     done(Result<std::int64_t>::success(0));

@@ -42,6 +42,7 @@ int runCommandLine(int argc, char** argv) {
   cli::TokenCommands tokens(app);
   cli::SyncCommand sync(app);
   cli::ProgressCommand progress(app);
+  cli::MovieCommands movies(app);
   cli::LambdaCommand lambda(app);
   cli::DynamoDbCommands dynamodb(app);
 
@@ -56,6 +57,7 @@ int runCommandLine(int argc, char** argv) {
     // user and token commands then open its store.
     if (sync.chosen()) return sync.run();
     if (progress.chosen()) return progress.run();
+    if (movies.addChosen()) return movies.add();
     if (dynamodb.createTablesChosen()) return dynamodb.createTables();
     Config config = loadConfig(overrides);
     if (serve.chosen()) return serve.run(config);

@@ -82,6 +82,10 @@ constexpr TextSetting kTexts[] = {
     {"tvdb_api_key", "IMMERSION_TRACKER_TVDB_API_KEY",
      [](Config& c) { return &c.providers.tvdb_api_key; }},
     {"tvdb_pin", "IMMERSION_TRACKER_TVDB_PIN", [](Config& c) { return &c.providers.tvdb_pin; }},
+    {"tmdb_base_url", "IMMERSION_TRACKER_TMDB_BASE_URL",
+     [](Config& c) { return &c.providers.tmdb_base_url; }},
+    {"tmdb_read_access_token", "IMMERSION_TRACKER_TMDB_READ_ACCESS_TOKEN",
+     [](Config& c) { return &c.providers.tmdb_read_access_token; }},
     {"youtube_base_url", "IMMERSION_TRACKER_YOUTUBE_BASE_URL",
      [](Config& c) { return &c.providers.youtube_base_url; }},
     {"youtube_api_key", "IMMERSION_TRACKER_YOUTUBE_API_KEY",
@@ -112,11 +116,13 @@ void checkTexts(Config& c) {
     }
   };
   requireOrigin(c.providers.tvdb_base_url, "tvdb_base_url");
+  requireOrigin(c.providers.tmdb_base_url, "tmdb_base_url");
   requireOrigin(c.providers.youtube_base_url, "youtube_base_url");
   requireOrigin(c.providers.spotify_api_base_url, "spotify_api_base_url");
   requireOrigin(c.providers.spotify_accounts_base_url, "spotify_accounts_base_url");
-  for (auto* url : {&c.providers.tvdb_base_url, &c.providers.youtube_base_url,
-                    &c.providers.spotify_api_base_url, &c.providers.spotify_accounts_base_url}) {
+  for (auto* url :
+       {&c.providers.tvdb_base_url, &c.providers.tmdb_base_url, &c.providers.youtube_base_url,
+        &c.providers.spotify_api_base_url, &c.providers.spotify_accounts_base_url}) {
     while (!url->empty() && url->back() == '/') url->pop_back();
   }
   const std::string& market = c.providers.spotify_market;

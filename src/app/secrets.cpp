@@ -39,6 +39,7 @@ ServiceSecret parseServiceSecret(std::string_view text, const std::string& sourc
     }
   }
   secret.tvdb_api_key = stringAt(o, "tvdb_api_key").value_or("");
+  secret.tmdb_api_read_access_token = stringAt(o, "tmdb_api_read_access_token").value_or("");
   secret.youtube_api_key = stringAt(o, "youtube_api_key").value_or("");
   secret.spotify_client_id = stringAt(o, "spotify_client_id").value_or("");
   secret.spotify_client_secret = stringAt(o, "spotify_client_secret").value_or("");
@@ -88,6 +89,7 @@ void applyProviderCredentials(const ServiceSecret& secret, Config& config) {
     if (setting.empty()) setting = value;
   };
   fill(config.providers.tvdb_api_key, secret.tvdb_api_key);
+  fill(config.providers.tmdb_read_access_token, secret.tmdb_api_read_access_token);
   fill(config.providers.youtube_api_key, secret.youtube_api_key);
   fill(config.providers.spotify_client_id, secret.spotify_client_id);
   fill(config.providers.spotify_client_secret, secret.spotify_client_secret);

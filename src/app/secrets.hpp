@@ -15,10 +15,12 @@ namespace it::app {
 // "immersion_tracker_api" or in a file): its users with plain-text passwords, and the
 // providers' credentials.
 //   {"users": [{"user": "...", "password": "..."}], "tvdb_api_key": "...",
-//    "youtube_api_key": "...", "spotify_client_id": "...", "spotify_client_secret": "..."}
+//    "tmdb_api_read_access_token": "...", "youtube_api_key": "...", "spotify_client_id": "...",
+//    "spotify_client_secret": "..."}
 struct ServiceSecret {
   std::vector<std::pair<std::string, std::string>> users;  // name, password
   std::string tvdb_api_key;
+  std::string tmdb_api_read_access_token;
   std::string youtube_api_key;
   std::string spotify_client_id;
   std::string spotify_client_secret;

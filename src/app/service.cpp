@@ -90,6 +90,7 @@ struct Service::Parts {
   auth::Authenticator authenticator;
   net::CurlTransport transport;
   std::unique_ptr<providers::TvdbClient> tvdb;
+  std::unique_ptr<providers::TmdbClient> tmdb;
   std::unique_ptr<providers::YoutubeClient> youtube;
   std::unique_ptr<providers::SpotifyClient> spotify;
   service::MetadataService metadata;
@@ -133,14 +134,15 @@ struct Service::Parts {
         authenticator(*store),
         transport(transportOptions(config.providers)),
         tvdb(providers::makeTvdbClient(config.providers, transport, clock)),
+        tmdb(providers::makeTmdbClient(config.providers, transport)),
         youtube(providers::makeYoutubeClient(config.providers, transport)),
         spotify(providers::makeSpotifyClient(config.providers, transport, clock)),
-        metadata(*store, clock, *tvdb, *youtube, *spotify),
+        metadata(*store, clock, *tvdb, *tmdb, *youtube, *spotify),
         calendars(*store, defaultTimeZone(config)),
         sync(*store, clock, metadata, calendars),
         progress(*store, clock, calendars),
         tv_progress(*store, clock),
-        immersion{sync, progress, metadata},
+        immersion{sync, progress, metadata, providers::configuredProviders(config.providers)},
         workers(config.worker_threads),
         provider_workers(config.provider_threads),
         password_workers(config.password_threads),

@@ -27,13 +27,44 @@ struct TvdbSeries {
   std::optional<std::int64_t> average_runtime_seconds;  // TVDB averageRuntime (minutes) * 60
 };
 
-// A TVDB movie (POST /syncmovies).
+// A TVDB movie (POST /syncmovies with a tvdb_id, as the original's first clients send).
 struct TvdbMovie {
   std::int64_t id = 0;
   std::string name;
   std::optional<std::string> image;
   std::int64_t runtime_seconds = 0;  // TVDB runtime (minutes) * 60; 0 when TVDB has none
 };
+
+// A TMDB movie (POST /syncmovies with a tmdb_id, POST /api/movies).
+struct TmdbMovie {
+  std::int64_t id = 0;
+  std::string name;   // original_title: the name in the movie's own language and script
+  std::string title;  // title: TMDB's localised (English) title
+  std::optional<std::string> image;  // kTmdbPosterBase + poster_path; nothing without a poster
+  std::int64_t runtime_seconds = 0;  // runtime (minutes) * 60, never 0 (see TmdbClient)
+};
+
+// Where TMDB's w500 posters are: a poster_path ("/q719j...jpg") is appended.
+inline constexpr std::string_view kTmdbPosterBase = "https://image.tmdb.org/t/p/w500";
+
+// Which database a movie's id comes from.
+enum class MovieDatabase : std::uint8_t { kTvdb, kTmdb };
+
+// A movie as it is recorded, from either database.
+struct Movie {
+  MovieDatabase database = MovieDatabase::kTmdb;
+  std::int64_t id = 0;
+  std::string name;
+  std::optional<std::string> image;
+  std::int64_t runtime_seconds = 0;
+};
+
+inline Movie movieFrom(const TvdbMovie& m) {
+  return {MovieDatabase::kTvdb, m.id, m.name, m.image, m.runtime_seconds};
+}
+inline Movie movieFrom(const TmdbMovie& m) {
+  return {MovieDatabase::kTmdb, m.id, m.name, m.image, m.runtime_seconds};
+}
 
 // One hit of GET /v4/search, for suggesting ids to the sync client.
 struct TvdbSearchResult {
@@ -43,6 +74,16 @@ struct TvdbSearchResult {
   std::optional<std::string> year;
   std::optional<std::string> image_url;
   std::optional<std::string> overview;
+};
+
+// One hit of TMDB's GET /3/search/movie.
+struct TmdbSearchResult {
+  std::int64_t tmdb_id = 0;
+  std::string name;                 // original_title
+  std::string title;                // the localised title
+  std::optional<std::string> year;  // of release_date; nothing when TMDB has no date
+  std::optional<std::string> image_url;
+  std::optional<std::string> overview;  // nothing when empty
 };
 
 // A YouTube video with its channel (POST /syncyoutube).

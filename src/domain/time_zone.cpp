@@ -59,4 +59,33 @@ std::int64_t startOfLocalDay(LocalDay day, const date::time_zone& zone) {
   return zone.to_sys(midnight, date::choose::earliest).time_since_epoch().count();
 }
 
+std::int64_t noonOfLocalDay(LocalDay day, const date::time_zone& zone) {
+  const date::local_seconds noon = date::local_days{date::days{day}} + std::chrono::hours(12);
+  return zone.to_sys(noon, date::choose::earliest).time_since_epoch().count();
+}
+
+std::optional<LocalDay> parseIsoDate(std::string_view text) {
+  auto digits = [&](std::size_t from, std::size_t count) -> std::optional<int> {
+    int n = 0;
+    for (std::size_t i = from; i < from + count; ++i) {
+      if (text[i] < '0' || text[i] > '9') return std::nullopt;
+      n = n * 10 + (text[i] - '0');
+    }
+    return n;
+  };
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  auto year = digits(0, 4);
+  auto month = digits(5, 2);
+  auto day = digits(8, 2);
+  if (!year || !month || !day) return std::nullopt;
+  const date::year_month_day date{date::year{*year}, date::month{static_cast<unsigned>(*month)},
+                                  date::day{static_cast<unsigned>(*day)}};
+  if (!date.ok()) return std::nullopt;
+  return static_cast<LocalDay>(date::local_days{date}.time_since_epoch().count());
+}
+
+std::string formatIsoDate(LocalDay day) {
+  return date::format("%F", date::local_days{date::days{day}});
+}
+
 }  // namespace it::domain

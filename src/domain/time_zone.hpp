@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,5 +30,14 @@ LocalDay localDayOf(std::int64_t epoch_seconds, const date::time_zone& zone);
 // The first instant of local day `day` in `zone` (local midnight, or the end of the gap when a
 // DST change skips midnight), as epoch seconds.
 std::int64_t startOfLocalDay(LocalDay day, const date::time_zone& zone);
+
+// Noon of local day `day` in `zone` (the earlier one should clocks go back over it), as epoch
+// seconds: when a movie watched that day at an unknown time is said to have been watched.
+std::int64_t noonOfLocalDay(LocalDay day, const date::time_zone& zone);
+
+// A calendar date written "YYYY-MM-DD" (four-digit year, a day that exists), or nothing.
+std::optional<LocalDay> parseIsoDate(std::string_view text);
+// `day` as "YYYY-MM-DD".
+std::string formatIsoDate(LocalDay day);
 
 }  // namespace it::domain

@@ -22,6 +22,8 @@ struct ProviderSettings {
   std::string tvdb_base_url = "https://api4.thetvdb.com";
   std::string tvdb_api_key;  // IMMERSION_TRACKER_TVDB_API_KEY
   std::string tvdb_pin;      // only for subscriber keys; never sent when empty
+  std::string tmdb_base_url = "https://api.themoviedb.org";
+  std::string tmdb_read_access_token;  // IMMERSION_TRACKER_TMDB_READ_ACCESS_TOKEN
   std::string youtube_base_url = "https://www.googleapis.com";
   std::string youtube_api_key;  // IMMERSION_TRACKER_YOUTUBE_API_KEY
   std::string spotify_api_base_url = "https://api.spotify.com";
@@ -37,6 +39,22 @@ struct ProviderSettings {
   net::RetryPolicy retry;
 };
 
+// Which providers have credentials, and so can be asked.
+struct ConfiguredProviders {
+  bool tvdb = false;
+  bool tmdb = false;
+  bool youtube = false;
+  bool spotify = false;
+  // The database movies are looked up in by default: TMDB when it is configured (as the
+  // original does today), else TVDB (as it did first).
+  const char* movieDatabase() const { return tmdb || !tvdb ? "tmdb" : "tvdb"; }
+};
+
+inline ConfiguredProviders configuredProviders(const ProviderSettings& s) {
+  return {!s.tvdb_api_key.empty(), !s.tmdb_read_access_token.empty(), !s.youtube_api_key.empty(),
+          !s.spotify_client_id.empty() && !s.spotify_client_secret.empty()};
+}
+
 // TheTVDB v4. Logs in once and reuses the token until shortly before it expires (a month), or
 // until a call answers 401 (then logs in again, once). Thread-safe.
 class TvdbClient {
@@ -47,6 +65,19 @@ class TvdbClient {
   // type: "series" or "movie". At most `limit` results, in TVDB's order.
   virtual Outcome<std::vector<domain::TvdbSearchResult>> search(std::string_view query,
                                                                 std::string_view type,
+                                                                std::size_t limit) = 0;
+};
+
+// TMDB API v3 with a read access token (sent as a Bearer token). Thread-safe.
+class TmdbClient {
+ public:
+  virtual ~TmdbClient() = default;
+  // GET /3/movie/{id}. kNotFound when TMDB has no such movie (404, or an id it calls invalid),
+  // kItemRejected when it has no runtime yet (the movie would count for nothing).
+  virtual Outcome<domain::TmdbMovie> movie(std::int64_t id) = 0;
+  // GET /3/search/movie (first page, adult titles left out): at most `limit` results, in
+  // TMDB's order.
+  virtual Outcome<std::vector<domain::TmdbSearchResult>> search(std::string_view query,
                                                                 std::size_t limit) = 0;
 };
 
@@ -81,6 +112,8 @@ class SpotifyClient {
 // The real clients over `transport` (which must outlive them). `clock` times token expiry.
 std::unique_ptr<TvdbClient> makeTvdbClient(const ProviderSettings& settings,
                                            net::HttpTransport& transport, const Clock& clock);
+std::unique_ptr<TmdbClient> makeTmdbClient(const ProviderSettings& settings,
+                                           net::HttpTransport& transport);
 std::unique_ptr<YoutubeClient> makeYoutubeClient(const ProviderSettings& settings,
                                                  net::HttpTransport& transport);
 std::unique_ptr<SpotifyClient> makeSpotifyClient(const ProviderSettings& settings,

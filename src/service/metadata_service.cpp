@@ -80,6 +80,28 @@ struct Codec<domain::TvdbMovie> {
 };
 
 template <>
+struct Codec<domain::TmdbMovie> {
+  static constexpr const char* kKind = "tmdb_movie";
+  static std::string key(const domain::TmdbMovie& m) { return std::to_string(m.id); }
+  static json::object encode(const domain::TmdbMovie& m) {
+    return {{"id", m.id},
+            {"name", m.name},
+            {"title", m.title},
+            {"image", optionalJson(m.image)},
+            {"runtime_seconds", m.runtime_seconds}};
+  }
+  static std::optional<domain::TmdbMovie> decode(const json::object& o) {
+    auto id = integerAt(o, "id");
+    auto name = stringAt(o, "name");
+    auto title = stringAt(o, "title");
+    auto image = optionalText(o, "image");
+    auto runtime = integerAt(o, "runtime_seconds");
+    if (!id || !name || !title || !image || !runtime) return std::nullopt;
+    return domain::TmdbMovie{*id, *name, *title, *image, *runtime};
+  }
+};
+
+template <>
 struct Codec<domain::YoutubeVideo> {
   static constexpr const char* kKind = "youtube_video";
   static std::string key(const domain::YoutubeVideo& v) { return v.id; }
@@ -159,9 +181,15 @@ storage::MetadataEntry entryFor(const T& value, std::int64_t now) {
 }  // namespace
 
 MetadataService::MetadataService(storage::MetadataCache& store, const Clock& clock,
-                                 providers::TvdbClient& tvdb, providers::YoutubeClient& youtube,
+                                 providers::TvdbClient& tvdb, providers::TmdbClient& tmdb,
+                                 providers::YoutubeClient& youtube,
                                  providers::SpotifyClient& spotify)
-    : store_(store), clock_(clock), tvdb_(tvdb), youtube_(youtube), spotify_(spotify) {}
+    : store_(store),
+      clock_(clock),
+      tvdb_(tvdb),
+      tmdb_(tmdb),
+      youtube_(youtube),
+      spotify_(spotify) {}
 
 template <class T>
 std::optional<T> MetadataService::cached(std::string_view id) {
@@ -219,6 +247,16 @@ std::vector<Outcome<T>> fetchInChunks(const std::vector<Key>& ids, std::size_t c
     }
   }
   return out;
+}
+
+// A search that fails is the provider's failure whatever it said (a search has no id to
+// blame), unless the provider is not configured.
+template <class T>
+Outcome<T> asProviderFailure(Outcome<T> found) {
+  if (!found && found.failure.kind != FailureKind::kNotConfigured) {
+    found.failure.kind = FailureKind::kUnavailable;
+  }
+  return found;
 }
 
 std::string keyText(std::int64_t id) { return std::to_string(id); }
@@ -380,11 +418,19 @@ Outcome<domain::TvdbSeries> MetadataService::series(std::int64_t id) {
                        .front());
 }
 
-std::vector<Outcome<domain::TvdbMovie>> MetadataService::movies(
+std::vector<Outcome<domain::TvdbMovie>> MetadataService::tvdbMovies(
     const std::vector<std::int64_t>& ids) {
   return lookUp<domain::TvdbMovie>(ids, [this](const std::vector<std::int64_t>& misses) {
     return fetchInChunks<domain::TvdbMovie>(
         misses, 1, [this](const auto& one) { return std::vector{tvdb_.movie(one.front())}; });
+  });
+}
+
+std::vector<Outcome<domain::TmdbMovie>> MetadataService::tmdbMovies(
+    const std::vector<std::int64_t>& ids) {
+  return lookUp<domain::TmdbMovie>(ids, [this](const std::vector<std::int64_t>& misses) {
+    return fetchInChunks<domain::TmdbMovie>(
+        misses, 1, [this](const auto& one) { return std::vector{tmdb_.movie(one.front())}; });
   });
 }
 
@@ -415,13 +461,12 @@ std::vector<Outcome<domain::SpotifyEpisode>> MetadataService::spotifyEpisodes(
 Outcome<std::vector<domain::TvdbSearchResult>> MetadataService::searchTvdb(std::string_view query,
                                                                            std::string_view type,
                                                                            std::size_t limit) {
-  auto found = tvdb_.search(query, type, limit);
-  // A search that fails is TVDB's failure whatever it said (a search has no id to blame),
-  // unless TVDB is not configured.
-  if (!found && found.failure.kind != FailureKind::kNotConfigured) {
-    found.failure.kind = FailureKind::kUnavailable;
-  }
-  return found;
+  return asProviderFailure(tvdb_.search(query, type, limit));
+}
+
+Outcome<std::vector<domain::TmdbSearchResult>> MetadataService::searchTmdb(std::string_view query,
+                                                                           std::size_t limit) {
+  return asProviderFailure(tmdb_.search(query, limit));
 }
 
 }  // namespace it::service

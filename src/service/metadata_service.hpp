@@ -29,11 +29,15 @@ namespace it::service {
 class MetadataService {
  public:
   MetadataService(storage::MetadataCache& store, const Clock& clock, providers::TvdbClient& tvdb,
-                  providers::YoutubeClient& youtube, providers::SpotifyClient& spotify);
+                  providers::TmdbClient& tmdb, providers::YoutubeClient& youtube,
+                  providers::SpotifyClient& spotify);
 
   providers::Outcome<domain::TvdbSeries> series(std::int64_t id);
   // One outcome per id, in order.
-  std::vector<providers::Outcome<domain::TvdbMovie>> movies(const std::vector<std::int64_t>& ids);
+  std::vector<providers::Outcome<domain::TvdbMovie>> tvdbMovies(
+      const std::vector<std::int64_t>& ids);
+  std::vector<providers::Outcome<domain::TmdbMovie>> tmdbMovies(
+      const std::vector<std::int64_t>& ids);
   std::vector<providers::Outcome<domain::YoutubeVideo>> videos(const std::vector<std::string>& ids);
   std::vector<providers::Outcome<domain::YoutubeChannel>> youtubeChannels(
       const std::vector<std::string>& ids);
@@ -47,6 +51,8 @@ class MetadataService {
   // Not cached: searches are for a person choosing an id, and cheap for TVDB.
   providers::Outcome<std::vector<domain::TvdbSearchResult>> searchTvdb(std::string_view query,
                                                                        std::string_view type,
+                                                                       std::size_t limit);
+  providers::Outcome<std::vector<domain::TmdbSearchResult>> searchTmdb(std::string_view query,
                                                                        std::size_t limit);
 
  private:
@@ -88,6 +94,7 @@ class MetadataService {
   storage::MetadataCache& store_;
   const Clock& clock_;
   providers::TvdbClient& tvdb_;
+  providers::TmdbClient& tmdb_;
   providers::YoutubeClient& youtube_;
   providers::SpotifyClient& spotify_;
   std::shared_ptr<Flights> flights_ = std::make_shared<Flights>();

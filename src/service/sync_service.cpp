@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "domain/names.hpp"
+#include "domain/time_zone.hpp"
 #include "telemetry/log.hpp"
 
 namespace it::service {
@@ -124,10 +125,8 @@ void SyncService::movies(std::string_view username, std::vector<MovieFile> movie
   std::unordered_set<std::string_view> have(existing.begin(), existing.end());
   std::erase_if(movies, [&](const MovieFile& m) { return have.contains(m.file_name); });
 
-  std::vector<std::int64_t> ids;
-  for (const auto& m : movies) ids.push_back(m.tvdb_id);
-  auto outcomes = metadata_.movies(ids);
-  Fetched<domain::TvdbMovie> fetched;
+  auto outcomes = lookUpMovies(movies);
+  Fetched<domain::Movie> fetched;
   std::vector<storage::MovieRecord> records;
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     if (outcomes[i]) {
@@ -135,12 +134,77 @@ void SyncService::movies(std::string_view username, std::vector<MovieFile> movie
       fetched.found.push_back(records.back().movie);
     } else {
       fetched.fail(outcomes[i].failure,
-                   FailedItem{std::to_string(ids[i]), movies[i].file_name, {}});
+                   FailedItem{std::to_string(movies[i].id), movies[i].file_name, {}});
     }
   }
   if (endedEarly(fetched, existing.size(), done)) return;
   store_.recordMovies(username, std::move(records), stampFor(username),
                       reportAdded(std::move(done), std::move(fetched.failed)));
+}
+
+std::vector<Result<domain::Movie>> SyncService::lookUpMovies(const std::vector<MovieFile>& movies) {
+  std::vector<std::int64_t> tvdb_ids;
+  std::vector<std::int64_t> tmdb_ids;
+  for (const auto& m : movies) {
+    (m.database == domain::MovieDatabase::kTmdb ? tmdb_ids : tvdb_ids).push_back(m.id);
+  }
+  auto from_tvdb = tvdb_ids.empty() ? decltype(metadata_.tvdbMovies(tvdb_ids)){}
+                                    : metadata_.tvdbMovies(tvdb_ids);
+  auto from_tmdb = tmdb_ids.empty() ? decltype(metadata_.tmdbMovies(tmdb_ids)){}
+                                    : metadata_.tmdbMovies(tmdb_ids);
+  auto as_movie = [](const auto& found) -> Result<domain::Movie> {
+    if (!found) return found.failure;
+    return Result<domain::Movie>::success(domain::movieFrom(*found.value));
+  };
+  std::vector<Result<domain::Movie>> out;
+  out.reserve(movies.size());
+  std::size_t next_tvdb = 0;
+  std::size_t next_tmdb = 0;
+  for (const auto& m : movies) {
+    out.push_back(m.database == domain::MovieDatabase::kTmdb ? as_movie(from_tmdb[next_tmdb++])
+                                                             : as_movie(from_tvdb[next_tvdb++]));
+  }
+  return out;
+}
+
+void SyncService::addMovie(std::string_view username, std::int64_t tmdb_id,
+                           std::optional<domain::LocalDay> watched_on, Done<AddedMovie> done) {
+  storage::SyncStamp stamp = stampFor(username);
+  const date::time_zone& zone = *stamp.calendar.zone;
+  domain::LocalDay today = domain::localDayOf(stamp.timestamp, zone);
+  domain::LocalDay day = watched_on.value_or(today);
+  if (day > today) {
+    return done(Failure{FailureKind::kInvalidRequest, "watched_on " + domain::formatIsoDate(day) +
+                                                          " is after today (" +
+                                                          domain::formatIsoDate(today) + " in " +
+                                                          stamp.calendar.zone_name + ")"});
+  }
+  if (auto have = store_.movieWithTmdbId(username, tmdb_id)) {
+    return done(Result<AddedMovie>::success({false, std::move(*have), std::nullopt, 0, ""}));
+  }
+  auto found = std::move(metadata_.tmdbMovies({tmdb_id}).front());
+  if (!found) {
+    Failure failure = found.failure;
+    // TMDB's 404, or a movie it cannot time yet: the caller's id is the problem.
+    if (failure.kind == FailureKind::kNotFound || failure.kind == FailureKind::kItemRejected) {
+      failure.kind = FailureKind::kUnprocessable;
+    }
+    return done(std::move(failure));
+  }
+  // Noon, as the original's tool records it; but never later than now, which would put a
+  // movie watched this morning in the future.
+  stamp.timestamp = std::min(domain::noonOfLocalDay(day, zone), stamp.timestamp);
+  AddedMovie added{true, "manual_tmdb_" + std::to_string(tmdb_id), std::move(*found.value),
+                   stamp.timestamp, domain::formatIsoDate(day)};
+  std::vector<storage::MovieRecord> records{{added.file_name, domain::movieFrom(*added.movie)}};
+  store_.recordMovies(
+      username, std::move(records), std::move(stamp),
+      [done = std::move(done), added = std::move(added)](Result<std::int64_t> count) mutable {
+        if (!count) return done(count.failure);
+        // Added by another request in between: the user has it, once.
+        if (*count == 0) added = {false, added.file_name, std::nullopt, 0, ""};
+        done(Result<AddedMovie>::success(std::move(added)));
+      });
 }
 
 // YouTube videos and podcast episodes: the ids the user has not got yet are fetched (`fetch`:

@@ -14,10 +14,22 @@
 
 namespace it::service {
 
-// A movie file the sync client found, with the TVDB id it was matched to.
+// A movie file the sync client found, with the id it was matched to in TMDB (today's
+// clients) or TVDB (older ones).
 struct MovieFile {
   std::string file_name;
-  std::int64_t tvdb_id = 0;
+  domain::MovieDatabase database = domain::MovieDatabase::kTmdb;
+  std::int64_t id = 0;
+};
+
+// What POST /api/movies did: recorded a movie watched without a file, or found that the user
+// has it already (then `movie` is empty and `file_name` is the one they have it under).
+struct AddedMovie {
+  bool added = false;
+  std::string file_name;
+  std::optional<domain::TmdbMovie> movie;
+  std::int64_t timestamp = 0;  // when it counts as watched (epoch seconds), when added
+  std::string watched_on;      // that day, "YYYY-MM-DD" in the user's calendar, when added
 };
 
 // An item of a sync that could not be recorded, and why (one sentence naming the id).
@@ -57,6 +69,14 @@ class SyncService {
   void episodes(std::string_view username, std::vector<storage::EpisodeRef> episodes,
                 Done<SyncReport> done);
   void movies(std::string_view username, std::vector<MovieFile> movies, Done<SyncReport> done);
+  // Records the TMDB movie `tmdb_id` as watched without a file (at a cinema, on a streaming
+  // service) at noon of `watched_on` (a day of the user's calendar; nothing: today), under the
+  // file name manual_tmdb_<id> as the original's own tool does. A movie the user already has
+  // (from a file or added so) is not recorded again. Fails kInvalidRequest for a day after
+  // today, kUnprocessable when TMDB has no such movie, with TMDB's failure when it cannot be
+  // asked.
+  void addMovie(std::string_view username, std::int64_t tmdb_id,
+                std::optional<domain::LocalDay> watched_on, Done<AddedMovie> done);
   void youtubeVideos(std::string_view username, std::vector<std::string> video_ids,
                      Done<SyncReport> done);
   // With `backfill`, also every earlier episode of each listed episode's show (released on or
@@ -72,6 +92,8 @@ class SyncService {
 
  private:
   storage::SyncStamp stampFor(std::string_view username) const;
+  // Each movie's metadata from its database, in order.
+  std::vector<Result<domain::Movie>> lookUpMovies(const std::vector<MovieFile>& movies);
   // `videos` with their channels' titles and thumbnails, where channels.list gives them.
   std::vector<Result<domain::YoutubeVideo>> withChannels(
       std::vector<Result<domain::YoutubeVideo>> videos);

@@ -30,7 +30,7 @@ struct EpisodeRef {
 
 struct MovieRecord {
   std::string file_name;
-  domain::TvdbMovie movie;
+  domain::Movie movie;
 };
 
 // The user's calendar: the time zone in which per-day totals are kept. A store keeps its
@@ -80,6 +80,9 @@ class ImmersionStore {
                                                          const std::vector<std::string>& keys) = 0;
   virtual std::vector<std::string> existingSpotifyEpisodes(
       std::string_view username, const std::vector<std::string>& keys) = 0;
+  // The file name under which the user has the TMDB movie `tmdb_id`, if they have it.
+  virtual std::optional<std::string> movieWithTmdbId(std::string_view username,
+                                                     std::int64_t tmdb_id) = 0;
   virtual void recordMovies(std::string_view username, std::vector<MovieRecord> movies,
                             SyncStamp stamp, CountDone done) = 0;
   // Also records each video's channel (each episode's show) when the user has not got it yet.

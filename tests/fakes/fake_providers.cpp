@@ -11,6 +11,7 @@
 #include <boost/url/parse.hpp>
 #include <cctype>
 #include <condition_variable>
+#include <cstdio>
 #include <list>
 #include <map>
 #include <mutex>
@@ -36,6 +37,15 @@ struct Series {
   std::string name;
   std::optional<std::string> image;
   std::optional<int> runtime_minutes;
+};
+
+struct TmdbMovie {
+  std::string original_title;
+  std::string title;
+  std::optional<std::string> poster_path;
+  std::optional<int> runtime_minutes;
+  std::string release_date;
+  std::string overview;
 };
 
 struct Video {
@@ -108,6 +118,10 @@ json::object tvdbFailure(std::string_view message) {
   return {{"status", "failure"}, {"message", message}, {"data", nullptr}};
 }
 
+json::object tmdbError(int status_code, std::string_view message) {
+  return {{"success", false}, {"status_code", status_code}, {"status_message", message}};
+}
+
 json::object googleError(int code, std::string_view message, std::string_view domain,
                          std::string_view reason, std::optional<std::string_view> detail_reason) {
   json::object error{
@@ -141,6 +155,7 @@ struct FakeProviders::Impl {
   bool stopping = false;
   std::map<std::int64_t, Series> series;
   std::map<std::int64_t, Series> movies;
+  std::map<std::int64_t, TmdbMovie> tmdb_movies;
   std::map<std::string, Video> videos;
   std::map<std::string, std::pair<std::string, std::vector<std::string>>> channels;
   std::map<std::string, Episode> episodes;
@@ -221,6 +236,10 @@ struct FakeProviders::Impl {
       return tvdbSearch(request, param("query").value_or(param("q").value_or("")),
                         param("type").value_or(""), param("limit"));
     }
+    if (get && path.starts_with("/3/movie/")) {
+      return tmdbMovie(request, path.substr(std::string_view("/3/movie/").size()));
+    }
+    if (get && path == "/3/search/movie") return tmdbSearch(request, param("query").value_or(""));
     if (get && path == "/youtube/v3/videos") {
       return youtubeVideos(param("key"), param("part"), param("id"));
     }
@@ -381,6 +400,110 @@ struct FakeProviders::Impl {
                                                               {"next", nullptr},
                                                               {"total_items", count},
                                                               {"page_size", 50}}}});
+  }
+
+  // TMDB's answer when the read access token is missing or wrong; nothing when it will do.
+  static std::optional<Reply> tmdbRefusal(const Request& request) {
+    auto it = request.find(http::field::authorization);
+    if (it != request.end() && it->value() == std::string("Bearer ") + kTmdbReadAccessToken) {
+      return std::nullopt;
+    }
+    return jsonReply(401, tmdbError(7, "Invalid API key: You must be granted a valid key."));
+  }
+
+  // GET /3/movie/{id}: the full movie object, as TMDB sends it.
+  Reply tmdbMovie(const Request& request, std::string_view id_text) {
+    if (auto refused = tmdbRefusal(request)) return *refused;
+    if (!allDigits(id_text) || id_text.size() > 15) {
+      return jsonReply(404,
+                       tmdbError(6, "Invalid id: The pre-requisite id is invalid or not found."));
+    }
+    std::int64_t id = std::stoll(std::string(id_text));
+    std::optional<TmdbMovie> found;
+    {
+      std::lock_guard lock(mutex);
+      if (auto it = tmdb_movies.find(id); it != tmdb_movies.end()) found = it->second;
+    }
+    if (!found) {
+      return jsonReply(404, tmdbError(34, "The resource you requested could not be found."));
+    }
+    const TmdbMovie& m = *found;
+    char imdb_id[16];
+    std::snprintf(imdb_id, sizeof imdb_id, "tt%07lld", static_cast<long long>(id % 10'000'000));
+    json::object body{
+        {"adult", false},
+        {"backdrop_path", "/backdrop-" + std::to_string(id) + ".jpg"},
+        {"belongs_to_collection", nullptr},
+        {"budget", 0},
+        {"genres", json::array{json::object{{"id", 16}, {"name", "Animation"}},
+                               json::object{{"id", 18}, {"name", "Drama"}}}},
+        {"homepage", ""},
+        {"id", id},
+        {"imdb_id", imdb_id},
+        {"origin_country", json::array{"JP"}},
+        {"original_language", "ja"},
+        {"original_title", m.original_title},
+        {"overview", m.overview},
+        {"popularity", 42.5},
+        {"poster_path", stringOrNull(m.poster_path)},
+        {"production_companies", json::array{}},
+        {"production_countries",
+         json::array{json::object{{"iso_3166_1", "JP"}, {"name", "Japan"}}}},
+        {"release_date", m.release_date},
+        {"revenue", 0},
+        {"runtime", m.runtime_minutes ? json::value(*m.runtime_minutes) : json::value(nullptr)},
+        {"spoken_languages",
+         json::array{
+             json::object{{"english_name", "Japanese"}, {"iso_639_1", "ja"}, {"name", "日本語"}}}},
+        {"status", "Released"},
+        {"tagline", ""},
+        {"title", m.title},
+        {"video", false},
+        {"vote_average", 8.5},
+        {"vote_count", 1000},
+    };
+    return jsonReply(200, body);
+  }
+
+  // GET /3/search/movie: the first page (20 results) of the movies whose title or original
+  // title contains the query, any case. TMDB answers a missing or empty query with no results.
+  Reply tmdbSearch(const Request& request, const std::string& query) {
+    if (auto refused = tmdbRefusal(request)) return *refused;
+    constexpr std::size_t kPageSize = 20;
+    std::string needle = lower(query);
+    json::array results;
+    std::size_t total = 0;
+    if (!needle.empty()) {
+      std::lock_guard lock(mutex);
+      for (const auto& [id, m] : tmdb_movies) {
+        if (lower(m.title).find(needle) == std::string::npos &&
+            lower(m.original_title).find(needle) == std::string::npos) {
+          continue;
+        }
+        if (++total > kPageSize) continue;
+        results.push_back(json::object{
+            {"adult", false},
+            {"backdrop_path", "/backdrop-" + std::to_string(id) + ".jpg"},
+            {"genre_ids", json::array{16, 18}},
+            {"id", id},
+            {"original_language", "ja"},
+            {"original_title", m.original_title},
+            {"overview", m.overview},
+            {"popularity", 42.5},
+            {"poster_path", stringOrNull(m.poster_path)},
+            {"release_date", m.release_date},
+            {"title", m.title},
+            {"video", false},
+            {"vote_average", 8.5},
+            {"vote_count", 1000},
+        });
+      }
+    }
+    std::size_t pages = std::max<std::size_t>(1, (total + kPageSize - 1) / kPageSize);
+    return jsonReply(200, json::object{{"page", 1},
+                                       {"results", std::move(results)},
+                                       {"total_pages", pages},
+                                       {"total_results", total}});
   }
 
   // channels.list?part=snippet: the known ones among the ids, each with its thumbnails.
@@ -673,10 +796,12 @@ std::string FakeProviders::baseUrl() const {
 providers::ProviderSettings FakeProviders::settings() const {
   providers::ProviderSettings s;
   s.tvdb_base_url = baseUrl();
+  s.tmdb_base_url = baseUrl();
   s.youtube_base_url = baseUrl();
   s.spotify_api_base_url = baseUrl();
   s.spotify_accounts_base_url = baseUrl();
   s.tvdb_api_key = kTvdbApiKey;
+  s.tmdb_read_access_token = kTmdbReadAccessToken;
   s.youtube_api_key = kYoutubeApiKey;
   s.spotify_client_id = kSpotifyClientId;
   s.spotify_client_secret = kSpotifyClientSecret;
@@ -700,6 +825,13 @@ std::vector<std::pair<std::string, std::string>> FakeProviders::environment() co
   };
 }
 
+std::vector<std::pair<std::string, std::string>> FakeProviders::tmdbEnvironment() const {
+  return {
+      {"IMMERSION_TRACKER_TMDB_BASE_URL", baseUrl()},
+      {"IMMERSION_TRACKER_TMDB_READ_ACCESS_TOKEN", kTmdbReadAccessToken},
+  };
+}
+
 void FakeProviders::addSeries(std::int64_t id, std::string name, std::optional<std::string> image,
                               std::optional<int> average_runtime_minutes) {
   std::lock_guard lock(impl_->mutex);
@@ -710,6 +842,16 @@ void FakeProviders::addMovie(std::int64_t id, std::string name, std::optional<st
                              std::optional<int> runtime_minutes) {
   std::lock_guard lock(impl_->mutex);
   impl_->movies[id] = Series{std::move(name), std::move(image), runtime_minutes};
+}
+
+void FakeProviders::addTmdbMovie(std::int64_t id, std::string original_title, std::string title,
+                                 std::optional<std::string> poster_path,
+                                 std::optional<int> runtime_minutes, std::string release_date,
+                                 std::string overview) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->tmdb_movies[id] =
+      TmdbMovie{std::move(original_title), std::move(title),        std::move(poster_path),
+                runtime_minutes,           std::move(release_date), std::move(overview)};
 }
 
 void FakeProviders::addVideo(std::string id, std::string title, std::string channel_id,

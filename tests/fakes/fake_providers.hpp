@@ -13,13 +13,15 @@
 
 namespace it::test {
 
-// TheTVDB v4, YouTube Data v3 and the Spotify Web API on one loopback port, speaking their
-// wire formats (reference/external-apis.md §1-3): envelopes, error bodies, 404s, batches with
-// missing ids, 429 with Retry-After. Tests fill it with data and inject failures. Thread-safe.
+// TheTVDB v4, TMDB v3, YouTube Data v3 and the Spotify Web API on one loopback port, speaking
+// their wire formats (reference/external-apis.md §1-3; TMDB as its v3 docs describe it):
+// envelopes, error bodies, 404s, batches with missing ids, 429 with Retry-After. Tests fill it
+// with data and inject failures. Thread-safe.
 class FakeProviders {
  public:
   // The credentials it accepts; anything else gets the provider's 401/400 answer.
   static constexpr const char* kTvdbApiKey = "fake-tvdb-key";
+  static constexpr const char* kTmdbReadAccessToken = "fake-tmdb-token";
   static constexpr const char* kYoutubeApiKey = "fake-youtube-key";
   static constexpr const char* kSpotifyClientId = "fake-spotify-id";
   static constexpr const char* kSpotifyClientSecret = "fake-spotify-secret";
@@ -29,20 +31,28 @@ class FakeProviders {
   FakeProviders(const FakeProviders&) = delete;
   FakeProviders& operator=(const FakeProviders&) = delete;
 
-  // "http://127.0.0.1:PORT": the origin of all four base URLs.
+  // "http://127.0.0.1:PORT": the origin of all the base URLs.
   std::string baseUrl() const;
   // Settings pointing every client here, with the credentials above and a retry policy with
   // millisecond backoffs (Retry-After capped at 50 ms) so tests stay fast.
   providers::ProviderSettings settings() const;
   // The base URLs and credentials above as the server's environment variables
-  // (IMMERSION_TRACKER_*), for a server run as a child process.
+  // (IMMERSION_TRACKER_*), for a server run as a child process. TMDB is left out, so that such
+  // a server looks movies up in TVDB; add tmdbEnvironment() for TMDB.
   std::vector<std::pair<std::string, std::string>> environment() const;
+  // IMMERSION_TRACKER_TMDB_BASE_URL and IMMERSION_TRACKER_TMDB_READ_ACCESS_TOKEN.
+  std::vector<std::pair<std::string, std::string>> tmdbEnvironment() const;
 
   // Data. Series and movies are also found by GET /v4/search (case-insensitive substring).
   void addSeries(std::int64_t id, std::string name, std::optional<std::string> image,
                  std::optional<int> average_runtime_minutes);
   void addMovie(std::int64_t id, std::string name, std::optional<std::string> image,
                 std::optional<int> runtime_minutes);
+  // A TMDB movie for GET /3/movie/{id} (runtime null when `runtime_minutes` is nothing), also
+  // found by GET /3/search/movie (case-insensitive substring of title or original_title).
+  void addTmdbMovie(std::int64_t id, std::string original_title, std::string title,
+                    std::optional<std::string> poster_path, std::optional<int> runtime_minutes,
+                    std::string release_date = "2016-08-26", std::string overview = "A movie.");
   void addVideo(std::string id, std::string title, std::string channel_id,
                 std::string channel_title, std::string iso_duration);
   // A channel for channels.list; `thumbnail_sizes` are the thumbnails it has ("default",
@@ -68,7 +78,7 @@ class FakeProviders {
   void expireTokens();
 
   // Requests received so far whose path starts with `path_prefix` ("/v4/login",
-  // "/v4/series/", "/youtube/v3/videos", "/v1/episodes/", "/api/token", ...).
+  // "/v4/series/", "/3/movie/", "/youtube/v3/videos", "/v1/episodes/", "/api/token", ...).
   int requestCount(std::string_view path_prefix) const;
   // Their full targets (path and query), in arrival order.
   std::vector<std::string> requestTargets(std::string_view path_prefix) const;

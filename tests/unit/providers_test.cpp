@@ -512,6 +512,300 @@ TEST_F(TvdbClientTest, ARefusedConnectionMakesItUnavailable) {
       << outcome.failure.message;
 }
 
+// ----- TMDB -----
+
+class TmdbClientTest : public ProvidersTest {
+ protected:
+  static constexpr std::int64_t kYourName = 372058;
+  static constexpr const char* kYourNamePoster = "/q719jXXEzOoYaps6babgKnONONX.jpg";
+  static constexpr const char* kTmdb429 =
+      R"({"success":false,"status_code":25,)"
+      R"("status_message":"Your request count (#) is over the allowed limit of (40)."})";
+};
+
+TEST_F(TmdbClientTest, ParsesAMovieWithItsNativeTitleAndPoster) {
+  fake_.addTmdbMovie(kYourName, "君の名は。", "Your Name.", kYourNamePoster, 106);
+  RecordingTransport recording(transport_);
+  auto movie = makeTmdbClient(settings_, recording)->movie(kYourName);
+  ASSERT_TRUE(movie) << movie.failure.message;
+  EXPECT_EQ(movie->id, kYourName);
+  EXPECT_EQ(movie->name, "君の名は。");
+  EXPECT_EQ(movie->title, "Your Name.");
+  EXPECT_EQ(movie->image, "https://image.tmdb.org/t/p/w500/q719jXXEzOoYaps6babgKnONONX.jpg");
+  EXPECT_EQ(movie->runtime_seconds, 106 * 60);
+  std::vector<OutboundRequest> all = recording.sent();
+  ASSERT_EQ(all.size(), 1u);
+  const OutboundRequest& sent = all[0];
+  EXPECT_EQ(sent.method, "GET");
+  EXPECT_EQ(sent.url, fake_.baseUrl() + "/3/movie/372058");
+  EXPECT_TRUE(hasHeader(sent, "Authorization: Bearer fake-tmdb-token"));
+  EXPECT_TRUE(hasHeader(sent, "Accept: application/json"));
+  EXPECT_EQ(fake_.requestTargets("/3/movie/"), std::vector<std::string>{"/3/movie/372058"});
+}
+
+TEST_F(TmdbClientTest, ATrailingSlashOnTheBaseUrlIsIgnored) {
+  fake_.addTmdbMovie(kYourName, "君の名は。", "Your Name.", kYourNamePoster, 106);
+  settings_.tmdb_base_url = fake_.baseUrl() + "/";
+  ASSERT_TRUE(makeTmdbClient(settings_, transport_)->movie(kYourName));
+  EXPECT_EQ(fake_.requestTargets("/"), std::vector<std::string>{"/3/movie/372058"});
+}
+
+TEST_F(TmdbClientTest, WithoutAPosterOrAnOriginalTitle) {
+  fake_.addTmdbMovie(4935, "ハウルの動く城", "Howl's Moving Castle", std::nullopt, 119);
+  fake_.addTmdbMovie(77, "", "Only An English Title", "", 90);
+  auto client = makeTmdbClient(settings_, transport_);
+  auto howl = client->movie(4935);
+  ASSERT_TRUE(howl) << howl.failure.message;
+  EXPECT_EQ(howl->name, "ハウルの動く城");
+  EXPECT_EQ(howl->image, std::nullopt);  // poster_path null
+  auto english = client->movie(77);
+  ASSERT_TRUE(english) << english.failure.message;
+  EXPECT_EQ(english->name, "Only An English Title");  // original_title "" falls back to title
+  EXPECT_EQ(english->title, "Only An English Title");
+  EXPECT_EQ(english->image, std::nullopt);  // poster_path ""
+}
+
+TEST_F(TmdbClientTest, AMovieWithoutARuntimeYetIsRejectedForNow) {
+  fake_.addTmdbMovie(1001, "未定", "Undecided", kYourNamePoster, std::nullopt);
+  fake_.addTmdbMovie(1002, "零", "Zero", kYourNamePoster, 0);
+  auto client = makeTmdbClient(settings_, transport_);
+  for (std::int64_t id : {1001, 1002}) {
+    auto movie = client->movie(id);
+    ASSERT_FALSE(movie) << id;
+    EXPECT_EQ(movie.failure.kind, FailureKind::kItemRejected);
+    EXPECT_EQ(movie.failure.message, "TMDB has no runtime for movie " + std::to_string(id) +
+                                         " yet; try again once it has one");
+  }
+  EXPECT_EQ(fake_.requestCount("/3/movie/"), 2);  // a refusal, not retried
+}
+
+TEST_F(TmdbClientTest, AnUnknownOrInvalidIdIsNotFoundWithoutRetrying) {
+  auto client = makeTmdbClient(settings_, transport_);
+  auto unknown = client->movie(999);  // TMDB status_code 34
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.failure.kind, FailureKind::kNotFound);
+  EXPECT_EQ(unknown.failure.message, "TMDB has no movie with id 999");
+  auto invalid = client->movie(-5);  // TMDB status_code 6, "Invalid id"
+  ASSERT_FALSE(invalid);
+  EXPECT_EQ(invalid.failure.kind, FailureKind::kNotFound);
+  EXPECT_EQ(invalid.failure.message, "TMDB has no movie with id -5");
+  EXPECT_EQ(fake_.requestCount("/3/movie/"), 2);
+}
+
+TEST_F(TmdbClientTest, ABare404OrAnother4xxIsAboutThatMovieOnly) {
+  auto client = makeTmdbClient(settings_, transport_);
+  fake_.failNext("/3/movie/", 404, "<html>Not Found</html>");  // not TMDB's own answer
+  auto bare = client->movie(1);
+  EXPECT_EQ(bare.failure.kind, FailureKind::kItemRejected);
+  EXPECT_EQ(bare.failure.message, "TMDB rejected the request for movie 1: HTTP 404");
+  fake_.failNext("/3/movie/", 422,
+                 R"({"success":false,"status_code":22,"status_message":"Invalid page."})");
+  auto other = client->movie(1);
+  EXPECT_EQ(other.failure.kind, FailureKind::kItemRejected);
+  EXPECT_EQ(other.failure.message, "TMDB rejected the request for movie 1: Invalid page.");
+}
+
+TEST_F(TmdbClientTest, AWrongTokenIsRejectedWithoutRetrying) {
+  fake_.addTmdbMovie(kYourName, "君の名は。", "Your Name.", kYourNamePoster, 106);
+  settings_.tmdb_read_access_token = "not-the-token";
+  auto client = makeTmdbClient(settings_, transport_);
+  auto movie = client->movie(kYourName);
+  ASSERT_FALSE(movie);
+  EXPECT_EQ(movie.failure.kind, FailureKind::kRejected);
+  EXPECT_EQ(movie.failure.message,
+            "TMDB rejected the read access token: Invalid API key: You must be granted a valid "
+            "key.");
+  auto search = client->search("your", 5);
+  ASSERT_FALSE(search);
+  EXPECT_EQ(search.failure.kind, FailureKind::kRejected);
+  EXPECT_EQ(fake_.requestCount("/3/"), 2);
+}
+
+TEST_F(TmdbClientTest, ARateLimitIsRetriedAfterRetryAfter) {
+  fake_.addTmdbMovie(kYourName, "君の名は。", "Your Name.", kYourNamePoster, 106);
+  fake_.failNext("/3/movie/", 429, kTmdb429, 1, 1);
+  auto start = std::chrono::steady_clock::now();
+  auto movie = makeTmdbClient(settings_, transport_)->movie(kYourName);
+  ASSERT_TRUE(movie) << movie.failure.message;
+  EXPECT_EQ(movie->name, "君の名は。");
+  EXPECT_EQ(fake_.requestCount("/3/movie/"), 2);
+  EXPECT_GE(elapsedSince(start), settings_.retry.max_retry_after);  // 1 s, capped to 50 ms
+}
+
+TEST_F(TmdbClientTest, ErrorsOnEveryAttemptMakeItUnavailable) {
+  fake_.addTmdbMovie(kYourName, "君の名は。", "Your Name.", kYourNamePoster, 106);
+  auto client = makeTmdbClient(settings_, transport_);
+  const int attempts = settings_.retry.max_attempts;
+  fake_.failNext("/3/movie/", 503, "", attempts);
+  auto down = client->movie(kYourName);
+  ASSERT_FALSE(down);
+  EXPECT_EQ(down.failure.kind, FailureKind::kUnavailable);
+  EXPECT_EQ(down.failure.message, "TMDB is unavailable: HTTP 503");
+  EXPECT_EQ(fake_.requestCount("/3/movie/"), attempts);
+
+  fake_.failNext("/3/search/movie", 429, kTmdb429, attempts, 0);
+  auto limited = client->search("your", 5);
+  ASSERT_FALSE(limited);
+  EXPECT_EQ(limited.failure.kind, FailureKind::kUnavailable);
+  EXPECT_EQ(limited.failure.message, "TMDB is unavailable: HTTP 429");
+  EXPECT_EQ(fake_.requestCount("/3/search/movie"), attempts);
+
+  EXPECT_TRUE(client->movie(kYourName));  // once TMDB is back
+}
+
+TEST_F(TmdbClientTest, ARefusedConnectionMakesItUnavailable) {
+  settings_.tmdb_base_url = "http://127.0.0.1:1";
+  auto outcome = makeTmdbClient(settings_, transport_)->movie(kYourName);
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.failure.kind, FailureKind::kUnavailable);
+  EXPECT_TRUE(outcome.failure.message.starts_with("TMDB is unavailable: "))
+      << outcome.failure.message;
+}
+
+TEST_F(TmdbClientTest, NotConfiguredMakesNoCalls) {
+  settings_.tmdb_read_access_token = "";
+  auto client = makeTmdbClient(settings_, transport_);
+  auto movie = client->movie(kYourName);
+  auto search = client->search("your", 5);
+  for (const Failure* f : {&movie.failure, &search.failure}) {
+    EXPECT_EQ(f->kind, FailureKind::kNotConfigured);
+    EXPECT_EQ(f->message, "TMDB is not configured: set IMMERSION_TRACKER_TMDB_READ_ACCESS_TOKEN");
+  }
+  EXPECT_FALSE(movie || search);
+  EXPECT_EQ(fake_.requestCount("/"), 0);
+}
+
+TEST_F(TmdbClientTest, MalformedMoviesAreInvalidResponses) {
+  auto client = makeTmdbClient(settings_, transport_);
+  for (const char* body :
+       {"{not json", "[1,2]", R"({"id":2,"title":"Two","original_title":"二","runtime":90})",
+        R"({"id":1,"runtime":90,"poster_path":null})",
+        R"({"id":1,"title":"","original_title":"","runtime":90})",
+        R"({"id":1,"title":"One","runtime":-5})",
+        R"({"id":1,"title":"One","runtime":1000000000})"}) {
+    fake_.failNext("/3/movie/", 200, body);
+    auto outcome = client->movie(1);
+    ASSERT_FALSE(outcome) << body;
+    EXPECT_EQ(outcome.failure.kind, FailureKind::kInvalidResponse) << body;
+    EXPECT_TRUE(outcome.failure.message.starts_with("TMDB sent an invalid response for movie 1: "))
+        << outcome.failure.message;
+  }
+  fake_.failNext("/3/movie/", 200, R"({"id":1,"runtime":90})");
+  EXPECT_EQ(client->movie(1).failure.message,
+            "TMDB sent an invalid response for movie 1: no title");
+  // An answer without the id is believed to be about the movie asked for.
+  fake_.failNext("/3/movie/", 200, R"({"title":"One","runtime":90})");
+  auto no_id = client->movie(1);
+  ASSERT_TRUE(no_id) << no_id.failure.message;
+  EXPECT_EQ(no_id->name, "One");
+}
+
+TEST_F(TmdbClientTest, SearchFindsTitlesInEitherLanguage) {
+  fake_.addTmdbMovie(kYourName, "君の名は。", "Your Name.", kYourNamePoster, 106, "2016-08-26",
+                     "High schoolers Mitsuha and Taki are complete strangers.");
+  fake_.addTmdbMovie(129, "千と千尋の神隠し", "Spirited Away", "/39wmItIWsg5sZMyRUHLkWBcuVCM.jpg",
+                     125, "2001-07-20");
+  fake_.addTmdbMovie(4935, "ハウルの動く城", "Howl's Moving Castle", std::nullopt, 119, "", "");
+  auto client = makeTmdbClient(settings_, transport_);
+
+  auto your_name = client->search("your name", 10);
+  ASSERT_TRUE(your_name) << your_name.failure.message;
+  ASSERT_EQ(your_name->size(), 1u);
+  const domain::TmdbSearchResult& hit = your_name->at(0);
+  EXPECT_EQ(hit.tmdb_id, kYourName);
+  EXPECT_EQ(hit.name, "君の名は。");
+  EXPECT_EQ(hit.title, "Your Name.");
+  EXPECT_EQ(hit.year, "2016");
+  EXPECT_EQ(hit.image_url, "https://image.tmdb.org/t/p/w500/q719jXXEzOoYaps6babgKnONONX.jpg");
+  EXPECT_EQ(hit.overview, "High schoolers Mitsuha and Taki are complete strangers.");
+
+  auto native = client->search("の", 2);  // all three have it; the fake lists them by id
+  ASSERT_TRUE(native) << native.failure.message;
+  ASSERT_EQ(native->size(), 2u);
+  EXPECT_EQ(native->at(0).tmdb_id, 129);
+  EXPECT_EQ(native->at(0).name, "千と千尋の神隠し");
+  EXPECT_EQ(native->at(0).year, "2001");
+  EXPECT_EQ(native->at(1).tmdb_id, 4935);
+  EXPECT_EQ(native->at(1).title, "Howl's Moving Castle");
+  EXPECT_EQ(native->at(1).year, std::nullopt);       // release_date ""
+  EXPECT_EQ(native->at(1).image_url, std::nullopt);  // poster_path null
+  EXPECT_EQ(native->at(1).overview, std::nullopt);   // overview ""
+
+  EXPECT_EQ(
+      fake_.requestTargets("/3/search/movie"),
+      (std::vector<std::string>{"/3/search/movie?query=your%20name&include_adult=false&page=1",
+                                "/3/search/movie?query=%E3%81%AE&include_adult=false&page=1"}));
+}
+
+TEST_F(TmdbClientTest, SearchWithALimitOfZeroOrNoMatchesIsEmpty) {
+  fake_.addTmdbMovie(kYourName, "君の名は。", "Your Name.", kYourNamePoster, 106);
+  auto client = makeTmdbClient(settings_, transport_);
+  auto none = client->search("your", 0);
+  ASSERT_TRUE(none) << none.failure.message;
+  EXPECT_TRUE(none->empty());
+  EXPECT_EQ(fake_.requestCount("/3/"), 0);
+  auto nothing = client->search("Totoro", 5);
+  ASSERT_TRUE(nothing) << nothing.failure.message;
+  EXPECT_TRUE(nothing->empty());
+  EXPECT_EQ(fake_.requestCount("/3/search/movie"), 1);
+}
+
+TEST_F(TmdbClientTest, SearchSkipsUnusableResultsAndNeedsAList) {
+  auto client = makeTmdbClient(settings_, transport_);
+  fake_.failNext("/3/search/movie", 200, R"({"page":1,"results":[
+      1, null, {"title":"No id"}, {"id":"7","title":"String id"},
+      {"id":8,"title":"Eight","release_date":null,"poster_path":"","extra":[1]}],
+      "total_pages":1,"total_results":5})");
+  auto hits = client->search("e", 10);
+  ASSERT_TRUE(hits) << hits.failure.message;
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_EQ(hits->at(0).tmdb_id, 8);
+  EXPECT_EQ(hits->at(0).name, "Eight");  // no original_title: the title
+  EXPECT_EQ(hits->at(0).title, "Eight");
+  EXPECT_EQ(hits->at(0).year, std::nullopt);
+  EXPECT_EQ(hits->at(0).image_url, std::nullopt);
+
+  for (const char* body : {R"({"page":1})", R"({"page":1,"results":{}})", "[]", "nope"}) {
+    fake_.failNext("/3/search/movie", 200, body);
+    auto outcome = client->search("e", 10);
+    ASSERT_FALSE(outcome) << body;
+    EXPECT_EQ(outcome.failure.kind, FailureKind::kInvalidResponse) << body;
+  }
+  fake_.failNext("/3/search/movie", 422,
+                 R"({"success":false,"status_code":22,"status_message":"Invalid page."})");
+  auto refused = client->search("e", 10);
+  EXPECT_EQ(refused.failure.kind, FailureKind::kRejected);  // about the request, not an id
+  EXPECT_EQ(refused.failure.message, "TMDB rejected the request for search: Invalid page.");
+}
+
+TEST_F(FakeProvidersTest, TmdbAnswersAMissingQueryWithNothing) {
+  fake_.addTmdbMovie(372058, "君の名は。", "Your Name.", std::nullopt, 106);
+  auto get = [&](const std::string& target, bool with_token) {
+    std::vector<std::string> headers;
+    if (with_token) {
+      headers.push_back(std::string("Authorization: Bearer ") +
+                        FakeProviders::kTmdbReadAccessToken);
+    }
+    return transport_.send({"GET", fake_.baseUrl() + target, headers, ""});
+  };
+  TransportResult missing = get("/3/search/movie", true);
+  ASSERT_TRUE(missing.response) << missing.error;
+  EXPECT_EQ(missing.response->status, 200);
+  auto body = boost::json::parse(missing.response->body).as_object();
+  EXPECT_TRUE(body.at("results").as_array().empty());
+  EXPECT_EQ(body.at("total_results"), 0);
+  TransportResult anonymous = get("/3/search/movie?query=your", false);
+  ASSERT_TRUE(anonymous.response) << anonymous.error;
+  EXPECT_EQ(anonymous.response->status, 401);
+  EXPECT_EQ(boost::json::parse(anonymous.response->body).at("status_code"), 7);
+  TransportResult movie = get("/3/movie/372058", true);
+  ASSERT_TRUE(movie.response) << movie.error;
+  auto full = boost::json::parse(movie.response->body).as_object();
+  EXPECT_EQ(full.at("original_language"), "ja");
+  EXPECT_TRUE(full.at("belongs_to_collection").is_null());
+  EXPECT_TRUE(full.at("poster_path").is_null());
+}
+
 // ----- YouTube -----
 
 using YoutubeClientTest = ProvidersTest;

@@ -11,6 +11,7 @@
 #include <future>
 #include <thread>
 
+#include "storage/sqlite/schema.hpp"
 #include "support/store_helpers.hpp"
 #include "support/temp_dir.hpp"
 
@@ -132,6 +133,39 @@ TEST_F(SqliteStoreTest, RecentItemsAreListedOneByOne) {
     EXPECT_EQ(item.items, 1);
     EXPECT_EQ(item.timestamp, kEndOfMarch);
   }
+}
+
+// Version 4 let movies come from TMDB: a file of version 3, with the movies older clients
+// synced from TVDB, keeps them (names, artwork, totals) and takes TMDB movies beside them.
+TEST_F(SqliteStoreTest, MoviesOfAVersion3FileStayAndTmdbMoviesJoinThem) {
+  {
+    Connection db(path(), Connection::Mode::kReadWrite);
+    migrate(db, 3);
+    db.exec(
+        "INSERT INTO users (name, password_hash, is_admin, created_at) "
+        "VALUES ('alice', 'hash', 0, '2025-01-01T00:00:00.000000');"
+        "INSERT INTO movies (username, file_name, tvdb_id, tvdb_name, tvdb_image, "
+        "movie_duration, timestamp) VALUES ('alice', 'suzume.mkv', 331904, 'すずめの戸締まり', "
+        "'https://img/suzume', 7320, 1711800000)");
+  }
+  ASSERT_EQ(userVersion(path()), 3);
+  SqliteStore store({path()});
+  EXPECT_EQ(userVersion(path()), SqliteStore::latestSchemaVersion());
+  SyncStamp stamp{kEndOfMarch, calendar("UTC")};
+  domain::Movie your_name{domain::MovieDatabase::kTmdb, 372058, "君の名は。", std::nullopt, 6360};
+  EXPECT_EQ(test::recordMovies(store, "alice", {{"your_name.mkv", your_name}}, stamp), 1);
+
+  auto in = store.progressInput("alice", calendar("UTC"), 0);
+  EXPECT_EQ(in.movies, (std::vector<domain::MovieInfo>{
+                           {"suzume.mkv", "すずめの戸締まり", "https://img/suzume"},
+                           {"your_name.mkv", "君の名は。", std::nullopt}}));
+  std::int64_t seconds = 0;
+  for (const auto& day : in.daily) {
+    if (day.kind == domain::ItemKind::kMovie) seconds += day.seconds;
+  }
+  EXPECT_EQ(seconds, 7320 + 6360);  // the older movie counts in the rebuilt totals too
+  EXPECT_EQ(store.movieWithTmdbId("alice", 372058), std::optional<std::string>("your_name.mkv"));
+  EXPECT_EQ(store.movieWithTmdbId("alice", 331904), std::nullopt);
 }
 
 }  // namespace

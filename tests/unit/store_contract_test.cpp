@@ -129,7 +129,8 @@ void addUser(auto& store, const std::string& name) {
 }
 
 MovieRecord movie(const std::string& file, const std::string& name, std::int64_t seconds) {
-  return MovieRecord{file, domain::TvdbMovie{1000, name, std::nullopt, seconds}};
+  return MovieRecord{
+      file, domain::Movie{domain::MovieDatabase::kTvdb, 1000, name, std::nullopt, seconds}};
 }
 
 std::vector<std::string> folderNames(const std::vector<ShowRecord>& shows) {
@@ -496,7 +497,8 @@ TYPED_TEST(StoreContractTest, VideosAndPodcastEpisodesAreCountedPerChannelAndSho
 TYPED_TEST(StoreContractTest, ArtworkIsKeptForShowsMoviesChannelsAndPodcasts) {
   auto& store = this->store();
   addUser(store, "alice");
-  MovieRecord suzume{"suzume.mkv", domain::TvdbMovie{331904, "Suzume", "https://img/suzume", 7000}};
+  MovieRecord suzume{"suzume.mkv", domain::Movie{domain::MovieDatabase::kTmdb, 916224, "Suzume",
+                                                 "https://img/suzume", 7000}};
   EXPECT_EQ(recordMovies(store, "alice", {suzume, movie("x.mkv", "X", 60)}, stampAt(kT0)), 2);
   domain::YoutubeVideo v1{"v1", "Video 1", "UC1", "One", 100};
   domain::YoutubeVideo v2{"v2", "Video 2", "UC1", "One", 100};
@@ -516,6 +518,38 @@ TYPED_TEST(StoreContractTest, ArtworkIsKeptForShowsMoviesChannelsAndPodcasts) {
   EXPECT_EQ(sorted(in.movies),
             (std::vector<domain::MovieInfo>{{"suzume.mkv", "Suzume", "https://img/suzume"},
                                             {"x.mkv", "X", std::nullopt}}));
+}
+
+// Movies from TMDB (today's clients) and TVDB (older ones) are listed together by name, and a
+// TMDB id is found among the user's own movies only.
+TYPED_TEST(StoreContractTest, MoviesFromTmdbAndTvdbAreNamedTogetherAndFoundByTmdbId) {
+  auto& store = this->store();
+  addUser(store, "alice");
+  addUser(store, "bob");
+  MovieRecord your_name{"your_name.mkv",
+                        domain::Movie{domain::MovieDatabase::kTmdb, 372058, "君の名は。",
+                                      "https://image.tmdb.org/t/p/w500/q719.jpg", 6360}};
+  MovieRecord manual{"manual_tmdb_129", domain::Movie{domain::MovieDatabase::kTmdb, 129,
+                                                      "千と千尋の神隠し", std::nullopt, 7500}};
+  EXPECT_EQ(recordMovies(store, "alice", {your_name, movie("alien.mkv", "Alien", 7000), manual},
+                         stampAt(kT0)),
+            3);
+  EXPECT_EQ(recordMovies(store, "bob", {movie("b.mkv", "B", 60)}, stampAt(kT0)), 1);
+
+  domain::ProgressInput in = store.progressInput("alice", utc(), 0);
+  EXPECT_EQ(sorted(in.movies),
+            (std::vector<domain::MovieInfo>{
+                {"alien.mkv", "Alien", std::nullopt},
+                {"manual_tmdb_129", "千と千尋の神隠し", std::nullopt},
+                {"your_name.mkv", "君の名は。", "https://image.tmdb.org/t/p/w500/q719.jpg"}}));
+  EXPECT_EQ(store.movieWithTmdbId("alice", 372058), std::optional<std::string>("your_name.mkv"));
+  EXPECT_EQ(store.movieWithTmdbId("alice", 129), std::optional<std::string>("manual_tmdb_129"));
+  EXPECT_EQ(store.movieWithTmdbId("alice", 1000), std::nullopt);  // a TVDB id, not TMDB's
+  EXPECT_EQ(store.movieWithTmdbId("bob", 372058), std::nullopt);
+  // The same file again is not a second movie, whatever its database.
+  EXPECT_EQ(recordMovies(store, "alice", {movie("your_name.mkv", "Kimi no Na wa", 60)},
+                         stampAt(kT0 + 60)),
+            0);
 }
 
 TYPED_TEST(StoreContractTest, ExistingKeysAreTheUsersOwnOfOneKindInTheOrderAsked) {

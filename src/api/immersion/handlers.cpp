@@ -219,24 +219,36 @@ void getProgress(const Dependencies& deps, const Request&, const auth::Principal
   respond(std::move(response));
 }
 
+// The query and limit of a search (?query=&limit=, limit 1-50, default 5), or the 400.
+struct SearchParameters {
+  std::string_view query;
+  std::size_t limit = 5;
+};
+
+Result<SearchParameters> searchParameters(const Request& req) {
+  SearchParameters p;
+  p.query = req.queryParam("query").value_or("");
+  if (p.query.empty() || p.query.size() > 200 || !domain::isValidUtf8(p.query)) {
+    return invalidRequest("query must be 1-200 bytes of UTF-8");
+  }
+  if (auto text = req.queryParam("limit")) {
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), p.limit);
+    if (ec != std::errc() || end != text->data() + text->size() || p.limit < 1 || p.limit > 50) {
+      return invalidRequest("limit must be an integer from 1 to 50");
+    }
+  }
+  return Result<SearchParameters>::success(p);
+}
+
 void searchTvdb(const Dependencies& deps, const Request& req, const auth::Principal&,
                 const Respond& respond) {
-  std::string_view query = req.queryParam("query").value_or("");
-  if (query.empty() || query.size() > 200 || !domain::isValidUtf8(query)) {
-    return respond(errorResponse(400, "query must be 1-200 bytes of UTF-8"));
-  }
+  auto search = searchParameters(req);
+  if (!search) return respond(http::failureResponse(search.failure));
   std::string_view type = req.queryParam("type").value_or("series");
   if (type != "series" && type != "movie") {
     return respond(errorResponse(400, "type must be \"series\" or \"movie\""));
   }
-  std::size_t limit = 5;
-  if (auto text = req.queryParam("limit")) {
-    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
-    if (ec != std::errc() || end != text->data() + text->size() || limit < 1 || limit > 50) {
-      return respond(errorResponse(400, "limit must be an integer from 1 to 50"));
-    }
-  }
-  auto found = deps.metadata.searchTvdb(query, type, limit);
+  auto found = deps.metadata.searchTvdb(search->query, type, search->limit);
   if (!found) return respond(http::failureResponse(found.failure));
   json::array results;
   for (const auto& r : *found.value) {
@@ -248,6 +260,59 @@ void searchTvdb(const Dependencies& deps, const Request& req, const auth::Princi
                                    {"overview", jsonOrNull(r.overview)}});
   }
   respond(jsonResponse(200, json::object{{"results", std::move(results)}}));
+}
+
+void searchTmdb(const Dependencies& deps, const Request& req, const auth::Principal&,
+                const Respond& respond) {
+  auto search = searchParameters(req);
+  if (!search) return respond(http::failureResponse(search.failure));
+  auto found = deps.metadata.searchTmdb(search->query, search->limit);
+  if (!found) return respond(http::failureResponse(found.failure));
+  json::array results;
+  for (const auto& r : *found.value) {
+    results.push_back(json::object{{"tmdb_id", r.tmdb_id},
+                                   {"name", r.name},
+                                   {"title", r.title},
+                                   {"year", jsonOrNull(r.year)},
+                                   {"image_url", jsonOrNull(r.image_url)},
+                                   {"overview", jsonOrNull(r.overview)}});
+  }
+  respond(jsonResponse(200, json::object{{"results", std::move(results)}}));
+}
+
+// Which providers the server can ask, and where the sync client should look movies up.
+void getProviders(const Dependencies& deps, const Request&, const auth::Principal&,
+                  const Respond& respond) {
+  const providers::ConfiguredProviders& c = deps.configured;
+  respond(jsonResponse(200, json::object{{"tvdb", c.tvdb},
+                                         {"tmdb", c.tmdb},
+                                         {"youtube", c.youtube},
+                                         {"spotify", c.spotify},
+                                         {"movie_database", c.movieDatabase()}}));
+}
+
+void addMovie(const Dependencies& deps, const Request& req, const auth::Principal& caller,
+              const Respond& respond) {
+  auto parsed = parseAddMovie(req.body);
+  if (!parsed) return respond(http::failureResponse(parsed.failure));
+  std::int64_t tmdb_id = parsed->tmdb_id;
+  deps.sync.addMovie(caller.username, tmdb_id, parsed->watched_on,
+                     [respond, tmdb_id](Result<service::AddedMovie> result) {
+                       if (!result) return respond(http::failureResponse(result.failure));
+                       const service::AddedMovie& added = *result;
+                       json::object body{{"added", added.added},
+                                         {"movie_id", added.file_name},
+                                         {"tmdb_id", tmdb_id}};
+                       if (added.movie) {
+                         body.emplace("name", added.movie->name);
+                         body.emplace("title", added.movie->title);
+                         body.emplace("artwork_url", jsonOrNull(added.movie->image));
+                         body.emplace("duration_seconds", added.movie->runtime_seconds);
+                         body.emplace("watched_on", added.watched_on);
+                         body.emplace("watched_at", added.timestamp);
+                       }
+                       respond(jsonResponse(added.added ? 201 : 200, body));
+                     });
 }
 
 }  // namespace
@@ -278,6 +343,9 @@ std::vector<http::Route> routes(const Dependencies& deps) {
       {Method::kPost, "/syncyoutube", Access::kUser, Execution::kProvider, handler(syncYoutube)},
       {Method::kPost, "/syncspotify", Access::kUser, Execution::kProvider, handler(syncSpotify)},
       {Method::kGet, "/tvdb/search", Access::kUser, Execution::kProvider, handler(searchTvdb)},
+      {Method::kGet, "/tmdb/search", Access::kUser, Execution::kProvider, handler(searchTmdb)},
+      {Method::kGet, "/api/providers", Access::kUser, Execution::kInline, handler(getProviders)},
+      {Method::kPost, "/api/movies", Access::kUser, Execution::kProvider, handler(addMovie)},
   };
 }
 

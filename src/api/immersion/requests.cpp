@@ -55,9 +55,9 @@ std::string badName(std::string_view where, std::string_view key) {
          " must be a non-empty UTF-8 string of at most 1024 bytes";
 }
 
-// A TVDB id: a positive JSON integer (1.0 and "1" are not).
-std::optional<std::int64_t> tvdbIdField(const json::object& item) {
-  const json::value* v = item.if_contains("tvdb_id");
+// A TVDB or TMDB id (`key`): a positive JSON integer (1.0 and "1" are not).
+std::optional<std::int64_t> idField(const json::object& item, std::string_view key) {
+  const json::value* v = item.if_contains(key);
   if (v == nullptr) return std::nullopt;
   if (v->is_int64() && v->get_int64() > 0) return v->get_int64();
   if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
@@ -114,14 +114,22 @@ Result<std::vector<MovieRequest>> parseSyncMovies(std::string_view body) {
   for (std::size_t i = 0; i < array.size(); ++i) {
     std::string where = at("movies", i);
     if (!array[i].is_object()) {
-      return invalidRequest(where + " must be an object with \"file_name\" and \"tvdb_id\"");
+      return invalidRequest(where +
+                            " must be an object with \"file_name\" and \"tmdb_id\" (or, from "
+                            "older clients, \"tvdb_id\")");
     }
     const json::object& item = array[i].get_object();
     auto file = nameField(item, "file_name");
     if (!file) return invalidRequest(badName(where, "file_name"));
-    auto id = tvdbIdField(item);
-    if (!id) return invalidRequest(where + ".tvdb_id must be a positive integer");
-    movies.push_back({std::move(*file), *id});
+    bool tmdb = item.contains("tmdb_id");
+    if (tmdb == item.contains("tvdb_id")) {
+      return invalidRequest(where + " must have exactly one of \"tmdb_id\" and \"tvdb_id\"");
+    }
+    const char* key = tmdb ? "tmdb_id" : "tvdb_id";
+    auto id = idField(item, key);
+    if (!id) return invalidRequest(where + "." + key + " must be a positive integer");
+    movies.push_back({std::move(*file),
+                      tmdb ? domain::MovieDatabase::kTmdb : domain::MovieDatabase::kTvdb, *id});
   }
   return Result<std::vector<MovieRequest>>::success(std::move(movies));
 }
@@ -147,6 +155,26 @@ Result<SpotifySyncRequest> parseSyncSpotify(std::string_view body) {
       {std::move(*ids), backfill != nullptr && backfill->is_bool() && backfill->get_bool()});
 }
 
+Result<AddMovieRequest> parseAddMovie(std::string_view body) {
+  auto parsed = parseJsonObject(
+      body, "Request body must be a JSON object with \"tmdb_id\" and, optionally, \"watched_on\"");
+  if (!parsed) return parsed.failure;
+  AddMovieRequest request;
+  auto id = idField(*parsed, "tmdb_id");
+  if (!id) return invalidRequest("tmdb_id must be a positive integer");
+  request.tmdb_id = *id;
+  if (const json::value* day = parsed->if_contains("watched_on");
+      day != nullptr && !day->is_null()) {
+    request.watched_on = day->is_string() ? domain::parseIsoDate(day->get_string()) : std::nullopt;
+    // Before 1970-01-02, noon in some zone is before the epoch, which nothing here counts.
+    if (!request.watched_on || *request.watched_on < 1) {
+      return invalidRequest("watched_on must be a date written YYYY-MM-DD, from 1970-01-02" +
+                            quoted(*day));
+    }
+  }
+  return Result<AddMovieRequest>::success(request);
+}
+
 Result<ShowUpdateRequest> parseShowUpdate(std::string_view body) {
   auto parsed = parseJsonObject(body,
                                 "Request body must be a JSON object with \"folder_name\" and "
@@ -157,7 +185,7 @@ Result<ShowUpdateRequest> parseShowUpdate(std::string_view body) {
   if (!folder) {
     return invalidRequest("folder_name must be a non-empty UTF-8 string of at most 1024 bytes");
   }
-  auto id = tvdbIdField(item);
+  auto id = idField(item, "tvdb_id");
   if (!id) return invalidRequest("tvdb_id must be a positive integer");
   return Result<ShowUpdateRequest>::success({std::move(*folder), *id});
 }

@@ -1,10 +1,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "domain/time_zone.hpp"
 #include "service/sync_service.hpp"
 #include "storage/immersion_store.hpp"
 #include "util/failure.hpp"
@@ -22,6 +24,12 @@ struct SpotifySyncRequest {
   bool backfill = false;  // also the earlier episodes of their shows
 };
 
+// POST /api/movies: a movie watched without a file.
+struct AddMovieRequest {
+  std::int64_t tmdb_id = 0;
+  std::optional<domain::LocalDay> watched_on;  // nothing: today
+};
+
 struct ShowUpdateRequest {
   std::string folder_name;
   std::int64_t tvdb_id = 0;
@@ -29,12 +37,15 @@ struct ShowUpdateRequest {
 
 // POST /sync {"episodes": [{"folder_name", "file_name"}]}
 Result<std::vector<storage::EpisodeRef>> parseSyncEpisodes(std::string_view body);
-// POST /syncmovies {"movies": [{"file_name", "tvdb_id"}]}
+// POST /syncmovies {"movies": [{"file_name", "tmdb_id"}]}; older clients send "tvdb_id" instead.
+// Each item has exactly one of the two.
 Result<std::vector<MovieRequest>> parseSyncMovies(std::string_view body);
 // POST /syncyoutube {"video_ids": [...]}
 Result<std::vector<std::string>> parseSyncYoutube(std::string_view body);
 // POST /syncspotify {"episode_ids": [...], "backfill": true|false|null (optional)}
 Result<SpotifySyncRequest> parseSyncSpotify(std::string_view body);
+// POST /api/movies {"tmdb_id", "watched_on": "YYYY-MM-DD" (optional)}
+Result<AddMovieRequest> parseAddMovie(std::string_view body);
 // PUT /show {"folder_name", "tvdb_id"}
 Result<ShowUpdateRequest> parseShowUpdate(std::string_view body);
 

@@ -7,6 +7,7 @@
 
 #include "app/cli/command_support.hpp"
 #include "client/api_client.hpp"
+#include "client/movie_command.hpp"
 #include "net/curl_client.hpp"
 #include "util/env.hpp"
 
@@ -51,18 +52,15 @@ client::ServerLogin clientLogin(const LoginFlags& flags) {
   return login;
 }
 
-// Runs `sync` with `sync`, or `progress` when it is null, against the server of `login`.
-int runClient(const client::ServerLogin& login, const client::SyncOptions* sync) {
+// Runs `command` (api, console → exit code) against the server of `login`, on the terminal.
+template <class Command>
+int runClient(const client::ServerLogin& login, Command command) {
   // Syncs wait for the providers on the server; give them time.
   net::CurlTransport transport(net::CurlTransport::Options{
       .connect_timeout = std::chrono::seconds(10), .total_timeout = std::chrono::minutes(10)});
   client::ApiClient api(login, transport);
   client::Console console{std::cin, std::cout, std::cerr, isatty(STDIN_FILENO) == 1};
-  if (sync == nullptr) {
-    client::runProgress(api, console);
-    return 0;
-  }
-  return client::runSync(api, *sync, console);
+  return command(api, console);
 }
 
 }  // namespace
@@ -85,7 +83,29 @@ SyncCommand::SyncCommand(CLI::App& app)
 
 int SyncCommand::run() {
   options_.dir = dir_;
-  return runClient(clientLogin(login_), &options_);
+  return runClient(clientLogin(login_), [this](client::ApiClient& api, client::Console& console) {
+    return client::runSync(api, options_, console);
+  });
+}
+
+MovieCommands::MovieCommands(CLI::App& app)
+    : Subcommand(app, "movie", "Movies watched without a file (a cinema, a streaming service)") {
+  command().require_subcommand(1);
+  add_ = command().add_subcommand(
+      "add", "Record a movie watched elsewhere, by its TMDB id (at noon of that day)");
+  addLoginFlags(*add_, login_);
+  add_->add_option("tmdb-id", tmdb_id_,
+                   "The movie's TMDB id (the number in its themoviedb.org URL)")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  add_->add_option("--watched-on", watched_on_,
+                   "The day it was watched, YYYY-MM-DD (default today)");
+}
+
+int MovieCommands::add() {
+  return runClient(clientLogin(login_), [this](client::ApiClient& api, client::Console& console) {
+    return client::runMovieAdd(api, tmdb_id_, watched_on_, console);
+  });
 }
 
 ProgressCommand::ProgressCommand(CLI::App& app)
@@ -93,6 +113,11 @@ ProgressCommand::ProgressCommand(CLI::App& app)
   addLoginFlags(command(), login_);
 }
 
-int ProgressCommand::run() { return runClient(clientLogin(login_), nullptr); }
+int ProgressCommand::run() {
+  return runClient(clientLogin(login_), [](client::ApiClient& api, client::Console& console) {
+    client::runProgress(api, console);
+    return 0;
+  });
+}
 
 }  // namespace it::app::cli

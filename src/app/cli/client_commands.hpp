@@ -1,15 +1,17 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "app/cli/command_support.hpp"
 #include "client/sync_command.hpp"
 
-// `sync` and `progress`: the client of a running server (local or remote), as the original
-// sync script was. They read no configuration file; the server and login come from flags or
-// the script's environment variables. Each run returns its exit code, and throws
-// CommandError for a missing login or client::ClientError when it cannot go on.
+// `sync`, `progress` and `movie add`: the client of a running server (local or remote), as the
+// original sync script was. They read no configuration file; the server and login come from flags
+// or the script's environment variables. Each run returns its exit code, and throws CommandError
+// for a missing login or client::ClientError when it cannot go on.
 
 namespace it::app::cli {
 
@@ -31,6 +33,21 @@ class SyncCommand : public Subcommand {
   LoginFlags login_;
   std::string dir_ = ".";
   client::SyncOptions options_;
+};
+
+// `movie add <tmdb-id> [--watched-on YYYY-MM-DD]`: records a movie watched without a file.
+class MovieCommands : public Subcommand {
+ public:
+  explicit MovieCommands(CLI::App& app);
+
+  bool addChosen() const { return add_->parsed(); }
+  int add();
+
+ private:
+  LoginFlags login_;
+  CLI::App* add_;
+  std::int64_t tmdb_id_ = 0;
+  std::optional<std::string> watched_on_;
 };
 
 // `progress`: prints the progress summary.

@@ -25,7 +25,7 @@ void listWouldSync(const LocalState& state, std::ostream& out) {
   }
   if (!state.movies.empty()) {
     out << "Would sync " << plural(state.movies.size(), "movie", "movies")
-        << " (asking for their TVDB ids):\n";
+        << " (asking for their TMDB or TVDB ids):\n";
     for (const auto& m : state.movies) out << "  " << m.file_name << "\n";
   }
   if (state.watched) {

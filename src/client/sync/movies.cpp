@@ -5,8 +5,8 @@
 #include <string>
 
 #include "client/sync/common.hpp"
+#include "client/sync/id_prompt.hpp"
 #include "client/sync/steps.hpp"
-#include "client/sync/tvdb_prompt.hpp"
 
 namespace it::client::sync {
 
@@ -19,17 +19,18 @@ void syncMovies(ApiClient& api, const std::vector<LocalMovie>& movies, const Syn
   console.out << "Syncing " << movies.size() << " movies watched...\n";
   if (options.non_interactive) {
     console.out << "Skipped " << plural(movies.size(), "movie", "movies")
-                << ": each needs a TVDB id, which --non-interactive does not ask for. "
+                << ": each needs a TMDB or TVDB id, which --non-interactive does not ask for. "
                    "They were kept.\n";
     return;
   }
+  const IdSource& source = movieSource(api);
   json::array list;
   std::vector<std::string> names;
   for (const auto& m : movies) {
     std::string what = "movie " + m.file_name;
-    auto matches = offerTvdbMatches(api, console, m.file_name, "movie", what);
-    std::int64_t id = askTvdbId(console, what, matches);
-    list.push_back(json::object{{"file_name", m.file_name}, {"tvdb_id", id}});
+    auto matches = offerMatches(api, console, m.file_name, source, what);
+    std::int64_t id = askId(console, source, what, matches);
+    list.push_back(json::object{{"file_name", m.file_name}, {source.id_field, id}});
     names.push_back(m.file_name);
   }
   auto reply =

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "client/sync/common.hpp"
+#include "client/sync/id_prompt.hpp"
 #include "client/sync/steps.hpp"
-#include "client/sync/tvdb_prompt.hpp"
 #include "util/encoding.hpp"
 #include "util/json.hpp"
 
@@ -20,9 +20,9 @@ namespace json = boost::json;
 // when TVDB failed (the show stays untagged for the next run).
 bool tagShow(ApiClient& api, Console& console, const std::string& folder) {
   std::string what = "show " + folder;
-  auto matches = offerTvdbMatches(api, console, folder, "series", what);
+  auto matches = offerMatches(api, console, folder, kTvdbSeries, what);
   for (;;) {
-    std::int64_t id = askTvdbId(console, what, matches);
+    std::int64_t id = askId(console, kTvdbSeries, what, matches);
     auto put = api.call("PUT", "show", json::object{{"folder_name", folder}, {"tvdb_id", id}},
                         {404, 422, 502, 503});
     if (put.status == 200) {

@@ -22,8 +22,15 @@ bool aggregatesCurrent(const std::optional<json::object>& totals, const std::str
          numberOf(*totals, "layout") == kAggregatesLayout;
 }
 
-json::object movieNameItem(const std::string& totals_pk, const std::optional<std::string>& name,
-                           std::string_view file, const std::optional<std::string>& image) {
+json::object movieNameItem(const std::string& totals_pk, const json::object& movie) {
+  auto name = stringOf(movie, "tmdb_name");
+  auto image = stringOf(movie, "tmdb_image");
+  if (!name) {
+    name = stringOf(movie, "tvdb_name");
+    image = stringOf(movie, "tvdb_image");
+  }
+  std::string file =
+      stringOf(movie, "file_name").value_or(stringOf(movie, "sk").value_or("MOVIE#").substr(6));
   json::object item = pkSk(totals_pk, movieNameSk(name, file));
   item["file_name"] = S(file);
   if (name) item["name"] = S(*name);
@@ -155,15 +162,7 @@ void readItem(json::object& item, const std::string& totals_pk, History& history
     read.push_back({ItemKind::kEpisode, timestamp, folderOf(item)});
   } else if (startsWith(sk, "MOVIE#")) {
     read.push_back({ItemKind::kMovie, timestamp, "", numberOf(item, "movie_duration").value_or(0)});
-    // The original names its movies from TMDB now (tmdb_*), from TVDB before (tvdb_*).
-    auto name = stringOf(item, "tmdb_name");
-    auto image = stringOf(item, "tmdb_image");
-    if (!name) {
-      name = stringOf(item, "tvdb_name");
-      image = stringOf(item, "tvdb_image");
-    }
-    history.movie_names.push_back(
-        movieNameItem(totals_pk, name, stringOf(item, "file_name").value_or(sk.substr(6)), image));
+    history.movie_names.push_back(movieNameItem(totals_pk, item));
   } else if (startsWith(sk, "YOUTUBEVIDEO#")) {
     read.push_back({ItemKind::kYoutubeVideo, timestamp,
                     stringOf(item, "youtube_channel_id").value_or(""),

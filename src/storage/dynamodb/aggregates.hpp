@@ -26,9 +26,9 @@ constexpr std::int64_t kAggregatesLayout = 2;
 // Whether the aggregates of this TOTALS item can be read and added to in `zone_name`.
 bool aggregatesCurrent(const std::optional<json::object>& totals, const std::string& zone_name);
 
-// The aggregate item that lists one movie by name for GET /progress.
-json::object movieNameItem(const std::string& totals_pk, const std::optional<std::string>& name,
-                           std::string_view file, const std::optional<std::string>& image);
+// The aggregate item that lists the MOVIE item `movie` by name for GET /progress. The original
+// names its movies from TMDB now (tmdb_name, tmdb_image), from TVDB before (tvdb_*).
+json::object movieNameItem(const std::string& totals_pk, const json::object& movie);
 
 // What GET /progress shows of a channel or a podcast besides its count.
 struct GroupLabel {

@@ -199,10 +199,7 @@ SyncWrites planSync(const std::string& table, const std::string& username, const
       }
     }
     if (kind == ItemKind::kMovie) {
-      writes.puts.push_back({{"PutRequest",
-                              {{"Item", movieNameItem(totals_pk, stringOf(c.item, "tvdb_name"),
-                                                      stringOf(c.item, "file_name").value_or(""),
-                                                      stringOf(c.item, "tvdb_image"))}}}});
+      writes.puts.push_back({{"PutRequest", {{"Item", movieNameItem(totals_pk, c.item)}}}});
     }
   }
   return writes;
@@ -323,6 +320,22 @@ std::vector<std::string> DynamoDbStore::existingMovies(std::string_view username
   return existingKeys(username, "MOVIE#", keys);
 }
 
+std::optional<std::string> DynamoDbStore::movieWithTmdbId(std::string_view username,
+                                                          std::int64_t tmdb_id) {
+  return guarded("reading movies", [&] {
+    // A user has few movies: their items are read, and filtered by DynamoDB.
+    json::object query = prefixQuery(tables_.immersion, itemKey(kUserPkPrefix, username), "MOVIE#");
+    query["FilterExpression"] = "tmdb_id = :id";
+    query["ProjectionExpression"] = "sk, file_name";
+    query["ExpressionAttributeValues"].as_object()[":id"] = N(tmdb_id);
+    std::optional<std::string> file;
+    ops_.forEach("Query", std::move(query), [&](json::object& item) {
+      if (!file) file = stringOf(item, "file_name").value_or(stringOf(item, "sk")->substr(6));
+    });
+    return file;
+  });
+}
+
 std::vector<std::string> DynamoDbStore::existingYoutubeVideos(
     std::string_view username, const std::vector<std::string>& keys) {
   return existingKeys(username, "YOUTUBEVIDEO#", keys);
@@ -339,11 +352,13 @@ void DynamoDbStore::recordMovies(std::string_view username, std::vector<MovieRec
   for (auto& m : movies) {
     SyncCandidate c;
     c.sk = itemKey("MOVIE#", m.file_name);
+    // The original's attributes for the movie's database: tmdb_* today, tvdb_* before.
+    bool tmdb = m.movie.database == domain::MovieDatabase::kTmdb;
     c.item = {{"file_name", S(m.file_name)},
-              {"tvdb_id", N(m.movie.id)},
-              {"tvdb_name", S(m.movie.name)},
+              {tmdb ? "tmdb_id" : "tvdb_id", N(m.movie.id)},
+              {tmdb ? "tmdb_name" : "tvdb_name", S(m.movie.name)},
               {"movie_duration", N(m.movie.runtime_seconds)}};
-    if (m.movie.image) c.item["tvdb_image"] = S(*m.movie.image);
+    if (m.movie.image) c.item[tmdb ? "tmdb_image" : "tvdb_image"] = S(*m.movie.image);
     c.seconds = m.movie.runtime_seconds;
     candidates.push_back(std::move(c));
   }

@@ -88,10 +88,13 @@ domain::ProgressInput readProgressInput(Connection& db, std::string_view usernam
       "WHERE username = ?1",
       in.spotify_shows);
   {
-    // Through the name index: already in the order of the answer (byte order, unnamed last).
+    // In the order of the answer (byte order, unnamed last). A movie is named by TMDB or, when
+    // an older client synced it, by TVDB.
     auto s = db.prepare(
-        "SELECT file_name, tvdb_name, tvdb_image FROM movies WHERE username = ?1 "
-        "ORDER BY tvdb_name IS NULL, tvdb_name, file_name");
+        "SELECT file_name, COALESCE(tmdb_name, tvdb_name), COALESCE(tmdb_image, tvdb_image) "
+        "FROM movies WHERE username = ?1 "
+        "ORDER BY COALESCE(tmdb_name, tvdb_name) IS NULL, COALESCE(tmdb_name, tvdb_name), "
+        "file_name");
     s.bind(1, username);
     while (s.step()) {
       in.movies.push_back({s.columnText(0), s.columnOptionalText(1), s.columnOptionalText(2)});

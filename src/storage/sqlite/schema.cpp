@@ -1,5 +1,6 @@
 #include "storage/sqlite/schema.hpp"
 
+#include <algorithm>
 #include <iterator>
 #include <string>
 
@@ -137,6 +138,34 @@ constexpr const char* kMigrations[] = {
     ALTER TABLE youtube_channels ADD COLUMN youtube_channel_artwork_url TEXT;
     ALTER TABLE spotify_shows ADD COLUMN spotify_show_artwork_url TEXT;
     )sql",
+    // 4: movies from TMDB (tmdb_*), as the original records them today, beside those from
+    // TVDB (tvdb_*), which older clients still send: each movie has exactly one of the two ids,
+    // so tvdb_id may now be null. SQLite cannot drop NOT NULL in place: the table is copied.
+    R"sql(
+    CREATE TABLE movies_v4 (
+      username       TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+      file_name      TEXT NOT NULL,
+      tvdb_id        INTEGER,
+      tvdb_name      TEXT,
+      tvdb_image     TEXT,
+      tmdb_id        INTEGER,
+      tmdb_name      TEXT,
+      tmdb_image     TEXT,
+      movie_duration INTEGER NOT NULL,
+      timestamp      INTEGER NOT NULL,
+      PRIMARY KEY (username, file_name),
+      CHECK ((tvdb_id IS NULL) <> (tmdb_id IS NULL))
+    ) WITHOUT ROWID;
+    INSERT INTO movies_v4 (username, file_name, tvdb_id, tvdb_name, tvdb_image, movie_duration,
+                           timestamp)
+      SELECT username, file_name, tvdb_id, tvdb_name, tvdb_image, movie_duration, timestamp
+      FROM movies;
+    DROP TABLE movies;
+    ALTER TABLE movies_v4 RENAME TO movies;
+    CREATE INDEX movies_by_time ON movies(username, timestamp);
+    CREATE INDEX movies_by_name ON movies(username, COALESCE(tmdb_name, tvdb_name));
+    CREATE INDEX movies_by_tmdb_id ON movies(username, tmdb_id) WHERE tmdb_id IS NOT NULL;
+    )sql",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
@@ -145,21 +174,25 @@ constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
 
 int latestSchemaVersion() { return kLatestVersion; }
 
-void migrate(Connection& db) {
+void migrate(Connection& db, int target) {
   db.exec("BEGIN IMMEDIATE");
   try {
-    auto version_stmt = db.prepare("PRAGMA user_version");
-    version_stmt.step();
-    int version = static_cast<int>(version_stmt.columnInt(0));
+    int version = 0;
+    {
+      // Reset before migrating: a statement still running would lock the tables a migration
+      // drops ("database table is locked").
+      auto version_stmt = db.prepare("PRAGMA user_version");
+      version_stmt.step();
+      version = static_cast<int>(version_stmt.columnInt(0));
+    }
     if (version > kLatestVersion) {
       throw StoreError("database schema version " + std::to_string(version) +
                        " is newer than this program supports (" + std::to_string(kLatestVersion) +
                        "); upgrade immersion-tracker");
     }
-    for (int v = version; v < kLatestVersion; ++v) db.exec(kMigrations[v]);
-    if (version != kLatestVersion) {
-      db.exec(("PRAGMA user_version = " + std::to_string(kLatestVersion)).c_str());
-    }
+    target = std::min(target, kLatestVersion);
+    for (int v = version; v < target; ++v) db.exec(kMigrations[v]);
+    if (version < target) db.exec(("PRAGMA user_version = " + std::to_string(target)).c_str());
     db.exec("COMMIT");
   } catch (...) {
     db.exec("ROLLBACK");

@@ -221,6 +221,17 @@ std::vector<std::string> SqliteStore::existingMovies(std::string_view username,
                       keys);
 }
 
+std::optional<std::string> SqliteStore::movieWithTmdbId(std::string_view username,
+                                                        std::int64_t tmdb_id) {
+  auto db = reader();
+  auto s = db->prepare(
+      "SELECT file_name FROM movies WHERE username = ?1 AND tmdb_id = ?2 "
+      "ORDER BY file_name LIMIT 1");
+  s.bind(1, username).bind(2, tmdb_id);
+  if (!s.step()) return std::nullopt;
+  return s.columnText(0);
+}
+
 std::vector<std::string> SqliteStore::existingYoutubeVideos(std::string_view username,
                                                             const std::vector<std::string>& keys) {
   return existingKeys("SELECT 1 FROM youtube_videos WHERE username = ?1 AND youtube_video_id = ?2",
@@ -242,10 +253,16 @@ void SqliteStore::recordMovies(std::string_view username, std::vector<MovieRecor
         ensureTotalsZone(db, user, stamp.calendar);
         std::vector<domain::TalliedItem> added;
         for (const auto& m : movies) {
-          db.prepare(
-                "INSERT INTO movies (username, file_name, tvdb_id, tvdb_name, tvdb_image, "
-                "movie_duration, timestamp) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
-                "ON CONFLICT (username, file_name) DO NOTHING")
+          // The same columns for either database: its own id, name and image.
+          bool tmdb = m.movie.database == domain::MovieDatabase::kTmdb;
+          db.prepare(tmdb ? "INSERT INTO movies (username, file_name, tmdb_id, tmdb_name, "
+                            "tmdb_image, movie_duration, timestamp) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                            "ON CONFLICT (username, file_name) DO NOTHING"
+                          : "INSERT INTO movies (username, file_name, tvdb_id, tvdb_name, "
+                            "tvdb_image, movie_duration, timestamp) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                            "ON CONFLICT (username, file_name) DO NOTHING")
               .bind(1, user)
               .bind(2, m.file_name)
               .bind(3, m.movie.id)

@@ -71,6 +71,8 @@ class SqliteStore final : public Store {
                   domain::TvdbSeries series, CountDone done) override;
   std::vector<std::string> existingMovies(std::string_view username,
                                           const std::vector<std::string>& keys) override;
+  std::optional<std::string> movieWithTmdbId(std::string_view username,
+                                             std::int64_t tmdb_id) override;
   std::vector<std::string> existingYoutubeVideos(std::string_view username,
                                                  const std::vector<std::string>& keys) override;
   std::vector<std::string> existingSpotifyEpisodes(std::string_view username,

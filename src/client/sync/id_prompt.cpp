@@ -1,4 +1,4 @@
-#include "client/sync/tvdb_prompt.hpp"
+#include "client/sync/id_prompt.hpp"
 
 #include <boost/json/value.hpp>
 #include <charconv>
@@ -17,7 +17,7 @@ namespace json = boost::json;
 
 constexpr std::size_t kMaxSuggestions = 5;
 
-// What to search TVDB for: the folder or file name without bracketed tags ("[123]",
+// What to search for: the folder or file name without bracketed tags ("[123]",
 // "(1080p)", "{x}"), a leading number, and with '_' and '.' as spaces.
 std::string searchTerms(std::string_view name) {
   std::string out;
@@ -44,28 +44,36 @@ std::string searchTerms(std::string_view name) {
   return collapsed.empty() ? std::string(name) : collapsed;
 }
 
-// Up to five TVDB matches from the server; none when searching is not possible.
-std::vector<TvdbMatch> suggestions(ApiClient& api, std::string_view name, const char* type) {
+// A search result's label: its name, the localised title when it differs (TMDB), the year.
+std::string matchLabel(const json::object& result, const std::string& name) {
+  std::string label = name;
+  if (auto title = stringAt(result, "title"); title && !title->empty() && *title != name) {
+    label += " / " + *title;
+  }
+  if (auto year = stringAt(result, "year"); year && !year->empty()) label += " (" + *year + ")";
+  return label;
+}
+
+// Up to five matches from the server's search; none when searching is not possible.
+std::vector<IdMatch> suggestions(ApiClient& api, std::string_view name, const IdSource& source) {
   std::string terms = searchTerms(name);
-  std::vector<TvdbMatch> matches;
+  std::string path = source.search;
+  if (path.back() != '?') path += '&';
+  std::vector<IdMatch> matches;
   try {
-    auto reply = api.call("GET", "tvdb/search?query=" + percentEncode(terms) + "&type=" + type +
+    auto reply = api.call("GET", path + "query=" + percentEncode(terms) +
                                      "&limit=" + std::to_string(kMaxSuggestions));
     const json::value* results = reply.body.if_contains("results");
     if (results == nullptr || !results->is_array()) return matches;
     for (const json::value& r : results->get_array()) {
       if (!r.is_object() || matches.size() == kMaxSuggestions) continue;
-      auto id = integerAt(r.get_object(), "tvdb_id");
+      auto id = integerAt(r.get_object(), source.id_field);
       auto result_name = stringAt(r.get_object(), "name");
       if (!id || !result_name) continue;
-      std::string label = *result_name;
-      if (auto year = stringAt(r.get_object(), "year"); year && !year->empty()) {
-        label += " (" + *year + ")";
-      }
-      matches.push_back({*id, label});
+      matches.push_back({*id, matchLabel(r.get_object(), *result_name)});
     }
   } catch (const ClientError&) {
-    // No TVDB key on the server, an older server, TVDB down: ask without suggestions.
+    // No key on the server, an older server, the provider down: ask without suggestions.
   }
   return matches;
 }
@@ -94,33 +102,44 @@ std::optional<std::int64_t> positiveInteger(std::string_view answer) {
 
 }  // namespace
 
-std::vector<TvdbMatch> offerTvdbMatches(ApiClient& api, Console& console, std::string_view name,
-                                        const char* type, const std::string& what) {
-  std::vector<TvdbMatch> matches = suggestions(api, name, type);
+const IdSource& movieSource(ApiClient& api) {
+  try {
+    auto reply = api.call("GET", "api/providers");
+    if (stringAt(reply.body, "movie_database") == "tmdb") return kTmdbMovies;
+  } catch (const ClientError&) {
+    // An older server (no such endpoint): it looks movies up in TVDB. A server that cannot be
+    // reached says so again when the movies are sent.
+  }
+  return kTvdbMovies;
+}
+
+std::vector<IdMatch> offerMatches(ApiClient& api, Console& console, std::string_view name,
+                                  const IdSource& source, const std::string& what) {
+  std::vector<IdMatch> matches = suggestions(api, name, source);
   if (matches.empty()) return matches;
-  console.out << "TVDB matches for " << what << ":\n";
+  console.out << source.database << " matches for " << what << ":\n";
   for (std::size_t i = 0; i < matches.size(); ++i) {
-    console.out << "  " << i + 1 << ") " << matches[i].label << ", id " << matches[i].tvdb_id
-                << "\n";
+    console.out << "  " << i + 1 << ") " << matches[i].label << ", id " << matches[i].id << "\n";
   }
   return matches;
 }
 
-std::int64_t askTvdbId(Console& console, const std::string& what,
-                       const std::vector<TvdbMatch>& matches) {
+std::int64_t askId(Console& console, const IdSource& source, const std::string& what,
+                   const std::vector<IdMatch>& matches) {
   for (;;) {
-    console.out << "Enter the TVDB id for " << what << ":\n";
+    console.out << "Enter the " << source.database << " id for " << what << ":\n";
     console.out.flush();
     std::string line;
     if (!std::getline(console.in, line)) {
-      throw ClientError("standard input ended before the TVDB id of " + what +
+      throw ClientError("standard input ended before the " + std::string(source.database) +
+                        " id of " + what +
                         " was given (use --non-interactive to skip the questions)");
     }
     if (auto n = positiveInteger(trim(line))) {
-      if (*n >= 1 && static_cast<std::size_t>(*n) <= matches.size()) return matches[*n - 1].tvdb_id;
+      if (*n >= 1 && static_cast<std::size_t>(*n) <= matches.size()) return matches[*n - 1].id;
       return *n;
     }
-    console.out << "Please answer with a TVDB id (a positive whole number)"
+    console.out << "Please answer with a " << source.database << " id (a positive whole number)"
                 << (matches.empty() ? "" : " or the number of a match") << ".\n";
   }
 }
