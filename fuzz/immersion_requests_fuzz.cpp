@@ -1,8 +1,9 @@
 // The immersion API's request bodies (api/immersion/requests.hpp), each input decoded as every
-// endpoint's: POST /sync, /syncmovies, /syncyoutube, /syncspotify and PUT /show.
+// endpoint's: POST /sync, /syncmovies, /syncyoutube, /syncspotify, /api/movies and PUT /show.
 //
 // Invariants: a decoded request holds at most kMaxItemsPerRequest items, each valid (names
-// non-empty UTF-8 of at most 1024 bytes, ids of the right form, TVDB ids positive); a rejected
+// non-empty UTF-8 of at most 1024 bytes, ids of the right form, TVDB and TMDB ids positive, a
+// movie's day a real date from 1970-01-02); a rejected
 // one is an invalid request, rendered as a 400 in the service's error shape (so a quoted bad
 // value never breaks the JSON), of bounded size.
 
@@ -11,6 +12,7 @@
 
 #include "api/immersion/requests.hpp"
 #include "domain/names.hpp"
+#include "domain/time_zone.hpp"
 #include "fuzz_support.hpp"
 #include "http/responses.hpp"
 
@@ -49,7 +51,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(movies->size() <= domain::kMaxItemsPerRequest);
     for (const auto& m : *movies) {
       FUZZ_CHECK(domain::isValidItemName(m.file_name));
-      FUZZ_CHECK(m.tvdb_id > 0);
+      FUZZ_CHECK(m.id > 0);
+    }
+  }
+  auto add_movie = immersion::parseAddMovie(body);
+  if (const auto* movie = decoded(add_movie)) {
+    FUZZ_CHECK(movie->tmdb_id > 0);
+    if (movie->watched_on) {
+      FUZZ_CHECK(*movie->watched_on >= 1);
+      FUZZ_CHECK(domain::parseIsoDate(domain::formatIsoDate(*movie->watched_on)) ==
+                 movie->watched_on);
     }
   }
   auto sync_youtube = immersion::parseSyncYoutube(body);

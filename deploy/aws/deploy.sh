@@ -56,7 +56,9 @@ BINARY=""
 ENDPOINT_URL=""
 DELETE=0
 
-# The API of both originals; the third field is the authorization (CUSTOM unless given).
+# The API of both originals, and ours that the sync client uses (searches for ids, which movie
+# database the server uses, movies without a file); the third field is the authorization
+# (CUSTOM unless given).
 ROUTES=(
   "GET /progress"
   "GET /shows"
@@ -69,6 +71,10 @@ ROUTES=(
   "GET /api/show_user"
   "POST /api/update_episode"
   "GET /api/show_all"
+  "GET /tvdb/search"
+  "GET /tmdb/search"
+  "GET /api/providers"
+  "POST /api/movies"
   "GET /healthz NONE"
 )
 

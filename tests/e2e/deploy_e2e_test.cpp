@@ -115,7 +115,8 @@ for a in gw.get_rest_apis()["items"]:
 print(json.dumps(out, default=str))
 )";
 
-// method, path, authorization: the routes of both originals, and the open health check.
+// method, path, authorization: the routes of both originals, ours the sync client uses, and the
+// open health check.
 struct Route {
   const char* method;
   const char* path;
@@ -127,7 +128,9 @@ constexpr Route kRoutes[] = {
     {"POST", "/syncyoutube", "CUSTOM"},  {"POST", "/syncspotify", "CUSTOM"},
     {"POST", "/syncmovies", "CUSTOM"},   {"GET", "/api/show_episode", "CUSTOM"},
     {"GET", "/api/show_user", "CUSTOM"}, {"POST", "/api/update_episode", "CUSTOM"},
-    {"GET", "/api/show_all", "CUSTOM"},  {"GET", "/healthz", "NONE"},
+    {"GET", "/api/show_all", "CUSTOM"},  {"GET", "/tvdb/search", "CUSTOM"},
+    {"GET", "/tmdb/search", "CUSTOM"},   {"GET", "/api/providers", "CUSTOM"},
+    {"POST", "/api/movies", "CUSTOM"},   {"GET", "/healthz", "NONE"},
 };
 
 // The names a deployment was made with.
@@ -310,7 +313,7 @@ class DeployE2E : public MotoTest {
 
     // Every route, each an AWS_PROXY integration to the function; and nothing else.
     const auto& resources = api.at("resources").as_object();
-    std::set<std::string> want_paths{"/", "/api"};
+    std::set<std::string> want_paths{"/", "/api", "/tvdb", "/tmdb"};
     for (const auto& route : kRoutes) {
       want_paths.insert(route.path);
       SCOPED_TRACE(std::string(route.method) + " " + route.path);

@@ -459,7 +459,10 @@ TEST_F(DynamoDbLayout, ItemsWrittenByTheServerHaveTheOriginalsLayout) {
   fake.addChannel("UCLp8RBhQHu9wSsq62j_Md6A", "LuisFonsiVEVO");
   fake.addSpotifyEpisode("4rOoJ6Egrf8K2IrywzwOMk", "Episode 2", 1'500'999, "38bS44xjbVVZ3No3ByF1dJ",
                          "The Miku Real Japanese Podcast");
+  fake.addTmdbMovie(372058, "君の名は。", "Your Name.", "/q719jXXEzOoYaps6babgKnONONX.jpg", 106);
+  fake.addTmdbMovie(129, "千と千尋の神隠し", "Spirited Away", std::nullopt, 125);
   for (const auto& [name, value] : fake.environment()) env_.set(name, value);
+  for (const auto& [name, value] : fake.tmdbEnvironment()) env_.set(name, value);
   ASSERT_NO_FATAL_FAILURE(createTables(/*sample_data=*/false));
   const std::string password = "Pl41nText-Secret";
   ASSERT_NO_FATAL_FAILURE(addUser("alice", password));
@@ -479,9 +482,11 @@ TEST_F(DynamoDbLayout, ItemsWrittenByTheServerHaveTheOriginalsLayout) {
                      {"Content-Type: application/json"});
   EXPECT_EQ(tagged.status, 200) << tagged.body;
   EXPECT_EQ(postJson(client, "/syncmovies",
-                     R"({"movies": [{"file_name": "Suzume.mkv", "tvdb_id": 331904}]})")
+                     R"({"movies": [{"file_name": "Suzume.mkv", "tvdb_id": 331904},
+                                    {"file_name": "your_name.mkv", "tmdb_id": 372058}]})")
                 .at("movies_added"),
-            1);
+            2);
+  EXPECT_EQ(postJson(client, "/api/movies", R"({"tmdb_id": 129})", 201).at("added"), true);
   EXPECT_EQ(
       postJson(client, "/syncyoutube", R"({"video_ids": ["kJQP7kiw5Fk"]})").at("videos_added"), 1);
   EXPECT_EQ(postJson(client, "/syncspotify", R"({"episode_ids": ["4rOoJ6Egrf8K2IrywzwOMk"]})")
@@ -568,6 +573,25 @@ TEST_F(DynamoDbLayout, ItemsWrittenByTheServerHaveTheOriginalsLayout) {
   EXPECT_EQ(num(movie, "version"), "1");
   expectTimestamp(movie);
 
+  // From TMDB, as the original writes them today: tmdb_* instead of tvdb_*, no image without
+  // a poster; a movie added without a file under manual_tmdb_<id>.
+  json::object tmdb_movie = findItem(immersion, "MOVIE#your_name.mkv", "USER#alice");
+  Types tmdb_types{
+      {"pk", "S"},        {"sk", "S"},        {"user", "S"},       {"file_name", "S"},
+      {"tmdb_id", "N"},   {"tmdb_name", "S"}, {"tmdb_image", "S"}, {"movie_duration", "N"},
+      {"timestamp", "N"}, {"version", "N"}};
+  EXPECT_EQ(typesOf(tmdb_movie), tmdb_types) << tmdb_movie;
+  EXPECT_EQ(num(tmdb_movie, "tmdb_id"), "372058");
+  EXPECT_EQ(str(tmdb_movie, "tmdb_name"), "君の名は。");
+  EXPECT_EQ(str(tmdb_movie, "tmdb_image"),
+            "https://image.tmdb.org/t/p/w500/q719jXXEzOoYaps6babgKnONONX.jpg");
+  EXPECT_EQ(num(tmdb_movie, "movie_duration"), "6360");
+  json::object manual = findItem(immersion, "MOVIE#manual_tmdb_129", "USER#alice");
+  tmdb_types.erase("tmdb_image");
+  EXPECT_EQ(typesOf(manual), tmdb_types) << manual;
+  EXPECT_EQ(str(manual, "file_name"), "manual_tmdb_129");
+  EXPECT_EQ(str(manual, "tmdb_name"), "千と千尋の神隠し");
+
   json::object video = findItem(immersion, "YOUTUBEVIDEO#kJQP7kiw5Fk", "USER#alice");
   EXPECT_EQ(typesOf(video), (Types{{"pk", "S"},
                                    {"sk", "S"},
@@ -647,7 +671,7 @@ TEST_F(DynamoDbLayout, ItemsWrittenByTheServerHaveTheOriginalsLayout) {
 
   // The original's whole-partition Query (GetProgressHandler) finds its own item types only.
   const json::array& partition = tables.at("USER#alice").as_array();
-  EXPECT_EQ(partition.size(), 10u);  // 3 episodes, 2 shows, movie, video, channel, podcast x 2
+  EXPECT_EQ(partition.size(), 12u);  // 3 episodes, 2 shows, 3 movies, video, channel, podcast x 2
   for (const auto& v : partition) {
     EXPECT_TRUE(hasOriginalPrefix(str(v.as_object(), "sk"))) << v;
   }

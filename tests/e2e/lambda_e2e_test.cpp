@@ -11,6 +11,7 @@
 #include "auth/passwords.hpp"
 #include "e2e/server_process.hpp"
 #include "fakes/fake_lambda_runtime.hpp"
+#include "fakes/fake_providers.hpp"
 #include "support/moto_server.hpp"
 #include "support/scoped_env.hpp"
 #include "support/temp_dir.hpp"
@@ -292,6 +293,35 @@ TEST_F(LambdaE2E, BrowsersOfAllowedOriginsGetCorsHeaders) {
                                        {{"Origin", "https://elsewhere.example"}}));
   EXPECT_EQ(other["statusCode"], 200);
   EXPECT_FALSE(other["headers"].as_object().contains("Access-Control-Allow-Origin"));
+}
+
+// Movies from TMDB in Lambda mode, as with `serve`: the sync client's questions (which database,
+// suggestions), today's sync with tmdb_id and a movie watched without a file.
+TEST_F(LambdaE2E, TmdbMoviesAsWithServe) {
+  FakeProviders fake;
+  fake.addTmdbMovie(372058, "君の名は。", "Your Name.", "/q719jXXEzOoYaps6babgKnONONX.jpg", 106);
+  fake.addTmdbMovie(129, "千と千尋の神隠し", "Spirited Away", std::nullopt, 125);
+  for (const auto& [name, value] : fake.tmdbEnvironment()) env_.set(name, value);
+  ASSERT_NO_FATAL_FAILURE(addUser({"--data-dir", data_.path()}, "alice", "alice-pass"));
+  startRuntime({"--data-dir", data_.path()});
+  const std::string alice = basic("alice", "alice-pass");
+
+  json::object providers = proxy(restEvent("GET", "/api/providers", {}, alice));
+  EXPECT_EQ(providers["statusCode"], 200) << json::serialize(providers);
+  EXPECT_EQ(bodyOf(providers).at("movie_database"), "tmdb");
+  json::object found = proxy(restEvent("GET", "/tmdb/search", {{"query", "your name"}}, alice));
+  EXPECT_EQ(bodyOf(found).at("results").at(0).at("tmdb_id"), 372058) << json::serialize(found);
+  json::object synced =
+      proxy(httpV2Event("POST", "/syncmovies", alice,
+                        R"({"movies": [{"file_name": "your_name", "tmdb_id": 372058}]})"));
+  EXPECT_EQ(bodyOf(synced), json::parse(R"({"movies_added": 1, "failed": []})"));
+  json::object added = proxy(restEvent("POST", "/api/movies", {}, alice, R"({"tmdb_id": 129})"));
+  EXPECT_EQ(added["statusCode"], 201) << json::serialize(added);
+  json::object progress = proxy(restEvent("GET", "/progress", {}, alice));
+  EXPECT_EQ(bodyOf(progress).at("movies"), json::parse(R"([
+      {"movie_id": "manual_tmdb_129", "name": "千と千尋の神隠し", "artwork_url": null},
+      {"movie_id": "your_name", "name": "君の名は。",
+       "artwork_url": "https://image.tmdb.org/t/p/w500/q719jXXEzOoYaps6babgKnONONX.jpg"}])"));
 }
 
 TEST_F(LambdaE2E, AFailureToStartIsPostedAsAnInitError) {

@@ -25,6 +25,7 @@ std::string secretJson() {
       {"users",
        boost::json::array{boost::json::object{{"user", "alice"}, {"password", kPassword}}}},
       {"tvdb_api_key", FakeProviders::kTvdbApiKey},
+      {"tmdb_api_read_access_token", FakeProviders::kTmdbReadAccessToken},
       {"youtube_api_key", ""}});
 }
 
@@ -33,13 +34,16 @@ std::string fileBytes(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-// Logs in as alice with the secret's password and uses the secret's TVDB key.
+// Logs in as alice with the secret's password and uses the secret's TVDB key and TMDB token.
 void expectSecretWorks(const ServerProcess& server) {
   HttpClient alice(server.url());
   alice.setBasicAuth("alice", kPassword);
   auto r = alice.get("/tvdb/search?query=free");
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_NE(r.body.find("278157"), std::string::npos) << r.body;
+  r = alice.get("/tmdb/search?query=your%20name");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("372058"), std::string::npos) << r.body;
   alice.setBasicAuth("alice", "wrong");
   EXPECT_EQ(alice.get("/shows").status, 401);
 }
@@ -48,9 +52,14 @@ class SecretsE2E : public ::testing::Test {
  protected:
   void SetUp() override {
     fake_.addSeries(278157, "Free!", std::nullopt, 24);
+    fake_.addTmdbMovie(372058, "君の名は。", "Your Name.", std::nullopt, 106);
     setenv("IMMERSION_TRACKER_TVDB_BASE_URL", fake_.baseUrl().c_str(), 1);
+    setenv("IMMERSION_TRACKER_TMDB_BASE_URL", fake_.baseUrl().c_str(), 1);
   }
-  void TearDown() override { unsetenv("IMMERSION_TRACKER_TVDB_BASE_URL"); }
+  void TearDown() override {
+    unsetenv("IMMERSION_TRACKER_TVDB_BASE_URL");
+    unsetenv("IMMERSION_TRACKER_TMDB_BASE_URL");
+  }
   FakeProviders fake_;
   TempDir dir_;
 };

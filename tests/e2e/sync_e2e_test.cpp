@@ -521,5 +521,80 @@ TEST_F(SyncE2E, AnUndeletableFileIsReported) {
   EXPECT_TRUE(fs::exists(at("shows/Free")));  // not complete: a video is left
 }
 
+// The server has TMDB's token, as the original's does today: the client asks for TMDB ids,
+// with TMDB's suggestions, and `movie add` records films watched without a file.
+class SyncWithTmdbE2E : public SyncE2E {
+ protected:
+  void SetUp() override {
+    fake_.addTmdbMovie(372058, "君の名は。", "Your Name.", "/q719jXXEzOoYaps6babgKnONONX.jpg", 106,
+                       "2016-08-26");
+    fake_.addTmdbMovie(129, "千と千尋の神隠し", "Spirited Away", std::nullopt, 125, "2001-07-20");
+    for (const auto& [name, value] : fake_.tmdbEnvironment()) env_.set(name, value);
+    SyncE2E::SetUp();
+  }
+
+  RunResult movieAdd(std::vector<std::string> args) {
+    std::vector<std::string> argv{IT_BINARY, "movie", "add"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv, "");
+  }
+};
+
+TEST_F(SyncWithTmdbE2E, MoviesAreAskedForByTmdbIdWithTmdbSuggestions) {
+  makeFile(at("movies/watched/your_name.mkv"), 2048 * kMiB);
+  makeFile(at("movies/watched/sen_to_chihiro.mp4"), 1024 * kMiB);
+  // "1" picks the match offered for your_name; the other is a typed id.
+  auto r = sync("129\n1\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.out.substr(0, r.out.find("Retrieving progress summary")),
+            "Finding local episodes watched...\n"
+            "Finding local movies watched...\n"
+            "Finding watched URLs...\n"
+            "Syncing 2 movies watched...\n"
+            "Enter the TMDB id for movie sen_to_chihiro:\n"
+            "TMDB matches for movie your_name:\n"
+            "  1) 君の名は。 / Your Name. (2016), id 372058\n"
+            "Enter the TMDB id for movie your_name:\n"
+            "Successfully added 2 new movies to the remote server.\n");
+  EXPECT_NE(r.out.find("\n千と千尋の神隠し\n君の名は。\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Deleted 3.00 GB of watched movies."), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(at("movies/watched/your_name.mkv")));
+  EXPECT_EQ(progressJson().at("movies").at(1).at("artwork_url"),
+            "https://image.tmdb.org/t/p/w500/q719jXXEzOoYaps6babgKnONONX.jpg");
+}
+
+TEST_F(SyncWithTmdbE2E, MovieAddRecordsAFilmWatchedElsewhereOnce) {
+  auto r = movieAdd({"372058", "--watched-on", "2024-12-25"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_EQ(r.out, "Added 君の名は。 (Your Name.), watched 2024-12-25 (1h 46m).\n");
+  EXPECT_EQ(r.err, "");
+
+  r = movieAdd({"372058"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "You already have TMDB movie 372058 (as manual_tmdb_372058); it was not added "
+            "again.\n");
+
+  auto p = progressJson();
+  EXPECT_EQ(p.at("total_movies_watched"), 1);
+  EXPECT_EQ(p.at("movies").at(0).at("movie_id"), "manual_tmdb_372058");
+
+  // Refusals are one sentence and a non-zero exit, and record nothing.
+  r = movieAdd({"999999"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "immersion-tracker: TMDB has no movie with id 999999\n");
+  r = movieAdd({"129", "--watched-on", "25/12/2024"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "immersion-tracker: --watched-on must be a date written YYYY-MM-DD (got "
+            "\"25/12/2024\")\n");
+  r = movieAdd({"129", "--watched-on", "2999-01-01"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("watched_on 2999-01-01 is after today"), std::string::npos) << r.err;
+  EXPECT_NE(movieAdd({"-5"}).exit_code, 0);
+  EXPECT_EQ(progressJson().at("total_movies_watched"), 1);
+}
+
 }  // namespace
 }  // namespace it::test

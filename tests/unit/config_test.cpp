@@ -19,7 +19,8 @@ class ConfigTest : public ::testing::Test {
           "IMMERSION_TRACKER_CONFIG", "IMMERSION_TRACKER_TVDB_BASE_URL",
           "IMMERSION_TRACKER_YOUTUBE_API_KEY", "IMMERSION_TRACKER_TIME_ZONE",
           "IMMERSION_TRACKER_PROVIDER_THREADS", "IMMERSION_TRACKER_PROVIDER_TIMEOUT_SECONDS",
-          "IMMERSION_TRACKER_PASSWORD_THREADS", "IMMERSION_TRACKER_CORS_ALLOWED_ORIGINS"}) {
+          "IMMERSION_TRACKER_PASSWORD_THREADS", "IMMERSION_TRACKER_CORS_ALLOWED_ORIGINS",
+          "IMMERSION_TRACKER_TMDB_READ_ACCESS_TOKEN"}) {
       unsetenv(v);
     }
   }
@@ -168,13 +169,17 @@ TEST_F(ConfigTest, MistakesNameTheSetting) {
 TEST_F(ConfigTest, ProvidersAndTimeZone) {
   Config defaults = loadConfig({});
   EXPECT_EQ(defaults.providers.tvdb_base_url, "https://api4.thetvdb.com");
+  EXPECT_EQ(defaults.providers.tmdb_base_url, "https://api.themoviedb.org");
+  EXPECT_TRUE(defaults.providers.tmdb_read_access_token.empty());
   EXPECT_EQ(defaults.providers.spotify_market, "US");
   EXPECT_TRUE(defaults.providers.youtube_api_key.empty());
   EXPECT_FALSE(defaults.time_zone.empty());  // the machine's
 
   std::string file = writeFile(
       "tvdb_api_key = \"k1\"\nspotify_client_id = \"id\"\nspotify_market = \"JP\"\n"
-      "time_zone = \"Asia/Tokyo\"\nyoutube_base_url = \"http://127.0.0.1:9/\"\n");
+      "time_zone = \"Asia/Tokyo\"\nyoutube_base_url = \"http://127.0.0.1:9/\"\n"
+      "tmdb_base_url = \"http://127.0.0.1:7/\"\n");
+  setenv("IMMERSION_TRACKER_TMDB_READ_ACCESS_TOKEN", "eyJhbGciOiJIUzI1NiJ9.tmdb", 1);
   setenv("IMMERSION_TRACKER_TVDB_BASE_URL", "http://127.0.0.1:8/", 1);
   setenv("IMMERSION_TRACKER_YOUTUBE_API_KEY", "yk", 1);
   ConfigOverrides o;
@@ -184,6 +189,8 @@ TEST_F(ConfigTest, ProvidersAndTimeZone) {
   EXPECT_EQ(c.providers.tvdb_base_url, "http://127.0.0.1:8");  // trailing slash dropped
   EXPECT_EQ(c.providers.youtube_base_url, "http://127.0.0.1:9");
   EXPECT_EQ(c.providers.youtube_api_key, "yk");
+  EXPECT_EQ(c.providers.tmdb_base_url, "http://127.0.0.1:7");
+  EXPECT_EQ(c.providers.tmdb_read_access_token, "eyJhbGciOiJIUzI1NiJ9.tmdb");
   EXPECT_EQ(c.providers.spotify_client_id, "id");
   EXPECT_EQ(c.providers.spotify_market, "JP");
   EXPECT_EQ(c.time_zone, "Asia/Tokyo");
