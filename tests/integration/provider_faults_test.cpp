@@ -1,5 +1,6 @@
 // Issue 7, "Provider faults": every metadata provider (TVDB movies via /syncmovies and series
-// via PUT /show, YouTube via /syncyoutube, Spotify via /syncspotify) failing in the ways real
+// via PUT /show, TMDB movies via /syncmovies, YouTube via /syncyoutube, Spotify via
+// /syncspotify) failing in the ways real
 // ones do: 5xx, 429 with Retry-After (transient and persistent), malformed JSON, valid JSON of
 // an unexpected shape, a failing token endpoint, a slow answer. Whatever happens, the sync
 // ends with a clear answer (200 listing the failed ids, or 502 naming the provider), nothing
@@ -55,7 +56,10 @@ constexpr const char* kSpotifyA = "512ojhOuo1ktJprKbVcKyQ";
 constexpr const char* kSpotifyB = "4rOoJ6Egrf8K2IrywzwOMk";
 constexpr const char* kSpotifyC = "6rqhFgbbKwnb9MLmUQDhG6";
 
-enum class Kind { kMovies, kSeries, kYoutube, kSpotify };
+enum class Kind { kMovies, kSeries, kTmdbMovies, kYoutube, kSpotify };
+
+// Movies (from either database) are looked up one by one, each under its file name.
+bool isMovies(Kind kind) { return kind == Kind::kMovies || kind == Kind::kTmdbMovies; }
 
 // One provider endpoint as the tests see it: the three items the fixture knows, the prefix of
 // its item lookups, its token endpoint, and answers of the right status but the wrong shape
@@ -88,6 +92,16 @@ const Provider kSeries{Kind::kSeries,
                        {R"({"data": 5})", R"({"status": "success", "data": []})",
                         R"({"status": "success", "data": {"id": {VICTIM}}})",
                         R"({"status": "success", "data": {"name": "x", "averageRuntime": -5}})"}};
+const Provider kTmdbMovies{Kind::kTmdbMovies,
+                           "TmdbMovies",
+                           "TMDB",
+                           {"372058", "129", "4935"},
+                           "/3/movie/",
+                           "",
+                           {R"([1, 2])", R"({"id": {VICTIM}, "original_title": 7, "runtime": 100})",
+                            R"({"id": {VICTIM}, "original_title": "x", "runtime": 99999999})",
+                            R"({"id": {VICTIM}, "original_title": "x", "runtime": -5})",
+                            R"({"id": {GOOD}, "original_title": "x", "runtime": 100})"}};
 const Provider kYoutube{Kind::kYoutube,
                         "Youtube",
                         "YouTube",
@@ -131,6 +145,9 @@ class ProviderFaultTest : public ServerTest {
     fake_.addMovie(331904, "すずめの戸締まり", std::nullopt, 122);
     fake_.addMovie(197, "君の名は。", std::nullopt, 106);
     fake_.addMovie(424243, "天気の子", std::nullopt, 112);
+    fake_.addTmdbMovie(372058, "君の名は。", "Your Name.", std::nullopt, 106);
+    fake_.addTmdbMovie(129, "千と千尋の神隠し", "Spirited Away", std::nullopt, 125);
+    fake_.addTmdbMovie(4935, "ハウルの動く城", "Howl's Moving Castle", std::nullopt, 119);
     fake_.addVideo(kVideoA, "Despacito", "UCLp8RBhQHu9wSsq62j_Md6A", "LuisFonsiVEVO", "PT4M42S");
     fake_.addVideo(kVideoB, "Gangnam Style", "UCrDkAvwZum-UTjHmzDI2iIw", "officialpsy", "PT4M13S");
     fake_.addVideo(kVideoC, "Never Gonna Give You Up", "UCuAXFkgsw1L7xaCfnd5JJOw", "Rick Astley",
@@ -150,6 +167,9 @@ class ProviderFaultTest : public ServerTest {
       case Kind::kMovies:
         fake_.addMovie(600000 + n, "Movie " + std::to_string(n), std::nullopt, 90);
         return std::to_string(600000 + n);
+      case Kind::kTmdbMovies:
+        fake_.addTmdbMovie(800000 + n, "Film " + std::to_string(n), "Film", std::nullopt, 90);
+        return std::to_string(800000 + n);
       case Kind::kSeries:
         fake_.addSeries(700000 + n, "Series " + std::to_string(n), std::nullopt, 30);
         return std::to_string(700000 + n);
@@ -190,8 +210,11 @@ class ProviderFaultTest : public ServerTest {
                                json::serialize(json::object{{"folder_name", "Show"},
                                                             {"tvdb_id", std::stoll(ids.at(0))}}));
       case Kind::kMovies:
+      case Kind::kTmdbMovies:
         for (const auto& id : ids) {
-          list.push_back(json::object{{"file_name", "file-" + id}, {"tvdb_id", std::stoll(id)}});
+          list.push_back(
+              json::object{{"file_name", "file-" + id},
+                           {p.kind == Kind::kMovies ? "tvdb_id" : "tmdb_id", std::stoll(id)}});
         }
         return client->post("/syncmovies", json::serialize(json::object{{"movies", list}}));
       case Kind::kYoutube:
@@ -207,6 +230,7 @@ class ProviderFaultTest : public ServerTest {
   static const char* addedField(const Provider& p) {
     switch (p.kind) {
       case Kind::kMovies:
+      case Kind::kTmdbMovies:
         return "movies_added";
       case Kind::kYoutube:
         return "videos_added";
@@ -235,6 +259,7 @@ class ProviderFaultTest : public ServerTest {
     auto body = parse(r);
     switch (p.kind) {
       case Kind::kMovies:
+      case Kind::kTmdbMovies:
         return body.at("total_movies_watched").as_int64();
       case Kind::kYoutube:
         return body.at("youtube_videos_watched").as_int64();
@@ -272,7 +297,7 @@ class ProviderFaultTest : public ServerTest {
   };
   VictimRequest victimRequest(const Provider& p, std::string good, std::string victim) {
     VictimRequest v;
-    v.per_item = p.kind == Kind::kMovies || p.kind == Kind::kSpotify;
+    v.per_item = isMovies(p.kind) || p.kind == Kind::kSpotify;
     v.ids = p.kind == Kind::kSeries ? std::vector<std::string>{victim}
                                     : std::vector<std::string>{std::move(good), victim};
     v.failed = v.per_item ? std::vector<std::string>{victim} : v.ids;
@@ -301,7 +326,7 @@ class ProviderFaultTest : public ServerTest {
     for (std::size_t i = 0; i < ids.size(); ++i) {
       EXPECT_EQ(str(failed.at(i).at("id")), ids[i]) << r.body;
       EXPECT_TRUE(contains(str(failed.at(i).at("error")), p.provider_name)) << r.body;
-      if (p.kind == Kind::kMovies) {
+      if (isMovies(p.kind)) {
         EXPECT_EQ(str(failed.at(i).at("file_name")), "file-" + ids[i]);
       }
     }
@@ -579,7 +604,7 @@ TEST_P(ProviderTimeoutWithToken, ATokenEndpointThatHangsFailsTheSyncCleanly) {
 
 // Every provider, and those that hand out tokens, named in the tests' names.
 std::string providerName(const ::testing::TestParamInfo<Provider>& info) { return info.param.name; }
-const auto kAllProviders = ::testing::Values(kMovies, kSeries, kYoutube, kSpotify);
+const auto kAllProviders = ::testing::Values(kMovies, kSeries, kTmdbMovies, kYoutube, kSpotify);
 const auto kTokenProviders = ::testing::Values(kMovies, kSeries, kSpotify);
 
 INSTANTIATE_TEST_SUITE_P(ProviderFaults, ProviderFaultEach, kAllProviders, providerName);
