@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "api/account/handlers.hpp"
 #include "api/immersion/handlers.hpp"
 #include "api/ops_handlers.hpp"
 #include "api/tv_progress/handlers.hpp"
@@ -99,6 +100,7 @@ struct Service::Parts {
   service::ProgressService progress;
   service::TvProgressService tv_progress;
   api::immersion::Dependencies immersion;
+  api::account::Dependencies account;
   WorkerPool workers;
   WorkerPool provider_workers;  // Execution::kProvider
   WorkerPool password_workers;  // Execution::kPasswordCheck
@@ -122,6 +124,7 @@ struct Service::Parts {
     std::vector<http::Route> routes = api::opsRoutes(metrics);
     for (auto& r : api::tv_progress::routes(tv_progress)) routes.push_back(std::move(r));
     for (auto& r : api::immersion::routes(immersion)) routes.push_back(std::move(r));
+    for (auto& r : api::account::routes(account)) routes.push_back(std::move(r));
     return routes;
   }
 
@@ -142,7 +145,8 @@ struct Service::Parts {
         sync(*store, clock, metadata, calendars),
         progress(*store, clock, calendars),
         tv_progress(*store, clock),
-        immersion{sync, progress, metadata, providers::configuredProviders(config.providers)},
+        immersion{sync, progress, metadata},
+        account{*store, calendars, providers::configuredProviders(config.providers), clock},
         workers(config.worker_threads),
         provider_workers(config.provider_threads),
         password_workers(config.password_threads),

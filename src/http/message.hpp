@@ -32,6 +32,12 @@ struct Request {
   std::optional<std::string_view> header(std::string_view lower_name) const;
   // First query parameter with that name.
   std::optional<std::string_view> queryParam(std::string_view name) const;
+  // What follows the path's last '/': the parameter of a "/{}" route ("/api/tokens/ab12" ->
+  // "ab12").
+  std::string_view lastSegment() const {
+    std::string_view p = path;
+    return p.substr(p.rfind('/') + 1);
+  }
 };
 
 // Splits "path?query" into a decoded path and decoded parameters ('+' means space, as in

@@ -39,6 +39,14 @@ Response throttled(std::chrono::milliseconds wait) {
   return r;
 }
 
+// The pattern a path with a last segment matches: "/api/tokens/ab12" -> "/api/tokens/{}".
+// Nothing for a path without one ("/api/tokens/").
+std::string parameterPattern(std::string_view path) {
+  auto slash = path.rfind('/');
+  if (slash == std::string_view::npos || slash + 1 == path.size()) return {};
+  return std::string(path.substr(0, slash + 1)) + "{}";
+}
+
 }  // namespace
 
 Router::Router(std::vector<Route> routes, auth::Authenticator& authenticator,
@@ -70,6 +78,7 @@ void Router::dispatch(const Request& request, Respond respond) {
   };
 
   auto found = by_path_.find(request.path);
+  if (found == by_path_.end()) found = by_path_.find(parameterPattern(request.path));
   if (found == by_path_.end()) return answer(errorResponse(404, "Endpoint not found"));
   const Route* route = nullptr;
   std::string allow;

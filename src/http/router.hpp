@@ -28,11 +28,14 @@ enum class Access { kPublic, kUser, kAdmin };
 // store round trips, anything that can wait). kProvider: on a pool of its own, for handlers
 // that may call a metadata provider: a provider that answers slowly or not at all then holds
 // up only other provider-backed requests, never /progress or the TV endpoints.
-// kPasswordCheck is not for handlers: the router runs there the Argon2id check of
-// credentials it has not verified yet, on a pool of its own, so a stranger's guesses never
-// queue ahead of the requests of users already signed in.
+// kPasswordCheck: the password pool. The router runs there the Argon2id check of credentials
+// it has not verified yet, so a stranger's guesses never queue ahead of the requests of users
+// already signed in; so do the handlers that hash or check a password (changing one, adding a
+// user).
 enum class Execution { kInline, kBlocking, kProvider, kPasswordCheck };
 
+// A path ending in "/{}" ("/api/tokens/{}") matches any one further segment; the handler reads
+// it with Request::lastSegment(). Requests are logged and counted under the pattern.
 struct Route {
   Method method;
   std::string path;

@@ -280,17 +280,6 @@ void searchTmdb(const Dependencies& deps, const Request& req, const auth::Princi
   respond(jsonResponse(200, json::object{{"results", std::move(results)}}));
 }
 
-// Which providers the server can ask, and where the sync client should look movies up.
-void getProviders(const Dependencies& deps, const Request&, const auth::Principal&,
-                  const Respond& respond) {
-  const providers::ConfiguredProviders& c = deps.configured;
-  respond(jsonResponse(200, json::object{{"tvdb", c.tvdb},
-                                         {"tmdb", c.tmdb},
-                                         {"youtube", c.youtube},
-                                         {"spotify", c.spotify},
-                                         {"movie_database", c.movieDatabase()}}));
-}
-
 void addMovie(const Dependencies& deps, const Request& req, const auth::Principal& caller,
               const Respond& respond) {
   auto parsed = parseAddMovie(req.body);
@@ -344,7 +333,6 @@ std::vector<http::Route> routes(const Dependencies& deps) {
       {Method::kPost, "/syncspotify", Access::kUser, Execution::kProvider, handler(syncSpotify)},
       {Method::kGet, "/tvdb/search", Access::kUser, Execution::kProvider, handler(searchTvdb)},
       {Method::kGet, "/tmdb/search", Access::kUser, Execution::kProvider, handler(searchTmdb)},
-      {Method::kGet, "/api/providers", Access::kUser, Execution::kInline, handler(getProviders)},
       {Method::kPost, "/api/movies", Access::kUser, Execution::kProvider, handler(addMovie)},
   };
 }

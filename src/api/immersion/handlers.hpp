@@ -15,12 +15,11 @@ struct Dependencies {
   service::SyncService& sync;
   service::ProgressService& progress;
   service::MetadataService& metadata;
-  providers::ConfiguredProviders configured;
 };
 
 // The original Lambda service's endpoints (GET /progress, GET /shows, POST /sync, PUT /show, POST
 // /syncmovies, POST /syncyoutube, POST /syncspotify), and ours beside them: GET /tvdb/search,
-// GET /tmdb/search, GET /api/providers and POST /api/movies. Each acts for the caller only.
+// GET /tmdb/search and POST /api/movies. Each acts for the caller only.
 std::vector<http::Route> routes(const Dependencies& deps);
 
 }  // namespace it::api::immersion

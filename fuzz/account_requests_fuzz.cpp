@@ -1,0 +1,62 @@
+// The account endpoints' request bodies (api/account/requests.hpp), each input decoded as
+// every one of them: PUT /api/me/time_zone, PUT /api/me/password, POST /api/tokens and
+// POST /api/users.
+//
+// Invariants: a decoded zone names a zone of the tz database; passwords are 1-1024 bytes of
+// UTF-8; a token name 1-100 bytes of UTF-8; a user name valid. A rejected body is an invalid
+// request, rendered as a 400 in the service's error shape, of bounded size.
+
+#include <string>
+
+#include "api/account/requests.hpp"
+#include "domain/names.hpp"
+#include "domain/time_zone.hpp"
+#include "fuzz_support.hpp"
+#include "http/responses.hpp"
+
+namespace {
+
+namespace account = it::api::account;
+namespace domain = it::domain;
+
+template <class T>
+const T* decoded(const it::Result<T>& parsed) {
+  if (parsed) return &*parsed;
+  FUZZ_CHECK(parsed.failure.kind == it::FailureKind::kInvalidRequest);
+  const auto response = it::http::failureResponse(parsed.failure);
+  FUZZ_CHECK(response.status == 400);
+  FUZZ_CHECK(response.body.size() < 1024);
+  it::fuzz::checkErrorBody(response.body);
+  return nullptr;
+}
+
+bool validPassword(const std::string& p) {
+  return !p.empty() && p.size() <= 1024 && domain::isValidUtf8(p);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string_view body = it::fuzz::textOf(data, size);
+
+  // Each result is kept in a variable: decoded() points into it.
+  auto zone = account::parseTimeZone(body);
+  if (const auto* name = decoded(zone); name != nullptr && *name) {
+    FUZZ_CHECK(domain::findTimeZone(**name) != nullptr);
+  }
+  auto change = account::parsePasswordChange(body);
+  if (const auto* c = decoded(change)) {
+    FUZZ_CHECK(validPassword(c->current_password));
+    FUZZ_CHECK(validPassword(c->new_password));
+  }
+  auto token = account::parseTokenName(body);
+  if (const auto* name = decoded(token)) {
+    FUZZ_CHECK(!name->empty() && name->size() <= 100 && domain::isValidUtf8(*name));
+  }
+  auto user = account::parseNewUser(body);
+  if (const auto* u = decoded(user)) {
+    FUZZ_CHECK(domain::isValidUsername(u->username));
+    FUZZ_CHECK(validPassword(u->password));
+  }
+  return 0;
+}

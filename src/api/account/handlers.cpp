@@ -1,0 +1,195 @@
+#include "api/account/handlers.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "api/account/requests.hpp"
+#include "api/json_body.hpp"
+#include "auth/passwords.hpp"
+#include "domain/names.hpp"
+#include "http/responses.hpp"
+#include "util/time_format.hpp"
+
+namespace it::api::account {
+namespace {
+
+namespace json = boost::json;
+using http::errorResponse;
+using http::jsonResponse;
+using http::Request;
+using http::Respond;
+using http::Response;
+
+Response noContent() {
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
+}
+
+// The zone the user's progress is counted in, and whether it is the server's default.
+json::object timeZoneJson(const Dependencies& deps, const std::string& username) {
+  bool own = deps.store.userTimeZone(username).has_value();
+  return {{"time_zone", deps.calendars.of(username).zone_name}, {"time_zone_is_default", !own}};
+}
+
+json::object providersJson(const providers::ConfiguredProviders& c) {
+  return {{"tvdb", c.tvdb},
+          {"tmdb", c.tmdb},
+          {"youtube", c.youtube},
+          {"spotify", c.spotify},
+          {"movie_database", c.movieDatabase()}};
+}
+
+json::object tokenJson(const storage::TokenInfo& t) {
+  return {{"id", t.id}, {"name", t.label}, {"created_at", t.created_at}};
+}
+
+json::object userJson(const Dependencies& deps, const storage::UserRecord& u) {
+  return {{"username", u.name},
+          {"is_admin", u.admin},
+          {"created_at", u.created_at},
+          {"time_zone", jsonOrNull(deps.store.userTimeZone(u.name))}};
+}
+
+// ---- the caller ---------------------------------------------------------------------------
+
+void getMe(const Dependencies& deps, const Request&, const auth::Principal& caller,
+           const Respond& respond) {
+  json::object body{{"username", caller.username}, {"is_admin", caller.admin}};
+  for (auto& [key, value] : timeZoneJson(deps, caller.username)) body.emplace(key, value);
+  body.emplace("providers", providersJson(deps.configured));
+  respond(jsonResponse(200, body));
+}
+
+void getProviders(const Dependencies& deps, const Request&, const auth::Principal&,
+                  const Respond& respond) {
+  respond(jsonResponse(200, providersJson(deps.configured)));
+}
+
+void putTimeZone(const Dependencies& deps, const Request& req, const auth::Principal& caller,
+                 const Respond& respond) {
+  auto zone = parseTimeZone(req.body);
+  if (!zone) return respond(http::failureResponse(zone.failure));
+  // An empty name clears the user's own zone: the server's default applies again.
+  if (!deps.store.setUserTimeZone(caller.username, zone->value_or(""))) {
+    return respond(errorResponse(404, "No such user"));
+  }
+  respond(jsonResponse(200, timeZoneJson(deps, caller.username)));
+}
+
+// Runs on the password pool: two Argon2id runs.
+void putPassword(const Dependencies& deps, const Request& req, const auth::Principal& caller,
+                 const Respond& respond) {
+  auto change = parsePasswordChange(req.body);
+  if (!change) return respond(http::failureResponse(change.failure));
+  auto user = deps.store.findUser(caller.username);
+  if (!user) return respond(errorResponse(404, "No such user"));
+  if (!auth::verifyPassword(user->password_hash, change->current_password)) {
+    return respond(errorResponse(403, "current_password is not the current password"));
+  }
+  if (!deps.store.setPasswordHash(caller.username, auth::hashPassword(change->new_password))) {
+    return respond(errorResponse(404, "No such user"));
+  }
+  respond(noContent());
+}
+
+// ---- API tokens ---------------------------------------------------------------------------
+
+void getTokens(const Dependencies& deps, const Request&, const auth::Principal& caller,
+               const Respond& respond) {
+  json::array tokens;
+  for (const auto& t : deps.store.listTokens(caller.username)) tokens.push_back(tokenJson(t));
+  respond(jsonResponse(200, json::object{{"tokens", std::move(tokens)}}));
+}
+
+void postToken(const Dependencies& deps, const Request& req, const auth::Principal& caller,
+               const Respond& respond) {
+  auto name = parseTokenName(req.body);
+  if (!name) return respond(http::failureResponse(name.failure));
+  auth::NewToken t = auth::generateToken();
+  storage::TokenInfo info{t.id, caller.username, *name, formatUtcMicros(deps.clock.now())};
+  deps.store.addToken(info, t.hash);
+  json::object body = tokenJson(info);
+  body.emplace("token", t.token);  // shown this once; only its hash is kept
+  respond(jsonResponse(201, body));
+}
+
+void deleteToken(const Dependencies& deps, const Request& req, const auth::Principal& caller,
+                 const Respond& respond) {
+  std::string_view id = req.lastSegment();
+  // An empty id would revoke every token of the caller.
+  if (id.empty() || deps.store.revokeTokens(caller.username, id) == 0) {
+    return respond(errorResponse(404, "No such token"));
+  }
+  respond(noContent());
+}
+
+// ---- users (admins) -----------------------------------------------------------------------
+
+void getUsers(const Dependencies& deps, const Request&, const auth::Principal&,
+              const Respond& respond) {
+  json::array users;
+  for (const auto& u : deps.store.listUsers()) users.push_back(userJson(deps, u));
+  respond(jsonResponse(200, json::object{{"users", std::move(users)}}));
+}
+
+// Runs on the password pool: an Argon2id run.
+void postUser(const Dependencies& deps, const Request& req, const auth::Principal&,
+              const Respond& respond) {
+  auto user = parseNewUser(req.body);
+  if (!user) return respond(http::failureResponse(user.failure));
+  storage::UserRecord record{user->username, auth::hashPassword(user->password), user->is_admin,
+                             formatUtcMicros(deps.clock.now())};
+  if (!deps.store.addUser(record)) {
+    return respond(errorResponse(409, "A user named " + user->username + " already exists"));
+  }
+  respond(jsonResponse(201, userJson(deps, record)));
+}
+
+void deleteUser(const Dependencies& deps, const Request& req, const auth::Principal& caller,
+                const Respond& respond) {
+  std::string name(req.lastSegment());
+  if (name == caller.username) {
+    // An admin locking themselves out by mistake; `user remove` on the server still can.
+    return respond(errorResponse(400, "You cannot remove yourself"));
+  }
+  if (!domain::isValidUsername(name) || !deps.store.removeUser(name)) {
+    return respond(errorResponse(404, "No such user"));
+  }
+  respond(noContent());
+}
+
+}  // namespace
+
+std::vector<http::Route> routes(const Dependencies& deps) {
+  using http::Access;
+  using http::Execution;
+  using http::Method;
+  using Endpoint =
+      void (*)(const Dependencies&, const Request&, const auth::Principal&, const Respond&);
+  auto handler = [&deps](Endpoint endpoint) {
+    return [&deps, endpoint](const Request& r, const auth::Principal& p, Respond respond) {
+      endpoint(deps, r, p, respond);
+    };
+  };
+  // Point reads run inline where the store allows; writes and scans on the workers; anything
+  // that runs Argon2id on the password pool, away from other users' requests.
+  return {
+      {Method::kGet, "/api/me", Access::kUser, Execution::kInline, handler(getMe)},
+      {Method::kGet, "/api/providers", Access::kUser, Execution::kInline, handler(getProviders)},
+      {Method::kPut, "/api/me/time_zone", Access::kUser, Execution::kBlocking,
+       handler(putTimeZone)},
+      {Method::kPut, "/api/me/password", Access::kUser, Execution::kPasswordCheck,
+       handler(putPassword)},
+      {Method::kGet, "/api/tokens", Access::kUser, Execution::kBlocking, handler(getTokens)},
+      {Method::kPost, "/api/tokens", Access::kUser, Execution::kBlocking, handler(postToken)},
+      {Method::kDelete, "/api/tokens/{}", Access::kUser, Execution::kBlocking,
+       handler(deleteToken)},
+      {Method::kGet, "/api/users", Access::kAdmin, Execution::kBlocking, handler(getUsers)},
+      {Method::kPost, "/api/users", Access::kAdmin, Execution::kPasswordCheck, handler(postUser)},
+      {Method::kDelete, "/api/users/{}", Access::kAdmin, Execution::kBlocking, handler(deleteUser)},
+  };
+}
+
+}  // namespace it::api::account

@@ -1,0 +1,94 @@
+#include "api/account/requests.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "api/json_body.hpp"
+#include "domain/names.hpp"
+#include "domain/time_zone.hpp"
+
+namespace it::api::account {
+namespace {
+
+namespace json = boost::json;
+
+// The longest password taken, as by `user add`: Argon2id reads all of it.
+constexpr std::size_t kMaxPasswordBytes = 1024;
+
+// The member `key` of `o` when it is a string; nothing otherwise.
+std::optional<std::string> textAt(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr || !v->is_string()) return std::nullopt;
+  return std::string(v->get_string());
+}
+
+// A password member: 1-1024 bytes of UTF-8, or the 400 naming `key`.
+Result<std::string> passwordAt(const json::object& o, std::string_view key) {
+  auto password = textAt(o, key);
+  if (!password || password->empty() || password->size() > kMaxPasswordBytes ||
+      !domain::isValidUtf8(*password)) {
+    return invalidRequest(std::string(key) + " must be a non-empty string of at most 1024 bytes");
+  }
+  return Result<std::string>::success(std::move(*password));
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> parseTimeZone(std::string_view body) {
+  const std::string shape = R"(Request body must be a JSON object with "time_zone")";
+  auto parsed = parseJsonObject(body, shape);
+  if (!parsed) return parsed.failure;
+  const json::value* zone = parsed->if_contains("time_zone");
+  if (zone == nullptr) return invalidRequest(shape);
+  if (zone->is_null()) return Result<std::optional<std::string>>::success(std::nullopt);
+  if (!zone->is_string() || zone->get_string().size() > 64 ||
+      domain::findTimeZone(zone->get_string()) == nullptr) {
+    return invalidRequest(
+        "time_zone must be a tz database name such as Asia/Tokyo or Europe/Berlin (or null for "
+        "the server's default)");
+  }
+  return Result<std::optional<std::string>>::success(std::string(zone->get_string()));
+}
+
+Result<PasswordChange> parsePasswordChange(std::string_view body) {
+  auto parsed = parseJsonObject(
+      body, R"(Request body must be a JSON object with "current_password" and "new_password")");
+  if (!parsed) return parsed.failure;
+  auto current = passwordAt(*parsed, "current_password");
+  if (!current) return current.failure;
+  auto fresh = passwordAt(*parsed, "new_password");
+  if (!fresh) return fresh.failure;
+  return Result<PasswordChange>::success({std::move(*current), std::move(*fresh)});
+}
+
+Result<std::string> parseTokenName(std::string_view body) {
+  auto parsed = parseJsonObject(body, R"(Request body must be a JSON object with "name")");
+  if (!parsed) return parsed.failure;
+  auto name = textAt(*parsed, "name");
+  if (!name || name->empty() || name->size() > 100 || !domain::isValidUtf8(*name)) {
+    return invalidRequest("name must be a non-empty string of at most 100 bytes");
+  }
+  return Result<std::string>::success(std::move(*name));
+}
+
+Result<NewUser> parseNewUser(std::string_view body) {
+  auto parsed = parseJsonObject(
+      body, R"(Request body must be a JSON object with "username", "password" and "is_admin")");
+  if (!parsed) return parsed.failure;
+  NewUser user;
+  auto name = textAt(*parsed, "username");
+  if (!name || !domain::isValidUsername(*name)) {
+    return invalidRequest("username must be 1-64 letters, digits, '_', '-' or '.'");
+  }
+  user.username = std::move(*name);
+  auto password = passwordAt(*parsed, "password");
+  if (!password) return password.failure;
+  user.password = std::move(*password);
+  if (const json::value* admin = parsed->if_contains("is_admin"); admin != nullptr) {
+    if (!admin->is_bool()) return invalidRequest("is_admin must be true or false");
+    user.is_admin = admin->get_bool();
+  }
+  return Result<NewUser>::success(std::move(user));
+}
+
+}  // namespace it::api::account
