@@ -78,6 +78,13 @@ class StubStore final : public storage::Store {
   }
   std::vector<storage::TokenInfo> listTokens(std::string_view) override { return {}; }
   int revokeTokens(std::string_view, std::string_view) override { return 0; }
+  void addSession(std::string_view, std::string_view, std::int64_t, std::int64_t) override {}
+  std::optional<storage::SessionUser> findUserBySessionHash(std::string_view hash) override {
+    if (!token_hash.empty() && hash == token_hash) return storage::SessionUser{token_user, 1};
+    return std::nullopt;
+  }
+  void extendSession(std::string_view, std::int64_t) override {}
+  void removeSession(std::string_view) override {}
 
   std::optional<storage::TvProgress> getTvProgress(std::string_view, std::string_view) override {
     return std::nullopt;

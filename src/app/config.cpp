@@ -179,6 +179,14 @@ std::vector<std::string> splitOrigins(const std::string& text) {
   return origins;
 }
 
+// A yes or no in the environment: true/false, yes/no, on/off, 1/0, in any letter case.
+bool parseSwitch(std::string text, const std::string& setting) {
+  for (char& ch : text) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (text == "true" || text == "yes" || text == "on" || text == "1") return true;
+  if (text == "false" || text == "no" || text == "off" || text == "0") return false;
+  throw ConfigError(setting + " must be true or false (got \"" + text + "\")");
+}
+
 void setLogLevel(Config& c, const std::string& text, const std::string& setting) {
   if (!telemetry::parseLogLevel(text, c.log_level)) {
     throw ConfigError(setting + " must be one of debug, info, warn, error, off (got \"" + text +
@@ -211,6 +219,9 @@ void applyFile(Config& c, const std::string& path) {
       c.data_dir = requireString();
     } else if (k == "log_level") {
       setLogLevel(c, requireString(), setting(k));
+    } else if (k == "secure_cookies") {
+      if (!node.is_boolean()) throw ConfigError(setting(k) + " must be true or false");
+      c.secure_cookies = *node.value<bool>();
     } else if (k == "cors_allowed_origins") {
       const toml::array* origins = node.as_array();
       if (origins == nullptr) throw ConfigError(setting(k) + " must be an array of strings");
@@ -279,6 +290,9 @@ Config loadConfig(const ConfigOverrides& flags) {
   }
   if (auto v = envVar("IMMERSION_TRACKER_CORS_ALLOWED_ORIGINS")) {
     c.cors_allowed_origins = splitOrigins(*v);
+  }
+  if (auto v = envVar("IMMERSION_TRACKER_SECURE_COOKIES")) {
+    c.secure_cookies = parseSwitch(*v, "IMMERSION_TRACKER_SECURE_COOKIES");
   }
 
   if (flags.listen) parseListen(*flags.listen, "--listen", c.host, c.port);

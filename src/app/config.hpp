@@ -56,6 +56,9 @@ struct Config {
   // Origins whose web pages may call the API from a browser (CORS), e.g.
   // "https://tracker.example.com"; none by default, and then no answer carries CORS headers.
   std::vector<std::string> cors_allowed_origins;
+  // The web dashboard's session cookie is Secure (sent over HTTPS only). Also so, whatever
+  // this says, for requests a TLS proxy forwards with X-Forwarded-Proto: https.
+  bool secure_cookies = false;
 
   std::string databasePath() const { return data_dir + "/tracker.db"; }
 };

@@ -134,7 +134,7 @@ struct Service::Parts {
         request_telemetry(metrics,
                           CloudWatchOutput{config.metrics == "cloudwatch-emf",
                                            cloudwatch.publisher.get(), config.metrics_namespace}),
-        authenticator(*store),
+        authenticator(*store, auth::Authenticator::Options{.clock = &clock}),
         transport(transportOptions(config.providers)),
         tvdb(providers::makeTvdbClient(config.providers, transport, clock)),
         tmdb(providers::makeTmdbClient(config.providers, transport)),
@@ -146,7 +146,8 @@ struct Service::Parts {
         progress(*store, clock, calendars),
         tv_progress(*store, clock),
         immersion{sync, progress, metadata},
-        account{*store, calendars, providers::configuredProviders(config.providers), clock},
+        account{*store, calendars,     providers::configuredProviders(config.providers),
+                clock,  authenticator, config.secure_cookies},
         workers(config.worker_threads),
         provider_workers(config.provider_threads),
         password_workers(config.password_threads),
@@ -155,7 +156,8 @@ struct Service::Parts {
             [this](http::Execution where, std::function<void()> task) {
               poolFor(where).post(std::move(task));
             },
-            store->fastReads(), http::CorsPolicy(config.cors_allowed_origins)),
+            store->fastReads(), http::CorsPolicy(config.cors_allowed_origins),
+            config.secure_cookies),
         server(
             http::Server::Options{
                 .host = config.host,

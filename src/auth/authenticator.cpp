@@ -29,7 +29,7 @@ std::string_view trim(std::string_view s) {
 }
 
 struct Parsed {
-  enum class Kind { kMissing, kMalformed, kBasic, kBearer } kind = Kind::kMissing;
+  enum class Kind { kMissing, kMalformed, kBasic, kBearer, kSession } kind = Kind::kMissing;
   std::string user;
   std::string secret;  // password or token
 };
@@ -49,11 +49,12 @@ Parsed parseAuthorization(std::string_view header) {
     p.kind = Parsed::Kind::kBasic;
     p.user = decoded->substr(0, colon);
     p.secret = decoded->substr(colon + 1);
-  } else if (startsWithNoCase(header, "bearer ")) {
-    std::string_view token = trim(header.substr(7));
-    if (token.empty()) return p;
-    p.kind = Parsed::Kind::kBearer;
-    p.secret = std::string(token);
+  } else if (startsWithNoCase(header, "bearer ") || startsWithNoCase(header, "session ")) {
+    bool bearer = startsWithNoCase(header, "bearer ");
+    std::string_view secret = trim(header.substr(bearer ? 7 : 8));
+    if (secret.empty()) return p;
+    p.kind = bearer ? Parsed::Kind::kBearer : Parsed::Kind::kSession;
+    p.secret = std::string(secret);
   }
   return p;
 }
@@ -86,7 +87,9 @@ std::size_t Authenticator::CacheKeyHash::operator()(const CacheKey& k) const {
 }
 
 Authenticator::Authenticator(storage::UserStore& store, Options options)
-    : store_(store), options_(options) {
+    : store_(store),
+      options_(options),
+      clock_(options.clock != nullptr ? *options.clock : system_clock_) {
   randomBytes(cache_secret_.data(), cache_secret_.size());
 }
 
@@ -130,6 +133,9 @@ AuthResult Authenticator::check(std::string_view authorization, std::string_view
       auto user = store_.findUserByTokenHash(tokenHash(p.secret));
       return user ? accept(Principal{user->name, user->admin}, client) : reject(client, "");
     }
+    case Parsed::Kind::kSession:
+      if (!may_read) return AuthResult{AuthOutcome::kNeedsStoreRead};
+      return checkSession(p.secret, client, effort == Effort::kMemory);
     case Parsed::Kind::kBasic:
       break;
   }
@@ -238,6 +244,25 @@ std::chrono::milliseconds Authenticator::penaltyLeft(const std::string& key, int
   auto delay = delayFor(f.count, free);
   if (since > options_.failure_window || since >= delay) return std::chrono::milliseconds(0);
   return std::chrono::ceil<std::chrono::milliseconds>(delay - since);
+}
+
+AuthResult Authenticator::checkSession(std::string_view session_id, std::string_view client,
+                                       bool on_io_thread) {
+  std::string hash = tokenHash(session_id);
+  auto session = store_.findUserBySessionHash(hash);
+  std::int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+  if (!session || session->expires_at <= now) return reject(client, "");
+  AuthResult result = accept(Principal{session->user.name, session->user.admin}, client);
+  // Renewed at most once a day: a write per session and day, not per request.
+  const std::int64_t lifetime = options_.session_lifetime.count();
+  if (session->expires_at - now < lifetime - 24 * 3600) {
+    // A write: never on an I/O thread.
+    if (on_io_thread) return AuthResult{AuthOutcome::kNeedsStoreRead};
+    store_.extendSession(hash, now + lifetime);
+    result.session_renewed = true;
+  }
+  return result;
 }
 
 AuthResult Authenticator::accept(Principal principal, std::string_view client) {

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "storage/users.hpp"
+#include "util/clock.hpp"
 
 namespace it::auth {
 
@@ -19,6 +20,9 @@ struct Principal {
   std::string username;
   bool admin = false;
 };
+
+// How long a web dashboard session lasts after its last use.
+inline constexpr std::chrono::seconds kSessionLifetime{30 * 24 * 3600};
 
 enum class AuthOutcome {
   kAuthenticated,
@@ -39,9 +43,12 @@ struct AuthResult {
   // kRejected: how long to hold the 401 back, growing with the client's recent failures.
   // kThrottled: how long until the address may try again.
   std::chrono::milliseconds delay{0};
+  // A session whose expiry was just moved on: the browser should be told (its cookie too).
+  bool session_renewed = false;
 };
 
-// Checks "Authorization: Basic ..." and "Authorization: Bearer <token>" against the store.
+// Checks "Authorization: Basic ...", "Authorization: Bearer <token>" and the web dashboard's
+// sessions ("Session <id>", which the router makes of the session cookie) against the store.
 //
 // Argon2id costs tens of milliseconds and 64 MiB, so a verified (user, password) pair is
 // remembered for a short time under a keyed BLAKE2b digest of the pair (never the password
@@ -54,6 +61,8 @@ struct AuthResult {
 // names: after `free_failures_per_client`, password checks from that address are throttled
 // the same way (kThrottled), so guessing many user names at once cannot keep the worker
 // threads busy with Argon2id. Logins already verified (cached) and tokens are not throttled.
+// A session lasts `session_lifetime` from its last use: a use more than a day after the last
+// renewal moves its expiry on (kAuthenticated with session_renewed).
 // Thread-safe.
 class Authenticator {
  public:
@@ -64,14 +73,16 @@ class Authenticator {
     int free_failures_per_client = 20;  // failures per client, over all user names
     std::chrono::milliseconds max_delay{5000};
     std::chrono::seconds failure_window{900};
+    std::chrono::seconds session_lifetime = kSessionLifetime;
+    const Clock* clock = nullptr;  // session expiry; nullptr: the system clock
   };
 
   Authenticator(storage::UserStore& store, Options options);
   explicit Authenticator(storage::UserStore& store) : Authenticator(store, Options{}) {}
 
   // Never runs Argon2id; touches the store only when its reads are fast. May answer
-  // kNeedsStoreRead or kNeedsPasswordCheck. A client already refused for its failures is
-  // answered here, without queueing a check.
+  // kNeedsStoreRead or kNeedsPasswordCheck (also for a session due for renewal, a write). A
+  // client already refused for its failures is answered here, without queueing a check.
   AuthResult tryFast(std::string_view authorization, std::string_view client);
   // May read the store, never runs Argon2id. May answer kNeedsPasswordCheck.
   AuthResult tryWithStore(std::string_view authorization, std::string_view client);
@@ -105,6 +116,9 @@ class Authenticator {
   // What a login not verified recently gets short of running Argon2id.
   AuthResult needsPasswordCheck(std::string_view client, std::string_view user);
   AuthResult accept(Principal principal, std::string_view client);
+  // A session id's user, with its expiry moved on when due (off the I/O threads: there the
+  // renewal is kNeedsStoreRead); a 401 when there is none.
+  AuthResult checkSession(std::string_view session_id, std::string_view client, bool on_io_thread);
   void remember(const CacheKey& key, const storage::UserRecord& user,
                 std::optional<std::uint64_t> version);
   AuthResult reject(std::string_view client, std::string_view user);
@@ -117,6 +131,8 @@ class Authenticator {
 
   storage::UserStore& store_;
   Options options_;
+  SystemClock system_clock_;
+  const Clock& clock_;
   std::array<unsigned char, 32> cache_secret_{};
 
   std::mutex cache_mutex_;

@@ -46,6 +46,12 @@ std::string randomPassword() {
   return base64url(bytes, sizeof bytes);
 }
 
+std::string newSessionId() {
+  unsigned char bytes[32];
+  randomBytes(bytes, sizeof bytes);
+  return base64url(bytes, sizeof bytes);
+}
+
 NewToken generateToken() {
   unsigned char id[4];
   unsigned char secret[32];

@@ -23,6 +23,9 @@ struct NewToken {
   std::string hash;
 };
 NewToken generateToken();
+// A web dashboard session's id: 256 random bits as 43 characters of base64url. Stored, like a
+// token, only as tokenHash(id).
+std::string newSessionId();
 std::string tokenHash(std::string_view token);
 
 // Equal-length comparison in constant time; unequal lengths compare unequal.

@@ -3,6 +3,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <chrono>
 
 namespace it::http {
 
@@ -50,6 +51,15 @@ Response failureResponse(const Failure& failure) {
     default:
       return errorResponse(statusOf(failure.kind), failure.message);
   }
+}
+
+Response throttledResponse(std::chrono::milliseconds wait) {
+  auto seconds = std::max<long long>(1, std::chrono::ceil<std::chrono::seconds>(wait).count());
+  Response r =
+      errorResponse(429, "Too many failed logins from this address; try again in " +
+                             std::to_string(seconds) + (seconds == 1 ? " second" : " seconds"));
+  r.headers.emplace_back("Retry-After", std::to_string(seconds));
+  return r;
 }
 
 }  // namespace it::http

@@ -23,4 +23,8 @@ int statusOf(FailureKind kind);
 // for the log).
 Response failureResponse(const Failure& failure);
 
+// 429 with Retry-After: too many failed logins from the client's address, try again once
+// `wait` has passed.
+Response throttledResponse(std::chrono::milliseconds wait);
+
 }  // namespace it::http

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "http/responses.hpp"
+#include "http/session_cookie.hpp"
 #include "telemetry/log.hpp"
 
 namespace it::http {
@@ -18,25 +19,30 @@ struct Router::Exchange {
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
   std::string_view route = "unmatched";
   auth::Principal principal;
+  bool by_cookie = false;                 // authenticated by the session cookie
+  std::optional<std::string> set_cookie;  // the renewed session's cookie, for the answer
 };
 
 namespace {
 
-Response unauthorized(std::string_view message, std::chrono::milliseconds delay) {
+// `challenge`: with WWW-Authenticate: Basic, which clients other than the web dashboard's
+// pages expect; a browser would answer it with its own password dialog.
+Response unauthorized(std::string_view message, std::chrono::milliseconds delay, bool challenge) {
   Response r = errorResponse(401, message);
-  r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"immersion-tracker\"");
+  if (challenge) r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"immersion-tracker\"");
   r.delay = delay;
   return r;
 }
 
-// Too many failed logins from the client's address: try again once its delay has passed.
-Response throttled(std::chrono::milliseconds wait) {
-  auto seconds = std::max<long long>(1, std::chrono::ceil<std::chrono::seconds>(wait).count());
-  Response r =
-      errorResponse(429, "Too many failed logins from this address; try again in " +
-                             std::to_string(seconds) + (seconds == 1 ? " second" : " seconds"));
-  r.headers.emplace_back("Retry-After", std::to_string(seconds));
-  return r;
+// A request of the web dashboard's pages: no Authorization header, and the session cookie or
+// a page's script behind it.
+bool fromTheApp(const Request& request) {
+  return !request.header("authorization") &&
+         (sessionCookie(request).has_value() || fromPageScript(request));
+}
+
+bool changesSomething(Method method) {
+  return method != Method::kGet && method != Method::kHead && method != Method::kOptions;
 }
 
 // The pattern a path with a last segment matches: "/api/tokens/ab12" -> "/api/tokens/{}".
@@ -51,13 +57,14 @@ std::string parameterPattern(std::string_view path) {
 
 Router::Router(std::vector<Route> routes, auth::Authenticator& authenticator,
                RequestObserver& observer, Offload offload, bool inline_reads_allowed,
-               CorsPolicy cors)
+               CorsPolicy cors, bool secure_cookies)
     : routes_(std::move(routes)),
       authenticator_(authenticator),
       observer_(observer),
       offload_(std::move(offload)),
       inline_allowed_(inline_reads_allowed),
-      cors_(std::move(cors)) {
+      cors_(std::move(cors)),
+      secure_cookies_(secure_cookies) {
   for (const Route& r : routes_) by_path_[r.path].push_back(&r);
 }
 
@@ -69,6 +76,11 @@ void Router::dispatch(const Request& request, Respond respond) {
                     respond = std::move(respond)](Response response) {
     if (exchange->answered.exchange(true)) return;
     if (origin) CorsPolicy::allow(response, *origin);
+    bool sets_cookie = std::any_of(response.headers.begin(), response.headers.end(),
+                                   [](const auto& h) { return h.first == "Set-Cookie"; });
+    if (exchange->set_cookie && !sets_cookie) {
+      response.headers.emplace_back("Set-Cookie", *exchange->set_cookie);
+    }
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                           exchange->start)
                     .count();
@@ -110,6 +122,14 @@ void Router::authenticate(const Request& request, const Route& route,
                           const std::shared_ptr<Exchange>& exchange, const Respond& answer,
                           AuthStep step) {
   std::string_view authorization = request.header("authorization").value_or("");
+  std::string from_cookie;
+  if (authorization.empty()) {
+    if (auto id = sessionCookie(request)) {
+      from_cookie = "Session " + *id;
+      authorization = from_cookie;
+      exchange->by_cookie = true;
+    }
+  }
   auth::AuthResult result;
   try {
     result = (authenticator_.*step)(authorization, request.client_address);
@@ -136,18 +156,32 @@ void Router::authenticated(const Request& request, const Route& route, auth::Aut
                            const std::shared_ptr<Exchange>& exchange, const Respond& answer) {
   switch (auth.outcome) {
     case auth::AuthOutcome::kMissing:
-      return answer(unauthorized("Authentication required", auth.delay));
+      return answer(unauthorized("Authentication required", auth.delay, !fromTheApp(request)));
     case auth::AuthOutcome::kRejected:
-      return answer(unauthorized("Invalid credentials", auth.delay));
+      return answer(unauthorized(
+          exchange->by_cookie ? "Session expired; sign in again" : "Invalid credentials",
+          auth.delay, !fromTheApp(request)));
     case auth::AuthOutcome::kThrottled:
-      return answer(throttled(auth.delay));
+      return answer(throttledResponse(auth.delay));
     case auth::AuthOutcome::kNeedsStoreRead:  // authenticate() never passes these on
     case auth::AuthOutcome::kNeedsPasswordCheck:
     case auth::AuthOutcome::kAuthenticated:
       break;
   }
+  if (exchange->by_cookie && changesSomething(request.method) && !fromOwnOrigin(request)) {
+    // The browser sends the cookie whoever's page asks: only ours may change things with it.
+    return answer(
+        errorResponse(403,
+                      "Cross-site request refused: changes with a session cookie must come from "
+                      "immersion-tracker's own pages"));
+  }
   if (route.access == Access::kAdmin && !auth.principal.admin) {
     return answer(errorResponse(403, "Admin access required"));
+  }
+  if (auth.session_renewed) {
+    exchange->set_cookie =
+        sessionCookieHeader(sessionCookie(request).value_or(""), auth::kSessionLifetime,
+                            servedOverHttps(request, secure_cookies_));
   }
   // Kept in the exchange: handlers may answer after this frame is gone, and the observer
   // reads the user name from it.

@@ -53,14 +53,19 @@ class RequestObserver {
 };
 
 // The one route table, authentication and the error policy, independent of any transport.
-// Thread-safe once built.
+// A request without an Authorization header is authenticated by its session cookie, if it
+// has one; such a request that changes something must come from this server's own pages
+// (http/session_cookie.hpp), or it is refused (403), so other sites cannot act for a
+// signed-in user. Thread-safe once built.
 class Router {
  public:
   // Runs a task on the pool for `where` (any but kInline).
   using Offload = std::function<void(Execution where, std::function<void()> task)>;
 
+  // `secure_cookies`: session cookies are Secure even without a TLS proxy saying so.
   Router(std::vector<Route> routes, auth::Authenticator& authenticator, RequestObserver& observer,
-         Offload offload, bool inline_reads_allowed, CorsPolicy cors = {});
+         Offload offload, bool inline_reads_allowed, CorsPolicy cors = {},
+         bool secure_cookies = false);
 
   // Answers `request` exactly once through `respond`; `request` must stay alive until then.
   void dispatch(const Request& request, Respond respond);
@@ -84,6 +89,7 @@ class Router {
   Offload offload_;
   bool inline_allowed_;
   CorsPolicy cors_;
+  bool secure_cookies_;
 };
 
 }  // namespace it::http

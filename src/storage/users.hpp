@@ -15,6 +15,13 @@ struct UserRecord {
   std::string created_at;
 };
 
+// A signed-in browser's session (the web dashboard's cookie) as its store reads it: the user
+// and when the session ends unless it is used again (epoch seconds).
+struct SessionUser {
+  UserRecord user;
+  std::int64_t expires_at = 0;
+};
+
 struct TokenInfo {
   std::string id;  // short public identifier, used to revoke one token
   std::string username;
@@ -48,6 +55,17 @@ class UserStore {
   virtual std::vector<TokenInfo> listTokens(std::string_view username) = 0;
   // Revokes one token (by id) or all of a user's tokens (id empty). Returns how many.
   virtual int revokeTokens(std::string_view username, std::string_view id) = 0;
+
+  // Sessions of the web dashboard, by the SHA-256 of their random id (the id itself is never
+  // stored). Giving a user a new password (setPasswordHash) or removing them ends their
+  // sessions. Adding one also forgets the user's sessions expired by `now`.
+  virtual void addSession(std::string_view session_hash, std::string_view username,
+                          std::int64_t expires_at, std::int64_t now) = 0;
+  // The session's user and expiry; expired sessions are found too (the caller checks).
+  virtual std::optional<SessionUser> findUserBySessionHash(std::string_view session_hash) = 0;
+  // Moves a session's expiry.
+  virtual void extendSession(std::string_view session_hash, std::int64_t expires_at) = 0;
+  virtual void removeSession(std::string_view session_hash) = 0;
 };
 
 }  // namespace it::storage

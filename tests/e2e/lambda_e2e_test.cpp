@@ -324,6 +324,30 @@ TEST_F(LambdaE2E, TmdbMoviesAsWithServe) {
        "artwork_url": "https://image.tmdb.org/t/p/w500/q719jXXEzOoYaps6babgKnONONX.jpg"}])"));
 }
 
+// Signing in with a cookie in Lambda mode, as with `serve`: API Gateway forwards the Cookie
+// header and the Set-Cookie answer; the cookie is Secure (API Gateway speaks HTTPS).
+TEST_F(LambdaE2E, BrowsersSignInWithASessionCookie) {
+  ASSERT_NO_FATAL_FAILURE(addUser({"--data-dir", data_.path()}, "alice", "alice-pass"));
+  startRuntime({"--data-dir", data_.path()});
+  const json::object own_page{{"Origin", "https://abc123.execute-api.ap-southeast-2.amazonaws.com"},
+                              {"X-Forwarded-Proto", "https"}};
+  json::object signed_in =
+      proxy(restEvent("POST", "/api/session", {}, "",
+                      R"({"username": "alice", "password": "alice-pass"})", own_page));
+  ASSERT_EQ(signed_in["statusCode"], 204) << json::serialize(signed_in);
+  std::string set_cookie(signed_in["headers"].at("Set-Cookie").as_string());
+  EXPECT_NE(set_cookie.find("; Secure"), std::string::npos) << set_cookie;
+  std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+
+  json::object me = proxy(restEvent("GET", "/api/me", {}, "", "", {{"Cookie", cookie}}));
+  EXPECT_EQ(me["statusCode"], 200) << json::serialize(me);
+  EXPECT_EQ(bodyOf(me).at("username"), "alice");
+  json::object cross_site =
+      proxy(restEvent("POST", "/api/tokens", {}, "", R"({"name": "x"})",
+                      {{"Cookie", cookie}, {"Origin", "https://evil.example"}}));
+  EXPECT_EQ(cross_site["statusCode"], 403);
+}
+
 TEST_F(LambdaE2E, AFailureToStartIsPostedAsAnInitError) {
   if (!MotoServer::available()) GTEST_SKIP() << "moto_server is not installed";
   MotoServer moto;  // no tables

@@ -35,6 +35,18 @@ class RoundTripUsers : public storage::UserStore {
   int revokeTokens(std::string_view username, std::string_view id) override {
     return inner_.revokeTokens(username, id);
   }
+  void addSession(std::string_view session_hash, std::string_view username, std::int64_t expires_at,
+                  std::int64_t now) override {
+    inner_.addSession(session_hash, username, expires_at, now);
+  }
+  std::optional<storage::SessionUser> findUserBySessionHash(
+      std::string_view session_hash) override {
+    return inner_.findUserBySessionHash(session_hash);
+  }
+  void extendSession(std::string_view session_hash, std::int64_t expires_at) override {
+    inner_.extendSession(session_hash, expires_at);
+  }
+  void removeSession(std::string_view session_hash) override { inner_.removeSession(session_hash); }
 
  private:
   storage::UserStore& inner_;

@@ -5,6 +5,7 @@
 
 #include "auth/authenticator.hpp"
 #include "auth/passwords.hpp"
+#include "fakes/fixed_clock.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "support/round_trip_users.hpp"
 #include "support/temp_dir.hpp"
@@ -60,6 +61,38 @@ TEST_F(AuthenticatorTest, FirstLoginTakesTheSlowPathThenIsCached) {
   // A different password is not served from the cache.
   EXPECT_EQ(auth.tryFast(basic("alice", "pw2"), "c").outcome, AuthOutcome::kNeedsPasswordCheck);
   EXPECT_TRUE(auth.verify(basic("root", "rootpw"), "c").principal.admin);
+}
+
+// A session is read inline on a store with fast reads; its renewal (a write) is handed to a
+// worker, at most once a day; an expired or unknown one is a 401.
+TEST_F(AuthenticatorTest, SessionsAreCheckedInlineAndRenewedOffTheIoThreads) {
+  test::FixedClock clock(test::readmeTime());
+  Authenticator auth(*store_, Authenticator::Options{.clock = &clock});
+  auto now = [&] {
+    return std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch()).count();
+  };
+  std::string id = newSessionId();
+  EXPECT_EQ(id.size(), 43u);
+  EXPECT_NE(newSessionId(), id);
+  store_->addSession(tokenHash(id), "alice", now() + kSessionLifetime.count(), now());
+
+  AuthResult r = auth.tryFast("Session " + id, "c");
+  ASSERT_EQ(r.outcome, AuthOutcome::kAuthenticated);
+  EXPECT_EQ(r.principal.username, "alice");
+  EXPECT_FALSE(r.session_renewed);  // just started
+
+  clock.advance(std::chrono::hours(49));
+  EXPECT_EQ(auth.tryFast("Session " + id, "c").outcome, AuthOutcome::kNeedsStoreRead);
+  r = auth.tryWithStore("Session " + id, "c");
+  ASSERT_EQ(r.outcome, AuthOutcome::kAuthenticated);
+  EXPECT_TRUE(r.session_renewed);
+  EXPECT_EQ(store_->findUserBySessionHash(tokenHash(id))->expires_at,
+            now() + kSessionLifetime.count());
+  EXPECT_FALSE(auth.tryFast("Session " + id, "c").session_renewed);  // renewed already
+
+  EXPECT_EQ(auth.tryFast("Session not-a-session", "c").outcome, AuthOutcome::kRejected);
+  clock.advance(kSessionLifetime + std::chrono::seconds(1));
+  EXPECT_EQ(auth.tryFast("Session " + id, "c").outcome, AuthOutcome::kRejected);
 }
 
 TEST_F(AuthenticatorTest, ChangesFromAnotherStoreInstanceInvalidateTheCache) {

@@ -20,7 +20,7 @@ class ConfigTest : public ::testing::Test {
           "IMMERSION_TRACKER_YOUTUBE_API_KEY", "IMMERSION_TRACKER_TIME_ZONE",
           "IMMERSION_TRACKER_PROVIDER_THREADS", "IMMERSION_TRACKER_PROVIDER_TIMEOUT_SECONDS",
           "IMMERSION_TRACKER_PASSWORD_THREADS", "IMMERSION_TRACKER_CORS_ALLOWED_ORIGINS",
-          "IMMERSION_TRACKER_TMDB_READ_ACCESS_TOKEN"}) {
+          "IMMERSION_TRACKER_TMDB_READ_ACCESS_TOKEN", "IMMERSION_TRACKER_SECURE_COOKIES"}) {
       unsetenv(v);
     }
   }
@@ -91,6 +91,21 @@ TEST_F(ConfigTest, ProviderThreadsAndTimeout) {
   EXPECT_EQ(errorOf(o),
             "IMMERSION_TRACKER_PROVIDER_TIMEOUT_SECONDS must be a whole number from 1 to 300 (got "
             "\"0\")");
+}
+
+TEST_F(ConfigTest, SecureCookies) {
+  EXPECT_FALSE(loadConfig({}).secure_cookies);
+  ConfigOverrides o;
+  o.config_file = writeFile("secure_cookies = true\n");
+  EXPECT_TRUE(loadConfig(o).secure_cookies);
+  setenv("IMMERSION_TRACKER_SECURE_COOKIES", "No", 1);
+  EXPECT_FALSE(loadConfig(o).secure_cookies);
+  setenv("IMMERSION_TRACKER_SECURE_COOKIES", "maybe", 1);
+  EXPECT_EQ(errorOf(o), "IMMERSION_TRACKER_SECURE_COOKIES must be true or false (got \"maybe\")");
+  unsetenv("IMMERSION_TRACKER_SECURE_COOKIES");
+  o.config_file = writeFile("secure_cookies = \"yes\"\n");
+  EXPECT_NE(errorOf(o).find("secure_cookies must be true or false"), std::string::npos)
+      << errorOf(o);
 }
 
 TEST_F(ConfigTest, CorsAllowedOrigins) {

@@ -211,6 +211,40 @@ TYPED_TEST(StoreContractTest, UsersAreListedByNameWithWhatTheyWereAddedWith) {
   EXPECT_EQ(carol->password_hash, "hash-c");
 }
 
+// Sessions are found by their hash with their user and expiry, moved on, ended one by one, by
+// a new password or by the user's removal; a sign-in forgets the user's expired ones.
+TYPED_TEST(StoreContractTest, SessionsLastUntilEndedByTheUserOrTheirPassword) {
+  auto& store = this->store();
+  addUser(store, "alice");
+  addUser(store, "bob");
+  store.addSession("hash-a1", "alice", 1000, 100);
+  store.addSession("hash-a2", "alice", 2000, 100);
+  store.addSession("hash-b1", "bob", 1000, 100);
+  auto found = store.findUserBySessionHash("hash-a1");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->user.name, "alice");
+  EXPECT_EQ(found->expires_at, 1000);
+  EXPECT_FALSE(store.findUserBySessionHash("hash-none"));
+
+  store.extendSession("hash-a1", 5000);
+  EXPECT_EQ(store.findUserBySessionHash("hash-a1")->expires_at, 5000);
+  store.removeSession("hash-a1");
+  EXPECT_FALSE(store.findUserBySessionHash("hash-a1"));
+  EXPECT_TRUE(store.findUserBySessionHash("hash-a2"));
+
+  // Expired by 2000: alice's a2 goes when she signs in again; bob's b1 stays (his own).
+  store.addSession("hash-a3", "alice", 9000, 2000);
+  EXPECT_FALSE(store.findUserBySessionHash("hash-a2"));
+  EXPECT_TRUE(store.findUserBySessionHash("hash-a3"));
+  EXPECT_TRUE(store.findUserBySessionHash("hash-b1"));
+
+  ASSERT_TRUE(store.setPasswordHash("alice", "new-hash"));
+  EXPECT_FALSE(store.findUserBySessionHash("hash-a3"));
+  EXPECT_TRUE(store.findUserBySessionHash("hash-b1"));
+  ASSERT_TRUE(store.removeUser("bob"));
+  EXPECT_FALSE(store.findUserBySessionHash("hash-b1"));
+}
+
 TYPED_TEST(StoreContractTest, TokensAreListedOldestFirstAndRevokedOneOrAll) {
   auto& store = this->store();
   addUser(store, "alice");

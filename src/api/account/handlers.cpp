@@ -8,6 +8,8 @@
 #include "auth/passwords.hpp"
 #include "domain/names.hpp"
 #include "http/responses.hpp"
+#include "http/session_cookie.hpp"
+#include "util/encoding.hpp"
 #include "util/time_format.hpp"
 
 namespace it::api::account {
@@ -52,6 +54,64 @@ json::object userJson(const Dependencies& deps, const storage::UserRecord& u) {
           {"time_zone", jsonOrNull(deps.store.userTimeZone(u.name))}};
 }
 
+// ---- sessions -----------------------------------------------------------------------------
+
+std::int64_t epochSeconds(const Clock& clock) {
+  return std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch()).count();
+}
+
+// Starts a session for `username`: its cookie, to send with the answer.
+std::string startSession(const Dependencies& deps, const Request& req,
+                         const std::string& username) {
+  std::string id = auth::newSessionId();
+  std::int64_t now = epochSeconds(deps.clock);
+  deps.store.addSession(auth::tokenHash(id), username, now + auth::kSessionLifetime.count(), now);
+  return http::sessionCookieHeader(id, auth::kSessionLifetime,
+                                   http::servedOverHttps(req, deps.secure_cookies));
+}
+
+// The session of a request authenticated by its cookie (not by a header), if it is one.
+std::optional<std::string> cookieSession(const Request& req) {
+  if (req.header("authorization")) return std::nullopt;
+  return http::sessionCookie(req);
+}
+
+// Runs on the password pool: the check is the authenticator's, as for Basic credentials, with
+// the same slowdown of repeated failures and the same lockout of a guessing address.
+void postSession(const Dependencies& deps, const Request& req, const auth::Principal&,
+                 const Respond& respond) {
+  if (http::fromAnotherSite(req)) {
+    // Another site's page signing a visitor in to an account of its choosing.
+    return respond(errorResponse(403, "Cross-site sign-in refused"));
+  }
+  auto sign_in = parseSignIn(req.body);
+  if (!sign_in) return respond(http::failureResponse(sign_in.failure));
+  auth::AuthResult checked = deps.authenticator.verify(
+      "Basic " + base64Encode(sign_in->username + ":" + sign_in->password), req.client_address);
+  if (checked.outcome == auth::AuthOutcome::kThrottled) {
+    return respond(http::throttledResponse(checked.delay));
+  }
+  if (checked.outcome != auth::AuthOutcome::kAuthenticated) {
+    // No WWW-Authenticate: a browser would answer it with its own password dialog.
+    Response refused = errorResponse(401, "Invalid credentials");
+    refused.delay = checked.delay;
+    return respond(std::move(refused));
+  }
+  Response signed_in = noContent();
+  signed_in.headers.emplace_back("Set-Cookie", startSession(deps, req, checked.principal.username));
+  respond(std::move(signed_in));
+}
+
+void deleteSession(const Dependencies& deps, const Request& req, const auth::Principal&,
+                   const Respond& respond) {
+  if (auto id = cookieSession(req)) deps.store.removeSession(auth::tokenHash(*id));
+  Response signed_out = noContent();
+  signed_out.headers.emplace_back(
+      "Set-Cookie",
+      http::clearedSessionCookieHeader(http::servedOverHttps(req, deps.secure_cookies)));
+  respond(std::move(signed_out));
+}
+
 // ---- the caller ---------------------------------------------------------------------------
 
 void getMe(const Dependencies& deps, const Request&, const auth::Principal& caller,
@@ -88,10 +148,16 @@ void putPassword(const Dependencies& deps, const Request& req, const auth::Princ
   if (!auth::verifyPassword(user->password_hash, change->current_password)) {
     return respond(errorResponse(403, "current_password is not the current password"));
   }
+  // Every session of the user ends with the old password...
   if (!deps.store.setPasswordHash(caller.username, auth::hashPassword(change->new_password))) {
     return respond(errorResponse(404, "No such user"));
   }
-  respond(noContent());
+  Response changed = noContent();
+  // ...but the browser that changed it stays signed in, with a new session.
+  if (cookieSession(req)) {
+    changed.headers.emplace_back("Set-Cookie", startSession(deps, req, caller.username));
+  }
+  respond(std::move(changed));
 }
 
 // ---- API tokens ---------------------------------------------------------------------------
@@ -176,6 +242,10 @@ std::vector<http::Route> routes(const Dependencies& deps) {
   // Point reads run inline where the store allows; writes and scans on the workers; anything
   // that runs Argon2id on the password pool, away from other users' requests.
   return {
+      {Method::kPost, "/api/session", Access::kPublic, Execution::kPasswordCheck,
+       handler(postSession)},
+      {Method::kDelete, "/api/session", Access::kUser, Execution::kBlocking,
+       handler(deleteSession)},
       {Method::kGet, "/api/me", Access::kUser, Execution::kInline, handler(getMe)},
       {Method::kGet, "/api/providers", Access::kUser, Execution::kInline, handler(getProviders)},
       {Method::kPut, "/api/me/time_zone", Access::kUser, Execution::kBlocking,

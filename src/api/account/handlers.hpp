@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "auth/authenticator.hpp"
 #include "http/router.hpp"
 #include "providers/metadata_clients.hpp"
 #include "service/calendars.hpp"
@@ -12,12 +13,15 @@ namespace it::api::account {
 
 // What the account handlers work with; must outlive the routes.
 struct Dependencies {
-  storage::Store& store;  // users, tokens, time zones
+  storage::Store& store;  // users, tokens, sessions, time zones
   const service::Calendars& calendars;
   providers::ConfiguredProviders configured;
   const Clock& clock;
+  auth::Authenticator& authenticator;  // signing in: the same checks, slowdown and lockout
+  bool secure_cookies = false;         // session cookies Secure without a TLS proxy saying so
 };
 
+// Signing the web dashboard in and out: POST /api/session, DELETE /api/session.
 // The caller's own account (the web dashboard's settings, usable with any credentials):
 //   GET /api/me, PUT /api/me/time_zone, PUT /api/me/password, GET /api/providers,
 //   GET /api/tokens, POST /api/tokens, DELETE /api/tokens/{id};

@@ -15,6 +15,7 @@ namespace {
 
 constexpr const char* kUsersPk = "IT#USER";
 constexpr const char* kTokensPk = "IT#TOKEN";
+constexpr const char* kSessionsPk = "IT#SESSION";
 
 UserRecord userFrom(const json::object& item) {
   return UserRecord{stringOf(item, "name").value_or(stringOf(item, "sk").value_or("")),
@@ -126,11 +127,13 @@ bool DynamoDbStore::setPasswordHash(std::string_view name, std::string_view hash
                                {"UpdateExpression", "SET password_hash = :h"},
                                {"ConditionExpression", "attribute_exists(pk)"},
                                {"ExpressionAttributeValues", {{":h", S(hash)}}}});
-      return true;
     } catch (const aws::AwsError& e) {
       if (isConditionFailure(e)) return false;
       throw;
     }
+    // Signed in with the old password: signed out.
+    removeSessionsOf(name, std::nullopt);
+    return true;
   });
 }
 
@@ -142,6 +145,7 @@ bool DynamoDbStore::removeUser(std::string_view name) {
     // Tokens first (no more access by token), then the data, the login last: a removal that
     // fails half-way can be run again.
     revokeTokens(name, "");
+    removeSessionsOf(name, std::nullopt);
     auto deleteAll = [&](const std::string& table, const char* hash, const char* range,
                          std::string_view partition) {
       std::vector<json::object> deletes;
@@ -244,6 +248,72 @@ int DynamoDbStore::revokeTokens(std::string_view username, std::string_view id) 
       }
     }
     return revoked;
+  });
+}
+
+// ---- sessions -----------------------------------------------------------------------------
+
+void DynamoDbStore::removeSessionsOf(std::string_view username, std::optional<std::int64_t> by) {
+  // Sessions are few per user; the partition is read with a filter, as tokens are.
+  json::object query = partitionQuery(tables_.immersion, kSessionsPk);
+  query["FilterExpression"] = by ? "#u = :u AND expires_at <= :t" : "#u = :u";
+  query["ExpressionAttributeNames"] = {{"#u", "username"}};
+  json::object& values = query["ExpressionAttributeValues"].as_object();
+  values[":u"] = S(username);
+  if (by) values[":t"] = N(*by);
+  std::vector<json::object> deletes;
+  ops_.forEach("Query", std::move(query), [&](json::object& item) {
+    deletes.push_back(
+        {{"DeleteRequest", {{"Key", pkSk(kSessionsPk, stringOf(item, "sk").value_or(""))}}}});
+  });
+  ops_.batchWrite(tables_.immersion, std::move(deletes));
+}
+
+void DynamoDbStore::addSession(std::string_view session_hash, std::string_view username,
+                               std::int64_t expires_at, std::int64_t now) {
+  guarded("adding a session", [&] {
+    removeSessionsOf(username, now);
+    json::object item = pkSk(kSessionsPk, session_hash);
+    item["username"] = S(username);
+    item["expires_at"] = N(expires_at);
+    ops_.call("PutItem", {{"TableName", tables_.immersion}, {"Item", std::move(item)}});
+  });
+}
+
+std::optional<SessionUser> DynamoDbStore::findUserBySessionHash(std::string_view session_hash) {
+  auto session = guarded("reading a session", [&]() -> std::optional<json::object> {
+    json::object answer = ops_.call("GetItem", {{"TableName", tables_.immersion},
+                                                {"Key", pkSk(kSessionsPk, session_hash)},
+                                                {"ConsistentRead", true}});
+    auto* item = answer.if_contains("Item");
+    if (item == nullptr || !item->is_object()) return std::nullopt;
+    return item->get_object();
+  });
+  if (!session) return std::nullopt;
+  auto username = stringOf(*session, "username");
+  auto user = username ? findUser(*username) : std::nullopt;
+  if (!user) return std::nullopt;
+  return SessionUser{std::move(*user), numberOf(*session, "expires_at").value_or(0)};
+}
+
+void DynamoDbStore::extendSession(std::string_view session_hash, std::int64_t expires_at) {
+  guarded("extending a session", [&] {
+    try {
+      ops_.call("UpdateItem", {{"TableName", tables_.immersion},
+                               {"Key", pkSk(kSessionsPk, session_hash)},
+                               {"UpdateExpression", "SET expires_at = :t"},
+                               {"ConditionExpression", "attribute_exists(pk)"},
+                               {"ExpressionAttributeValues", {{":t", N(expires_at)}}}});
+    } catch (const aws::AwsError& e) {
+      if (!isConditionFailure(e)) throw;  // else signed out meanwhile: nothing to extend
+    }
+  });
+}
+
+void DynamoDbStore::removeSession(std::string_view session_hash) {
+  guarded("removing a session", [&] {
+    ops_.call("DeleteItem",
+              {{"TableName", tables_.immersion}, {"Key", pkSk(kSessionsPk, session_hash)}});
   });
 }
 

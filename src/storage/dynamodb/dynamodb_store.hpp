@@ -78,6 +78,11 @@ class DynamoDbStore final : public Store {
   std::optional<UserRecord> findUserByTokenHash(std::string_view token_hash) override;
   std::vector<TokenInfo> listTokens(std::string_view username) override;
   int revokeTokens(std::string_view username, std::string_view id) override;
+  void addSession(std::string_view session_hash, std::string_view username, std::int64_t expires_at,
+                  std::int64_t now) override;
+  std::optional<SessionUser> findUserBySessionHash(std::string_view session_hash) override;
+  void extendSession(std::string_view session_hash, std::int64_t expires_at) override;
+  void removeSession(std::string_view session_hash) override;
 
   std::optional<TvProgress> getTvProgress(std::string_view username,
                                           std::string_view tv_show) override;
@@ -124,6 +129,9 @@ class DynamoDbStore final : public Store {
   static constexpr std::int64_t kLeaseSeconds = 120;
 
  private:
+  // Deletes the user's sessions: all of them, or those expired by `by` (epoch seconds).
+  void removeSessionsOf(std::string_view username, std::optional<std::int64_t> by);
+
   // A user's write lease, the item IT#TOTALS#<user> / LEASE (owner, expires): held while
   // items or aggregates of the user are written, so that a check for existing items followed
   // by a batch write is safe across processes (several servers, Lambda). Released when

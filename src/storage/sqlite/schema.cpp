@@ -166,6 +166,16 @@ constexpr const char* kMigrations[] = {
     CREATE INDEX movies_by_name ON movies(username, COALESCE(tmdb_name, tvdb_name));
     CREATE INDEX movies_by_tmdb_id ON movies(username, tmdb_id) WHERE tmdb_id IS NOT NULL;
     )sql",
+    // 5: the web dashboard's sessions, by the SHA-256 of their id, each until expires_at
+    // (epoch seconds; moved on as the session is used).
+    R"sql(
+    CREATE TABLE sessions (
+      session_hash TEXT PRIMARY KEY,
+      username     TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+      expires_at   INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX sessions_by_user ON sessions(username, expires_at);
+    )sql",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));

@@ -235,6 +235,8 @@ bool SqliteStore::setPasswordHash(std::string_view name, std::string_view hash) 
         .bind(2, hash)
         .run();
     changed = db.changes() == 1;
+    // Signed in with the old password: signed out.
+    db.prepare("DELETE FROM sessions WHERE username = ?1").bind(1, name).run();
   });
   if (changed) bumpCredentialsVersion();
   return changed;
@@ -245,6 +247,7 @@ bool SqliteStore::removeUser(std::string_view name) {
   writeAndWait([&](Connection& db) {
     db.prepare("DELETE FROM tv_progress WHERE username = ?1").bind(1, name).run();
     db.prepare("DELETE FROM api_tokens WHERE username = ?1").bind(1, name).run();
+    db.prepare("DELETE FROM sessions WHERE username = ?1").bind(1, name).run();
     db.prepare("DELETE FROM users WHERE name = ?1").bind(1, name).run();
     removed = db.changes() == 1;
   });
@@ -369,6 +372,48 @@ void SqliteStore::putTvProgress(TvProgress p, WriteDone done) {
             .run();
       },
       std::move(done));
+}
+
+// ---- sessions -----------------------------------------------------------------------------
+
+void SqliteStore::addSession(std::string_view session_hash, std::string_view username,
+                             std::int64_t expires_at, std::int64_t now) {
+  writeAndWait([&](Connection& db) {
+    db.prepare("DELETE FROM sessions WHERE username = ?1 AND expires_at <= ?2")
+        .bind(1, username)
+        .bind(2, now)
+        .run();
+    db.prepare("INSERT INTO sessions (session_hash, username, expires_at) VALUES (?1, ?2, ?3)")
+        .bind(1, session_hash)
+        .bind(2, username)
+        .bind(3, expires_at)
+        .run();
+  });
+}
+
+std::optional<SessionUser> SqliteStore::findUserBySessionHash(std::string_view session_hash) {
+  auto db = reader();
+  auto s = db->prepare(
+      "SELECT u.name, u.password_hash, u.is_admin, u.created_at, s.expires_at "
+      "FROM sessions s JOIN users u ON u.name = s.username WHERE s.session_hash = ?1");
+  s.bind(1, session_hash);
+  if (!s.step()) return std::nullopt;
+  return SessionUser{readUser(s), s.columnInt(4)};
+}
+
+void SqliteStore::extendSession(std::string_view session_hash, std::int64_t expires_at) {
+  writeAndWait([&](Connection& db) {
+    db.prepare("UPDATE sessions SET expires_at = ?2 WHERE session_hash = ?1")
+        .bind(1, session_hash)
+        .bind(2, expires_at)
+        .run();
+  });
+}
+
+void SqliteStore::removeSession(std::string_view session_hash) {
+  writeAndWait([&](Connection& db) {
+    db.prepare("DELETE FROM sessions WHERE session_hash = ?1").bind(1, session_hash).run();
+  });
 }
 
 }  // namespace it::storage::sqlite

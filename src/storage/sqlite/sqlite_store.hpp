@@ -52,6 +52,11 @@ class SqliteStore final : public Store {
   std::optional<UserRecord> findUserByTokenHash(std::string_view token_hash) override;
   std::vector<TokenInfo> listTokens(std::string_view username) override;
   int revokeTokens(std::string_view username, std::string_view id) override;
+  void addSession(std::string_view session_hash, std::string_view username, std::int64_t expires_at,
+                  std::int64_t now) override;
+  std::optional<SessionUser> findUserBySessionHash(std::string_view session_hash) override;
+  void extendSession(std::string_view session_hash, std::int64_t expires_at) override;
+  void removeSession(std::string_view session_hash) override;
 
   std::optional<TvProgress> getTvProgress(std::string_view username,
                                           std::string_view tv_show) override;
