@@ -10,4 +10,26 @@ ProgressReport ProgressService::progressOf(std::string_view username) const {
   return {domain::computeProgress(input, now, *calendar.zone), calendar.zone_name};
 }
 
+Result<ActivityReport> ProgressService::activity(std::string_view username,
+                                                 std::optional<domain::LocalDay> from,
+                                                 std::optional<domain::LocalDay> to) const {
+  storage::Calendar calendar = calendars_.of(username);
+  auto now = nowSeconds(clock_);
+  ActivityReport report;
+  report.to = to.value_or(domain::localDayOf(now.time_since_epoch().count(), *calendar.zone));
+  report.from = from.value_or(report.to - 6);
+  if (report.from > report.to) {
+    return Failure{FailureKind::kInvalidRequest, "from must not be after to"};
+  }
+  if (report.to - report.from + 1 > kMaxActivityDays) {
+    return Failure{FailureKind::kInvalidRequest,
+                   "A range of at most " + std::to_string(kMaxActivityDays) + " days, please"};
+  }
+  // The per-day totals only: no recent items are needed.
+  auto input = store_.progressInput(username, calendar, now.time_since_epoch().count());
+  report.time_zone = calendar.zone_name;
+  report.days = domain::activityBetween(input.daily, report.from, report.to);
+  return Result<ActivityReport>::success(std::move(report));
+}
+
 }  // namespace it::service

@@ -1,12 +1,16 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "domain/activity.hpp"
 #include "domain/progress.hpp"
 #include "service/calendars.hpp"
 #include "storage/immersion_store.hpp"
 #include "util/clock.hpp"
+#include "util/failure.hpp"
 
 namespace it::service {
 
@@ -14,6 +18,14 @@ namespace it::service {
 struct ProgressReport {
   domain::Progress progress;
   std::string time_zone;
+};
+
+// GET /api/activity: one entry per day of [from, to] in the user's zone.
+struct ActivityReport {
+  domain::LocalDay from = 0;
+  domain::LocalDay to = 0;
+  std::string time_zone;
+  std::vector<domain::DayActivity> days;
 };
 
 // A user's immersion statistics: reads the totals the store keeps, in the user's calendar, and
@@ -25,6 +37,13 @@ class ProgressService {
       : store_(store), clock_(clock), calendars_(calendars) {}
 
   ProgressReport progressOf(std::string_view username) const;
+  // Immersion per day and kind from `from` to `to` (days of the user's calendar): `to` is
+  // today unless given, `from` six days before `to` unless given. kInvalidRequest when `from`
+  // is after `to` or the range is longer than kMaxActivityDays.
+  Result<ActivityReport> activity(std::string_view username, std::optional<domain::LocalDay> from,
+                                  std::optional<domain::LocalDay> to) const;
+
+  static constexpr int kMaxActivityDays = 366;
 
  private:
   storage::ImmersionStore& store_;

@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "domain/activity.hpp"
+
 namespace it::domain {
 namespace {
 
@@ -152,6 +154,26 @@ std::vector<std::pair<std::string, std::int64_t>> quartersOf(const Progress& p) 
 }
 
 using Named = std::vector<std::pair<std::optional<std::string>, std::int64_t>>;
+
+// GET /api/activity's days: every day of the range, in order, each kind summed; days outside
+// the range ignored.
+TEST(Activity, EveryDayOfTheRangeWithItsKindsSummed) {
+  std::vector<DailyTotal> daily{{9, ItemKind::kEpisode, 2, 2400},
+                                {10, ItemKind::kEpisode, 1, 1200},
+                                {10, ItemKind::kSpotifyEpisode, 1, 1500},
+                                {12, ItemKind::kMovie, 1, 7320},
+                                {13, ItemKind::kYoutubeVideo, 3, 900}};
+  auto days = activityBetween(daily, 10, 12);
+  ASSERT_EQ(days.size(), 3u);
+  EXPECT_EQ(days[0].day, 10);
+  EXPECT_EQ(days[0].kinds[static_cast<int>(ItemKind::kEpisode)].items, 1);
+  EXPECT_EQ(days[0].kinds[static_cast<int>(ItemKind::kSpotifyEpisode)].seconds, 1500);
+  EXPECT_EQ(days[1].day, 11);
+  for (const auto& kind : days[1].kinds) EXPECT_EQ(kind.items + kind.seconds, 0);
+  EXPECT_EQ(days[2].kinds[static_cast<int>(ItemKind::kMovie)].seconds, 7320);
+  EXPECT_TRUE(activityBetween(daily, 12, 10).empty());
+  EXPECT_EQ(activityBetween({}, 0, 365).size(), 366u);
+}
 
 TEST(Progress, NoDataGivesZeros) {
   const Progress p = compute({}, utc(2024, 1, 7, 12));

@@ -10,8 +10,10 @@
 #include "api/access.hpp"
 #include "api/immersion/requests.hpp"
 #include "api/json_body.hpp"
+#include "domain/activity.hpp"
 #include "domain/names.hpp"
 #include "domain/progress.hpp"
+#include "domain/time_zone.hpp"
 #include "http/responses.hpp"
 
 namespace it::api::immersion {
@@ -240,6 +242,51 @@ Result<SearchParameters> searchParameters(const Request& req) {
   return Result<SearchParameters>::success(p);
 }
 
+// A day of the query (?from=2026-11-30), nothing when absent, or the 400.
+Result<std::optional<domain::LocalDay>> dayParam(const Request& req, std::string_view name) {
+  auto text = req.queryParam(name);
+  if (!text) return Result<std::optional<domain::LocalDay>>::success(std::nullopt);
+  auto day = domain::parseIsoDate(*text);
+  if (!day) return invalidRequest(std::string(name) + " must be a date written YYYY-MM-DD");
+  return Result<std::optional<domain::LocalDay>>::success(*day);
+}
+
+// The names the dashboard knows the kinds by, in ItemKind's order.
+constexpr const char* kKindNames[domain::kItemKinds] = {"tv", "movie", "youtube", "podcast"};
+
+void getActivity(const Dependencies& deps, const Request& req, const auth::Principal& caller,
+                 const Respond& respond) {
+  auto from = dayParam(req, "from");
+  if (!from) return respond(http::failureResponse(from.failure));
+  auto to = dayParam(req, "to");
+  if (!to) return respond(http::failureResponse(to.failure));
+  auto report = deps.progress.activity(caller.username, *from, *to);
+  if (!report) return respond(http::failureResponse(report.failure));
+  json::array days;
+  days.reserve(report->days.size());
+  for (const auto& day : report->days) {
+    json::object minutes;
+    json::object items;
+    std::int64_t seconds = 0;
+    for (std::size_t k = 0; k < domain::kItemKinds; ++k) {
+      const domain::KindTotal& kind = day.kinds[k];
+      seconds += kind.seconds;
+      if (kind.items == 0 && kind.seconds == 0) continue;
+      minutes.emplace(kKindNames[k], kind.seconds / 60);
+      items.emplace(kKindNames[k], kind.items);
+    }
+    // Minutes truncated as /progress truncates them: the day's total, and each kind's.
+    days.push_back(json::object{{"date", domain::formatIsoDate(day.day)},
+                                {"total_minutes", seconds / 60},
+                                {"minutes", std::move(minutes)},
+                                {"items", std::move(items)}});
+  }
+  respond(jsonResponse(200, json::object{{"from", domain::formatIsoDate(report->from)},
+                                         {"to", domain::formatIsoDate(report->to)},
+                                         {"time_zone", report->time_zone},
+                                         {"days", std::move(days)}}));
+}
+
 void searchTvdb(const Dependencies& deps, const Request& req, const auth::Principal&,
                 const Respond& respond) {
   auto search = searchParameters(req);
@@ -325,6 +372,7 @@ std::vector<http::Route> routes(const Dependencies& deps) {
   // cannot hold up the others. Listing shows is a short indexed read.
   return {
       {Method::kGet, "/progress", Access::kUser, Execution::kBlocking, handler(getProgress)},
+      {Method::kGet, "/api/activity", Access::kUser, Execution::kBlocking, handler(getActivity)},
       {Method::kGet, "/shows", Access::kUser, Execution::kInline, handler(getShows)},
       {Method::kPost, "/sync", Access::kUser, Execution::kBlocking, handler(syncEpisodes)},
       {Method::kPut, "/show", Access::kUser, Execution::kProvider, handler(updateShow)},
