@@ -252,7 +252,9 @@ AuthResult Authenticator::checkSession(std::string_view session_id, std::string_
   auto session = store_.findUserBySessionHash(hash);
   std::int64_t now =
       std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
-  if (!session || session->expires_at <= now) return reject(client, "");
+  if (!session) return reject(client, "");
+  // An expired session is no guess: refused at once, not counted against the address.
+  if (session->expires_at <= now) return AuthResult{AuthOutcome::kRejected};
   AuthResult result = accept(Principal{session->user.name, session->user.admin}, client);
   // Renewed at most once a day: a write per session and day, not per request.
   const std::int64_t lifetime = options_.session_lifetime.count();

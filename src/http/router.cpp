@@ -7,9 +7,12 @@
 #include <optional>
 #include <string>
 
+#include "domain/names.hpp"
 #include "http/responses.hpp"
 #include "http/session_cookie.hpp"
 #include "telemetry/log.hpp"
+#include "util/encoding.hpp"
+#include "util/json.hpp"
 
 namespace it::http {
 
@@ -19,7 +22,11 @@ struct Router::Exchange {
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
   std::string_view route = "unmatched";
   auth::Principal principal;
+  // The credentials: the Authorization header, "Session <id>" from the session cookie, or
+  // "Basic ..." made of a sign-in's body.
+  std::string authorization;
   bool by_cookie = false;                 // authenticated by the session cookie
+  bool sign_in = false;                   // an Access::kSignIn route
   std::optional<std::string> set_cookie;  // the renewed session's cookie, for the answer
 };
 
@@ -43,6 +50,32 @@ bool fromTheApp(const Request& request) {
 
 bool changesSomething(Method method) {
   return method != Method::kGet && method != Method::kHead && method != Method::kOptions;
+}
+
+bool isBearer(std::string_view authorization) {
+  return authorization.size() > 7 && (authorization[0] == 'B' || authorization[0] == 'b') &&
+         (authorization.substr(1, 6) == "earer " || authorization.substr(1, 6) == "EARER ");
+}
+
+// A sign-in's body, {"username", "password"}, as Basic credentials; small bodies only, so a
+// stranger's sign-in costs no more to read than a header.
+Result<std::string> signInCredentials(const Request& request) {
+  constexpr std::size_t kLargestSignIn = 4096;
+  const std::string shape = R"(Request body must be a JSON object with "username" and "password")";
+  if (request.body.size() > kLargestSignIn) return Failure{FailureKind::kInvalidRequest, shape};
+  auto body = parseJson(request.body);
+  if (!body || !body->is_object()) return Failure{FailureKind::kInvalidRequest, shape};
+  auto user = stringAt(body->get_object(), "username");
+  auto password = stringAt(body->get_object(), "password");
+  if (!user || !domain::isValidUsername(*user)) {
+    return Failure{FailureKind::kInvalidRequest,
+                   "username must be 1-64 letters, digits, '_', '-' or '.'"};
+  }
+  if (!password || password->empty() || password->size() > 1024) {
+    return Failure{FailureKind::kInvalidRequest,
+                   "password must be a non-empty string of at most 1024 bytes"};
+  }
+  return Result<std::string>::success("Basic " + base64Encode(*user + ":" + *password));
 }
 
 // The pattern a path with a last segment matches: "/api/tokens/ab12" -> "/api/tokens/{}".
@@ -112,7 +145,35 @@ void Router::dispatch(const Request& request, Respond respond) {
     return authenticated(request, *route, auth::AuthResult{auth::AuthOutcome::kAuthenticated},
                          exchange, answer);
   }
+  if (route->access == Access::kSignIn) {
+    auto credentials = signInCredentials(request);
+    if (!credentials) return answer(failureResponse(credentials.failure));
+    exchange->authorization = std::move(*credentials);
+    exchange->sign_in = true;
+  } else if (auto header = request.header("authorization")) {
+    exchange->authorization = std::string(*header);
+  } else if (auto id = sessionCookie(request)) {
+    exchange->authorization = "Session " + *id;
+    exchange->by_cookie = true;
+  }
+  if (auto refused = crossSiteRefusal(request, *exchange)) return answer(std::move(*refused));
   authenticate(request, *route, exchange, answer, &auth::Authenticator::tryFast);
+}
+
+// A browser attaches the session cookie, and a password it was once given for Basic, to
+// whatever any site's page sends here: changes made with them must come from our own pages
+// (or, with Basic, from an origin allowed for CORS). Checked before any password is, so such
+// requests cost nothing. Bearer tokens are never attached by a browser on its own.
+std::optional<Response> Router::crossSiteRefusal(const Request& request,
+                                                 const Exchange& exchange) const {
+  if (!changesSomething(request.method) || isBearer(exchange.authorization)) return std::nullopt;
+  bool refused = exchange.by_cookie ? !fromOwnOrigin(request)
+                                    : fromAnotherSite(request) && !cors_.allowedOrigin(request);
+  if (!refused) return std::nullopt;
+  return errorResponse(403, exchange.sign_in
+                                ? "Cross-site sign-in refused"
+                                : "Cross-site request refused: changes with a browser's "
+                                  "credentials must come from immersion-tracker's own pages");
 }
 
 // Runs one step of authentication here and hands what it cannot decide to the next step on
@@ -121,18 +182,9 @@ void Router::dispatch(const Request& request, Respond respond) {
 void Router::authenticate(const Request& request, const Route& route,
                           const std::shared_ptr<Exchange>& exchange, const Respond& answer,
                           AuthStep step) {
-  std::string_view authorization = request.header("authorization").value_or("");
-  std::string from_cookie;
-  if (authorization.empty()) {
-    if (auto id = sessionCookie(request)) {
-      from_cookie = "Session " + *id;
-      authorization = from_cookie;
-      exchange->by_cookie = true;
-    }
-  }
   auth::AuthResult result;
   try {
-    result = (authenticator_.*step)(authorization, request.client_address);
+    result = (authenticator_.*step)(exchange->authorization, request.client_address);
   } catch (const std::exception& e) {  // a store read failed
     telemetry::logError("authentication failed", e.what());
     return answer(errorResponse(500, "Database error"));
@@ -160,7 +212,7 @@ void Router::authenticated(const Request& request, const Route& route, auth::Aut
     case auth::AuthOutcome::kRejected:
       return answer(unauthorized(
           exchange->by_cookie ? "Session expired; sign in again" : "Invalid credentials",
-          auth.delay, !fromTheApp(request)));
+          auth.delay, !exchange->sign_in && !fromTheApp(request)));
     case auth::AuthOutcome::kThrottled:
       return answer(throttledResponse(auth.delay));
     case auth::AuthOutcome::kNeedsStoreRead:  // authenticate() never passes these on
@@ -168,17 +220,10 @@ void Router::authenticated(const Request& request, const Route& route, auth::Aut
     case auth::AuthOutcome::kAuthenticated:
       break;
   }
-  if (exchange->by_cookie && changesSomething(request.method) && !fromOwnOrigin(request)) {
-    // The browser sends the cookie whoever's page asks: only ours may change things with it.
-    return answer(
-        errorResponse(403,
-                      "Cross-site request refused: changes with a session cookie must come from "
-                      "immersion-tracker's own pages"));
-  }
   if (route.access == Access::kAdmin && !auth.principal.admin) {
     return answer(errorResponse(403, "Admin access required"));
   }
-  if (auth.session_renewed) {
+  if (auth.session_renewed && exchange->by_cookie) {
     exchange->set_cookie =
         sessionCookieHeader(sessionCookie(request).value_or(""), auth::kSessionLifetime,
                             servedOverHttps(request, secure_cookies_));

@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -21,7 +22,10 @@ using Respond = std::function<void(Response)>;
 using Handler =
     std::function<void(const Request& request, const auth::Principal& principal, Respond respond)>;
 
-enum class Access { kPublic, kUser, kAdmin };
+// kSignIn: the credentials are the body's {"username", "password"} (POST /api/session),
+// checked as a Basic login is (the same throttling, Argon2id on the password pool); the
+// handler runs for the user they name.
+enum class Access { kPublic, kUser, kAdmin, kSignIn };
 
 // Where a handler may run. kInline: on the I/O thread (it takes microseconds: parsing, point
 // reads from an embedded store, queueing a write). kBlocking: on the worker pool (scans,
@@ -54,9 +58,10 @@ class RequestObserver {
 
 // The one route table, authentication and the error policy, independent of any transport.
 // A request without an Authorization header is authenticated by its session cookie, if it
-// has one; such a request that changes something must come from this server's own pages
-// (http/session_cookie.hpp), or it is refused (403), so other sites cannot act for a
-// signed-in user. Thread-safe once built.
+// has one. A request that changes something with the cookie must come from this server's own
+// pages (http/session_cookie.hpp), and one with Basic credentials must not come from another
+// site's page (unless its origin is allowed for CORS), or it is refused (403), so other sites
+// cannot act for a signed-in user. Thread-safe once built.
 class Router {
  public:
   // Runs a task on the pool for `where` (any but kInline).
@@ -81,6 +86,7 @@ class Router {
                      const std::shared_ptr<Exchange>& exchange, const Respond& answer);
   void invoke(const Request& request, const Route& route, const auth::Principal& principal,
               const Respond& respond);
+  std::optional<Response> crossSiteRefusal(const Request& request, const Exchange& exchange) const;
 
   std::vector<Route> routes_;
   std::unordered_map<std::string, std::vector<const Route*>> by_path_;

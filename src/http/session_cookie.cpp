@@ -28,6 +28,7 @@ std::string attributes(std::chrono::seconds max_age, bool secure) {
 }  // namespace
 
 std::optional<std::string> sessionCookie(const Request& request) {
+  std::optional<std::string> found;
   for (const auto& [name, value] : request.headers) {
     if (name != "cookie") continue;
     std::string_view rest = value;
@@ -40,10 +41,14 @@ std::optional<std::string> sessionCookie(const Request& request) {
         continue;
       }
       std::string_view id = trim(pair.substr(equals + 1));
-      if (!id.empty()) return std::string(id);
+      // Two of them: one was set by another host of the same site (a sibling subdomain),
+      // and which is ours cannot be told. Neither is trusted.
+      if (found) return std::nullopt;
+      found = std::string(id);
     }
   }
-  return std::nullopt;
+  if (found && found->empty()) return std::nullopt;
+  return found;
 }
 
 std::string sessionCookieHeader(std::string_view id, std::chrono::seconds max_age, bool secure) {

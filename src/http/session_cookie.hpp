@@ -15,7 +15,7 @@ namespace it::http {
 
 inline constexpr std::string_view kSessionCookieName = "it_session";
 
-// The session id in the request's Cookie header, if there is one.
+// The session id in the request's Cookie header, if there is exactly one.
 std::optional<std::string> sessionCookie(const Request& request);
 
 // A Set-Cookie value for session `id`, for `max_age`: HttpOnly, SameSite=Strict, Path=/, and

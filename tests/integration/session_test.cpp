@@ -140,8 +140,46 @@ TEST_F(SessionTest, OnlyTheAppsOwnPagesMayChangeThingsWithTheCookie) {
                    {"Origin: https://evil.example", "Sec-Fetch-Site: cross-site"})
           .status,
       403);
-  // Basic and Bearer clients are not browsers acting on a cookie: no such check.
+  // Clients that are not browsers send no Origin: no such check.
   EXPECT_EQ(clientFor("alice")->post("/api/tokens", body).status, 201);
+}
+
+// A browser also keeps a password typed into its Basic dialog and sends it to this server
+// whoever's page asks: changes with it from another site's page are refused too, before the
+// password is checked. Bearer tokens are never sent by a browser on its own.
+TEST_F(SessionTest, ChangesWithBasicCredentialsFromAnotherSitesPageAreRefused) {
+  auto alice = clientFor("alice");
+  const std::vector<std::string> evil{"Origin: https://evil.example", "Sec-Fetch-Site: cross-site"};
+  auto r = alice->request("POST", "/api/tokens", R"({"name": "x"})", evil);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(clientFor("root")
+                ->request("POST", "/api/users", R"({"username": "x", "password": "p"})", evil)
+                .status,
+            403);
+  EXPECT_EQ(alice->request("GET", "/api/tokens", "", evil).status, 200);  // reads are harmless
+  EXPECT_EQ(parse(alice->get("/api/tokens")).at("tokens"), json::array());
+
+  r = alice->post("/api/tokens", R"({"name": "script"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  HttpClient by_token(baseUrl());
+  by_token.setBearer(std::string(parse(r).at("token").as_string()));
+  EXPECT_EQ(by_token.request("POST", "/api/tokens", R"({"name": "y"})", evil).status, 201);
+}
+
+TEST_F(SessionTest, TwoSessionCookiesAreNeitherTrusted) {
+  std::string alice = signIn("alice", "alice-pass");
+  std::string bob = signIn("bob", "bob-pass");
+  HttpClient browser(baseUrl());
+  // A sibling subdomain of the same site may have set one of them: which is ours is unknown.
+  auto r = browser.request("GET", "/api/me", "", {"Cookie: " + bob + "; " + alice});
+  EXPECT_EQ(r.status, 401) << r.body;
+}
+
+TEST_F(SessionTest, ASignInBodyIsSmallOrRefusedUnread) {
+  std::string big = R"({"username": "alice", "password": "alice-pass", "pad": ")" +
+                    std::string(8000, 'x') + "\"}";
+  HttpClient browser(baseUrl());
+  EXPECT_EQ(browser.request("POST", "/api/session", big, fromTheApp()).status, 400);
 }
 
 TEST_F(SessionTest, TheAppsOwnRequestsGetNoBasicChallengeOthersStillDo) {

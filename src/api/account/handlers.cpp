@@ -76,29 +76,12 @@ std::optional<std::string> cookieSession(const Request& req) {
   return http::sessionCookie(req);
 }
 
-// Runs on the password pool: the check is the authenticator's, as for Basic credentials, with
-// the same slowdown of repeated failures and the same lockout of a guessing address.
-void postSession(const Dependencies& deps, const Request& req, const auth::Principal&,
+// The router has checked the body's credentials as it checks a Basic login (Access::kSignIn):
+// the same throttling, the slowdown of repeated failures, a 401 without a Basic challenge.
+void postSession(const Dependencies& deps, const Request& req, const auth::Principal& caller,
                  const Respond& respond) {
-  if (http::fromAnotherSite(req)) {
-    // Another site's page signing a visitor in to an account of its choosing.
-    return respond(errorResponse(403, "Cross-site sign-in refused"));
-  }
-  auto sign_in = parseSignIn(req.body);
-  if (!sign_in) return respond(http::failureResponse(sign_in.failure));
-  auth::AuthResult checked = deps.authenticator.verify(
-      "Basic " + base64Encode(sign_in->username + ":" + sign_in->password), req.client_address);
-  if (checked.outcome == auth::AuthOutcome::kThrottled) {
-    return respond(http::throttledResponse(checked.delay));
-  }
-  if (checked.outcome != auth::AuthOutcome::kAuthenticated) {
-    // No WWW-Authenticate: a browser would answer it with its own password dialog.
-    Response refused = errorResponse(401, "Invalid credentials");
-    refused.delay = checked.delay;
-    return respond(std::move(refused));
-  }
   Response signed_in = noContent();
-  signed_in.headers.emplace_back("Set-Cookie", startSession(deps, req, checked.principal.username));
+  signed_in.headers.emplace_back("Set-Cookie", startSession(deps, req, caller.username));
   respond(std::move(signed_in));
 }
 
@@ -143,10 +126,18 @@ void putPassword(const Dependencies& deps, const Request& req, const auth::Princ
                  const Respond& respond) {
   auto change = parsePasswordChange(req.body);
   if (!change) return respond(http::failureResponse(change.failure));
-  auto user = deps.store.findUser(caller.username);
-  if (!user) return respond(errorResponse(404, "No such user"));
-  if (!auth::verifyPassword(user->password_hash, change->current_password)) {
-    return respond(errorResponse(403, "current_password is not the current password"));
+  // Checked as a login is, so guesses made through a stolen session or token are slowed down
+  // and throttled like any others.
+  auth::AuthResult current = deps.authenticator.verify(
+      "Basic " + base64Encode(caller.username + ":" + change->current_password),
+      req.client_address);
+  if (current.outcome == auth::AuthOutcome::kThrottled) {
+    return respond(http::throttledResponse(current.delay));
+  }
+  if (current.outcome != auth::AuthOutcome::kAuthenticated) {
+    Response wrong = errorResponse(403, "current_password is not the current password");
+    wrong.delay = current.delay;
+    return respond(std::move(wrong));
   }
   // Every session of the user ends with the old password...
   if (!deps.store.setPasswordHash(caller.username, auth::hashPassword(change->new_password))) {
@@ -242,8 +233,7 @@ std::vector<http::Route> routes(const Dependencies& deps) {
   // Point reads run inline where the store allows; writes and scans on the workers; anything
   // that runs Argon2id on the password pool, away from other users' requests.
   return {
-      {Method::kPost, "/api/session", Access::kPublic, Execution::kPasswordCheck,
-       handler(postSession)},
+      {Method::kPost, "/api/session", Access::kSignIn, Execution::kBlocking, handler(postSession)},
       {Method::kDelete, "/api/session", Access::kUser, Execution::kBlocking,
        handler(deleteSession)},
       {Method::kGet, "/api/me", Access::kUser, Execution::kInline, handler(getMe)},

@@ -21,7 +21,8 @@ struct Dependencies {
   bool secure_cookies = false;         // session cookies Secure without a TLS proxy saying so
 };
 
-// Signing the web dashboard in and out: POST /api/session, DELETE /api/session.
+// Signing the web dashboard in and out: POST /api/session (Access::kSignIn), DELETE
+// /api/session.
 // The caller's own account (the web dashboard's settings, usable with any credentials):
 //   GET /api/me, PUT /api/me/time_zone, PUT /api/me/password, GET /api/providers,
 //   GET /api/tokens, POST /api/tokens, DELETE /api/tokens/{id};

@@ -34,19 +34,6 @@ Result<std::string> passwordAt(const json::object& o, std::string_view key) {
 
 }  // namespace
 
-Result<SignIn> parseSignIn(std::string_view body) {
-  auto parsed =
-      parseJsonObject(body, R"(Request body must be a JSON object with "username" and "password")");
-  if (!parsed) return parsed.failure;
-  auto name = textAt(*parsed, "username");
-  if (!name || !domain::isValidUsername(*name)) {
-    return invalidRequest("username must be 1-64 letters, digits, '_', '-' or '.'");
-  }
-  auto password = passwordAt(*parsed, "password");
-  if (!password) return password.failure;
-  return Result<SignIn>::success({std::move(*name), std::move(*password)});
-}
-
 Result<std::optional<std::string>> parseTimeZone(std::string_view body) {
   const std::string shape = R"(Request body must be a JSON object with "time_zone")";
   auto parsed = parseJsonObject(body, shape);

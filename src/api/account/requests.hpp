@@ -11,13 +11,6 @@ namespace it::api::account {
 // Decoding and validation of the account endpoints' bodies. A bad body is a kInvalidRequest
 // failure (a 400) saying what is wrong, and nothing is changed.
 
-struct SignIn {
-  std::string username;
-  std::string password;
-};
-// POST /api/session {"username", "password"}
-Result<SignIn> parseSignIn(std::string_view body);
-
 // PUT /api/me/time_zone {"time_zone": "Asia/Tokyo"}: a tz database name, or null for the
 // server's default zone (an empty optional).
 Result<std::optional<std::string>> parseTimeZone(std::string_view body);
