@@ -12,23 +12,12 @@
 #include "domain/names.hpp"
 #include "domain/time_zone.hpp"
 #include "fuzz_support.hpp"
-#include "http/responses.hpp"
 
 namespace {
 
 namespace account = it::api::account;
 namespace domain = it::domain;
-
-template <class T>
-const T* decoded(const it::Result<T>& parsed) {
-  if (parsed) return &*parsed;
-  FUZZ_CHECK(parsed.failure.kind == it::FailureKind::kInvalidRequest);
-  const auto response = it::http::failureResponse(parsed.failure);
-  FUZZ_CHECK(response.status == 400);
-  FUZZ_CHECK(response.body.size() < 1024);
-  it::fuzz::checkErrorBody(response.body);
-  return nullptr;
-}
+using it::fuzz::decodedOrRefused;
 
 bool validPassword(const std::string& p) {
   return !p.empty() && p.size() <= 1024 && domain::isValidUtf8(p);
@@ -39,22 +28,22 @@ bool validPassword(const std::string& p) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view body = it::fuzz::textOf(data, size);
 
-  // Each result is kept in a variable: decoded() points into it.
+  // Each result is kept in a variable: decodedOrRefused() points into it.
   auto zone = account::parseTimeZone(body);
-  if (const auto* name = decoded(zone); name != nullptr && *name) {
+  if (const auto* name = decodedOrRefused(zone); name != nullptr && *name) {
     FUZZ_CHECK(domain::findTimeZone(**name) != nullptr);
   }
   auto change = account::parsePasswordChange(body);
-  if (const auto* c = decoded(change)) {
+  if (const auto* c = decodedOrRefused(change)) {
     FUZZ_CHECK(validPassword(c->current_password));
     FUZZ_CHECK(validPassword(c->new_password));
   }
   auto token = account::parseTokenName(body);
-  if (const auto* name = decoded(token)) {
+  if (const auto* name = decodedOrRefused(token)) {
     FUZZ_CHECK(!name->empty() && name->size() <= 100 && domain::isValidUtf8(*name));
   }
   auto user = account::parseNewUser(body);
-  if (const auto* u = decoded(user)) {
+  if (const auto* u = decodedOrRefused(user)) {
     FUZZ_CHECK(domain::isValidUsername(u->username));
     FUZZ_CHECK(validPassword(u->password));
   }

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "http/responses.hpp"
 #include "storage/store.hpp"
 
 // Aborts (a crash for libFuzzer, with the input saved) when `cond` is false.
@@ -49,6 +50,20 @@ inline void checkErrorBody(std::string_view body) {
   FUZZ_CHECK(v->is_object());
   const auto* error = v->get_object().if_contains("error");
   FUZZ_CHECK(error != nullptr && error->is_string() && !error->get_string().empty());
+}
+
+// What a request decoder made of an input: the value, or nothing when it refused it, having
+// checked that the refusal is a 400 in the service's error shape, of bounded size (a quoted
+// bad value never breaks the JSON or echoes megabytes). Points into `parsed`.
+template <class T>
+const T* decodedOrRefused(const Result<T>& parsed) {
+  if (parsed) return &*parsed;
+  FUZZ_CHECK(parsed.failure.kind == FailureKind::kInvalidRequest);
+  const auto response = http::failureResponse(parsed.failure);
+  FUZZ_CHECK(response.status == 400);
+  FUZZ_CHECK(response.body.size() < 1024);
+  checkErrorBody(response.body);
+  return nullptr;
 }
 
 // A Store that keeps nothing: reads find nothing (except what the fields below say), writes

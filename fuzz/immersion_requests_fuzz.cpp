@@ -14,32 +14,21 @@
 #include "domain/names.hpp"
 #include "domain/time_zone.hpp"
 #include "fuzz_support.hpp"
-#include "http/responses.hpp"
 
 namespace {
 
 namespace immersion = it::api::immersion;
 namespace domain = it::domain;
-
-template <class T>
-const T* decoded(const it::Result<T>& parsed) {
-  if (parsed) return &*parsed;
-  FUZZ_CHECK(parsed.failure.kind == it::FailureKind::kInvalidRequest);
-  const auto response = it::http::failureResponse(parsed.failure);
-  FUZZ_CHECK(response.status == 400);
-  FUZZ_CHECK(response.body.size() < 1024);
-  it::fuzz::checkErrorBody(response.body);
-  return nullptr;
-}
+using it::fuzz::decodedOrRefused;
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view body = it::fuzz::textOf(data, size);
 
-  // Each result is kept in a variable: decoded() points into it.
+  // Each result is kept in a variable: decodedOrRefused() points into it.
   auto sync = immersion::parseSyncEpisodes(body);
-  if (const auto* episodes = decoded(sync)) {
+  if (const auto* episodes = decodedOrRefused(sync)) {
     FUZZ_CHECK(episodes->size() <= domain::kMaxItemsPerRequest);
     for (const auto& e : *episodes) {
       FUZZ_CHECK(domain::isValidItemName(e.folder_name));
@@ -47,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
   auto sync_movies = immersion::parseSyncMovies(body);
-  if (const auto* movies = decoded(sync_movies)) {
+  if (const auto* movies = decodedOrRefused(sync_movies)) {
     FUZZ_CHECK(movies->size() <= domain::kMaxItemsPerRequest);
     for (const auto& m : *movies) {
       FUZZ_CHECK(domain::isValidItemName(m.file_name));
@@ -55,7 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
   auto add_movie = immersion::parseAddMovie(body);
-  if (const auto* movie = decoded(add_movie)) {
+  if (const auto* movie = decodedOrRefused(add_movie)) {
     FUZZ_CHECK(movie->tmdb_id > 0);
     if (movie->watched_on) {
       FUZZ_CHECK(*movie->watched_on >= 1);
@@ -64,19 +53,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
   auto sync_youtube = immersion::parseSyncYoutube(body);
-  if (const auto* ids = decoded(sync_youtube)) {
+  if (const auto* ids = decodedOrRefused(sync_youtube)) {
     FUZZ_CHECK(ids->size() <= domain::kMaxItemsPerRequest);
     for (const auto& id : *ids) FUZZ_CHECK(domain::isValidYoutubeVideoId(id));
   }
   auto sync_spotify = immersion::parseSyncSpotify(body);
-  if (const auto* spotify = decoded(sync_spotify)) {
+  if (const auto* spotify = decodedOrRefused(sync_spotify)) {
     FUZZ_CHECK(spotify->episode_ids.size() <= domain::kMaxItemsPerRequest);
     for (const auto& id : spotify->episode_ids) FUZZ_CHECK(domain::isValidSpotifyId(id));
     // Only a JSON true turns the back catalogue on.
     FUZZ_CHECK(!spotify->backfill || body.find("true") != std::string_view::npos);
   }
   auto show_update = immersion::parseShowUpdate(body);
-  if (const auto* show = decoded(show_update)) {
+  if (const auto* show = decodedOrRefused(show_update)) {
     FUZZ_CHECK(domain::isValidItemName(show->folder_name));
     FUZZ_CHECK(show->tvdb_id > 0);
   }
