@@ -148,10 +148,9 @@ std::vector<Result<domain::Movie>> SyncService::lookUpMovies(const std::vector<M
   for (const auto& m : movies) {
     (m.database == domain::MovieDatabase::kTmdb ? tmdb_ids : tvdb_ids).push_back(m.id);
   }
-  auto from_tvdb = tvdb_ids.empty() ? decltype(metadata_.tvdbMovies(tvdb_ids)){}
-                                    : metadata_.tvdbMovies(tvdb_ids);
-  auto from_tmdb = tmdb_ids.empty() ? decltype(metadata_.tmdbMovies(tmdb_ids)){}
-                                    : metadata_.tmdbMovies(tmdb_ids);
+  // No ids, no lookups: each answers an empty list at once.
+  auto from_tvdb = metadata_.tvdbMovies(tvdb_ids);
+  auto from_tmdb = metadata_.tmdbMovies(tmdb_ids);
   auto as_movie = [](const auto& found) -> Result<domain::Movie> {
     if (!found) return found.failure;
     return Result<domain::Movie>::success(domain::movieFrom(*found.value));

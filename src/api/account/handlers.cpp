@@ -56,15 +56,11 @@ json::object userJson(const Dependencies& deps, const storage::UserRecord& u) {
 
 // ---- sessions -----------------------------------------------------------------------------
 
-std::int64_t epochSeconds(const Clock& clock) {
-  return std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch()).count();
-}
-
 // Starts a session for `username`: its cookie, to send with the answer.
 std::string startSession(const Dependencies& deps, const Request& req,
                          const std::string& username) {
   std::string id = auth::newSessionId();
-  std::int64_t now = epochSeconds(deps.clock);
+  std::int64_t now = service::nowSeconds(deps.clock).time_since_epoch().count();
   deps.store.addSession(auth::tokenHash(id), username, now + auth::kSessionLifetime.count(), now);
   return http::sessionCookieHeader(id, auth::kSessionLifetime,
                                    http::servedOverHttps(req, deps.secure_cookies));
