@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages the build, the tests and the benchmarks need.
+# Installs the Debian 12 packages the build, the tests and the benchmarks need, then the web
+# dashboard's npm packages from web/package-lock.json (npm ci, only when the lock file changed).
 # Idempotent and quiet when nothing is missing. As root it runs apt-get; otherwise it prints
 # the exact command to run and fails, so `make` stops with a clear message.
+#
+#   scripts/install-deps.sh           what `make build` and `make run` need
+#   scripts/install-deps.sh --test    also Chromium, for the dashboard's browser tests
+#   scripts/install-deps.sh --bench   also wrk and nginx, for `make bench`
 set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config
@@ -17,6 +23,16 @@ packages=(
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(wrk nginx-light)
 fi
+# The browser tests drive Debian's Chromium (never a downloaded one).
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(chromium fonts-vlgothic)  # and a Japanese font for the screenshots
+fi
+# Node 18 or later and npm build the web dashboard. Debian's nodejs and npm unless a Node with
+# npm is there already (NodeSource's nodejs bundles npm and conflicts with Debian's npm).
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if ! command -v npm >/dev/null || [[ "$node_major" -lt 18 ]]; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -24,7 +40,23 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+# npm ci when web/node_modules is missing or older than the lock file (npm ci writes
+# node_modules/.package-lock.json last).
+install_web_packages() {
+  local web="$root/web"
+  [[ -f "$web/package-lock.json" ]] || return 0
+  if [[ ! -f "$web/node_modules/.package-lock.json" ||
+        "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]]; then
+    echo "Installing the web dashboard's npm packages (npm ci)" >&2
+    (cd "$web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+}
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  install_web_packages
+  exit 0
+fi
 
 cmd="apt-get install -y --no-install-recommends ${missing[*]}"
 if [[ $(id -u) -ne 0 ]]; then
@@ -39,3 +71,4 @@ if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+install_web_packages

@@ -8,6 +8,7 @@
 #include "api/immersion/handlers.hpp"
 #include "api/ops_handlers.hpp"
 #include "api/tv_progress/handlers.hpp"
+#include "api/web/handlers.hpp"
 #include "app/request_telemetry.hpp"
 #include "auth/authenticator.hpp"
 #include "aws/aws_config.hpp"
@@ -125,6 +126,7 @@ struct Service::Parts {
     for (auto& r : api::tv_progress::routes(tv_progress)) routes.push_back(std::move(r));
     for (auto& r : api::immersion::routes(immersion)) routes.push_back(std::move(r));
     for (auto& r : api::account::routes(account)) routes.push_back(std::move(r));
+    for (auto& r : api::web::routes(api::web::embeddedBundle())) routes.push_back(std::move(r));
     return routes;
   }
 

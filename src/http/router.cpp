@@ -5,6 +5,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "domain/names.hpp"
@@ -98,7 +99,16 @@ Router::Router(std::vector<Route> routes, auth::Authenticator& authenticator,
       inline_allowed_(inline_reads_allowed),
       cors_(std::move(cors)),
       secure_cookies_(secure_cookies) {
-  for (const Route& r : routes_) by_path_[r.path].push_back(&r);
+  for (const Route& r : routes_) {
+    auto& same_path = by_path_[r.path];
+    // Two handlers for one request would hide one of them (a dashboard page named like an
+    // endpoint, say): a mistake of the route tables, caught at start.
+    if (std::any_of(same_path.begin(), same_path.end(),
+                    [&](const Route* other) { return other->method == r.method; })) {
+      throw std::logic_error("two routes for " + std::string(methodName(r.method)) + " " + r.path);
+    }
+    same_path.push_back(&r);
+  }
 }
 
 void Router::dispatch(const Request& request, Respond respond) {

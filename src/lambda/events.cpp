@@ -224,8 +224,15 @@ std::string proxyResponse(const http::Response& response, PayloadVersion version
   }
   json::object out{{"statusCode", response.status}, {"headers", std::move(headers)}};
   if (!multi.empty()) out["multiValueHeaders"] = std::move(multi);
-  out["body"] = response.body;
-  out["isBase64Encoded"] = false;
+  // API Gateway passes bodies as text: compressed or binary ones (the dashboard's files) go
+  // base64-encoded, and it decodes them for the client.
+  const bool binary =
+      std::any_of(response.headers.begin(), response.headers.end(),
+                  [](const auto& h) { return lower(h.first) == "content-encoding"; }) ||
+      (!response.content_type.empty() &&
+       response.content_type.find("charset=") == std::string::npos);
+  out["body"] = binary ? base64Encode(response.body) : response.body;
+  out["isBase64Encoded"] = binary;
   return json::serialize(out);
 }
 

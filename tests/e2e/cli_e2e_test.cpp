@@ -28,6 +28,10 @@ TEST(CliE2E, FirstStartCreatesAnAdminAndShowsThePasswordOnce) {
     auto r = admin.get("/api/show_all");
     EXPECT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(boost::json::parse(r.body).at("total_entries"), 0);
+    auto dashboard = server.process->waitForLine("The dashboard is at", /*from_stderr=*/true);
+    ASSERT_TRUE(dashboard) << server.process->err();
+    EXPECT_EQ(*dashboard, "The dashboard is at " + server.url() +
+                              "/ (sign in as \"admin\" with the password above)");
 
     server.process->signal(SIGTERM);
     EXPECT_EQ(server.process->wait(), 0);
@@ -37,6 +41,8 @@ TEST(CliE2E, FirstStartCreatesAnAdminAndShowsThePasswordOnce) {
   again.process->signal(SIGTERM);
   EXPECT_EQ(again.process->wait(), 0);
   EXPECT_EQ(again.process->err().find("password"), std::string::npos);  // shown only once
+  EXPECT_NE(again.process->err().find("The dashboard is at " + again.url() + "/\n"),
+            std::string::npos);
 }
 
 TEST(CliE2E, UsersAndTokensAreManagedWhileTheServerRuns) {

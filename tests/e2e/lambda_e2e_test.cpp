@@ -8,6 +8,7 @@
 #include <chrono>
 #include <iostream>
 
+#include "api/web/bundle.hpp"
 #include "auth/passwords.hpp"
 #include "e2e/server_process.hpp"
 #include "fakes/fake_lambda_runtime.hpp"
@@ -136,7 +137,10 @@ class LambdaE2E : public ::testing::Test {
     json::object& o = v.as_object();
     EXPECT_TRUE(o.contains("statusCode") && o.contains("body") && o.contains("headers"))
         << answer.body;
-    EXPECT_EQ(o["isBase64Encoded"], false);
+    // Text (every JSON answer) as it is; only compressed or binary bodies base64-encoded.
+    bool text = o.contains("headers") && !o["headers"].as_object().contains("Content-Encoding") &&
+                !o["headers"].as_object().contains("content-encoding");
+    if (text) EXPECT_EQ(o["isBase64Encoded"], false) << answer.body;
     return o;
   }
 
@@ -346,6 +350,27 @@ TEST_F(LambdaE2E, BrowsersSignInWithASessionCookie) {
       proxy(restEvent("POST", "/api/tokens", {}, "", R"({"name": "x"})",
                       {{"Cookie", cookie}, {"Origin", "https://evil.example"}}));
   EXPECT_EQ(cross_site["statusCode"], 403);
+}
+
+// The dashboard through API Gateway: pages as text, compressed files base64-encoded (API
+// Gateway decodes them for the browser).
+TEST_F(LambdaE2E, ServesTheDashboard) {
+  startRuntime({"--data-dir", data_.path()});
+  json::object page = proxy(restEvent("GET", "/", {}, "", "", {}));
+  EXPECT_EQ(page["statusCode"], 200);
+  EXPECT_EQ(page["isBase64Encoded"], false);
+  EXPECT_EQ(page["headers"].at("Cache-Control"), "no-cache");
+  EXPECT_NE(std::string(page["body"].as_string()).find("<title>"), std::string::npos);
+
+  for (const auto& file : api::web::embeddedBundle().files) {
+    if (file.gzip.empty() || file.path == "/index.html") continue;  // the page answers at "/"
+    json::object gzip =
+        proxy(restEvent("GET", std::string(file.path), {}, "", "", {{"Accept-Encoding", "gzip"}}));
+    EXPECT_EQ(gzip["statusCode"], 200) << file.path;
+    EXPECT_EQ(gzip["isBase64Encoded"], true);
+    EXPECT_EQ(gzip["headers"].at("Content-Encoding"), "gzip");
+    EXPECT_EQ(base64Decode(std::string(gzip["body"].as_string())), std::string(file.gzip));
+  }
 }
 
 TEST_F(LambdaE2E, AFailureToStartIsPostedAsAnInitError) {

@@ -144,6 +144,31 @@ TEST(LambdaEventsTest, ProxyResponsesInBothVersions) {
     "body": "{\"error\": \"Unauthorized\"}", "isBase64Encoded": false})"));
 }
 
+// API Gateway carries bodies as text: the dashboard's compressed files and pictures go
+// base64-encoded, text stays as it is.
+TEST(LambdaEventsTest, CompressedAndBinaryBodiesAreBase64Encoded) {
+  http::Response gzip;
+  gzip.content_type = "text/javascript; charset=utf-8";
+  gzip.headers = {{"Content-Encoding", "gzip"}};
+  gzip.body = std::string("\x1f\x8b\x08\x00", 4);
+  json::value v2 = json::parse(proxyResponse(gzip, PayloadVersion::kHttpV2));
+  EXPECT_EQ(v2.at("body"), "H4sIAA==");
+  EXPECT_EQ(v2.at("isBase64Encoded"), true);
+  EXPECT_EQ(v2.at("headers").at("content-encoding"), "gzip");
+
+  http::Response picture;
+  picture.content_type = "image/png";
+  picture.body = std::string("\x89PNG", 4);
+  json::value v1 = json::parse(proxyResponse(picture, PayloadVersion::kRestV1));
+  EXPECT_EQ(v1.at("body"), "iVBORw==");
+  EXPECT_EQ(v1.at("isBase64Encoded"), true);
+
+  http::Response page;
+  page.content_type = "text/html; charset=utf-8";
+  page.body = "<!doctype html>";
+  EXPECT_EQ(json::parse(proxyResponse(page, PayloadVersion::kHttpV2)).at("isBase64Encoded"), false);
+}
+
 TEST(LambdaEventsTest, AuthorizerPolicyAsTheOriginalReturnedIt) {
   EXPECT_EQ(json::parse(authorizerPolicy("alice", true, "arn:aws:execute-api:r:1:api/prod/GET/x")),
             json::parse(R"({"principalId": "alice",

@@ -143,5 +143,13 @@ TEST_F(RouterTest, OnARoundTripStoreARememberedLoginIsReadOnTheWorkers) {
   EXPECT_EQ(answers[1].body, "alice");
 }
 
+TEST_F(RouterTest, TwoRoutesForOneMethodAndPathAreRefusedAtStart) {
+  auto handler = [](const Request&, const auth::Principal&, Respond respond) { respond({}); };
+  std::vector<Route> routes{{Method::kGet, "/shows", Access::kUser, Execution::kInline, handler},
+                            {Method::kPut, "/shows", Access::kUser, Execution::kInline, handler},
+                            {Method::kGet, "/shows", Access::kPublic, Execution::kInline, handler}};
+  EXPECT_THROW(Router(std::move(routes), *authenticator_, observer_, {}, true), std::logic_error);
+}
+
 }  // namespace
 }  // namespace it::http

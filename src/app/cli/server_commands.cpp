@@ -20,18 +20,27 @@ namespace {
 const auto kProcessStart = std::chrono::steady_clock::now();
 
 // When the store has no users at all, creates "admin" with a random password and prints it
-// once, so a first-time user can log in.
-void ensureFirstAdmin(storage::Store& store) {
-  if (!store.listUsers().empty()) return;
+// once, so a first-time user can sign in. True when it did.
+bool ensureFirstAdmin(storage::Store& store) {
+  if (!store.listUsers().empty()) return false;
   std::string password = auth::randomPassword();
   storage::UserRecord admin{"admin", auth::hashPassword(password), true, timestampNow()};
-  if (!store.addUser(admin)) return;  // another process created it first
+  if (!store.addUser(admin)) return false;  // another process created it first
   std::fprintf(stderr,
                "Created the first user \"admin\" with password: %s\n"
                "It is shown only this once. Change it with: immersion-tracker user passwd "
                "admin\n",
                password.c_str());
   std::fflush(stderr);
+  return true;
+}
+
+// Where a browser on this machine finds the dashboard: a wildcard address is reached through
+// the loopback one.
+std::string dashboardUrl(const std::string& host, int port) {
+  std::string reachable = host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "::1" : host;
+  if (reachable.find(':') != std::string::npos) reachable = "[" + reachable + "]";
+  return "http://" + reachable + ":" + std::to_string(port) + "/";
 }
 
 }  // namespace
@@ -64,12 +73,16 @@ int ServeCommand::run(Config config) {
     telemetry::logInfo("secret loaded", {{"users", std::to_string(secret->users.size())},
                                          {"users_added_or_updated", std::to_string(changed)}});
   }
-  ensureFirstAdmin(service.store());
+  bool first_admin = ensureFirstAdmin(service.store());
   service.start();
   std::string address =
       (config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host) + ":" +
       std::to_string(service.port());
   telemetry::logInfo("listening", {{"address", address}, {"data_dir", config.data_dir}});
+  std::fprintf(stderr, "The dashboard is at %s%s\n",
+               dashboardUrl(config.host, service.port()).c_str(),
+               first_admin ? " (sign in as \"admin\" with the password above)" : "");
+  std::fflush(stderr);
   service.wait();
   telemetry::logInfo("stopped");
   telemetry::shutdownLogging();

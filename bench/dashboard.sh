@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The dashboard's files: GET of its largest script, brotli-compressed as a browser asks for it,
+# and the revalidation of index.html (If-None-Match -> 304) that every page load makes, against
+# nginx serving the same compressed bytes as a static file in the same run, so the figures
+# compare as ratios. Usage: bench/dashboard.sh [BINARY] [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${1:-build/release/immersion-tracker}
+DURATION=${2:-10}
+CONNECTIONS=64
+THREADS=2
+
+source bench/common.sh
+require_tools wrk nginx curl
+
+port=$(free_port)
+"$BIN" serve --data-dir "$work/data" --listen "127.0.0.1:$port" --log-level warn >"$work/server.log" 2>&1 &
+server_pid=$!
+wait_for "http://127.0.0.1:$port/healthz"
+base="http://127.0.0.1:$port"
+
+# The largest script the first page load fetches, as the browser gets it.
+script=$(curl -sf "$base/" | grep -o '/assets/[^"]*\.js' | head -1)
+curl -sf -H 'Accept-Encoding: br' -o "$work/script.br" "$base$script"
+etag=$(curl -sfI "$base/" | awk 'tolower($1) == "etag:" {print $2}' | tr -d '\r')
+
+nport=$(free_port)
+mkdir -p "$work/nginx/html" "$work/nginx/logs"
+cp "$work/script.br" "$work/nginx/html/script.js"
+cat >"$work/nginx/nginx.conf" <<CONF
+worker_processes 2;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$nport;
+    root $work/nginx/html;
+    add_header Content-Encoding br;
+  }
+}
+CONF
+nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
+nginx_pid=$!
+wait_for "http://127.0.0.1:$nport/script.js"
+
+rps() { awk '/Requests\/sec/ {print $2}'; }
+run_wrk() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "$@"; }
+
+nginx_out=$(run_wrk "http://127.0.0.1:$nport/script.js")
+script_out=$(run_wrk -H 'Accept-Encoding: gzip, deflate, br' "$base$script")
+revalidate_out=$(run_wrk -H "If-None-Match: $etag" "$base/")
+
+nginx_rps=$(rps <<<"$nginx_out")
+script_rps=$(rps <<<"$script_out")
+revalidate_rps=$(rps <<<"$revalidate_out")
+echo "machine:      $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
+echo "settings:     wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, keep-alive"
+echo "script:       $script, $(stat -c %s "$work/script.br") bytes brotli"
+echo "nginx static: $nginx_rps req/s"
+echo "our script:   $script_rps req/s = $(python3 -c "print(f'{$script_rps / $nginx_rps:.2f}')")x nginx"
+echo "index 304:    $revalidate_rps req/s"
+grep -h "Non-2xx" <<<"$nginx_out$script_out" || true

@@ -1,0 +1,131 @@
+// The web dashboard in a real browser: Debian's headless Chromium, driven by puppeteer-core
+// (web/tests/browser/dashboard.mjs), against the real binary on a free port with seeded data
+// and the fake providers. The script signs in, compares the numbers on the pages with the
+// API's, changes things through the pages, and saves screenshots of every page (1280 and 390
+// px wide) in build/<preset>/test-artifacts/dashboard/. Afterwards this test checks through
+// the API that the changes made in the browser were stored.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+
+#include "api/web/bundle.hpp"
+#include "e2e/server_process.hpp"
+#include "fakes/fake_providers.hpp"
+#include "support/http_client.hpp"
+#include "support/scoped_env.hpp"
+#include "support/temp_dir.hpp"
+
+namespace it::test {
+namespace {
+
+namespace json = boost::json;
+
+constexpr const char* kPassword = "correct horse battery";
+
+class DashboardE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (api::web::embeddedBundle().files.size() < 2) {
+      GTEST_SKIP() << "this build has no dashboard (IT_WEB_DASHBOARD=OFF)";
+    }
+    node_ = findInPath("node");
+    chromium_ = findInPath("chromium");
+    ASSERT_FALSE(node_.empty()) << "node is missing: run scripts/install-deps.sh";
+    ASSERT_FALSE(chromium_.empty()) << "chromium is missing: run scripts/install-deps.sh --test";
+
+    fake_.addSeries(278157, "Free!", "https://artworks.thetvdb.com/banners/posters/278157-1.jpg",
+                    24);
+    fake_.addSeries(270065, "Haikyu!!", "https://artworks.thetvdb.com/banners/posters/270065-1.jpg",
+                    24);
+    fake_.addVideo("kJQP7kiw5Fk", "Despacito", "UCLp8RBhQHu9wSsq62j_Md6A", "LuisFonsiVEVO",
+                   "PT4M42S");
+    fake_.addVideo("9bZkp7q19f0", "Gangnam Style", "UCrDkAvwZum-UTjHmzDI2iIw", "officialpsy",
+                   "PT4M13S");
+    fake_.addSpotifyEpisode("512ojhOuo1ktJprKbVcKyQ", "Episode 1", 1'500'000,
+                            "38bS44xjbVVZ3No3ByF1dJ", "The Miku Real Japanese Podcast");
+    fake_.addTmdbMovie(372058, "君の名は。", "Your Name.", "/q719jXXEzOoYaps6babgKnONONX.jpg", 106);
+    for (const auto& [name, value] : fake_.environment()) env_.set(name, value);
+    for (const auto& [name, value] : fake_.tmdbEnvironment()) env_.set(name, value);
+
+    ASSERT_EQ(cli(data_.path(), {"user", "add", "alice", "--admin"}, std::string(kPassword) + "\n")
+                  .exit_code,
+              0);
+    server_ = ServerProcess::start(data_.path());
+    ASSERT_GT(server_.port, 0);
+    seed();
+  }
+
+  // What the sync client and the TV client would have sent.
+  void seed() {
+    auto api = client();
+    auto sent = [&](const char* method, const char* path, const char* body) {
+      auto r = api->request(method, path, body);
+      ASSERT_LT(r.status, 300) << method << " " << path << ": " << r.body;
+    };
+    sent("POST", "/sync",
+         R"json({"episodes": [{"folder_name": "Free!", "file_name": "Free! - 01.mkv"},
+                          {"folder_name": "Free!", "file_name": "Free! - 02.mkv"},
+                          {"folder_name": "Free!", "file_name": "Free! - 03.mkv"},
+                          {"folder_name": "Haikyuu (2014)", "file_name": "Haikyuu - 01.mkv"},
+                          {"folder_name": "Haikyuu (2014)", "file_name": "Haikyuu - 02.mkv"}]})json");
+    sent("PUT", "/show", R"json({"folder_name": "Free!", "tvdb_id": 278157})json");
+    sent("POST", "/syncyoutube", R"json({"video_ids": ["kJQP7kiw5Fk", "9bZkp7q19f0"]})json");
+    sent("POST", "/syncspotify", R"json({"episode_ids": ["512ojhOuo1ktJprKbVcKyQ"]})json");
+    sent("POST", "/syncmovies",
+         R"json({"movies": [{"file_name": "your-name.mkv", "tmdb_id": 372058}]})json");
+    sent("POST", "/api/update_episode",
+         R"json({"username": "alice", "tv_show": "The Office", "season": 2, "episode": 5})json");
+    sent("POST", "/api/update_episode",
+         R"json({"username": "alice", "tv_show": "Frieren", "season": 1, "episode": 3})json");
+  }
+
+  std::unique_ptr<HttpClient> client() {
+    auto c = std::make_unique<HttpClient>(server_.url());
+    c->setBasicAuth("alice", kPassword);
+    return c;
+  }
+
+  FakeProviders fake_;
+  TempDir data_;
+  ScopedEnv env_;
+  ServerProcess server_;
+  std::string node_;
+  std::string chromium_;
+};
+
+TEST_F(DashboardE2E, InARealBrowser) {
+  auto artifacts = std::filesystem::path(IT_ARTIFACT_DIR) / "dashboard";
+  std::filesystem::remove_all(artifacts);
+  std::filesystem::create_directories(artifacts);
+  env_.set("IT_BASE_URL", server_.url());
+  env_.set("IT_USERNAME", "alice");
+  env_.set("IT_PASSWORD", kPassword);
+  env_.set("IT_CHROMIUM", chromium_);
+  env_.set("IT_SCREENSHOTS", artifacts.string());
+
+  auto browser = run({node_, std::string(IT_SOURCE_DIR) + "/web/tests/browser/dashboard.mjs"});
+  EXPECT_EQ(browser.exit_code, 0) << "stdout:\n" << browser.out << "\nstderr:\n" << browser.err;
+  std::cout << browser.out;
+
+  // What the browser changed is stored: the episode moved on, the folder is tagged.
+  auto api = client();
+  auto office = json::parse(api->get("/api/show_episode?username=alice&tv_show=The%20Office").body);
+  EXPECT_EQ(office.at("episode").as_int64(), 6);
+  EXPECT_EQ(office.at("season").as_int64(), 2);
+  auto shows = json::parse(api->get("/shows").body).at("shows").as_array();
+  bool tagged = false;
+  for (const auto& s : shows) {
+    if (s.at("folder_name") == "Haikyuu (2014)") tagged = s.at("tvdb_id") == json::value(270065);
+  }
+  EXPECT_TRUE(tagged) << json::serialize(shows);
+  for (const char* page : {"immersion", "tv", "library", "settings", "login"}) {
+    for (const char* width : {"1280", "390"}) {
+      EXPECT_TRUE(std::filesystem::exists(artifacts / (std::string(page) + "-" + width + ".png")))
+          << page << " at " << width << " px";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace it::test

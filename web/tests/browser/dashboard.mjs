@@ -1,0 +1,312 @@
+// The dashboard in Debian's headless Chromium (puppeteer-core, no downloaded browser),
+// against a running server with seeded data: run by tests/e2e/dashboard_e2e_test.cpp, which
+// starts the server and the fake providers and passes:
+//   IT_BASE_URL, IT_USERNAME, IT_PASSWORD (an admin), IT_CHROMIUM, IT_SCREENSHOTS (a directory).
+// Exits non-zero, saying why, on the first check that fails; any console error, failed page
+// script or request to a host other than the server and the providers' artwork hosts fails too.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import puppeteer from 'puppeteer-core';
+
+const base = process.env.IT_BASE_URL;
+const username = process.env.IT_USERNAME;
+const password = process.env.IT_PASSWORD;
+const shots = process.env.IT_SCREENSHOTS;
+const executablePath = process.env.IT_CHROMIUM ?? '/usr/bin/chromium';
+assert.ok(base && username && password && shots, 'IT_BASE_URL, IT_USERNAME, IT_PASSWORD and IT_SCREENSHOTS are required');
+
+// The whole run is bounded, so a hung browser fails the test instead of holding up CI.
+const deadline = setTimeout(() => {
+  console.error('the browser test took longer than 150 s');
+  process.exit(1);
+}, 150_000);
+
+const basic = 'Basic ' + Buffer.from(`${username}:${password}`).toString('base64');
+async function api(path, init = {}) {
+  const response = await fetch(base + path, { ...init, headers: { Authorization: basic, ...init.headers } });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+// The providers' artwork hosts: pictures from them are allowed, and answered here with a
+// generated poster (the test machine has no internet).
+const artworkHosts = new Set(['artworks.thetvdb.com', 'image.tmdb.org', 'yt3.ggpht.com', 'i.scdn.co', 'i.ytimg.com']);
+function poster(url) {
+  let hash = 0;
+  for (const c of url) hash = (hash * 31 + c.charCodeAt(0)) >>> 0;
+  const hue = hash % 360;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="450" viewBox="0 0 300 450">
+<defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="hsl(${hue} 55% 55%)"/>
+<stop offset="1" stop-color="hsl(${(hue + 50) % 360} 60% 30%)"/></linearGradient></defs>
+<rect width="300" height="450" fill="url(#g)"/><circle cx="150" cy="190" r="70" fill="rgba(255,255,255,.18)"/></svg>`;
+}
+
+const problems = [];
+// Chromium logs every failed request (a refused connection, a 401) as a console error; where
+// a step causes them on purpose they are not the app's.
+function forgiveFailedLoads() {
+  for (let i = problems.length - 1; i >= 0; i--) {
+    if (/Failed to load resource/.test(problems[i])) problems.splice(i, 1);
+  }
+}
+let serverReachable = true;
+const step = (what) => console.log(`- ${what}`);
+
+async function watch(page) {
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warn') problems.push(`console.${m.type()} on ${page.url()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error on ${page.url()}: ${e.message}`));
+  await page.setRequestInterception(true);
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.origin === base) {
+      // "The server is down": every API call fails as a refused connection would.
+      if (!serverReachable && !url.pathname.startsWith('/assets/') && request.resourceType() !== 'document') {
+        return request.abort('connectionrefused');
+      }
+      return request.continue();
+    }
+    if (url.protocol === 'https:' && artworkHosts.has(url.hostname)) {
+      return request.respond({ status: 200, contentType: 'image/svg+xml', body: poster(url.href) });
+    }
+    if (url.protocol === 'data:') return request.continue();
+    problems.push(`request to another host: ${request.url()}`);
+    return request.abort();
+  });
+}
+
+async function screenshot(page, name) {
+  for (const [width, height] of [[1280, 900], [390, 844]]) {
+    await page.setViewport({ width, height, isMobile: width < 500, hasTouch: width < 500 });
+    // Pictures (lazy ones too) are in before the picture is taken; a second at most.
+    await page.evaluate(async () => {
+      for (const img of document.images) img.loading = 'eager';
+      const loads = [...document.images].map((i) => (i.complete ? null : new Promise((r) => i.addEventListener('load', r) || i.addEventListener('error', r))));
+      await Promise.race([Promise.all(loads), new Promise((r) => setTimeout(r, 1000))]);
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${name} scrolls sideways by ${overflow} px at ${width} px`);
+    await page.screenshot({ path: join(shots, `${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewport({ width: 1280, height: 900 });
+}
+
+// A figure on the page: its raw value (data-value), and the text shown must contain it as
+// written with thousands separators or without.
+async function stat(page, name) {
+  const [value, text] = await page.$eval(`[data-stat="${name}"]`, (e) => [e.dataset.value, e.textContent]);
+  assert.ok(value !== undefined, `[data-stat="${name}"] has a data-value`);
+  assert.ok(text.replace(/[,\s\u202f]/g, '').includes(value), `${name} shows ${value}: "${text}"`);
+  return Number(value);
+}
+// Puppeteer's ARIA selector: the element whose accessible name is `name`.
+const named = (page, name) => page.locator(`::-p-aria(${name})`);
+const apiResponse = (page, method, path) =>
+  page.waitForResponse((r) => r.request().method() === method && new URL(r.url()).pathname === path);
+
+const browser = await puppeteer.launch({
+  executablePath,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
+});
+try {
+  const page = await browser.newPage();
+  await watch(page);
+  await page.setViewport({ width: 1280, height: 900 });
+
+  step('a visitor is sent to the sign-in form');
+  await page.goto(base + '/', { waitUntil: 'networkidle0' });
+  await page.waitForSelector('input[autocomplete="username"]');
+  assert.equal(new URL(page.url()).pathname, '/login');
+  assert.ok(await page.$('input[type="password"][autocomplete="current-password"]'));
+  assert.ok(await page.$('form button[type="submit"], form button:not([type])'));
+  await screenshot(page, 'login');
+
+  step('a wrong password is refused in words');
+  await page.type('input[autocomplete="username"]', username);
+  await page.type('input[autocomplete="current-password"]', 'not the password');
+  let signIn = apiResponse(page, 'POST', '/api/session');
+  await page.click('form [type="submit"]');
+  assert.equal((await signIn).status(), 401);
+  await page.waitForFunction(() => /wrong|incorrect|invalid/i.test(document.body.innerText));
+  forgiveFailedLoads();
+
+  step('signing in shows the numbers /progress answers');
+  const loaded = [];
+  page.on('response', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (/\.(js|css)$/.test(path)) loaded.push({ path, bytes: Number(r.headers()['content-length'] ?? 0), encoding: r.headers()['content-encoding'] });
+  });
+  await page.$eval('input[autocomplete="current-password"]', (e) => (e.value = ''));
+  await page.type('input[autocomplete="current-password"]', password);
+  signIn = apiResponse(page, 'POST', '/api/session');
+  await page.click('form [type="submit"]');
+  assert.equal((await signIn).status(), 204);
+  await page.waitForSelector('[data-stat="total-hours"]');
+  await page.waitForNetworkIdle();
+  const progress = (await api('/progress')).body;
+  const week = (await api('/api/activity')).body;
+  const today = week.days[week.days.length - 1];
+  assert.equal(await stat(page, 'total-hours'), progress.total_hours_watched, 'total hours');
+  assert.equal(await stat(page, 'today-minutes'), today.total_minutes, "today's minutes");
+  assert.equal(await stat(page, 'today-episodes'), progress.episodes_watched_today, "today's episodes");
+  assert.equal(await stat(page, 'today-movies'), progress.movies_watched_today, "today's movies");
+  assert.equal(await stat(page, 'today-videos'), progress.youtube_videos_watched_today, "today's videos");
+  assert.equal(await stat(page, 'today-podcasts'), progress.spotify_episodes_watched_today, "today's podcast episodes");
+  for (const show of progress.shows.filter((s) => s.name)) {
+    assert.ok((await page.content()).includes(show.name), `top show ${show.name} is listed`);
+  }
+
+  step('the first load is small');
+  loaded.length = 0;
+  await page.setCacheEnabled(false);
+  await page.reload({ waitUntil: 'networkidle0' });
+  await page.waitForSelector('[data-stat="total-hours"]');
+  const firstLoad = loaded.filter((f) => f.path.startsWith('/assets/'));
+  const kilobytes = firstLoad.reduce((sum, f) => sum + f.bytes, 0) / 1024;
+  console.log(`  first load: ${firstLoad.length} JS and CSS files, ${kilobytes.toFixed(1)} KB compressed (${firstLoad.map((f) => f.encoding).join(', ')})`);
+  assert.ok(firstLoad.length > 0 && kilobytes <= 150, `first load of ${kilobytes} KB`);
+  assert.ok(firstLoad.every((f) => f.encoding === 'br' || f.encoding === 'gzip'), 'JS and CSS are sent compressed');
+  await page.setCacheEnabled(true);
+
+  step('changing the range asks for that many days');
+  for (const days of [30, 365, 7]) {
+    const asked = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/activity' && r.status() === 200);
+    await named(page, `${days} days`).click();
+    const body = await (await asked).json();
+    assert.equal(body.days.length, days, `the ${days}-day range`);
+    assert.equal(body.to, week.to, 'ranges end today');
+  }
+  await screenshot(page, 'immersion');
+  await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
+  await page.setViewport({ width: 1280, height: 900 });
+  await page.screenshot({ path: join(shots, 'immersion-dark-1280.png'), fullPage: true });
+  await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
+
+  step('+1 episode is kept after a reload');
+  await page.goto(base + '/tv', { waitUntil: 'networkidle0' });
+  const field = async (show, name) =>
+    Number((await page.$eval(`[data-show="${show}"] [data-field="${name}"]`, (e) => e.textContent)).replace(/[^0-9]/g, ''));
+  assert.equal(await field('The Office', 'episode'), 5);
+  const updated = apiResponse(page, 'POST', '/api/update_episode');
+  await named(page, '+1 episode of The Office').click();
+  assert.equal((await updated).status(), 201);
+  await page.waitForFunction(() => /6/.test(document.querySelector('[data-show="The Office"] [data-field="episode"]').textContent));
+  await page.reload({ waitUntil: 'networkidle0' });
+  await page.waitForSelector('[data-show="The Office"]');
+  assert.equal(await field('The Office', 'episode'), 6);
+  assert.equal(await field('The Office', 'season'), 2);
+  await screenshot(page, 'tv');
+
+  step('a folder is tagged through the TVDB search');
+  await page.goto(base + '/library', { waitUntil: 'networkidle0' });
+  await page.waitForSelector('[data-folder="Haikyuu (2014)"]');
+  await named(page, 'Tag Haikyuu (2014)').click();
+  await page.waitForSelector('dialog[open] input');
+  const searched = page.waitForResponse((r) => new URL(r.url()).pathname === '/tvdb/search');
+  await page.type('dialog[open] input', 'haikyu');
+  assert.equal((await searched).status(), 200);
+  const tagged = apiResponse(page, 'PUT', '/show');
+  await page.locator('dialog[open] ::-p-text(Haikyu!!)').click();
+  const save = await page.$('dialog[open] button[type="submit"]');
+  if (save) await save.click();
+  assert.equal((await tagged).status(), 200);
+  await page.waitForFunction(() => document.querySelector('[data-folder="Haikyuu (2014)"]').textContent.includes('Haikyu!!'));
+  await screenshot(page, 'library');
+
+  step('a change of time zone moves "today"');
+  await page.goto(base + '/settings', { waitUntil: 'networkidle0' });
+  await screenshot(page, 'settings');
+  const todayIn = async (zone) => {
+    await page.goto(base + '/settings', { waitUntil: 'networkidle0' });
+    const saved = apiResponse(page, 'PUT', '/api/me/time_zone');
+    await chooseTimeZone(page, zone);
+    assert.equal((await saved).status(), 200);
+    await page.goto(base + '/', { waitUntil: 'networkidle0' });
+    await page.waitForSelector('[data-stat="today-date"]');
+    const shown = await page.$eval('[data-stat="today-date"]', (e) => e.getAttribute('datetime') ?? e.dataset.date ?? e.textContent);
+    const server = (await api('/api/activity')).body;
+    assert.equal(server.time_zone, zone);
+    assert.equal(shown, server.to, `today in ${zone}`);
+    return shown;
+  };
+  const east = await todayIn('Pacific/Kiritimati');
+  const west = await todayIn('Pacific/Pago_Pago');
+  assert.notEqual(east, west, 'UTC+14 and UTC-11 are never on the same day');
+
+  step('the server going away is said in words');
+  serverReachable = false;
+  await page.reload({ waitUntil: 'networkidle0' });
+  await page.waitForFunction(() => /cannot reach|can't reach|unreachable/i.test(document.body.innerText));
+  serverReachable = true;
+  forgiveFailedLoads();
+
+  step('another site cannot act with the cookie');
+  const cookie = (await page.cookies(base)).find((c) => c.name === 'it_session');
+  assert.ok(cookie?.httpOnly && cookie.sameSite === 'Strict', 'the session cookie is HttpOnly and SameSite=Strict');
+  const forged = await fetch(base + '/api/update_episode', {
+    method: 'POST',
+    headers: { Cookie: `it_session=${cookie.value}`, Origin: 'https://evil.example', 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, tv_show: 'The Office', season: 9, episode: 1 }),
+  });
+  assert.equal(forged.status, 403);
+  const stranger = await browser.newPage();
+  await stranger.goto(base.replace('127.0.0.1', 'localhost') + '/login');
+  const outcome = await stranger.evaluate(async (target, user) => {
+    try {
+      const r = await fetch(target + '/api/update_episode', {
+        method: 'POST', credentials: 'include', headers: { 'Content-Type': 'text/plain' },
+        body: JSON.stringify({ username: user, tv_show: 'The Office', season: 9, episode: 1 }),
+      });
+      return r.status;
+    } catch {
+      return 'blocked';
+    }
+  }, base, username);
+  await stranger.close();
+  assert.notEqual(outcome, 201, 'a page of another site changed an episode');
+  assert.equal((await api('/api/show_episode?username=' + username + '&tv_show=The%20Office')).body.season, 2);
+
+  step('an expired session goes back to the sign-in form');
+  await page.deleteCookie({ name: 'it_session', url: base });
+  await page.goto(base + '/tv', { waitUntil: 'networkidle0' });
+  await page.waitForSelector('input[autocomplete="username"]');
+  await page.type('input[autocomplete="username"]', username);
+  await page.type('input[autocomplete="current-password"]', password);
+  await page.click('form [type="submit"]');
+  await page.waitForSelector('[data-show="The Office"]');
+  assert.equal(new URL(page.url()).pathname, '/tv', 'back where the user was');
+  forgiveFailedLoads();
+
+  step('signing out forgets the session');
+  const newCookie = (await page.cookies(base)).find((c) => c.name === 'it_session');
+  const signedOut = apiResponse(page, 'DELETE', '/api/session');
+  await named(page, 'Sign out').click();
+  assert.equal((await signedOut).status(), 204);
+  await page.waitForSelector('input[autocomplete="username"]');
+  const after = await fetch(base + '/api/me', { headers: { Cookie: `it_session=${newCookie.value}` } });
+  assert.equal(after.status, 401, 'the old cookie no longer signs in');
+
+  assert.deepEqual(problems, [], 'no console errors, page errors or foreign requests');
+  console.log('dashboard browser test passed');
+} finally {
+  clearTimeout(deadline);
+  await browser.close();
+}
+
+// Picks `zone` in the settings' time zone control (a searchable list).
+async function chooseTimeZone(page, zone) {
+  const select = await page.$('select[name="time_zone"], select#time-zone');
+  if (select) {
+    await select.select(zone);
+  } else {
+    const input = await page.$('input[name="time_zone"], input#time-zone, input[list]');
+    await input.click({ clickCount: 3 });
+    await input.type(zone);
+    await page.locator(`::-p-text(${zone})`).click();
+  }
+  const save = await page.$('[data-action="save-time-zone"]');
+  if (save) await save.click();
+}
