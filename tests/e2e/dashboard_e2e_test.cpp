@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 
 #include "api/web/bundle.hpp"
@@ -22,6 +24,41 @@ namespace {
 namespace json = boost::json;
 
 constexpr const char* kPassword = "correct horse battery";
+
+// Films "watched elsewhere" over the last months (POST /api/movies takes past days), so the
+// charts and the screenshots have a history to show.
+struct Film {
+  std::int64_t id;
+  const char* original_title;
+  const char* title;
+  int minutes;
+};
+constexpr Film kFilmsWatchedElsewhere[] = {
+    {129, "千と千尋の神隠し", "Spirited Away", 125},
+    {4935, "ハウルの動く城", "Howl's Moving Castle", 119},
+    {128, "もののけ姫", "Princess Mononoke", 134},
+    {8392, "となりのトトロ", "My Neighbor Totoro", 86},
+    {16859, "魔女の宅急便", "Kiki's Delivery Service", 103},
+    {37797, "耳をすませば", "Whisper of the Heart", 111},
+    {110420, "おおかみこどもの雨と雪", "Wolf Children", 117},
+    {378064, "聲の形", "A Silent Voice", 130},
+    {568160, "天気の子", "Weathering with You", 112},
+    {10515, "天空の城ラピュタ", "Castle in the Sky", 124},
+    {81, "風の谷のナウシカ", "Nausicaä of the Valley of the Wind", 117},
+    {149870, "風立ちぬ", "The Wind Rises", 126},
+};
+
+// The UTC day `days_ago` days before today, as YYYY-MM-DD: in the past in every time zone
+// when `days_ago` is at least 1.
+std::string utcDayBefore(int days_ago) {
+  auto day = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) -
+             std::chrono::days(days_ago);
+  std::chrono::year_month_day ymd{day};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return text;
+}
 
 class DashboardE2E : public ::testing::Test {
  protected:
@@ -45,6 +82,10 @@ class DashboardE2E : public ::testing::Test {
     fake_.addSpotifyEpisode("512ojhOuo1ktJprKbVcKyQ", "Episode 1", 1'500'000,
                             "38bS44xjbVVZ3No3ByF1dJ", "The Miku Real Japanese Podcast");
     fake_.addTmdbMovie(372058, "君の名は。", "Your Name.", "/q719jXXEzOoYaps6babgKnONONX.jpg", 106);
+    for (const auto& film : kFilmsWatchedElsewhere) {
+      fake_.addTmdbMovie(film.id, film.original_title, film.title,
+                         "/" + std::to_string(film.id) + ".jpg", film.minutes);
+    }
     for (const auto& [name, value] : fake_.environment()) env_.set(name, value);
     for (const auto& [name, value] : fake_.tmdbEnvironment()) env_.set(name, value);
 
@@ -74,6 +115,13 @@ class DashboardE2E : public ::testing::Test {
     sent("POST", "/syncspotify", R"json({"episode_ids": ["512ojhOuo1ktJprKbVcKyQ"]})json");
     sent("POST", "/syncmovies",
          R"json({"movies": [{"file_name": "your-name.mkv", "tmdb_id": 372058}]})json");
+    int days_ago = 2;
+    for (const auto& film : kFilmsWatchedElsewhere) {
+      std::string body = R"({"tmdb_id": )" + std::to_string(film.id) + R"(, "watched_on": ")" +
+                         utcDayBefore(days_ago) + R"("})";
+      sent("POST", "/api/movies", body.c_str());
+      days_ago += 9;
+    }
     sent("POST", "/api/update_episode",
          R"json({"username": "alice", "tv_show": "The Office", "season": 2, "episode": 5})json");
     sent("POST", "/api/update_episode",

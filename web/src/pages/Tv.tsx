@@ -70,7 +70,6 @@ export function TvPage({ me }: { me: Me }) {
       {/* Two regions, as in Settings: one polite, one assertive; a region never changes role. */}
       <Status tone="success">{status?.tone === 'success' ? status.text : ''}</Status>
       <Status tone="error">{status?.tone === 'error' ? status.text : ''}</Status>
-      <AddShow existing={shows ?? []} onAdd={(name, s, e) => save(name, s, e, 'Added')} />
       <section class="card" aria-labelledby="shows-h">
         <div class="card-head wrap">
           <h2 id="shows-h">Your shows</h2>
@@ -96,7 +95,7 @@ export function TvPage({ me }: { me: Me }) {
               <strong>No shows yet.</strong>
             </p>
             <p class="muted">
-              Add the series you are following above; then one click moves you on an episode or a season. Apps that speak the
+              Add the series you are following below; then one click moves you on an episode or a season. Apps that speak the
               TV Show Tracker API (<code>/api/update_episode</code>) show up here too.
             </p>
           </div>
@@ -117,6 +116,8 @@ export function TvPage({ me }: { me: Me }) {
           </ul>
         )}
       </section>
+      {/* After the list: following the shows one has is what this page is for. */}
+      <AddShow existing={shows ?? []} onAdd={(name, s, e) => save(name, s, e, 'Added')} />
     </div>
   );
 }

@@ -78,7 +78,9 @@ async function watch(page) {
 
 async function screenshot(page, name) {
   for (const [width, height] of [[1280, 900], [390, 844]]) {
-    await page.setViewport({ width, height, isMobile: width < 500, hasTouch: width < 500 });
+    // Only the width changes (a change of isMobile would reload the page and lose its state).
+    await page.setViewport({ width, height });
+    await page.waitForFunction(() => !document.querySelector('.skeleton'));
     // Pictures (lazy ones too) are in before the picture is taken; a second at most.
     await page.evaluate(async () => {
       for (const img of document.images) img.loading = 'eager';
@@ -88,7 +90,11 @@ async function screenshot(page, name) {
     });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `${name} scrolls sideways by ${overflow} px at ${width} px`);
-    await page.screenshot({ path: join(shots, `${name}-${width}.png`), fullPage: true });
+    // The whole page in one viewport (a full-page capture beyond the viewport leaves the
+    // phone layout's fixed bottom bar over a blank strip).
+    const tall = await page.evaluate(() => document.documentElement.scrollHeight);
+    await page.setViewport({ width, height: Math.max(height, tall) });
+    await page.screenshot({ path: join(shots, `${name}-${width}.png`) });
   }
   await page.setViewport({ width: 1280, height: 900 });
 }
@@ -182,7 +188,10 @@ try {
   await screenshot(page, 'immersion');
   await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
   await page.setViewport({ width: 1280, height: 900 });
-  await page.screenshot({ path: join(shots, 'immersion-dark-1280.png'), fullPage: true });
+  await page.waitForFunction(() => !document.querySelector('.skeleton'));
+  await page.setViewport({ width: 1280, height: await page.evaluate(() => document.documentElement.scrollHeight) });
+  await page.screenshot({ path: join(shots, 'immersion-dark-1280.png') });
+  await page.setViewport({ width: 1280, height: 900 });
   await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
 
   step('+1 episode is kept after a reload');
