@@ -5,8 +5,14 @@
 // Exits non-zero, saying why, on the first check that fails; any console error, failed page
 // script or request to a host other than the server and the providers' artwork hosts fails too.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
+
+// axe-core checks each page for accessibility problems; run through DevTools, so the page's
+// Content-Security-Policy (scripts from the server only) does not stand in its way.
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const base = process.env.IT_BASE_URL;
 const username = process.env.IT_USERNAME;
@@ -76,6 +82,23 @@ async function watch(page) {
   });
 }
 
+// Fails on any violation of serious or critical impact that axe-core finds on the page.
+async function checkAccessibility(page, name) {
+  const violations = await page.evaluate(async (source) => {
+    if (!window.axe) (0, eval)(source);
+    const results = await window.axe.run(document, { resultTypes: ['violations'] });
+    return {
+      rules: results.passes.length + results.violations.length + results.incomplete.length,
+      serious: results.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`),
+    };
+  }, axeSource);
+  assert.ok(violations.rules > 10, `axe-core ran on ${name}`);
+  assert.deepEqual(violations.serious, [], `accessibility of ${name}`);
+  console.log(`  axe-core on ${name}: ${violations.rules} rules, no serious or critical violation`);
+}
+
 async function screenshot(page, name) {
   for (const [width, height] of [[1280, 900], [390, 844]]) {
     // Only the width changes (a change of isMobile would reload the page and lose its state).
@@ -95,6 +118,7 @@ async function screenshot(page, name) {
     const tall = await page.evaluate(() => document.documentElement.scrollHeight);
     await page.setViewport({ width, height: Math.max(height, tall) });
     await page.screenshot({ path: join(shots, `${name}-${width}.png`) });
+    await checkAccessibility(page, `${name} at ${width} px`);
   }
   await page.setViewport({ width: 1280, height: 900 });
 }
@@ -191,6 +215,7 @@ try {
   await page.waitForFunction(() => !document.querySelector('.skeleton'));
   await page.setViewport({ width: 1280, height: await page.evaluate(() => document.documentElement.scrollHeight) });
   await page.screenshot({ path: join(shots, 'immersion-dark-1280.png') });
+  await checkAccessibility(page, 'immersion in dark mode');
   await page.setViewport({ width: 1280, height: 900 });
   await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
 
