@@ -8,25 +8,10 @@
 #include "auth/passwords.hpp"
 #include "domain/names.hpp"
 #include "util/encoding.hpp"
+#include "util/text.hpp"
 
 namespace it::auth {
 namespace {
-
-bool startsWithNoCase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    char a = s[i];
-    if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
-    if (a != prefix[i]) return false;
-  }
-  return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 struct Parsed {
   enum class Kind { kMissing, kMalformed, kBasic, kBearer, kSession } kind = Kind::kMissing;
@@ -36,11 +21,11 @@ struct Parsed {
 
 Parsed parseAuthorization(std::string_view header) {
   Parsed p;
-  header = trim(header);
+  header = trimSpacesAndTabs(header);
   if (header.empty()) return p;
   p.kind = Parsed::Kind::kMalformed;
-  if (startsWithNoCase(header, "basic ")) {
-    std::string_view encoded = trim(header.substr(6));
+  if (startsWithIgnoringCase(header, "basic ")) {
+    std::string_view encoded = trimSpacesAndTabs(header.substr(6));
     if (encoded.empty()) return p;
     std::optional<std::string> decoded = base64Decode(encoded);
     if (!decoded) return p;
@@ -49,9 +34,10 @@ Parsed parseAuthorization(std::string_view header) {
     p.kind = Parsed::Kind::kBasic;
     p.user = decoded->substr(0, colon);
     p.secret = decoded->substr(colon + 1);
-  } else if (startsWithNoCase(header, "bearer ") || startsWithNoCase(header, "session ")) {
-    bool bearer = startsWithNoCase(header, "bearer ");
-    std::string_view secret = trim(header.substr(bearer ? 7 : 8));
+  } else if (startsWithIgnoringCase(header, "bearer ") ||
+             startsWithIgnoringCase(header, "session ")) {
+    bool bearer = startsWithIgnoringCase(header, "bearer ");
+    std::string_view secret = trimSpacesAndTabs(header.substr(bearer ? 7 : 8));
     if (secret.empty()) return p;
     p.kind = bearer ? Parsed::Kind::kBearer : Parsed::Kind::kSession;
     p.secret = std::string(secret);

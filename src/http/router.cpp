@@ -14,6 +14,7 @@
 #include "telemetry/log.hpp"
 #include "util/encoding.hpp"
 #include "util/json.hpp"
+#include "util/text.hpp"
 
 namespace it::http {
 
@@ -54,8 +55,7 @@ bool changesSomething(Method method) {
 }
 
 bool isBearer(std::string_view authorization) {
-  return authorization.size() > 7 && (authorization[0] == 'B' || authorization[0] == 'b') &&
-         (authorization.substr(1, 6) == "earer " || authorization.substr(1, 6) == "EARER ");
+  return authorization.size() > 7 && startsWithIgnoringCase(authorization, "bearer ");
 }
 
 // A sign-in's body, {"username", "password"}, as Basic credentials; small bodies only, so a

@@ -22,6 +22,7 @@
 #include "http/pending_answer.hpp"
 #include "http/responses.hpp"
 #include "telemetry/log.hpp"
+#include "util/text.hpp"
 
 namespace it::http {
 
@@ -38,17 +39,6 @@ constexpr std::string_view kMalformedRequest = "Malformed HTTP request";
 
 using RequestParser = bhttp::request_parser<bhttp::string_body>;
 using RequestMessage = bhttp::request<bhttp::string_body>;
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -180,7 +170,7 @@ asio::awaitable<bool> Session::readRequest(RequestParser& parser) {
     }
     co_return false;
   }
-  if (iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+  if (equalsIgnoringCase(parser.get()[bhttp::field::expect], "100-continue")) {
     bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
     stream_.expires_after(timeout);
     auto [cont_ec, cont_n] = co_await bhttp::async_write(stream_, cont, kTuple);

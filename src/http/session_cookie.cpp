@@ -2,23 +2,10 @@
 
 #include <boost/url/parse.hpp>
 
+#include "util/text.hpp"
+
 namespace it::http {
 namespace {
-
-bool equalsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::string attributes(std::chrono::seconds max_age, bool secure) {
   return "; Path=/; Max-Age=" + std::to_string(max_age.count()) + "; HttpOnly; SameSite=Strict" +
@@ -34,13 +21,14 @@ std::optional<std::string> sessionCookie(const Request& request) {
     std::string_view rest = value;
     while (!rest.empty()) {
       auto semicolon = rest.find(';');
-      std::string_view pair = trim(rest.substr(0, semicolon));
+      std::string_view pair = trimSpacesAndTabs(rest.substr(0, semicolon));
       rest = semicolon == std::string_view::npos ? std::string_view() : rest.substr(semicolon + 1);
       auto equals = pair.find('=');
-      if (equals == std::string_view::npos || trim(pair.substr(0, equals)) != kSessionCookieName) {
+      if (equals == std::string_view::npos ||
+          trimSpacesAndTabs(pair.substr(0, equals)) != kSessionCookieName) {
         continue;
       }
-      std::string_view id = trim(pair.substr(equals + 1));
+      std::string_view id = trimSpacesAndTabs(pair.substr(equals + 1));
       // Two of them: one was set by another host of the same site (a sibling subdomain),
       // and which is ours cannot be told. Neither is trusted.
       if (found) return std::nullopt;
@@ -60,17 +48,17 @@ std::string clearedSessionCookieHeader(bool secure) {
 }
 
 bool servedOverHttps(const Request& request, bool always) {
-  return always || equalsNoCase(request.header("x-forwarded-proto").value_or(""), "https");
+  return always || equalsIgnoringCase(request.header("x-forwarded-proto").value_or(""), "https");
 }
 
 bool fromOwnOrigin(const Request& request) {
-  if (auto site = request.header("sec-fetch-site")) return equalsNoCase(*site, "same-origin");
+  if (auto site = request.header("sec-fetch-site")) return equalsIgnoringCase(*site, "same-origin");
   auto origin = request.header("origin");
   auto host = request.header("host");
   if (!origin || !host) return false;
   auto parsed = boost::urls::parse_absolute_uri(*origin);
   if (!parsed || (parsed->scheme() != "http" && parsed->scheme() != "https")) return false;
-  return equalsNoCase(parsed->encoded_authority(), trim(*host));
+  return equalsIgnoringCase(parsed->encoded_authority(), trimSpacesAndTabs(*host));
 }
 
 bool fromAnotherSite(const Request& request) {
@@ -79,7 +67,7 @@ bool fromAnotherSite(const Request& request) {
 
 bool fromPageScript(const Request& request) {
   auto mode = request.header("sec-fetch-mode");
-  return mode && !equalsNoCase(*mode, "navigate");
+  return mode && !equalsIgnoringCase(*mode, "navigate");
 }
 
 }  // namespace it::http

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "util/text.hpp"
+
 namespace it::api::web {
 namespace {
 
@@ -16,27 +18,12 @@ constexpr std::string_view kContentSecurityPolicy =
 constexpr std::string_view kRevalidate = "no-cache";
 constexpr std::string_view kForAYear = "public, max-age=31536000, immutable";
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool equalsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
 // Calls `each(element)` for every comma-separated element of a header, trimmed.
 template <typename Each>
 void forEachElement(std::string_view header, Each each) {
   while (!header.empty()) {
     auto comma = header.find(',');
-    each(trim(header.substr(0, comma)));
+    each(trimSpacesAndTabs(header.substr(0, comma)));
     if (comma == std::string_view::npos) break;
     header.remove_prefix(comma + 1);
   }
@@ -44,10 +31,10 @@ void forEachElement(std::string_view header, Each each) {
 
 // The q-value of one "coding;q=0.5" element (1 without one; 0 for a malformed one).
 double qValue(std::string_view parameters) {
-  parameters = trim(parameters);
+  parameters = trimSpacesAndTabs(parameters);
   if (parameters.empty()) return 1.0;
-  if (parameters.size() < 3 || !equalsNoCase(parameters.substr(0, 2), "q=")) return 0.0;
-  std::string_view number = trim(parameters.substr(2));
+  if (parameters.size() < 3 || !equalsIgnoringCase(parameters.substr(0, 2), "q=")) return 0.0;
+  std::string_view number = trimSpacesAndTabs(parameters.substr(2));
   // RFC 9110: "0" or "1", optionally followed by up to three decimals.
   if (number.empty() || number.size() > 5 || (number[0] != '0' && number[0] != '1')) return 0.0;
   double value = number[0] - '0';
@@ -69,9 +56,9 @@ double acceptance(std::string_view header, std::string_view coding) {
   std::optional<double> any;
   forEachElement(header, [&](std::string_view element) {
     auto semicolon = element.find(';');
-    std::string_view name = trim(element.substr(0, semicolon));
+    std::string_view name = trimSpacesAndTabs(element.substr(0, semicolon));
     double q = semicolon == std::string_view::npos ? 1.0 : qValue(element.substr(semicolon + 1));
-    if (equalsNoCase(name, coding)) named = q;
+    if (equalsIgnoringCase(name, coding)) named = q;
     if (name == "*") any = q;
   });
   return named.value_or(any.value_or(0.0));
