@@ -10,6 +10,9 @@ require_tools() {
 }
 
 work=$(mktemp -d)
+# nginx's workers run as an unprivileged user: they must be able to read the files served from
+# here (mktemp makes the folder private, and nginx then answers 403 to everything).
+chmod 755 "$work"
 server_pid=""
 moto_pid=""
 nginx_pid=""
@@ -25,8 +28,13 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 
-# Waits (up to 10 s) until URL answers; further arguments go to curl (e.g. -X POST).
-wait_for() { for _ in $(seq 100); do curl -sf "${@:2}" "$1" >/dev/null && break; sleep 0.1; done; }
+# Waits (up to 10 s) until URL answers with a success; further arguments go to curl (e.g.
+# -X POST). Fails the benchmark when it never does, so nothing is measured against an error.
+wait_for() {
+  for _ in $(seq 100); do curl -sf "${@:2}" "$1" >/dev/null && return 0; sleep 0.1; done
+  echo "bench: $1 did not answer with a success" >&2
+  exit 1
+}
 
 # Prints a summary of the GET /progress answer in FILE and fails unless it counts 100,000 items.
 check_progress_100k() {

@@ -22,7 +22,7 @@ base="http://127.0.0.1:$port"
 # The largest script the first page load fetches, as the browser gets it.
 script=$(curl -sf "$base/" | grep -o '/assets/[^"]*\.js' | head -1)
 curl -sf -H 'Accept-Encoding: br' -o "$work/script.br" "$base$script"
-etag=$(curl -sfI "$base/" | awk 'tolower($1) == "etag:" {print $2}' | tr -d '\r')
+etag=$(curl -sf -D - -o /dev/null "$base/" | awk 'tolower($1) == "etag:" {print $2}' | tr -d '\r')
 
 nport=$(free_port)
 mkdir -p "$work/nginx/html" "$work/nginx/logs"
@@ -63,4 +63,4 @@ echo "script:       $script, $(stat -c %s "$work/script.br") bytes brotli"
 echo "nginx static: $nginx_rps req/s"
 echo "our script:   $script_rps req/s = $(python3 -c "print(f'{$script_rps / $nginx_rps:.2f}')")x nginx"
 echo "index 304:    $revalidate_rps req/s"
-grep -h "Non-2xx" <<<"$nginx_out$script_out" || true
+for out in "$nginx_out" "$script_out"; do grep -h "Non-2xx" <<<"$out" && echo "  (in: $(head -1 <<<"$out"))"; done || true
