@@ -92,6 +92,8 @@ class DashboardE2E : public ::testing::Test {
     ASSERT_EQ(cli(data_.path(), {"user", "add", "alice", "--admin"}, std::string(kPassword) + "\n")
                   .exit_code,
               0);
+    // A newcomer with nothing synced yet, for the empty states.
+    ASSERT_EQ(cli(data_.path(), {"user", "add", "bob"}, "bob-pass\n").exit_code, 0);
     server_ = ServerProcess::start(data_.path());
     ASSERT_GT(server_.port, 0);
     seed();
@@ -149,6 +151,7 @@ TEST_F(DashboardE2E, InARealBrowser) {
   env_.set("IT_BASE_URL", server_.url());
   env_.set("IT_USERNAME", "alice");
   env_.set("IT_PASSWORD", kPassword);
+  env_.set("IT_NEWCOMER", "bob:bob-pass");
   env_.set("IT_CHROMIUM", chromium_);
   env_.set("IT_SCREENSHOTS", artifacts.string());
 
@@ -167,7 +170,7 @@ TEST_F(DashboardE2E, InARealBrowser) {
     if (s.at("folder_name") == "Haikyuu (2014)") tagged = s.at("tvdb_id") == json::value(270065);
   }
   EXPECT_TRUE(tagged) << json::serialize(shows);
-  for (const char* page : {"immersion", "tv", "library", "settings", "login"}) {
+  for (const char* page : {"immersion", "tv", "library", "settings", "login", "newcomer"}) {
     for (const char* width : {"1280", "390"}) {
       EXPECT_TRUE(std::filesystem::exists(artifacts / (std::string(page) + "-" + width + ".png")))
           << page << " at " << width << " px";

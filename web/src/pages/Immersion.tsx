@@ -274,7 +274,8 @@ function Welcome({ me }: { me: Me }) {
             Settings
           </a>
           ):
-          <pre class="code">
+          {/* Focusable: on a phone the command scrolls sideways, and keyboards must reach it too. */}
+          <pre class="code" tabIndex={0} aria-label="The sync command">
             <code>{command}</code>
           </pre>
         </li>

@@ -323,6 +323,27 @@ try {
   const after = await fetch(base + '/api/me', { headers: { Cookie: `it_session=${newCookie.value}` } });
   assert.equal(after.status, 401, 'the old cookie no longer signs in');
 
+  step('a newcomer is told how to start');
+  const [newcomer, newcomerPassword] = (process.env.IT_NEWCOMER ?? '').split(':');
+  if (newcomer) {
+    const fresh = await browser.createBrowserContext();
+    const first = await fresh.newPage();
+    await watch(first);
+    await first.goto(base + '/login', { waitUntil: 'networkidle0' });
+    await first.type('input[autocomplete="username"]', newcomer);
+    await first.type('input[autocomplete="current-password"]', newcomerPassword);
+    await first.click('form [type="submit"]');
+    await first.waitForSelector('[data-stat="total-hours"]');
+    assert.equal(await stat(first, 'total-hours'), 0);
+    await first.waitForFunction(() => document.body.innerText.includes('immersion-tracker sync'));
+    await screenshot(first, 'newcomer');
+    for (const path of ['/tv', '/library', '/settings']) {
+      await first.goto(base + path, { waitUntil: 'networkidle0' });
+      await screenshot(first, `newcomer${path.replace('/', '-')}`);
+    }
+    await fresh.close();
+  }
+
   assert.deepEqual(problems, [], 'no console errors, page errors or foreign requests');
   console.log('dashboard browser test passed');
 } finally {
