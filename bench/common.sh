@@ -1,7 +1,8 @@
 # Sourced by the bench scripts: a scratch folder `$work`, removed on exit together with the
 # processes in server_pid, moto_pid and nginx_pid; a check that the tools are installed; a
-# free loopback port; a process's RSS; waiting for a server; and the check of the 100,000-item
-# GET /progress answer that the immersion and DynamoDB benchmarks share.
+# free loopback port; a process's RSS; waiting for a server; nginx as the reference server and
+# wrk with its report's figures; and the check of the 100,000-item GET /progress answer that
+# the immersion and DynamoDB benchmarks share.
 
 require_tools() {
   for tool in "$@"; do
@@ -35,6 +36,37 @@ wait_for() {
   echo "bench: $1 did not answer with a success" >&2
   exit 1
 }
+
+# start_nginx DIRECTIVES: nginx (2 workers, access log off, keep-alive) serving $work/nginx/html
+# on a free port, with DIRECTIVES added to its server block; sets nport and nginx_pid.
+start_nginx() {
+  nport=$(free_port)
+  mkdir -p "$work/nginx/html" "$work/nginx/logs"
+  cat >"$work/nginx/nginx.conf" <<CONF
+worker_processes 2;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$nport;
+    root $work/nginx/html;
+    $1
+  }
+}
+CONF
+  nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
+  nginx_pid=$!
+}
+
+# wrk with the calling script's THREADS, CONNECTIONS and DURATION; rps and latency read its
+# report from stdin.
+run_wrk() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "$@"; }
+rps() { awk '/Requests\/sec/ {print $2}'; }
+latency() { awk '/^    Latency/ {print $2}'; }
 
 # Prints a summary of the GET /progress answer in FILE and fails unless it counts 100,000 items.
 check_progress_100k() {

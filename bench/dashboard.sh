@@ -24,31 +24,9 @@ script=$(curl -sf "$base/" | grep -o '/assets/[^"]*\.js' | head -1)
 curl -sf -H 'Accept-Encoding: br' -o "$work/script.br" "$base$script"
 etag=$(curl -sf -D - -o /dev/null "$base/" | awk 'tolower($1) == "etag:" {print $2}' | tr -d '\r')
 
-nport=$(free_port)
-mkdir -p "$work/nginx/html" "$work/nginx/logs"
+start_nginx "add_header Content-Encoding br;"
 cp "$work/script.br" "$work/nginx/html/script.js"
-cat >"$work/nginx/nginx.conf" <<CONF
-worker_processes 2;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$nport;
-    root $work/nginx/html;
-    add_header Content-Encoding br;
-  }
-}
-CONF
-nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
-nginx_pid=$!
 wait_for "http://127.0.0.1:$nport/script.js"
-
-rps() { awk '/Requests\/sec/ {print $2}'; }
-run_wrk() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "$@"; }
 
 nginx_out=$(run_wrk "http://127.0.0.1:$nport/script.js")
 script_out=$(run_wrk -H 'Accept-Encoding: gzip, deflate, br' "$base$script")

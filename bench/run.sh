@@ -28,27 +28,8 @@ idle_rss=$(rss_kib "$server_pid")
 body=$(curl -sf -H "$auth" "http://127.0.0.1:$port/api/show_episode?username=bench&tv_show=The%20Office")
 
 # --- nginx with a static file of the same size ----------------------------------------------
-nport=$(free_port)
-mkdir -p "$work/nginx/html" "$work/nginx/logs"
+start_nginx "default_type application/json;"
 printf '%s' "$body" >"$work/nginx/html/show_episode.json"
-cat >"$work/nginx/nginx.conf" <<CONF
-worker_processes 2;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  default_type application/json;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$nport;
-    root $work/nginx/html;
-  }
-}
-CONF
-nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
-nginx_pid=$!
 wait_for "http://127.0.0.1:$nport/show_episode.json"
 
 cat >"$work/update.lua" <<'LUA'
@@ -61,11 +42,6 @@ request = function()
   return wrk.format("POST", "/api/update_episode", nil, body)
 end
 LUA
-
-rps() { awk '/Requests\/sec/ {print $2}'; }
-latency() { awk '/^    Latency/ {print $2}'; }
-
-run_wrk() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "$@"; }
 
 nginx_out=$(run_wrk "http://127.0.0.1:$nport/show_episode.json")
 read_out=$(run_wrk -H "$auth" "http://127.0.0.1:$port/api/show_episode?username=bench&tv_show=The%20Office")

@@ -9,6 +9,7 @@
 
 #include "util/encoding.hpp"
 #include "util/json.hpp"
+#include "util/text.hpp"
 
 namespace it::lambda {
 namespace {
@@ -228,7 +229,7 @@ std::string proxyResponse(const http::Response& response, PayloadVersion version
   // base64-encoded, and it decodes them for the client.
   const bool binary =
       std::any_of(response.headers.begin(), response.headers.end(),
-                  [](const auto& h) { return lower(h.first) == "content-encoding"; }) ||
+                  [](const auto& h) { return equalsIgnoringCase(h.first, "content-encoding"); }) ||
       (!response.content_type.empty() &&
        response.content_type.find("charset=") == std::string::npos);
   out["body"] = binary ? base64Encode(response.body) : response.body;

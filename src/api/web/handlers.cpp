@@ -71,10 +71,10 @@ struct Representation {
   std::string etag;
 };
 
-// A file ready to serve: the representations it has and how long it may be cached.
+// A file ready to serve: the representations it has, and whether it is a page (revalidated on
+// every load) or a hashed asset (cached for a year).
 struct ServedFile {
   std::string_view content_type;
-  std::string_view cache_control;
   bool is_page = false;
   Representation identity, gzip, brotli;
 };
@@ -82,7 +82,6 @@ struct ServedFile {
 std::shared_ptr<const ServedFile> prepare(const EmbeddedFile& file, bool is_page) {
   auto served = std::make_shared<ServedFile>();
   served->content_type = file.content_type;
-  served->cache_control = is_page ? kRevalidate : kForAYear;
   served->is_page = is_page;
   // Each representation has its own tag, so a cache never answers one for another.
   std::string_view quoted = file.etag;
@@ -104,7 +103,7 @@ http::Response answer(const ServedFile& file, const http::Request& request) {
                                                                : file.identity;
   http::Response r;
   r.headers.emplace_back("ETag", chosen.etag);
-  r.headers.emplace_back("Cache-Control", std::string(file.cache_control));
+  r.headers.emplace_back("Cache-Control", std::string(file.is_page ? kRevalidate : kForAYear));
   r.headers.emplace_back("Vary", "Accept-Encoding");
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
   if (file.is_page) {

@@ -35,12 +35,21 @@ bool ensureFirstAdmin(storage::Store& store) {
   return true;
 }
 
+// "host:port", with an IPv6 host in brackets.
+std::string hostAndPort(const std::string& host, int port) {
+  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+         std::to_string(port);
+}
+
 // Where a browser on this machine finds the dashboard: a wildcard address is reached through
 // the loopback one.
 std::string dashboardUrl(const std::string& host, int port) {
-  std::string reachable = host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "::1" : host;
-  if (reachable.find(':') != std::string::npos) reachable = "[" + reachable + "]";
-  return "http://" + reachable + ":" + std::to_string(port) + "/";
+  return "http://" +
+         hostAndPort(host == "0.0.0.0" ? "127.0.0.1"
+                     : host == "::"    ? "::1"
+                                       : host,
+                     port) +
+         "/";
 }
 
 }  // namespace
@@ -75,9 +84,7 @@ int ServeCommand::run(Config config) {
   }
   bool first_admin = ensureFirstAdmin(service.store());
   service.start();
-  std::string address =
-      (config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host) + ":" +
-      std::to_string(service.port());
+  std::string address = hostAndPort(config.host, service.port());
   telemetry::logInfo("listening", {{"address", address}, {"data_dir", config.data_dir}});
   std::fprintf(stderr, "The dashboard is at %s%s\n",
                dashboardUrl(config.host, service.port()).c_str(),
