@@ -42,7 +42,11 @@ void BM_RouteCachedShowEpisode(benchmark::State& state) {
   NullObserver observer;
   http::Router router(
       api::tv_progress::routes(tv), authenticator, observer,
-      [](http::Execution, std::function<void()> f) { f(); }, true);
+      [](http::Execution, std::function<void()> f) {
+        f();
+        return true;
+      },
+      true);
   http::Request req;
   req.method = http::Method::kGet;
   req.path = "/api/show_episode";

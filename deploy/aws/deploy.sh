@@ -25,6 +25,12 @@ Usage: deploy/aws/deploy.sh [options]
   --stage S             API Gateway stage (default: prod)
   --memory MB           Lambda memory (default: 512)
   --timeout SECONDS     Lambda timeout (default: 10)
+  --reserved-concurrency N
+                        reserved concurrent executions of the function, which also caps it
+                        (default: 10); 0 or `none` leaves it unreserved (uncapped)
+  --throttle-rate R     the stage's steady request rate per second, for all routes together
+                        (default: 20; may be fractional, e.g. 0.5)
+  --throttle-burst N    the stage's burst, in requests (default: 40)
   --binary PATH         create the tables with `PATH dynamodb create-tables` instead of the CLI
   --endpoint-url URL    passed to every aws call (e.g. a moto_server for testing)
   --delete              remove the API, the function and the role (keeps tables and secret)
@@ -52,6 +58,9 @@ SECRET_FILE=""
 STAGE="prod"
 MEMORY=512
 TIMEOUT=10
+RESERVED_CONCURRENCY=10
+THROTTLE_RATE=20
+THROTTLE_BURST=40
 BINARY=""
 ENDPOINT_URL=""
 DELETE=0
@@ -91,6 +100,9 @@ parse_args() {
       --stage) STAGE="${2:?--stage needs a name}"; shift 2 ;;
       --memory) MEMORY="${2:?--memory needs a number}"; shift 2 ;;
       --timeout) TIMEOUT="${2:?--timeout needs a number}"; shift 2 ;;
+      --reserved-concurrency) RESERVED_CONCURRENCY="${2:?--reserved-concurrency needs a number or none}"; shift 2 ;;
+      --throttle-rate) THROTTLE_RATE="${2:?--throttle-rate needs a number}"; shift 2 ;;
+      --throttle-burst) THROTTLE_BURST="${2:?--throttle-burst needs a number}"; shift 2 ;;
       --binary) BINARY="${2:?--binary needs a path}"; shift 2 ;;
       --endpoint-url) ENDPOINT_URL="${2:?--endpoint-url needs a URL}"; shift 2 ;;
       --delete) DELETE=1; shift ;;
@@ -114,6 +126,19 @@ validate_args() {
   [[ "$STAGE" =~ ^[A-Za-z0-9_]{1,128}$ ]] || die "--stage must be letters, digits or '_'"
   [[ "$MEMORY" =~ ^[0-9]+$ && "$MEMORY" -ge 128 && "$MEMORY" -le 10240 ]] || die "--memory must be 128-10240 (MB)"
   [[ "$TIMEOUT" =~ ^[0-9]+$ && "$TIMEOUT" -ge 1 && "$TIMEOUT" -le 900 ]] || die "--timeout must be 1-900 (seconds)"
+  # 0 reserved would stop every invocation on AWS; here it means "no reservation", like none.
+  if [[ "$RESERVED_CONCURRENCY" == none || "$RESERVED_CONCURRENCY" =~ ^0+$ ]]; then
+    RESERVED_CONCURRENCY=none
+  else
+    [[ "$RESERVED_CONCURRENCY" =~ ^[0-9]{1,6}$ ]] || die "--reserved-concurrency must be a whole number or none"
+    RESERVED_CONCURRENCY=$((10#$RESERVED_CONCURRENCY))
+  fi
+  # A rate or burst of 0 would refuse every request, so both must be positive.
+  [[ "$THROTTLE_RATE" =~ ^[0-9]{1,6}(\.[0-9]{1,6})?$ && "$THROTTLE_RATE" =~ [1-9] ]] ||
+    die "--throttle-rate must be a positive number (requests per second)"
+  [[ "$THROTTLE_BURST" =~ ^[0-9]{1,6}$ && "$THROTTLE_BURST" =~ [1-9] ]] ||
+    die "--throttle-burst must be a positive whole number (requests)"
+  THROTTLE_BURST=$((10#$THROTTLE_BURST))
   command -v aws >/dev/null || die "the aws CLI is not installed (https://aws.amazon.com/cli/)"
   if [[ -z "$REGION" ]]; then
     REGION="$(aws configure get region 2>/dev/null || true)"
@@ -249,7 +274,10 @@ ensure_secret() {
 # IAM
 
 # The role's permissions are rewritten on every run (put-role-policy replaces the document), so
-# a renamed table or secret is picked up.
+# a renamed table or secret is picked up, and a permission dropped here is dropped from the role.
+# Only what the function calls: it reads the secret with GetSecretValue alone, and its metrics
+# are EMF lines in its log (IMMERSION_TRACKER_METRICS=cloudwatch-emf), so it never calls
+# cloudwatch:PutMetricData; add that only if function_environment switches to `cloudwatch`.
 ensure_role() {
   local role="$ROLE_NAME"
   if lookup iam get-role --role-name "$role" --query Role.Arn; then
@@ -278,9 +306,8 @@ EOF
               "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable"],
    "Resource": ["$IMMERSION_TABLE_ARN", "$TV_TABLE_ARN"]},
   {"Sid": "Secret", "Effect": "Allow",
-   "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+   "Action": "secretsmanager:GetSecretValue",
    "Resource": "$SECRET_ARN"},
-  {"Sid": "Metrics", "Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*"},
   {"Sid": "Logs", "Effect": "Allow",
    "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
    "Resource": ["$log_arn", "$log_arn:*"]}
@@ -346,7 +373,28 @@ ensure_function() {
     create_function
     awsc lambda wait function-active --function-name "$PREFIX"
   fi
+  ensure_concurrency
   INTEGRATION_URI="arn:aws:apigateway:$REGION:lambda:path/2015-03-31/functions/$FUNCTION_ARN/invocations"
+}
+
+# Reserved concurrency both keeps capacity for the function and caps it, so a flood of requests
+# (each one may invoke it twice: the authorizer, then the route) cannot run up an unbounded
+# bill or take the whole account's concurrency. Both calls replace what is there, so re-runs
+# are safe. AWS refuses a reservation that would leave the account too little unreserved
+# concurrency (new accounts may have a quota of only 10 in all).
+ensure_concurrency() {
+  if [[ "$RESERVED_CONCURRENCY" == none ]]; then
+    log "leaving $PREFIX without reserved concurrency"
+    awsc lambda delete-function-concurrency --function-name "$PREFIX" >/dev/null
+    return
+  fi
+  log "reserving $RESERVED_CONCURRENCY concurrent executions for $PREFIX"
+  local err="$WORK/concurrency.err"
+  if ! awsc lambda put-function-concurrency --function-name "$PREFIX" \
+    --reserved-concurrent-executions "$RESERVED_CONCURRENCY" >/dev/null 2>"$err"; then
+    cat "$err" >&2
+    die "could not reserve $RESERVED_CONCURRENCY concurrent executions (the account's quota may be too small: pass a lower --reserved-concurrency, or none)"
+  fi
 }
 
 # allow_invoke SID SOURCE_ARN: lets API Gateway invoke the function from SOURCE_ARN, unless the
@@ -524,6 +572,19 @@ deploy_stage() {
     --description "deploy.sh $(date -u +%Y-%m-%dT%H:%M:%SZ)" >/dev/null
 }
 
+# Throttling for every method of the stage (the */* method settings), so a flood of requests is
+# answered 429 by API Gateway before it invokes the function. Set after the deployment, since
+# the stage may only exist from then on (and moto replaces a stage's settings on every
+# create-deployment); "replace" sets the same values again on a re-run.
+ensure_stage_throttling() {
+  log "throttling stage $STAGE to $THROTTLE_RATE requests/s, burst $THROTTLE_BURST"
+  awsc apigateway update-stage --rest-api-id "$API_ID" --stage-name "$STAGE" \
+    --patch-operations "[
+      {\"op\": \"replace\", \"path\": \"/*/*/throttling/rateLimit\", \"value\": \"$THROTTLE_RATE\"},
+      {\"op\": \"replace\", \"path\": \"/*/*/throttling/burstLimit\", \"value\": \"$THROTTLE_BURST\"}]" \
+    >/dev/null
+}
+
 # ---------------------------------------------------------------------------------------------
 # Tear-down
 
@@ -575,6 +636,7 @@ main() {
   ensure_gateway_response
   ensure_permissions
   deploy_stage
+  ensure_stage_throttling
   log "done"
   echo "https://$API_ID.execute-api.$REGION.amazonaws.com/$STAGE"
 }

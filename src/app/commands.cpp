@@ -12,6 +12,7 @@
 #include "app/config.hpp"
 #include "app/service.hpp"
 #include "telemetry/log.hpp"
+#include "util/utf8.hpp"
 
 namespace it::app {
 namespace {
@@ -69,7 +70,8 @@ int runCommandLine(int argc, char** argv) {
     if (tokens.chosen()) return tokens.run(*store);
     return 0;
   } catch (const std::exception& e) {
-    std::cerr << "immersion-tracker: " << e.what() << "\n";
+    // The sentence may quote the server's answer: printed without its control characters.
+    std::cerr << "immersion-tracker: " << terminalSafe(e.what()) << "\n";
     return 1;
   }
 }

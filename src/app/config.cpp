@@ -47,14 +47,24 @@ constexpr CountSetting kCounts[] = {
      1, 256},
     {"password_threads", "IMMERSION_TRACKER_PASSWORD_THREADS", storeIn<&Config::password_threads>,
      1, 64},
+    {"password_queue", "IMMERSION_TRACKER_PASSWORD_QUEUE", storeIn<&Config::password_queue>, 1,
+     100'000},
     {"max_connections", "IMMERSION_TRACKER_MAX_CONNECTIONS", storeIn<&Config::max_connections>, 1,
      1'000'000},
+    {"max_connections_per_client", "IMMERSION_TRACKER_MAX_CONNECTIONS_PER_CLIENT",
+     storeIn<&Config::max_connections_per_client>, 1, 1'000'000},
     {"max_header_bytes", "IMMERSION_TRACKER_MAX_HEADER_BYTES", storeIn<&Config::max_header_bytes>,
      1024, 1024 * 1024},
     {"max_body_bytes", "IMMERSION_TRACKER_MAX_BODY_BYTES", storeIn<&Config::max_body_bytes>, 1024,
      1024 * 1024 * 1024},
+    {"max_body_bytes_in_flight", "IMMERSION_TRACKER_MAX_BODY_BYTES_IN_FLIGHT",
+     storeIn<&Config::max_body_bytes_in_flight>, 1024, std::size_t{64} * 1024 * 1024 * 1024},
+    {"header_timeout_seconds", "IMMERSION_TRACKER_HEADER_TIMEOUT_SECONDS",
+     storeIn<&Config::header_timeout_seconds>, 1, 3600},
     {"io_timeout_seconds", "IMMERSION_TRACKER_IO_TIMEOUT_SECONDS",
      storeIn<&Config::io_timeout_seconds>, 1, 3600},
+    {"provider_budget_seconds", "IMMERSION_TRACKER_PROVIDER_BUDGET_SECONDS",
+     storeIn<&Config::provider_budget_seconds>, 1, 3600},
     {"provider_timeout_seconds", "IMMERSION_TRACKER_PROVIDER_TIMEOUT_SECONDS",
      [](Config& c, std::size_t seconds) {
        c.providers.request_timeout = std::chrono::seconds(seconds);
@@ -275,7 +285,10 @@ Config loadConfig(const ConfigOverrides& flags) {
   Config c;
   std::optional<std::string> file =
       flags.config_file ? flags.config_file : envVar("IMMERSION_TRACKER_CONFIG");
-  if (file) applyFile(c, *file);
+  if (file) {
+    applyFile(c, *file);
+    c.config_file = *file;
+  }
 
   if (auto v = envVar("IMMERSION_TRACKER_LISTEN"))
     parseListen(*v, "IMMERSION_TRACKER_LISTEN", c.host, c.port);

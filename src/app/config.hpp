@@ -36,10 +36,23 @@ struct Config {
   // are a pool of their own so that guesses from strangers never queue ahead of the requests
   // of users already signed in.
   std::size_t password_threads = 2;
+  // Password checks waiting for one of those threads; past it, 503 at once (no hashing).
+  std::size_t password_queue = 16;
   std::size_t max_connections = 1024;
+  // Open connections from one client: one IPv4 address, or one IPv6 /64.
+  std::size_t max_connections_per_client = 256;
   std::size_t max_header_bytes = 16 * 1024;
+  // The sync endpoints' body limit; the others read at most 64 KiB (a sign-in 4 KiB).
   std::size_t max_body_bytes = 8 * 1024 * 1024;
+  // Request bodies read or held at once, over all connections; past it, 503 with Retry-After.
+  std::size_t max_body_bytes_in_flight = 64 * 1024 * 1024;
+  // Waiting for a request's line and headers (also between keep-alive requests).
+  std::size_t header_timeout_seconds = 10;
+  // Reading a body, writing an answer.
   std::size_t io_timeout_seconds = 30;
+  // How long one request may spend calling providers; ids not looked up by then are reported
+  // failed (and synced by the next run).
+  std::size_t provider_budget_seconds = 20;
   telemetry::LogLevel log_level = telemetry::LogLevel::kInfo;
   // Progress statistics are computed in each user's own zone (user set-timezone), else in
   // this one. Set by loadConfig to the machine's zone when not configured.
@@ -59,6 +72,8 @@ struct Config {
   // The web dashboard's session cookie is Secure (sent over HTTPS only). Also so, whatever
   // this says, for requests a TLS proxy forwards with X-Forwarded-Proto: https.
   bool secure_cookies = false;
+  // The TOML file this configuration was read from, if any.
+  std::string config_file;
 
   std::string databasePath() const { return data_dir + "/tracker.db"; }
 };

@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 #include <chrono>
 #include <fstream>
+#include <future>
 #include <sstream>
 
 #include "auth/passwords.hpp"
@@ -95,16 +96,53 @@ void applyProviderCredentials(const ServiceSecret& secret, Config& config) {
   fill(config.providers.spotify_client_secret, secret.spotify_client_secret);
 }
 
-int syncSecretUsers(const ServiceSecret& secret, storage::UserStore& store) {
+namespace {
+
+// What is remembered of a user imported from the secret: a cache entry of this kind, keyed by
+// the user name, whose body is {"password_hash": Argon2id of the password imported}. Kept in
+// the store's metadata cache, which every store has and nothing evicts.
+constexpr std::string_view kImportedSecretUser = "imported_secret_user";
+
+// Whether the secret's `password` for `name` was imported before (a removal or a new
+// password given since then stands).
+bool importedBefore(storage::MetadataCache& cache, const std::string& name,
+                    const std::string& password) {
+  auto entry = cache.cachedMetadata(kImportedSecretUser, name);
+  if (!entry) return false;
+  auto body = parseJson(entry->body);
+  if (!body || !body->is_object()) return false;
+  auto hash = stringAt(body->get_object(), "password_hash");
+  return hash && auth::verifyPassword(*hash, password);
+}
+
+void rememberImport(storage::MetadataCache& cache, const std::string& name,
+                    const std::string& password) {
+  std::string body =
+      boost::json::serialize(boost::json::object{{"password_hash", auth::hashPassword(password)}});
+  std::promise<Result<void>> written;
+  cache.putCachedMetadata({{std::string(kImportedSecretUser), name, std::move(body),
+                            std::chrono::duration_cast<std::chrono::seconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count()}},
+                          [&written](Result<void> r) { written.set_value(std::move(r)); });
+  Result<void> result = written.get_future().get();
+  if (!result) throw storage::StoreError(result.failure->message);
+}
+
+}  // namespace
+
+int syncSecretUsers(const ServiceSecret& secret, storage::Store& store) {
   int changed = 0;
   std::string now = formatUtcMicros(std::chrono::system_clock::now());
   for (const auto& [name, password] : secret.users) {
+    if (importedBefore(store, name, password)) continue;
     auto user = store.findUser(name);
     if (!user) {
       if (store.addUser({name, auth::hashPassword(password), false, now})) ++changed;
     } else if (!auth::verifyPassword(user->password_hash, password)) {
       if (store.setPasswordHash(name, auth::hashPassword(password))) ++changed;
     }
+    rememberImport(store, name, password);
   }
   return changed;
 }

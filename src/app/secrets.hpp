@@ -7,7 +7,7 @@
 
 #include "app/config.hpp"
 #include "aws/dynamodb_client.hpp"
-#include "storage/users.hpp"
+#include "storage/store.hpp"
 
 namespace it::app {
 
@@ -38,9 +38,12 @@ std::optional<ServiceSecret> loadServiceSecret(const Config& config);
 // Provider credentials from the secret where configuration left them empty.
 void applyProviderCredentials(const ServiceSecret& secret, Config& config);
 
-// Makes the secret's users able to log in with their passwords: adds the missing ones and
-// gives a new hash to those whose password changed. Passwords are kept only as Argon2id
-// hashes, and never logged. Returns how many users were added or updated.
-int syncSecretUsers(const ServiceSecret& secret, storage::UserStore& store);
+// Imports the secret's users once: adds the missing ones and gives a new hash to those whose
+// password differs, then remembers what it imported (in the store, so every process and
+// every Lambda cold start knows). A user removed or given a new password with the CLI since
+// is left so, until the secret gives that user a new password. (The original re-created its
+// secret's users on every start.) Passwords are kept only as Argon2id hashes, and never
+// logged. Returns how many users were added or updated. Throws StoreError.
+int syncSecretUsers(const ServiceSecret& secret, storage::Store& store);
 
 }  // namespace it::app

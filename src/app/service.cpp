@@ -9,6 +9,7 @@
 #include "api/ops_handlers.hpp"
 #include "api/tv_progress/handlers.hpp"
 #include "api/web/handlers.hpp"
+#include "app/private_files.hpp"
 #include "app/request_telemetry.hpp"
 #include "auth/authenticator.hpp"
 #include "aws/aws_config.hpp"
@@ -41,11 +42,7 @@ std::unique_ptr<storage::Store> openStore(const Config& config) {
       throw ConfigError(std::string("store dynamodb: ") + e.what());
     }
   }
-  std::error_code ec;
-  std::filesystem::create_directories(config.data_dir, ec);
-  if (ec) {
-    throw ConfigError("data_dir " + config.data_dir + " cannot be created: " + ec.message());
-  }
+  keepDataPrivate(config);
   return std::make_unique<storage::sqlite::SqliteStore>(
       storage::sqlite::SqliteStore::Options{config.databasePath()});
 }
@@ -142,7 +139,9 @@ struct Service::Parts {
         tmdb(providers::makeTmdbClient(config.providers, transport)),
         youtube(providers::makeYoutubeClient(config.providers, transport)),
         spotify(providers::makeSpotifyClient(config.providers, transport, clock)),
-        metadata(*store, clock, *tvdb, *tmdb, *youtube, *spotify),
+        // A request may spend two provider timeouts (20 s by default) asking providers.
+        metadata(*store, clock, *tvdb, *tmdb, *youtube, *spotify,
+                 {.request_budget = std::chrono::seconds(config.provider_budget_seconds)}),
         calendars(*store, defaultTimeZone(config)),
         sync(*store, clock, metadata, calendars),
         progress(*store, clock, calendars),
@@ -155,8 +154,13 @@ struct Service::Parts {
         password_workers(config.password_threads),
         router(
             allRoutes(), authenticator, request_telemetry,
-            [this](http::Execution where, std::function<void()> task) {
+            [this, password_queue = config.password_queue](http::Execution where,
+                                                           std::function<void()> task) {
+              if (where == http::Execution::kPasswordCheck) {
+                return password_workers.tryPost(std::move(task), password_queue);
+              }
               poolFor(where).post(std::move(task));
+              return true;
             },
             store->fastReads(), http::CorsPolicy(config.cors_allowed_origins),
             config.secure_cookies),
@@ -166,8 +170,11 @@ struct Service::Parts {
                 .port = config.port,
                 .io_threads = config.io_threads,
                 .max_connections = config.max_connections,
+                .max_connections_per_client = config.max_connections_per_client,
                 .max_header_bytes = config.max_header_bytes,
                 .max_body_bytes = config.max_body_bytes,
+                .max_body_bytes_in_flight = config.max_body_bytes_in_flight,
+                .header_timeout = std::chrono::seconds(config.header_timeout_seconds),
                 .io_timeout = std::chrono::seconds(config.io_timeout_seconds),
                 .handle_signals = handle_signals,
             },

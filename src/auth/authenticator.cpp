@@ -7,6 +7,7 @@
 
 #include "auth/passwords.hpp"
 #include "domain/names.hpp"
+#include "util/client_block.hpp"
 #include "util/encoding.hpp"
 #include "util/text.hpp"
 
@@ -53,9 +54,10 @@ const std::string& dummyHash() {
 }
 
 // Failures are counted per client and user name, so a valid login to one's own account does
-// not wipe the record of guesses at another's.
+// not wipe the record of guesses at another's. A client is its address's block: an IPv6
+// client holds a whole /64 and could spread its guesses over it.
 std::string failureKey(std::string_view client, std::string_view user) {
-  std::string key(client);
+  std::string key = clientBlock(client);
   key += '\n';
   key += user;
   return key;

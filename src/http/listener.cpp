@@ -14,6 +14,7 @@
 
 #include "http/session.hpp"
 #include "telemetry/log.hpp"
+#include "util/client_block.hpp"
 #include "util/encoding.hpp"
 
 namespace it::http {
@@ -28,6 +29,9 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 Listener::Listener(Server::Options options, Router& router)
     : options_(std::move(options)), router_(router) {
+  // One request with the largest body must always fit.
+  options_.max_body_bytes_in_flight =
+      std::max(options_.max_body_bytes_in_flight, options_.max_body_bytes);
   unsigned char prefix[4];
   randomBytes(prefix, sizeof prefix);
   char buf[9];
@@ -91,17 +95,39 @@ asio::awaitable<void> Listener::acceptLoop() {
       co_await pause.async_wait(kTuple);
       continue;
     }
-    if (connections_.load() >= options_.max_connections) {
+    beast::error_code peer_ec;
+    std::string client = clientBlock(socket.remote_endpoint(peer_ec).address().to_string());
+    if (connections_.load() >= options_.max_connections || !admitClient(client)) {
       refuseConnection(std::move(socket));
       continue;
     }
     connections_.fetch_add(1);
-    asio::co_spawn(target.io, runSession(*this, target, std::move(socket)), asio::detached);
+    asio::co_spawn(target.io, runSession(*this, target, std::move(socket), std::move(client)),
+                   asio::detached);
   }
 }
 
+// Counts a connection of `client`, unless it already has as many as it may.
+bool Listener::admitClient(const std::string& client) {
+  std::lock_guard lock(clients_mutex_);
+  std::size_t& open = connections_per_client_[client];
+  if (open >= options_.max_connections_per_client) return false;
+  ++open;
+  return true;
+}
+
+bool Listener::reserveBody(std::size_t bytes) {
+  std::size_t in_flight = body_bytes_in_flight_.load();
+  do {
+    if (bytes > options_.max_body_bytes_in_flight - in_flight) return false;
+  } while (!body_bytes_in_flight_.compare_exchange_weak(in_flight, in_flight + bytes));
+  return true;
+}
+
+void Listener::releaseBody(std::size_t bytes) { body_bytes_in_flight_.fetch_sub(bytes); }
+
 void Listener::refuseConnection(tcp::socket socket) {
-  // Over the cap: tell the client plainly, then close. Written without waiting for it.
+  // Over a cap: tell the client plainly, then close. Written without waiting for it.
   static const std::string kBody = R"({"error":"Too many connections"})";
   auto reply = std::make_shared<std::string>(
       "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
@@ -115,7 +141,14 @@ void Listener::refuseConnection(tcp::socket socket) {
   telemetry::logWarn("connection refused: too many connections");
 }
 
-void Listener::sessionEnded() {
+void Listener::sessionEnded(const std::string& client) {
+  {
+    std::lock_guard lock(clients_mutex_);
+    auto found = connections_per_client_.find(client);
+    if (found != connections_per_client_.end() && --found->second == 0) {
+      connections_per_client_.erase(found);
+    }
+  }
   if (connections_.fetch_sub(1) == 1 && stopping_.load()) {
     asio::post(contexts_[0]->io, [this] { finishIfDrained(); });
   }

@@ -11,8 +11,10 @@
 #include <cstdint>
 #include <list>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "http/router.hpp"
@@ -52,12 +54,18 @@ class Listener {
   Router& router() { return router_; }
   bool stopping() const { return stopping_.load(); }
   std::string nextRequestId();
-  // Every session calls this once, when it has closed its connection.
-  void sessionEnded();
+  // Every session calls this once, when it has closed its connection; `client` is the block
+  // its address was counted under (see clientBlock()).
+  void sessionEnded(const std::string& client);
+  // Takes `bytes` from the budget for request bodies in flight; false (and nothing taken) when
+  // they do not fit. Each successful take is given back with releaseBody().
+  bool reserveBody(std::size_t bytes);
+  void releaseBody(std::size_t bytes);
 
  private:
   void listen();
   boost::asio::awaitable<void> acceptLoop();
+  bool admitClient(const std::string& client);
   void refuseConnection(boost::asio::ip::tcp::socket socket);
   void startGraceTimer();
   void finishIfDrained();
@@ -71,6 +79,9 @@ class Listener {
   std::vector<std::thread> threads_;
   std::uint16_t bound_port_ = 0;
   std::atomic<std::size_t> connections_{0};
+  std::mutex clients_mutex_;
+  std::unordered_map<std::string, std::size_t> connections_per_client_;  // by clientBlock()
+  std::atomic<std::size_t> body_bytes_in_flight_{0};
   std::atomic<bool> stopping_{false};
   bool finished_ = false;  // touched on context 0 only
   std::atomic<std::uint64_t> request_counter_{0};

@@ -8,16 +8,16 @@
 #include <optional>
 #include <utility>
 
-#include "http/message.hpp"
-
 namespace it::http {
 
-// Carries one Router answer, which may come from any thread, back to the session coroutine
-// waiting for it. Owns the answer until the session takes it. When the handler answered
-// synchronously the coroutine picks the response up without suspending. Thread-safe.
+// Carries one of the Router's answers (an Admission or a Response), which may come from any
+// thread, back to the session coroutine waiting for it. Owns the answer until the session takes
+// it. When the router answered synchronously the coroutine picks the answer up without
+// suspending. Thread-safe.
+template <typename Answer>
 class PendingAnswer {
  public:
-  void complete(Response r) {
+  void complete(Answer r) {
     std::unique_lock lock(mutex_);
     if (waiter_) {
       auto waiter = std::move(waiter_);
@@ -28,7 +28,7 @@ class PendingAnswer {
     }
   }
 
-  std::optional<Response> takeReady() {
+  std::optional<Answer> takeReady() {
     std::lock_guard lock(mutex_);
     return std::exchange(ready_, std::nullopt);
   }
@@ -38,13 +38,13 @@ class PendingAnswer {
     auto executor = boost::asio::get_associated_executor(handler);
     auto shared = std::make_shared<Handler>(std::move(handler));
     // Resume on the coroutine's own I/O thread, never on the thread that answered.
-    auto resume = [executor, shared](Response r) {
+    auto resume = [executor, shared](Answer r) {
       boost::asio::post(executor,
                         [shared, r = std::move(r)]() mutable { (*shared)(std::move(r)); });
     };
     std::unique_lock lock(mutex_);
     if (ready_) {
-      Response r = std::move(*ready_);
+      Answer r = std::move(*ready_);
       ready_.reset();
       lock.unlock();
       resume(std::move(r));
@@ -55,8 +55,8 @@ class PendingAnswer {
 
  private:
   std::mutex mutex_;
-  std::optional<Response> ready_;
-  std::function<void(Response)> waiter_;
+  std::optional<Answer> ready_;
+  std::function<void(Answer)> waiter_;
 };
 
 }  // namespace it::http

@@ -18,11 +18,13 @@
 
 namespace it::http {
 
-// Per-request state shared by the continuations of one dispatch.
+// Per-request state shared by the continuations of one request, from admit() to the answer.
 struct Router::Exchange {
   std::atomic<bool> answered{false};
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
-  std::string_view route = "unmatched";
+  std::string_view route_path = "unmatched";
+  const Route* route = nullptr;
+  std::optional<std::string> origin;  // allowed for CORS
   auth::Principal principal;
   // The credentials: the Authorization header, "Session <id>" from the session cookie, or
   // "Basic ..." made of a sign-in's body.
@@ -54,16 +56,51 @@ bool changesSomething(Method method) {
   return method != Method::kGet && method != Method::kHead && method != Method::kOptions;
 }
 
+// POST, PUT and PATCH carry what they change in their body.
+bool writesABody(Method method) {
+  return method == Method::kPost || method == Method::kPut || method == Method::kPatch;
+}
+
+// Content-Type: application/json, with or without parameters. An HTML form cannot send it,
+// and a cross-site script can only with a CORS preflight, which other sites do not pass.
+bool saysJson(const Request& request) {
+  auto type = request.header("content-type");
+  if (!type) return false;
+  std::string_view media = type->substr(0, type->find(';'));
+  return equalsIgnoringCase(trimSpacesAndTabs(media), "application/json");
+}
+
+// The body's length, as the Content-Length header announces it (none when chunked).
+std::optional<std::uint64_t> announcedLength(const Request& request) {
+  auto header = request.header("content-length");
+  if (!header) return std::nullopt;
+  std::uint64_t n = 0;
+  for (char c : trimSpacesAndTabs(*header)) {
+    if (c < '0' || c > '9' || n > UINT64_MAX / 10 - 1) return UINT64_MAX;
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return n;
+}
+
+Response bodyTooLarge() { return errorResponse(413, "Request body too large"); }
+
+// The password pool's queue is full: answered at once, without hashing anything, so a flood of
+// new logins (from many addresses, which the per-client throttle does not slow) costs a queue
+// of bounded length, never a growing wait for everyone signing in.
+Response busyResponse() {
+  Response r = errorResponse(503, "Too many sign-ins are being checked; try again in a moment");
+  r.headers.emplace_back("Retry-After", "1");
+  return r;
+}
+
 bool isBearer(std::string_view authorization) {
   return authorization.size() > 7 && startsWithIgnoringCase(authorization, "bearer ");
 }
 
-// A sign-in's body, {"username", "password"}, as Basic credentials; small bodies only, so a
-// stranger's sign-in costs no more to read than a header.
+// A sign-in's body, {"username", "password"}, as Basic credentials.
 Result<std::string> signInCredentials(const Request& request) {
-  constexpr std::size_t kLargestSignIn = 4096;
   const std::string shape = R"(Request body must be a JSON object with "username" and "password")";
-  if (request.body.size() > kLargestSignIn) return Failure{FailureKind::kInvalidRequest, shape};
+  if (request.body.size() > kSignInBodyBytes) return Failure{FailureKind::kInvalidRequest, shape};
   auto body = parseJson(request.body);
   if (!body || !body->is_object()) return Failure{FailureKind::kInvalidRequest, shape};
   auto user = stringAt(body->get_object(), "username");
@@ -112,62 +149,117 @@ Router::Router(std::vector<Route> routes, auth::Authenticator& authenticator,
 }
 
 void Router::dispatch(const Request& request, Respond respond) {
-  auto exchange = std::make_shared<Exchange>();
-  std::optional<std::string> origin = cors_.allowedOrigin(request);
-  // Every answer goes through here: exactly once, observed (logged, counted), then sent.
-  Respond answer = [this, &request, exchange, origin,
-                    respond = std::move(respond)](Response response) {
-    if (exchange->answered.exchange(true)) return;
-    if (origin) CorsPolicy::allow(response, *origin);
-    bool sets_cookie = std::any_of(response.headers.begin(), response.headers.end(),
-                                   [](const auto& h) { return h.first == "Set-Cookie"; });
-    if (exchange->set_cookie && !sets_cookie) {
-      response.headers.emplace_back("Set-Cookie", *exchange->set_cookie);
+  admit(request, [this, &request, respond = std::move(respond)](Admission admission) {
+    if (admission.answer) return respond(std::move(*admission.answer));
+    if (admission.max_body_bytes != kServerBodyLimit &&
+        request.body.size() > admission.max_body_bytes) {
+      return respond(refuse(admission, request, bodyTooLarge()));
     }
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                          exchange->start)
-                    .count();
-    observer_.onResponse(request, exchange->route, response.status, ms,
-                         exchange->principal.username);
-    respond(std::move(response));
+    proceed(admission, request, respond);
+  });
+}
+
+void Router::admit(const Request& head, Admit admitted) {
+  auto exchange = std::make_shared<Exchange>();
+  exchange->origin = cors_.allowedOrigin(head);
+  auto answer = [&](Response response) {
+    exchange->answered = true;
+    admitted(Admission{finish(head, *exchange, std::move(response)), 0, nullptr});
   };
 
-  auto found = by_path_.find(request.path);
-  if (found == by_path_.end()) found = by_path_.find(parameterPattern(request.path));
+  auto found = by_path_.find(head.path);
+  if (found == by_path_.end()) found = by_path_.find(parameterPattern(head.path));
   if (found == by_path_.end()) return answer(errorResponse(404, "Endpoint not found"));
   const Route* route = nullptr;
   std::string allow;
   for (const Route* r : found->second) {
-    if (r->method == request.method) route = r;
+    if (r->method == head.method) route = r;
     if (!allow.empty()) allow += ", ";
     allow += methodName(r->method);
   }
   if (route == nullptr) {
-    exchange->route = found->second.front()->path;
-    if (request.method == Method::kOptions && origin) return answer(CorsPolicy::preflight(allow));
+    exchange->route_path = found->second.front()->path;
+    if (head.method == Method::kOptions && exchange->origin) {
+      return answer(CorsPolicy::preflight(allow));
+    }
     Response r = errorResponse(405, "Method not allowed");
     r.headers.emplace_back("Allow", allow);
     return answer(std::move(r));
   }
-  exchange->route = route->path;
+  exchange->route = route;
+  exchange->route_path = route->path;
 
-  if (route->access == Access::kPublic) {
-    return authenticated(request, *route, auth::AuthResult{auth::AuthOutcome::kAuthenticated},
-                         exchange, answer);
+  std::size_t max_body =
+      route->access == Access::kSignIn ? kSignInBodyBytes : route->max_body_bytes;
+  if (auto length = announcedLength(head);
+      length && max_body != kServerBodyLimit && *length > max_body) {
+    return answer(bodyTooLarge());
   }
+  // Every check below needs the caller, and none of them the body.
+  auto go_on = [this, &head, exchange, max_body, admitted](std::optional<Response> refused) {
+    if (!refused && writesABody(head.method) && !saysJson(head)) {
+      refused = errorResponse(415, "Content-Type must be application/json");
+    }
+    if (refused) {
+      exchange->answered = true;
+      return admitted(Admission{finish(head, *exchange, std::move(*refused)), 0, nullptr});
+    }
+    admitted(Admission{std::nullopt, max_body, exchange});
+  };
+  if (route->access == Access::kPublic) return go_on(std::nullopt);
   if (route->access == Access::kSignIn) {
-    auto credentials = signInCredentials(request);
-    if (!credentials) return answer(failureResponse(credentials.failure));
-    exchange->authorization = std::move(*credentials);
+    // The credentials are in the body: authenticated in proceed().
     exchange->sign_in = true;
-  } else if (auto header = request.header("authorization")) {
+    return go_on(crossSiteRefusal(head, *exchange));
+  }
+  if (auto header = head.header("authorization")) {
     exchange->authorization = std::string(*header);
-  } else if (auto id = sessionCookie(request)) {
+  } else if (auto id = sessionCookie(head)) {
     exchange->authorization = "Session " + *id;
     exchange->by_cookie = true;
   }
-  if (auto refused = crossSiteRefusal(request, *exchange)) return answer(std::move(*refused));
-  authenticate(request, *route, exchange, answer, &auth::Authenticator::tryFast);
+  if (auto refused = crossSiteRefusal(head, *exchange)) return answer(std::move(*refused));
+  authenticate(head, exchange, &auth::Authenticator::tryFast, std::move(go_on));
+}
+
+void Router::proceed(const Admission& admission, const Request& request, Respond respond) {
+  std::shared_ptr<Exchange> exchange = admission.exchange;
+  // Every answer goes through here: exactly once, observed (logged, counted), then sent.
+  Respond answer = [this, &request, exchange, respond = std::move(respond)](Response response) {
+    if (exchange->answered.exchange(true)) return;
+    respond(finish(request, *exchange, std::move(response)));
+  };
+  if (!exchange->sign_in) return run(request, exchange, answer);
+  auto credentials = signInCredentials(request);
+  if (!credentials) return answer(failureResponse(credentials.failure));
+  exchange->authorization = std::move(*credentials);
+  authenticate(request, exchange, &auth::Authenticator::tryFast,
+               [this, &request, exchange, answer](std::optional<Response> refused) {
+                 if (refused) return answer(std::move(*refused));
+                 run(request, exchange, answer);
+               });
+}
+
+Response Router::refuse(const Admission& admission, const Request& request, Response response) {
+  admission.exchange->answered = true;
+  return finish(request, *admission.exchange, std::move(response));
+}
+
+// What every answer gets on its way out: the CORS headers of an allowed origin, the renewed
+// session's cookie; then it is logged and counted.
+Response Router::finish(const Request& request, Exchange& exchange, Response response) const {
+  if (exchange.origin) CorsPolicy::allow(response, *exchange.origin);
+  bool sets_cookie = std::any_of(response.headers.begin(), response.headers.end(),
+                                 [](const auto& h) { return h.first == "Set-Cookie"; });
+  if (exchange.set_cookie && !sets_cookie) {
+    response.headers.emplace_back("Set-Cookie", *exchange.set_cookie);
+  }
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - exchange.start)
+          .count();
+  observer_.onResponse(request, exchange.route_path, response.status, ms,
+                       exchange.principal.username);
+  return response;
 }
 
 // A browser attaches the session cookie, and a password it was once given for Basic, to
@@ -188,21 +280,25 @@ std::optional<Response> Router::crossSiteRefusal(const Request& request,
 
 // Runs one step of authentication here and hands what it cannot decide to the next step on
 // its own pool: a store read to the workers, an Argon2id check to the password pool (so a
-// stranger's guesses never queue ahead of signed-in users' requests).
-void Router::authenticate(const Request& request, const Route& route,
-                          const std::shared_ptr<Exchange>& exchange, const Respond& answer,
-                          AuthStep step) {
+// stranger's guesses never queue ahead of signed-in users' requests). `decided` gets the
+// refusal, or nothing once the caller is known (in the exchange).
+void Router::authenticate(const Request& request, const std::shared_ptr<Exchange>& exchange,
+                          AuthStep step, Decided decided) {
   auth::AuthResult result;
   try {
     result = (authenticator_.*step)(exchange->authorization, request.client_address);
   } catch (const std::exception& e) {  // a store read failed
     telemetry::logError("authentication failed", e.what());
-    return answer(errorResponse(500, "Database error"));
+    return decided(errorResponse(500, "Database error"));
   }
   auto next = [&](Execution where, AuthStep then) {
-    offload_(where, [this, &request, &route, exchange, answer, then] {
-      authenticate(request, route, exchange, answer, then);
-    });
+    // `decided` is kept for a refusal: a task that was not queued has not taken it.
+    auto shared = std::make_shared<Decided>(std::move(decided));
+    if (!offload_(where, [this, &request, exchange, then, shared] {
+          authenticate(request, exchange, then, *shared);
+        })) {
+      (*shared)(busyResponse());
+    }
   };
   switch (result.outcome) {
     case auth::AuthOutcome::kNeedsStoreRead:
@@ -210,37 +306,46 @@ void Router::authenticate(const Request& request, const Route& route,
     case auth::AuthOutcome::kNeedsPasswordCheck:
       return next(Execution::kPasswordCheck, &auth::Authenticator::verify);
     default:
-      return authenticated(request, route, std::move(result), exchange, answer);
+      return decided(refusal(request, *exchange->route, result, *exchange));
   }
 }
 
-void Router::authenticated(const Request& request, const Route& route, auth::AuthResult auth,
-                           const std::shared_ptr<Exchange>& exchange, const Respond& answer) {
+// The answer refusing a caller whose authentication has been decided, or nothing (and the
+// caller's principal in the exchange) when they may go on.
+std::optional<Response> Router::refusal(const Request& request, const Route& route,
+                                        auth::AuthResult& auth, Exchange& exchange) const {
   switch (auth.outcome) {
     case auth::AuthOutcome::kMissing:
-      return answer(unauthorized("Authentication required", auth.delay, !fromTheApp(request)));
+      return unauthorized("Authentication required", auth.delay, !fromTheApp(request));
     case auth::AuthOutcome::kRejected:
-      return answer(unauthorized(
-          exchange->by_cookie ? "Session expired; sign in again" : "Invalid credentials",
-          auth.delay, !exchange->sign_in && !fromTheApp(request)));
+      return unauthorized(
+          exchange.by_cookie ? "Session expired; sign in again" : "Invalid credentials", auth.delay,
+          !exchange.sign_in && !fromTheApp(request));
     case auth::AuthOutcome::kThrottled:
-      return answer(throttledResponse(auth.delay));
+      return throttledResponse(auth.delay);
     case auth::AuthOutcome::kNeedsStoreRead:  // authenticate() never passes these on
     case auth::AuthOutcome::kNeedsPasswordCheck:
     case auth::AuthOutcome::kAuthenticated:
       break;
   }
   if (route.access == Access::kAdmin && !auth.principal.admin) {
-    return answer(errorResponse(403, "Admin access required"));
+    return errorResponse(403, "Admin access required");
   }
-  if (auth.session_renewed && exchange->by_cookie) {
-    exchange->set_cookie =
+  if (auth.session_renewed && exchange.by_cookie) {
+    exchange.set_cookie =
         sessionCookieHeader(sessionCookie(request).value_or(""), auth::kSessionLifetime,
                             servedOverHttps(request, secure_cookies_));
   }
   // Kept in the exchange: handlers may answer after this frame is gone, and the observer
   // reads the user name from it.
-  exchange->principal = std::move(auth.principal);
+  exchange.principal = std::move(auth.principal);
+  return std::nullopt;
+}
+
+// Runs the admitted request's handler where its route says.
+void Router::run(const Request& request, const std::shared_ptr<Exchange>& exchange,
+                 const Respond& answer) {
+  const Route& route = *exchange->route;
   // An inline handler given a large body (a TV-progress update is ~100 bytes; 8 MiB of JSON
   // takes ~0.2 s to parse) runs on the workers too, so such bodies cannot hold up the I/O
   // threads.
@@ -249,9 +354,11 @@ void Router::authenticated(const Request& request, const Route& route, auth::Aut
       request.body.size() > kLargestInlineBody) {
     Execution where =
         route.execution == Execution::kInline ? Execution::kBlocking : route.execution;
-    offload_(where, [this, &request, &route, exchange, answer] {
-      invoke(request, route, exchange->principal, answer);
-    });
+    if (!offload_(where, [this, &request, &route, exchange, answer] {
+          invoke(request, route, exchange->principal, answer);
+        })) {
+      answer(busyResponse());
+    }
     return;
   }
   invoke(request, route, exchange->principal, answer);

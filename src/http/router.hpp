@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -38,6 +40,15 @@ enum class Access { kPublic, kUser, kAdmin, kSignIn };
 // user).
 enum class Execution { kInline, kBlocking, kProvider, kPasswordCheck };
 
+// The most body a route reads. Most endpoints take a few fields; only the sync endpoints need
+// megabytes, so only they are given the server's limit (max_body_bytes), and a request for any
+// other route that announces more is refused (413) before a byte of its body is read.
+inline constexpr std::size_t kSmallBodyBytes = 64 * 1024;
+inline constexpr std::size_t kServerBodyLimit = SIZE_MAX;  // the server's max_body_bytes
+// A sign-in's body, {"username", "password"}, is read before anyone is authenticated: it may
+// cost a stranger no more than a header.
+inline constexpr std::size_t kSignInBodyBytes = 4096;
+
 // A path ending in "/{}" ("/api/tokens/{}") matches any one further segment; the handler reads
 // it with Request::lastSegment(). Requests are logged and counted under the pattern.
 struct Route {
@@ -46,6 +57,7 @@ struct Route {
   Access access;
   Execution execution;
   Handler handler;
+  std::size_t max_body_bytes = kSmallBodyBytes;
 };
 
 // Told about every answered request (logs, metrics). Must be thread-safe.
@@ -61,31 +73,67 @@ class RequestObserver {
 // has one. A request that changes something with the cookie must come from this server's own
 // pages (http/session_cookie.hpp), and one with Basic credentials must not come from another
 // site's page (unless its origin is allowed for CORS), or it is refused (403), so other sites
-// cannot act for a signed-in user. Thread-safe once built.
+// cannot act for a signed-in user. Writes must say their body is JSON (else 415), which no
+// HTML form and no "simple" cross-site request can. Thread-safe once built.
+//
+// A request is answered in two halves, so that strangers cost nothing: admit() decides from
+// the request line and headers alone (the route, CORS, authentication, access, the body's
+// announced size), and only then does the transport read the body, at most the admitted
+// limit, and hand the request to proceed(). dispatch() does both for a transport that already
+// holds the whole request (Lambda).
 class Router {
  public:
-  // Runs a task on the pool for `where` (any but kInline).
-  using Offload = std::function<void(Execution where, std::function<void()> task)>;
+  // Runs a task on the pool for `where` (any but kInline). False when that pool's queue is
+  // full (the password pool's is bounded) and the task was not queued: the request gets 503.
+  using Offload = std::function<bool(Execution where, std::function<void()> task)>;
 
   // `secure_cookies`: session cookies are Secure even without a TLS proxy saying so.
   Router(std::vector<Route> routes, auth::Authenticator& authenticator, RequestObserver& observer,
          Offload offload, bool inline_reads_allowed, CorsPolicy cors = {},
          bool secure_cookies = false);
 
-  // Answers `request` exactly once through `respond`; `request` must stay alive until then.
+  struct Exchange;
+  // What admit() decided. Either `answer` is the final answer (logged and counted already; the
+  // body was not needed), or the request may go on: its body is read, at most
+  // `max_body_bytes`, and passed to proceed() with this admission.
+  struct Admission {
+    std::optional<Response> answer;
+    std::size_t max_body_bytes = 0;  // kServerBodyLimit: the transport's own limit
+    std::shared_ptr<Exchange> exchange;
+  };
+  using Admit = std::function<void(Admission)>;
+
+  // The first half: decides about `head` (a request whose body has not been read) and calls
+  // `admitted` exactly once, from any thread. `head` must stay alive until proceed() has
+  // answered (or, for a final answer, until `admitted` has run).
+  void admit(const Request& head, Admit admitted);
+  // The second half: `request` is the admitted head with its body. Answers it exactly once
+  // through `respond`.
+  void proceed(const Admission& admission, const Request& request, Respond respond);
+  // The answer to an admitted request whose body could not be read (too large, malformed,
+  // no room for it): logged and counted like any other answer, with CORS headers.
+  Response refuse(const Admission& admission, const Request& request, Response response);
+
+  // Both halves for a request that already holds its whole body: answers `request` exactly once
+  // through `respond`; `request` must stay alive until then. A body over the route's limit gets
+  // 413.
   void dispatch(const Request& request, Respond respond);
 
  private:
-  struct Exchange;
   using AuthStep = auth::AuthResult (auth::Authenticator::*)(std::string_view authorization,
                                                              std::string_view client);
-  void authenticate(const Request& request, const Route& route,
-                    const std::shared_ptr<Exchange>& exchange, const Respond& answer,
-                    AuthStep step);
-  void authenticated(const Request& request, const Route& route, auth::AuthResult auth,
-                     const std::shared_ptr<Exchange>& exchange, const Respond& answer);
+  // Called once authentication is decided, from any thread: with the refusal to answer, or
+  // with nothing when the caller may go on (their principal is in the exchange).
+  using Decided = std::function<void(std::optional<Response> refused)>;
+  void authenticate(const Request& request, const std::shared_ptr<Exchange>& exchange,
+                    AuthStep step, Decided decided);
+  std::optional<Response> refusal(const Request& request, const Route& route,
+                                  auth::AuthResult& auth, Exchange& exchange) const;
+  void run(const Request& request, const std::shared_ptr<Exchange>& exchange,
+           const Respond& answer);
   void invoke(const Request& request, const Route& route, const auth::Principal& principal,
               const Respond& respond);
+  Response finish(const Request& request, Exchange& exchange, Response response) const;
   std::optional<Response> crossSiteRefusal(const Request& request, const Exchange& exchange) const;
 
   std::vector<Route> routes_;

@@ -1,5 +1,7 @@
 #include "http/session.hpp"
 
+#include <algorithm>
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -10,6 +12,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <cctype>
+#include <chrono>
 #include <cstdint>
 #include <exception>
 #include <list>
@@ -17,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "http/listener.hpp"
 #include "http/pending_answer.hpp"
@@ -36,9 +40,13 @@ namespace {
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::string_view kBodyTooLarge = "Request body too large";
 constexpr std::string_view kMalformedRequest = "Malformed HTTP request";
+// After an answer that left a body unread, how long and how much of it is read and thrown
+// away before the connection closes (see discardAndClose()).
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr std::size_t kLingerBytes = 1024 * 1024;
 
-using RequestParser = bhttp::request_parser<bhttp::string_body>;
-using RequestMessage = bhttp::request<bhttp::string_body>;
+using HeadParser = bhttp::request_parser<bhttp::empty_body>;
+using BodyParser = bhttp::request_parser<bhttp::string_body>;
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -67,42 +75,73 @@ std::optional<Refusal> headerReadRefusal(beast::error_code ec, bool bytes_buffer
 // A failed body read is answered unless the client went quiet or the server is closing it.
 std::optional<Refusal> bodyReadRefusal(beast::error_code ec) {
   if (ec == bhttp::error::body_limit) return Refusal{413, kBodyTooLarge};
-  if (ec != beast::error::timeout && ec != asio::error::operation_aborted) {
+  if (ec != beast::error::timeout && ec != asio::error::operation_aborted &&
+      ec != asio::error::eof && ec != asio::error::connection_reset &&
+      ec != bhttp::error::end_of_stream) {
     return Refusal{400, kMalformedRequest};
   }
   return std::nullopt;
 }
 
-// The router's answer to `request`, resumed on the calling coroutine's I/O thread.
-asio::awaitable<Response> answer(Router& router, const Request& request) {
-  auto pending = std::make_shared<PendingAnswer>();
-  router.dispatch(request, [pending](Response r) { pending->complete(std::move(r)); });
-  std::optional<Response> ready = pending->takeReady();
+// One of the router's asynchronous answers (`start` starts it with a callback that completes
+// `Answer`), resumed on the calling coroutine's I/O thread.
+template <typename Answer, typename Start>
+asio::awaitable<Answer> await(Start start) {
+  auto pending = std::make_shared<PendingAnswer<Answer>>();
+  start([pending](Answer a) { pending->complete(std::move(a)); });
+  std::optional<Answer> ready = pending->takeReady();
   if (!ready) {
     // Named, and capturing only a raw pointer: g++ 12 destroys temporaries inside a
     // `co_return co_await ...` expression twice, which freed a captured shared_ptr twice.
     // `pending` (the local above) keeps the object alive until the answer arrives.
-    PendingAnswer* raw = pending.get();
+    PendingAnswer<Answer>* raw = pending.get();
     auto initiate = [raw](auto handler) { raw->await(std::move(handler)); };
-    Response response =
-        co_await asio::async_initiate<decltype(asio::use_awaitable), void(Response)>(
-            initiate, asio::use_awaitable);
-    ready = std::move(response);
+    Answer answer = co_await asio::async_initiate<decltype(asio::use_awaitable), void(Answer)>(
+        initiate, asio::use_awaitable);
+    ready = std::move(answer);
   }
   co_return std::move(*ready);
 }
+
+// Bytes taken from the listener's budget for bodies in flight, given back when it is destroyed
+// or released.
+class BodyReservation {
+ public:
+  explicit BodyReservation(Listener& listener) : listener_(listener) {}
+  BodyReservation(const BodyReservation&) = delete;
+  BodyReservation& operator=(const BodyReservation&) = delete;
+  ~BodyReservation() { release(); }
+
+  bool take(std::size_t bytes) {
+    if (!listener_.reserveBody(bytes)) return false;
+    bytes_ += bytes;
+    return true;
+  }
+  void release() {
+    if (bytes_ != 0) listener_.releaseBody(std::exchange(bytes_, 0));
+  }
+
+ private:
+  Listener& listener_;
+  std::size_t bytes_ = 0;
+};
 
 // One connection, living in its coroutine's frame. Not thread-safe: used on its I/O thread
 // only (a graceful stop reaches it through `state_`, on the same thread).
 class Session {
  public:
-  Session(Listener& listener, IoContext& context, tcp::socket socket)
+  Session(Listener& listener, IoContext& context, tcp::socket socket, std::string client_block)
       : listener_(listener),
         context_(context),
         stream_(std::move(socket)),
-        registered_(context.sessions.insert(context.sessions.end(), &state_)) {
+        registered_(context.sessions.insert(context.sessions.end(), &state_)),
+        client_block_(std::move(client_block)) {
     beast::error_code ec;
     client_ = stream_.socket().remote_endpoint(ec).address().to_string();
+    // What a connection buffers: a header and a little of what follows it (a read asks for
+    // as much as fits, so this is also what every connection allocates once it has read
+    // anything). Bodies go on into their own string, within the route's limit.
+    buffer_.max_size(listener.options().max_header_bytes + 4 * 1024);
   }
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -114,18 +153,25 @@ class Session {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream_.socket().close(ignored);
-    listener_.sessionEnded();
+    listener_.sessionEnded(client_block_);
   }
 
   asio::awaitable<void> run();
 
  private:
-  asio::awaitable<bool> readRequest(RequestParser& parser);
-  Request toRequest(RequestMessage& message);
-  asio::awaitable<Response> respond(Request& request);
+  // How reading an admitted request's body went.
+  enum class BodyRead { kRead, kRefused, kGone };
+
+  asio::awaitable<bool> readHead(HeadParser& parser);
+  Request toRequest(const HeadParser& parser);
+  asio::awaitable<Response> answer(HeadParser& head, Request& request, bool& body_unread,
+                                   BodyReservation& reservation);
+  asio::awaitable<BodyRead> readBody(HeadParser& head, std::size_t max_body_bytes, Request& request,
+                                     BodyReservation& reservation, Response& refusal);
   asio::awaitable<bool> writeResponse(Response& response, const std::string& request_id,
                                       unsigned version, bool keep_alive);
   asio::awaitable<void> sendFinal(Refusal refusal);
+  asio::awaitable<void> discardAndClose();
 
   Listener& listener_;
   IoContext& context_;
@@ -133,34 +179,46 @@ class Session {
   SessionState state_{&stream_};
   std::list<SessionState*>::iterator registered_;
   std::string client_;
+  std::string client_block_;
   beast::flat_buffer buffer_;
 };
 
 asio::awaitable<void> Session::run() {
   const Server::Options& options = listener_.options();
   while (!listener_.stopping()) {
-    RequestParser parser;  // a fresh parser per message
-    parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
-    parser.body_limit(options.max_body_bytes);
-    bool complete = co_await readRequest(parser);
+    HeadParser head;  // a fresh parser per message
+    head.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+    // A Content-Length above every route's limit is refused with the header, before anything.
+    head.body_limit(options.max_body_bytes);
+    bool complete = co_await readHead(head);
     if (!complete) break;
-    RequestMessage message = parser.release();
-    Request request = toRequest(message);
-    // Initialised, not assigned: see the g++ 12 note in answer().
-    Response response = co_await respond(request);
-    bool keep_alive = message.keep_alive() && !listener_.stopping();
-    bool written =
-        co_await writeResponse(response, request.request_id, message.version(), keep_alive);
+    const unsigned version = head.get().version();
+    bool keep_alive = head.get().keep_alive();
+    Request request = toRequest(head);
+    bool body_unread = !head.is_done();
+    BodyReservation reservation(listener_);
+    // Initialised, not assigned: see the g++ 12 note in await().
+    Response response = co_await answer(head, request, body_unread, reservation);
+    if (response.status == 0) break;  // the client left or went quiet mid-body
+    // The body is not needed any more: freed before a held-back answer waits.
+    std::string().swap(request.body);
+    reservation.release();
+    if (response.delay.count() > 0) {
+      asio::steady_timer timer(context_.io, response.delay);
+      co_await timer.async_wait(kTuple);
+    }
+    keep_alive = keep_alive && !body_unread && !listener_.stopping();
+    bool written = co_await writeResponse(response, request.request_id, version, keep_alive);
+    if (written && body_unread) co_await discardAndClose();
     if (!written || !keep_alive) break;
   }
 }
 
-// Reads one whole request into `parser`. False when the connection is done: the client left or
-// went quiet, or its request was too large or malformed (and has been answered).
-asio::awaitable<bool> Session::readRequest(RequestParser& parser) {
-  const auto timeout = listener_.options().io_timeout;
+// Reads one request's line and headers into `parser`. False when the connection is done: the
+// client left or went quiet, or its request was too large or malformed (and has been answered).
+asio::awaitable<bool> Session::readHead(HeadParser& parser) {
   state_.idle = true;
-  stream_.expires_after(timeout);
+  stream_.expires_after(listener_.options().header_timeout);
   auto [header_ec, header_bytes] =
       co_await bhttp::async_read_header(stream_, buffer_, parser, kTuple);
   state_.idle = false;
@@ -170,24 +228,12 @@ asio::awaitable<bool> Session::readRequest(RequestParser& parser) {
     }
     co_return false;
   }
-  if (equalsIgnoringCase(parser.get()[bhttp::field::expect], "100-continue")) {
-    bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
-    stream_.expires_after(timeout);
-    auto [cont_ec, cont_n] = co_await bhttp::async_write(stream_, cont, kTuple);
-    if (cont_ec) co_return false;
-  }
-  if (parser.is_done()) co_return true;
-  stream_.expires_after(timeout);
-  auto [body_ec, body_n] = co_await bhttp::async_read(stream_, buffer_, parser, kTuple);
-  if (body_ec) {
-    if (auto refusal = bodyReadRefusal(body_ec)) co_await sendFinal(*refusal);
-    co_return false;
-  }
   co_return true;
 }
 
-// What the router sees of `message`; takes the message's body.
-Request Session::toRequest(RequestMessage& message) {
+// What the router sees of the request's head (the body comes later).
+Request Session::toRequest(const HeadParser& parser) {
+  const auto& message = parser.get();
   Request request;
   request.method_name = std::string(message.method_string());
   request.method = methodFromName(request.method_name);
@@ -198,30 +244,76 @@ Request Session::toRequest(RequestMessage& message) {
   for (const auto& field : message) {
     request.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
   }
-  request.body = std::move(message.body());
   return request;
 }
 
-// The answer to `request`, after the delay it asks for (if any).
-asio::awaitable<Response> Session::respond(Request& request) {
-  Response response;
+// The answer to `request`: the router admits it from its head, then its body is read (only
+// then) and the router answers it. A response with status 0: the client left or went quiet
+// while sending its body, and gets no answer. `body_unread` stays true when the answer came
+// without the body having been read.
+asio::awaitable<Response> Session::answer(HeadParser& head, Request& request, bool& body_unread,
+                                          BodyReservation& reservation) {
   if (!parseTarget(request.target, request.path, request.query)) {
-    response = errorResponse(400, "Malformed request target");
-  } else {
-    try {
-      // Initialised, not assigned: see the g++ 12 note in answer().
-      Response answered = co_await answer(listener_.router(), request);
-      response = std::move(answered);
-    } catch (const std::exception& e) {
-      telemetry::logError("request failed", e.what());
-      response = errorResponse(500, "Internal server error");
-    }
+    co_return errorResponse(400, "Malformed request target");
   }
-  if (response.delay.count() > 0) {
-    asio::steady_timer timer(context_.io, response.delay);
-    co_await timer.async_wait(kTuple);
+  Router& router = listener_.router();
+  try {
+    Router::Admission admission = co_await await<Router::Admission>(
+        [&](Router::Admit admitted) { router.admit(request, std::move(admitted)); });
+    if (admission.answer) co_return std::move(*admission.answer);
+    Response refusal;
+    BodyRead read =
+        co_await readBody(head, admission.max_body_bytes, request, reservation, refusal);
+    if (read == BodyRead::kGone) co_return Response{.status = 0};
+    if (read == BodyRead::kRefused) co_return router.refuse(admission, request, std::move(refusal));
+    body_unread = false;
+    Response response = co_await await<Response>(
+        [&](Respond respond) { router.proceed(admission, request, std::move(respond)); });
+    co_return response;
+  } catch (const std::exception& e) {
+    telemetry::logError("request failed", e.what());
+    co_return errorResponse(500, "Internal server error");
   }
-  co_return std::move(response);
+}
+
+// Reads the admitted request's body into request.body: at most `max_body_bytes` (or the
+// server's max_body_bytes), and only once the budget for bodies in flight has room for it.
+// kRefused with `refusal` to send (the rest of the body unread), or kGone.
+asio::awaitable<Session::BodyRead> Session::readBody(HeadParser& head, std::size_t max_body_bytes,
+                                                     Request& request, BodyReservation& reservation,
+                                                     Response& refusal) {
+  if (head.is_done()) co_return BodyRead::kRead;  // no body
+  const Server::Options& options = listener_.options();
+  std::size_t limit = std::min(max_body_bytes, options.max_body_bytes);
+  boost::optional<std::uint64_t> length = head.content_length();
+  if (length && *length > limit) {
+    refusal = errorResponse(413, kBodyTooLarge);
+    co_return BodyRead::kRefused;
+  }
+  // A chunked body may grow to the limit: that much is reserved.
+  if (!reservation.take(length ? static_cast<std::size_t>(*length) : limit)) {
+    refusal = errorResponse(503, "The server is busy; try again in a moment");
+    refusal.headers.emplace_back("Retry-After", "1");
+    co_return BodyRead::kRefused;
+  }
+  if (equalsIgnoringCase(head.get()[bhttp::field::expect], "100-continue")) {
+    bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+    stream_.expires_after(options.io_timeout);
+    auto [cont_ec, cont_n] = co_await bhttp::async_write(stream_, cont, kTuple);
+    if (cont_ec) co_return BodyRead::kGone;
+  }
+  BodyParser parser(std::move(head));
+  parser.body_limit(limit);
+  stream_.expires_after(options.io_timeout);
+  auto [body_ec, body_n] = co_await bhttp::async_read(stream_, buffer_, parser, kTuple);
+  if (body_ec) {
+    auto answerable = bodyReadRefusal(body_ec);
+    if (!answerable) co_return BodyRead::kGone;
+    refusal = errorResponse(answerable->status, answerable->message);
+    co_return BodyRead::kRefused;
+  }
+  request.body = std::move(parser.get().body());
+  co_return BodyRead::kRead;
 }
 
 // Writes `response` (taking its body) in the request's HTTP version. False when that failed.
@@ -251,10 +343,29 @@ asio::awaitable<void> Session::sendFinal(Refusal refusal) {
   co_await bhttp::async_write(stream_, res, kTuple);
 }
 
+// After an answer given without reading the body the client is still sending: closing a socket
+// with unread bytes makes the kernel reset the connection, which can destroy the answer before
+// the client has read it. So the answer is followed by a FIN, and what the client still sends
+// is read into a small scratch buffer and dropped, for a short while and up to a bound; never
+// kept.
+asio::awaitable<void> Session::discardAndClose() {
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  std::array<char, 4096> scrap;
+  stream_.expires_after(kLingerTime);
+  std::size_t discarded = 0;
+  while (discarded < kLingerBytes) {
+    auto [ec, n] = co_await stream_.async_read_some(asio::buffer(scrap), kTuple);
+    if (ec) break;
+    discarded += n;
+  }
+}
+
 }  // namespace
 
-asio::awaitable<void> runSession(Listener& listener, IoContext& context, tcp::socket socket) {
-  Session session(listener, context, std::move(socket));
+asio::awaitable<void> runSession(Listener& listener, IoContext& context, tcp::socket socket,
+                                 std::string client) {
+  Session session(listener, context, std::move(socket), std::move(client));
   co_await session.run();
 }
 

@@ -3,6 +3,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <string>
 
 namespace it::http {
 
@@ -16,11 +17,12 @@ struct SessionState {
   bool idle = true;
 };
 
-// Serves one accepted connection until it closes: reads each request with a fresh parser and
-// the listener's timeouts and limits, has the router answer it and writes the response. Runs
-// on `context`'s thread, is listed in context.sessions while it runs and calls
-// listener.sessionEnded() once its connection is closed.
+// Serves one accepted connection until it closes: reads each request's head with a fresh parser
+// and the listener's timeouts and limits, has the router admit it, reads its body only then,
+// has the router answer it and writes the response. Runs on `context`'s thread, is listed in
+// context.sessions while it runs and calls listener.sessionEnded(client) once its connection is
+// closed; `client` is the block its address counts under (util/client_block.hpp).
 boost::asio::awaitable<void> runSession(Listener& listener, IoContext& context,
-                                        boost::asio::ip::tcp::socket socket);
+                                        boost::asio::ip::tcp::socket socket, std::string client);
 
 }  // namespace it::http

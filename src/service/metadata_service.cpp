@@ -183,13 +183,14 @@ storage::MetadataEntry entryFor(const T& value, std::int64_t now) {
 MetadataService::MetadataService(storage::MetadataCache& store, const Clock& clock,
                                  providers::TvdbClient& tvdb, providers::TmdbClient& tmdb,
                                  providers::YoutubeClient& youtube,
-                                 providers::SpotifyClient& spotify)
+                                 providers::SpotifyClient& spotify, MetadataLimits limits)
     : store_(store),
       clock_(clock),
       tvdb_(tvdb),
       tmdb_(tmdb),
       youtube_(youtube),
-      spotify_(spotify) {}
+      spotify_(spotify),
+      limits_(limits) {}
 
 template <class T>
 std::optional<T> MetadataService::cached(std::string_view id) {
@@ -220,6 +221,56 @@ void MetadataService::remember(std::vector<storage::MetadataEntry> entries) {
 
 namespace {
 
+// The provider's answer about the id itself ("no such id", "not this id"): asking again soon
+// would get the same answer. Everything else (timeouts, 5xx, 429, a broken answer) may be gone
+// by the next request.
+bool isAboutTheId(const providers::Failure& f) {
+  return f.kind == providers::FailureKind::kNotFound ||
+         f.kind == providers::FailureKind::kItemRejected;
+}
+
+}  // namespace
+
+std::optional<providers::Failure> MetadataService::knownMissing(const std::string& key) {
+  std::lock_guard lock(missing_.mutex);
+  auto it = missing_.by_key.find(key);
+  if (it == missing_.by_key.end() || clock_.now() >= it->second.until) return std::nullopt;
+  return it->second.failure;
+}
+
+void MetadataService::rememberMissing(const std::string& key, const providers::Failure& failure) {
+  if (!isAboutTheId(failure) || limits_.max_not_found == 0) return;
+  auto now = clock_.now();
+  auto until = now + limits_.not_found_for;
+  std::lock_guard lock(missing_.mutex);
+  missing_.by_key.insert_or_assign(key, Missing{failure, until});
+  missing_.order.emplace_back(key, until);
+  // Every entry lives equally long, so `order` is also the order they expire in.
+  while (!missing_.order.empty() &&
+         (missing_.order.size() > limits_.max_not_found || missing_.order.front().second <= now)) {
+    auto& [old_key, old_until] = missing_.order.front();
+    auto it = missing_.by_key.find(old_key);
+    // Only if not remembered again since (then a later entry of `order` is its own).
+    if (it != missing_.by_key.end() && it->second.until == old_until) missing_.by_key.erase(it);
+    missing_.order.pop_front();
+  }
+}
+
+namespace {
+
+// What the ids a request has no time left for fail with: as if `provider` were unavailable,
+// so that a sync lists them as failed and the next one asks for them again.
+providers::Failure outOfTime(std::string_view provider) {
+  return {providers::FailureKind::kUnavailable,
+          std::string(provider) +
+              " was not asked: this request ran out of time for provider lookups; sync again "
+              "for the rest"};
+}
+
+bool isPast(MetadataService::Deadline deadline) {
+  return std::chrono::steady_clock::now() >= deadline;
+}
+
 // A failure that says nothing about the id but about the provider (down, bad credentials, out
 // of quota): asking again for the next id would only fail the same way, slowly.
 bool isProviderWide(const providers::Failure& f) {
@@ -229,13 +280,19 @@ bool isProviderWide(const providers::Failure& f) {
 }
 
 // Calls `fetch_chunk` (ids -> outcomes, in order) for chunks of `chunk` ids; after a
-// provider-wide failure the remaining ids fail the same way without being asked for.
+// provider-wide failure the remaining ids fail the same way without being asked for, and once
+// `deadline` has passed they fail as outOfTime(provider).
 template <class T, class Key, class FetchChunk>
 std::vector<Outcome<T>> fetchInChunks(const std::vector<Key>& ids, std::size_t chunk,
+                                      MetadataService::Deadline deadline, std::string_view provider,
                                       FetchChunk fetch_chunk) {
   std::vector<Outcome<T>> out;
   out.reserve(ids.size());
   for (std::size_t begin = 0; begin < ids.size(); begin += chunk) {
+    if (isPast(deadline)) {
+      while (out.size() < ids.size()) out.push_back(Outcome<T>::fail(outOfTime(provider)));
+      break;
+    }
     std::vector<Key> part(
         ids.begin() + static_cast<std::ptrdiff_t>(begin),
         ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), begin + chunk)));
@@ -261,6 +318,12 @@ Outcome<T> asProviderFailure(Outcome<T> found) {
 
 std::string keyText(std::int64_t id) { return std::to_string(id); }
 const std::string& keyText(const std::string& id) { return id; }
+
+// How flights and remembered "no such id" answers name an id: "<kind>:<id>".
+template <class T, class Key>
+std::string keyOf(const Key& id) {
+  return std::string(Codec<T>::kKind) + ":" + keyText(id);
+}
 
 template <class T>
 std::optional<T> decodeBody(const std::string& body) {
@@ -317,11 +380,15 @@ MetadataService::Plan<T, Key> MetadataService::plan(const std::vector<Key>& ids)
       plan.owned_positions[known->second].push_back(i);
       continue;
     }
+    std::string key = keyOf<T>(ids[i]);
+    if (auto missing = knownMissing(key)) {
+      plan.out[i] = Outcome<T>::fail(std::move(*missing));
+      continue;
+    }
     if (auto hit = cached<T>(keyText(ids[i]))) {
       plan.out[i] = Outcome<T>::success(std::move(*hit));
       continue;
     }
-    std::string key = std::string(Codec<T>::kKind) + ":" + keyText(ids[i]);
     auto [flight, owner] = board(key);
     if (!owner) {
       plan.awaited.emplace_back(std::move(flight), i);
@@ -359,8 +426,7 @@ void MetadataService::fetchOwned(Plan<T, Key>& plan, Fetch& fetch) {
       std::vector<std::optional<std::string>>& bodies;
       ~Landing() {
         for (std::size_t k = 0; k < keys.size(); ++k) {
-          self.land(std::string(Codec<T>::kKind) + ":" + keyText(keys[k]), *flights[k],
-                    std::move(bodies[k]), /*unboard=*/false);
+          self.land(keyOf<T>(keys[k]), *flights[k], std::move(bodies[k]), /*unboard=*/false);
         }
       }
     } landing{*this, plan.owned, plan.owned_flights, bodies};
@@ -370,6 +436,9 @@ void MetadataService::fetchOwned(Plan<T, Key>& plan, Fetch& fetch) {
       if (fetched[k]) {
         fresh.push_back(entryFor(*fetched[k].value, now));
         bodies[k] = fresh.back().body;
+      } else {
+        // Before the flight lands, so that a request it wakes finds the answer here.
+        rememberMissing(keyOf<T>(plan.owned[k]), fetched[k].failure);
       }
       for (std::size_t position : plan.owned_positions[k]) plan.out[position] = fetched[k];
     }
@@ -390,8 +459,11 @@ void MetadataService::awaitOthers(Plan<T, Key>& plan, const std::vector<Key>& id
     std::optional<T> value = body ? decodeBody<T>(*body) : std::nullopt;
     if (value) {
       plan.out[position] = Outcome<T>::success(std::move(*value));
+    } else if (auto missing = knownMissing(keyOf<T>(ids[position]))) {
+      plan.out[position] = Outcome<T>::fail(std::move(*missing));  // the provider said so
     } else {  // the other request's lookup failed: try once more on our own
       plan.out[position] = std::move(fetch(std::vector<Key>{ids[position]}).front());
+      if (!plan.out[position]) rememberMissing(keyOf<T>(ids[position]), plan.out[position].failure);
     }
   }
 }
@@ -408,54 +480,66 @@ std::vector<Outcome<T>> MetadataService::lookUp(const std::vector<Key>& ids, Fet
 }
 
 Outcome<domain::TvdbSeries> MetadataService::series(std::int64_t id) {
-  return std::move(lookUp<domain::TvdbSeries>(std::vector<std::int64_t>{id},
-                                              [this](const std::vector<std::int64_t>& misses) {
-                                                return fetchInChunks<domain::TvdbSeries>(
-                                                    misses, 1, [this](const auto& one) {
-                                                      return std::vector{tvdb_.series(one.front())};
-                                                    });
-                                              })
-                       .front());
+  Deadline until = deadline();
+  return std::move(
+      lookUp<domain::TvdbSeries>(std::vector<std::int64_t>{id},
+                                 [this, until](const std::vector<std::int64_t>& misses) {
+                                   return fetchInChunks<domain::TvdbSeries>(
+                                       misses, 1, until, "TVDB", [this](const auto& one) {
+                                         return std::vector{tvdb_.series(one.front())};
+                                       });
+                                 })
+          .front());
 }
 
 std::vector<Outcome<domain::TvdbMovie>> MetadataService::tvdbMovies(
-    const std::vector<std::int64_t>& ids) {
-  return lookUp<domain::TvdbMovie>(ids, [this](const std::vector<std::int64_t>& misses) {
-    return fetchInChunks<domain::TvdbMovie>(
-        misses, 1, [this](const auto& one) { return std::vector{tvdb_.movie(one.front())}; });
+    const std::vector<std::int64_t>& ids, Deadline until) {
+  return lookUp<domain::TvdbMovie>(ids, [this, until](const std::vector<std::int64_t>& misses) {
+    return fetchInChunks<domain::TvdbMovie>(misses, 1, until, "TVDB", [this](const auto& one) {
+      return std::vector{tvdb_.movie(one.front())};
+    });
   });
 }
 
 std::vector<Outcome<domain::TmdbMovie>> MetadataService::tmdbMovies(
-    const std::vector<std::int64_t>& ids) {
-  return lookUp<domain::TmdbMovie>(ids, [this](const std::vector<std::int64_t>& misses) {
-    return fetchInChunks<domain::TmdbMovie>(
-        misses, 1, [this](const auto& one) { return std::vector{tmdb_.movie(one.front())}; });
+    const std::vector<std::int64_t>& ids, Deadline until) {
+  return lookUp<domain::TmdbMovie>(ids, [this, until](const std::vector<std::int64_t>& misses) {
+    return fetchInChunks<domain::TmdbMovie>(misses, 1, until, "TMDB", [this](const auto& one) {
+      return std::vector{tmdb_.movie(one.front())};
+    });
   });
 }
 
 std::vector<Outcome<domain::YoutubeVideo>> MetadataService::videos(
-    const std::vector<std::string>& ids) {
-  return lookUp<domain::YoutubeVideo>(ids, [this](const std::vector<std::string>& misses) {
+    const std::vector<std::string>& ids, Deadline until) {
+  return lookUp<domain::YoutubeVideo>(ids, [this, until](const std::vector<std::string>& misses) {
     return fetchInChunks<domain::YoutubeVideo>(
-        misses, 50, [this](const auto& chunk) { return youtube_.videos(chunk); });
+        misses, 50, until, "YouTube", [this](const auto& chunk) { return youtube_.videos(chunk); });
   });
 }
 
 std::vector<Outcome<domain::YoutubeChannel>> MetadataService::youtubeChannels(
-    const std::vector<std::string>& ids) {
-  return lookUp<domain::YoutubeChannel>(ids, [this](const std::vector<std::string>& misses) {
+    const std::vector<std::string>& ids, Deadline until) {
+  return lookUp<domain::YoutubeChannel>(ids, [this, until](const std::vector<std::string>& misses) {
     return fetchInChunks<domain::YoutubeChannel>(
-        misses, 50, [this](const auto& chunk) { return youtube_.channels(chunk); });
+        misses, 50, until, "YouTube",
+        [this](const auto& chunk) { return youtube_.channels(chunk); });
   });
 }
 
 std::vector<Outcome<domain::SpotifyEpisode>> MetadataService::spotifyEpisodes(
-    const std::vector<std::string>& ids) {
-  return lookUp<domain::SpotifyEpisode>(ids, [this](const std::vector<std::string>& misses) {
+    const std::vector<std::string>& ids, Deadline until) {
+  return lookUp<domain::SpotifyEpisode>(ids, [this, until](const std::vector<std::string>& misses) {
     return fetchInChunks<domain::SpotifyEpisode>(
-        misses, 1, [this](const auto& one) { return std::vector{spotify_.episode(one.front())}; });
+        misses, 1, until, "Spotify",
+        [this](const auto& one) { return std::vector{spotify_.episode(one.front())}; });
   });
+}
+
+Outcome<std::vector<domain::SpotifyEpisode>> MetadataService::spotifyShowEpisodes(
+    std::string_view show_id, Deadline until) {
+  if (isPast(until)) return outOfTime("Spotify");
+  return spotify_.showEpisodes(show_id);
 }
 
 Outcome<std::vector<domain::TvdbSearchResult>> MetadataService::searchTvdb(std::string_view query,

@@ -148,9 +148,10 @@ std::vector<Result<domain::Movie>> SyncService::lookUpMovies(const std::vector<M
   for (const auto& m : movies) {
     (m.database == domain::MovieDatabase::kTmdb ? tmdb_ids : tvdb_ids).push_back(m.id);
   }
-  // No ids, no lookups: each answers an empty list at once.
-  auto from_tvdb = metadata_.tvdbMovies(tvdb_ids);
-  auto from_tmdb = metadata_.tmdbMovies(tmdb_ids);
+  // No ids, no lookups: each answers an empty list at once. Both share the request's budget.
+  MetadataService::Deadline deadline = metadata_.deadline();
+  auto from_tvdb = metadata_.tvdbMovies(tvdb_ids, deadline);
+  auto from_tmdb = metadata_.tmdbMovies(tmdb_ids, deadline);
   auto as_movie = [](const auto& found) -> Result<domain::Movie> {
     if (!found) return found.failure;
     return Result<domain::Movie>::success(domain::movieFrom(*found.value));
@@ -181,7 +182,7 @@ void SyncService::addMovie(std::string_view username, std::int64_t tmdb_id,
   if (auto have = store_.movieWithTmdbId(username, tmdb_id)) {
     return done(Result<AddedMovie>::success({false, std::move(*have), std::nullopt, 0, ""}));
   }
-  auto found = std::move(metadata_.tmdbMovies({tmdb_id}).front());
+  auto found = std::move(metadata_.tmdbMovies({tmdb_id}, metadata_.deadline()).front());
   if (!found) {
     Failure failure = found.failure;
     // TMDB's 404, or a movie it cannot time yet: the caller's id is the problem.
@@ -225,19 +226,22 @@ void SyncService::youtubeVideos(std::string_view username, std::vector<std::stri
   auto existing = store_.existingYoutubeVideos(username, ids);
   syncByIds(
       username, std::move(ids), existing,
-      [this](const auto& ids) { return withChannels(metadata_.videos(ids)); },
+      [this](const auto& ids) {
+        MetadataService::Deadline deadline = metadata_.deadline();
+        return withChannels(metadata_.videos(ids, deadline), deadline);
+      },
       [this](auto&&... args) { store_.recordYoutubeVideos(std::move(args)...); }, std::move(done));
 }
 
 std::vector<Result<domain::YoutubeVideo>> SyncService::withChannels(
-    std::vector<Result<domain::YoutubeVideo>> videos) {
+    std::vector<Result<domain::YoutubeVideo>> videos, MetadataService::Deadline deadline) {
   std::vector<std::string> channel_ids;
   for (const auto& v : videos) {
     if (v) channel_ids.push_back(v->channel_id);
   }
   channel_ids = firstOfEach(std::move(channel_ids), sameString);
   if (channel_ids.empty()) return videos;
-  auto channels = metadata_.youtubeChannels(channel_ids);
+  auto channels = metadata_.youtubeChannels(channel_ids, deadline);
   std::unordered_map<std::string, const domain::YoutubeChannel*> found;
   std::vector<const Failure*> failures;
   for (const auto& c : channels) {
@@ -268,23 +272,24 @@ void SyncService::spotifyEpisodes(std::string_view username, std::vector<std::st
                                   bool backfill, Done<SyncReport> done) {
   auto ids = firstOfEach(std::move(episode_ids), sameString);
   auto existing = store_.existingSpotifyEpisodes(username, ids);
+  MetadataService::Deadline deadline = metadata_.deadline();
   if (!backfill) {
     return syncByIds(
         username, std::move(ids), existing,
-        [this](const auto& ids) { return metadata_.spotifyEpisodes(ids); },
+        [this, deadline](const auto& ids) { return metadata_.spotifyEpisodes(ids, deadline); },
         [this](auto&&... args) { store_.recordSpotifyEpisodes(std::move(args)...); },
         std::move(done));
   }
   // Episodes the user has are looked up too (from the cache, mostly): their shows' earlier
   // episodes may be missing.
-  auto fetched = sortOut(ids, metadata_.spotifyEpisodes(ids));
+  auto fetched = sortOut(ids, metadata_.spotifyEpisodes(ids, deadline));
   if (endedEarly(fetched, existing.size(), done)) return;
   std::unordered_set<std::string_view> have(existing.begin(), existing.end());
   std::vector<domain::SpotifyEpisode> records;
   for (const auto& e : fetched.found) {
     if (!have.contains(e.id)) records.push_back(e);
   }
-  for (auto& e : earlierSpotifyEpisodes(username, fetched.found, fetched.failed)) {
+  for (auto& e : earlierSpotifyEpisodes(username, fetched.found, fetched.failed, deadline)) {
     records.push_back(std::move(e));
   }
   store_.recordSpotifyEpisodes(username, std::move(records), stampFor(username),
@@ -293,7 +298,7 @@ void SyncService::spotifyEpisodes(std::string_view username, std::vector<std::st
 
 std::vector<domain::SpotifyEpisode> SyncService::earlierSpotifyEpisodes(
     std::string_view username, const std::vector<domain::SpotifyEpisode>& listed,
-    std::vector<FailedItem>& failed) {
+    std::vector<FailedItem>& failed, MetadataService::Deadline deadline) {
   // Per show, the listed episode released last: everything up to its day is wanted.
   std::map<std::string, const domain::SpotifyEpisode*> latest;
   std::unordered_set<std::string_view> listed_ids;
@@ -310,7 +315,7 @@ std::vector<domain::SpotifyEpisode> SyncService::earlierSpotifyEpisodes(
   }
   std::vector<domain::SpotifyEpisode> earlier;
   for (const auto& [show_id, target] : latest) {
-    auto all = metadata_.spotifyShowEpisodes(show_id);
+    auto all = metadata_.spotifyShowEpisodes(show_id, deadline);
     if (!all) {
       failed.push_back({show_id, std::nullopt,
                         "The earlier episodes of " + target->show_name +

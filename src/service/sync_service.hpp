@@ -52,9 +52,10 @@ struct SyncReport {
 // The sync use cases: recording what a user watched (episodes, movies, YouTube videos,
 // podcast episodes) and tagging a show folder with its TVDB series. Items the user already has
 // are neither fetched again nor re-timestamped; the metadata of the others comes through
-// MetadataService; every item of one call gets the same sync time. Each call completes `done`
-// exactly once, after the write is durable (from any thread); it blocks while it reads the
-// store and asks providers, so call it from a worker. Thread-safe.
+// MetadataService, all the lookups of one call within one time budget (the items it leaves no
+// time for are listed as failed); every item of one call gets the same sync time. Each call
+// completes `done` exactly once, after the write is durable (from any thread); it blocks while
+// it reads the store and asks providers, so call it from a worker. Thread-safe.
 class SyncService {
  public:
   SyncService(storage::ImmersionStore& store, const Clock& clock, MetadataService& metadata,
@@ -96,12 +97,12 @@ class SyncService {
   std::vector<Result<domain::Movie>> lookUpMovies(const std::vector<MovieFile>& movies);
   // `videos` with their channels' titles and thumbnails, where channels.list gives them.
   std::vector<Result<domain::YoutubeVideo>> withChannels(
-      std::vector<Result<domain::YoutubeVideo>> videos);
+      std::vector<Result<domain::YoutubeVideo>> videos, MetadataService::Deadline deadline);
   // The earlier episodes of the shows of `listed` (see spotifyEpisodes), without those the
   // user has or that are listed; what could not be looked up goes to `failed`.
   std::vector<domain::SpotifyEpisode> earlierSpotifyEpisodes(
       std::string_view username, const std::vector<domain::SpotifyEpisode>& listed,
-      std::vector<FailedItem>& failed);
+      std::vector<FailedItem>& failed, MetadataService::Deadline deadline);
   template <class Fetch, class Record>
   void syncByIds(std::string_view username, std::vector<std::string> ids,
                  const std::vector<std::string>& existing, Fetch fetch, Record record,

@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "util/time_format.hpp"
+#include "util/utf8.hpp"
 
 namespace it::telemetry {
 namespace {
@@ -51,8 +52,10 @@ void emitFields(spdlog::level::level_enum level, std::string_view msg,
   auto logger = spdlog::default_logger_raw();
   if (!logger->should_log(level)) return;
   boost::json::object line;
-  line.emplace("msg", msg);
-  for (const auto& [k, v] : fields) line.emplace(k, v);
+  // Values may hold what a client sent (an error naming it, say): kept valid UTF-8, so every
+  // line stays valid JSON.
+  line.emplace("msg", withInvalidUtf8Replaced(msg));
+  for (const auto& [k, v] : fields) line.emplace(k, withInvalidUtf8Replaced(v));
   emit(level, line);
   logger->flush();
 }
@@ -139,8 +142,10 @@ void logRequest(std::string_view request_id, std::string_view method, std::strin
   auto logger = spdlog::default_logger_raw();
   if (!logger->should_log(spdlog::level::info)) return;
   // Formatted directly (this runs once per request): only the path can hold characters
-  // that need JSON escaping; ids, methods, routes and user names cannot.
-  std::string escaped_path = boost::json::serialize(boost::json::string_view(path));
+  // that need JSON escaping, or bytes that are not UTF-8 (a client's "%FF"); ids, methods,
+  // routes and user names cannot.
+  std::string escaped_path =
+      boost::json::serialize(boost::json::string_view(withInvalidUtf8Replaced(path)));
   logger->info(R"({{"time":"{}","level":"info","msg":"request","request_id":"{}","method":"{}",)"
                R"("route":"{}","path":{},"status":{},"duration_ms":{:.3f},"user":{}}})",
                formatUtcMillisZ(std::chrono::system_clock::now()), request_id, method, route,

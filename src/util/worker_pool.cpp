@@ -25,6 +25,16 @@ void WorkerPool::post(std::function<void()> task) {
   cv_.notify_one();
 }
 
+bool WorkerPool::tryPost(std::function<void()> task, std::size_t max_waiting) {
+  {
+    std::lock_guard lock(mutex_);
+    if (tasks_.size() >= max_waiting) return false;
+    tasks_.push_back(std::move(task));
+  }
+  cv_.notify_one();
+  return true;
+}
+
 void WorkerPool::loop() {
   for (;;) {
     std::function<void()> task;

@@ -21,6 +21,8 @@ class WorkerPool {
   WorkerPool& operator=(const WorkerPool&) = delete;
 
   void post(std::function<void()> task);
+  // Queues `task` unless `max_waiting` tasks already wait for a thread; false when it did not.
+  bool tryPost(std::function<void()> task, std::size_t max_waiting);
 
  private:
   void loop();

@@ -2,8 +2,10 @@
 // runs), configuration mistakes, SIGTERM.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <boost/json.hpp>
+#include <fstream>
 
 #include "domain/time_zone.hpp"
 #include "e2e/server_process.hpp"
@@ -13,15 +15,24 @@
 namespace it::test {
 namespace {
 
+// Without a terminal (here stderr is a pipe, as under a service manager) the password goes to
+// a file only the server's user may read, never to the output.
 TEST(CliE2E, FirstStartCreatesAnAdminAndShowsThePasswordOnce) {
   TempDir dir;
   std::string password;
   {
     auto server = ServerProcess::start(dir.path());
-    auto line = server.process->waitForLine("password: ", /*from_stderr=*/true);
+    const std::string file = dir.path() + "/first-admin-password.txt";
+    auto line = server.process->waitForLine("its password is in", /*from_stderr=*/true);
     ASSERT_TRUE(line) << server.process->err();
-    password = line->substr(line->find("password: ") + 10);
-    ASSERT_EQ(password.size(), 24u) << *line;
+    EXPECT_NE(line->find(file + " (readable by this user only)"), std::string::npos) << *line;
+    struct stat info {};
+    ASSERT_EQ(stat(file.c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 0777, 0600u);
+    std::ifstream in(file);
+    std::getline(in, password);
+    ASSERT_EQ(password.size(), 24u) << password;
+    EXPECT_NE(server.process->out().find("\"password_file\":\"" + file + "\""), std::string::npos);
 
     HttpClient admin(server.url());
     admin.setBasicAuth("admin", password);
@@ -31,11 +42,12 @@ TEST(CliE2E, FirstStartCreatesAnAdminAndShowsThePasswordOnce) {
     auto dashboard = server.process->waitForLine("The dashboard is at", /*from_stderr=*/true);
     ASSERT_TRUE(dashboard) << server.process->err();
     EXPECT_EQ(*dashboard, "The dashboard is at " + server.url() +
-                              "/ (sign in as \"admin\" with the password above)");
+                              "/ (sign in as \"admin\" with the password in " + file + ")");
 
     server.process->signal(SIGTERM);
     EXPECT_EQ(server.process->wait(), 0);
     EXPECT_NE(server.process->out().find("\"stopped\""), std::string::npos);
+    EXPECT_EQ((server.process->out() + server.process->err()).find(password), std::string::npos);
   }
   auto again = ServerProcess::start(dir.path());
   again.process->signal(SIGTERM);
@@ -43,6 +55,48 @@ TEST(CliE2E, FirstStartCreatesAnAdminAndShowsThePasswordOnce) {
   EXPECT_EQ(again.process->err().find("password"), std::string::npos);  // shown only once
   EXPECT_NE(again.process->err().find("The dashboard is at " + again.url() + "/\n"),
             std::string::npos);
+}
+
+// The data directory and the database are the server's user's alone, whatever the umask; a
+// shared data directory and a config file others may read are warned about.
+TEST(CliE2E, DataFilesArePrivateAndSharedOnesAreWarnedAbout) {
+  TempDir dir;
+  const std::string data = dir.path() + "/data";
+  mode_t old_umask = ::umask(0);  // the most permissive: nothing taken away
+  auto mode = [](const std::string& path) {
+    struct stat info {};
+    EXPECT_EQ(stat(path.c_str(), &info), 0) << path;
+    return info.st_mode & 0777;
+  };
+  {
+    auto server = ServerProcess::start(data);
+    ASSERT_GT(server.port, 0);
+    EXPECT_EQ(mode(data), 0700u);
+    for (const char* file : {"/tracker.db", "/tracker.db-wal", "/tracker.db-shm"}) {
+      EXPECT_EQ(mode(data + file), 0600u) << file;
+    }
+    server.process->signal(SIGTERM);
+    EXPECT_EQ(server.process->wait(), 0);
+  }
+  ::chmod(data.c_str(), 0755);
+  const std::string config = dir.path() + "/config.toml";
+  std::ofstream(config) << "log_level = \"info\"\n";
+  ::chmod(config.c_str(), 0644);
+  auto server = ServerProcess::launch(
+      {IT_BINARY, "serve", "--config", config, "--data-dir", data, "--listen", "127.0.0.1:0"});
+  ::umask(old_umask);
+  ASSERT_GT(server.port, 0);
+  server.process->signal(SIGTERM);
+  EXPECT_EQ(server.process->wait(), 0);
+  const std::string log = server.process->out();
+  EXPECT_NE(log.find(R"("msg":"the data directory may be read by other users; chmod 700 it )"
+                     R"(unless it is shared on purpose","data_dir":")" +
+                     data + R"(","mode":"0755")"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find(R"("setting":"config","path":")" + config + R"(","mode":"0644")"),
+            std::string::npos)
+      << log;
 }
 
 TEST(CliE2E, UsersAndTokensAreManagedWhileTheServerRuns) {

@@ -1,10 +1,11 @@
 // deploy/aws/deploy.sh run against a real moto_server (--endpoint-url) with a dummy Lambda
 // package, then everything it made read back with boto3: the two tables and their keys, the
-// secret, the role and its policy, the one function (custom runtime, environment), the REST API
-// with its REQUEST authorizer, every route of both originals as an AWS_PROXY integration to the
-// function, the UNAUTHORIZED gateway response and the stage. A second run must update in place
-// (new code, configuration and secret; no second API, function, role, resource or permission),
-// and --delete must remove the API, function and role but keep the data.
+// secret, the role and its policy (exactly the actions the function calls, none on "*"), the one
+// function (custom runtime, environment, reserved concurrency), the REST API with its REQUEST
+// authorizer, every route of both originals as an AWS_PROXY integration to the function, the
+// UNAUTHORIZED gateway response and the stage with its throttling. A second run must update in
+// place (new code, configuration, limits and secret; no second API, function, role, resource or
+// permission), and --delete must remove the API, function and role but keep the data.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -79,11 +80,14 @@ for f in lam.list_functions()["Functions"]:
         statements = json.loads(lam.get_policy(FunctionName=name)["Policy"])["Statement"]
     except lam.exceptions.ResourceNotFoundException:
         statements = []
+    # Absent (null here) when nothing is reserved.
+    concurrency = lam.get_function_concurrency(FunctionName=name).get("ReservedConcurrentExecutions")
     out["functions"][name] = {
         "arn": c["FunctionArn"], "runtime": c.get("Runtime", ""), "handler": c.get("Handler", ""),
         "architectures": c.get("Architectures", []), "role": c["Role"],
         "memory": c["MemorySize"], "timeout": c["Timeout"], "code_sha256": c["CodeSha256"],
-        "env": c.get("Environment", {}).get("Variables", {}), "permissions": statements}
+        "env": c.get("Environment", {}).get("Variables", {}), "permissions": statements,
+        "concurrency": concurrency}
 gw = client("apigateway")
 for a in gw.get_rest_apis()["items"]:
     api_id = a["id"]
@@ -107,7 +111,10 @@ for a in gw.get_rest_apis()["items"]:
                                "responseTemplates": g.get("responseTemplates", {})}
     except gw.exceptions.NotFoundException:
         api["unauthorized"] = None
-    api["stages"] = {s["stageName"]: s["deploymentId"] for s in gw.get_stages(restApiId=api_id)["item"]}
+    stages = gw.get_stages(restApiId=api_id)["item"]
+    api["stages"] = {s["stageName"]: s["deploymentId"] for s in stages}
+    # Per stage, its method settings by "resource path/method" ("*/*" for all of them).
+    api["method_settings"] = {s["stageName"]: s.get("methodSettings", {}) for s in stages}
     api["deployments"] = sorted((d["createdDate"].timestamp(), d["id"])
                                 for d in gw.get_deployments(restApiId=api_id)["items"])
     api["deployments"] = [d[1] for d in api["deployments"]]
@@ -133,13 +140,16 @@ constexpr Route kRoutes[] = {
     {"POST", "/api/movies", "CUSTOM"},   {"GET", "/healthz", "NONE"},
 };
 
-// The names a deployment was made with.
+// The names and limits a deployment was made with (deploy.sh's defaults unless changed).
 struct Names {
   std::string prefix = "immersion-tracker";
   std::string immersion_table = "immersion_tracker";
   std::string tv_table = "tv_show_tracker";
   std::string secret = "immersion_tracker_api";
   std::string stage = "prod";
+  int reserved_concurrency = 10;  // 0: none reserved
+  double throttle_rate = 20;      // requests per second, for the stage's */* methods
+  double throttle_burst = 40;
 };
 
 std::string str(const json::value& v) { return std::string(v.as_string()); }
@@ -169,6 +179,12 @@ std::set<std::string> allowedActions(const json::object& role) {
 }
 
 std::string policyText(const json::object& role) { return json::serialize(role.at("policies")); }
+
+// The number o[key], or -1 when it is missing or not a number.
+double number(const json::object& o, const char* key) {
+  const json::value* v = o.if_contains(key);
+  return v != nullptr && v->is_number() ? v->to_number<double>() : -1;
+}
 
 class DeployE2E : public MotoTest {
  protected:
@@ -247,7 +263,9 @@ class DeployE2E : public MotoTest {
     // The secret.
     EXPECT_TRUE(state.at("secrets").as_object().contains(n.secret));
 
-    // One role, assumable by Lambda, with what the function needs.
+    // One role, assumable by Lambda, allowed exactly what the function calls: not
+    // secretsmanager:DescribeSecret (it only reads the value), nor cloudwatch:PutMetricData
+    // (its metrics are EMF lines in its log), and nothing on every resource ("*").
     const auto& roles = state.at("roles").as_object();
     EXPECT_EQ(roles.size(), 1U) << json::serialize(roles);
     const std::string role_name = n.prefix + "-lambda";
@@ -257,16 +275,16 @@ class DeployE2E : public MotoTest {
     }
     const auto& role = roles.at(role_name).as_object();
     EXPECT_NE(json::serialize(role.at("trust")).find("lambda.amazonaws.com"), std::string::npos);
-    auto actions = allowedActions(role);
-    for (const char* action :
-         {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-          "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:Query", "dynamodb:Scan",
-          "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable", "secretsmanager:GetSecretValue",
-          "secretsmanager:DescribeSecret", "cloudwatch:PutMetricData", "logs:CreateLogGroup",
-          "logs:CreateLogStream", "logs:PutLogEvents"}) {
-      EXPECT_TRUE(actions.count(action)) << action << " missing from " << policyText(role);
-    }
+    EXPECT_EQ(allowedActions(role),
+              (std::set<std::string>{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                                     "dynamodb:DeleteItem", "dynamodb:BatchGetItem",
+                                     "dynamodb:BatchWriteItem", "dynamodb:Query", "dynamodb:Scan",
+                                     "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable",
+                                     "secretsmanager:GetSecretValue", "logs:CreateLogGroup",
+                                     "logs:CreateLogStream", "logs:PutLogEvents"}))
+        << policyText(role);
     std::string policy = policyText(role);
+    EXPECT_EQ(policy.find(R"("Resource":"*")"), std::string::npos) << policy;
     for (const auto& table : {n.immersion_table, n.tv_table}) {
       EXPECT_NE(policy.find(":table/" + table + "\""), std::string::npos) << policy;
     }
@@ -289,6 +307,12 @@ class DeployE2E : public MotoTest {
                                            {"DYNAMODB_TABLE", n.tv_table},
                                            {"IMMERSION_TRACKER_SECRET_ID", n.secret},
                                            {"IMMERSION_TRACKER_METRICS", "cloudwatch-emf"}}));
+    // Its reserved concurrency, which also caps it; none when asked for 0 (or none).
+    if (n.reserved_concurrency == 0) {
+      EXPECT_TRUE(fn.at("concurrency").is_null()) << json::serialize(fn.at("concurrency"));
+    } else {
+      EXPECT_EQ(json::serialize(fn.at("concurrency")), std::to_string(n.reserved_concurrency));
+    }
 
     // One REST API.
     const auto& apis = state.at("apis").as_array();
@@ -365,6 +389,20 @@ class DeployE2E : public MotoTest {
     if (stages.contains(n.stage) && !deployments.empty()) {
       EXPECT_EQ(stages.at(n.stage), deployments.back());
     }
+
+    // The stage throttles all its methods (*/*) at the rate and burst asked for.
+    const auto& method_settings = api.at("method_settings").as_object();
+    if (method_settings.contains(n.stage)) {
+      const auto& settings = method_settings.at(n.stage).as_object();
+      EXPECT_EQ(keys(settings), std::set<std::string>{"*/*"}) << json::serialize(settings);
+      if (settings.contains("*/*")) {
+        const auto& all = settings.at("*/*").as_object();
+        EXPECT_DOUBLE_EQ(number(all, "throttlingRateLimit"), n.throttle_rate)
+            << json::serialize(all);
+        EXPECT_DOUBLE_EQ(number(all, "throttlingBurstLimit"), n.throttle_burst)
+            << json::serialize(all);
+      }
+    }
     return api_id;
   }
 
@@ -395,14 +433,19 @@ TEST_F(DeployE2E, DeploysEverythingAndARerunUpdatesInPlace) {
   EXPECT_EQ(fn.at("timeout").to_number<int>(), 10);
   std::string first_code = str(fn.at("code_sha256"));
 
-  // Again, with new code, settings and a secret: the same resources, updated.
+  // Again, with new code, settings, limits and a secret: the same resources, updated; 0
+  // removes the reservation.
   std::string secret_file = dir_.path() + "/secret.json";
   const std::string secret =
       R"({"users": [{"user": "alice", "password": "pass:word"}], "tvdb_api_key": "k"})";
   std::ofstream(secret_file) << secret;
   auto second = deploy({"--zip", makeZip("v2"), "--memory", "1024", "--timeout", "20",
-                        "--secret-file", secret_file});
+                        "--secret-file", secret_file, "--reserved-concurrency", "0",
+                        "--throttle-rate", "2.5", "--throttle-burst", "5"});
   ASSERT_EQ(second.exit_code, 0) << "the second deploy.sh failed:\n" << second.out << second.err;
+  names.reserved_concurrency = 0;
+  names.throttle_rate = 2.5;
+  names.throttle_burst = 5;
   auto again = inspect();
   EXPECT_EQ(expectDeployed(again, names), api_id);  // one API (checked inside), the same one
   const auto& fn2 = again.at("functions").at(names.prefix).as_object();
@@ -421,9 +464,11 @@ TEST_F(DeployE2E, OtherNamesWithTheBinaryMakingTablesThenDelete) {
   names.tv_table = "it_staging_tv";
   names.secret = "it/staging";
   names.stage = "v1";
-  auto r = deploy({"--zip", makeZip("v1"), "--name-prefix", names.prefix, "--immersion-table",
-                   names.immersion_table, "--tv-table", names.tv_table, "--secret-name",
-                   names.secret, "--stage", names.stage, "--binary", IT_BINARY});
+  names.reserved_concurrency = 3;
+  auto r =
+      deploy({"--zip", makeZip("v1"), "--name-prefix", names.prefix, "--immersion-table",
+              names.immersion_table, "--tv-table", names.tv_table, "--secret-name", names.secret,
+              "--stage", names.stage, "--binary", IT_BINARY, "--reserved-concurrency", "3"});
   ASSERT_EQ(r.exit_code, 0) << "deploy.sh failed:\n" << r.out << r.err;
   EXPECT_NE(r.err.find("Table ARN:"), std::string::npos) << r.err;  // the binary made them
   std::string api_id = expectDeployed(inspect(), names);
@@ -462,6 +507,21 @@ TEST_F(DeployE2E, BadArgumentsStopItBeforeAnythingIsMade) {
 
   auto unknown = deploy({"--zip", zip, "--frobnicate"});
   EXPECT_EQ(unknown.exit_code, 1);
+
+  // Limits that are not numbers, or that would refuse every request.
+  for (const std::vector<std::string>& limit :
+       {std::vector<std::string>{"--reserved-concurrency", "lots"},
+        std::vector<std::string>{"--reserved-concurrency", "-1"},
+        std::vector<std::string>{"--throttle-rate", "0"},
+        std::vector<std::string>{"--throttle-rate", "fast"},
+        std::vector<std::string>{"--throttle-burst", "0"},
+        std::vector<std::string>{"--throttle-burst", "1.5"}}) {
+    std::vector<std::string> args{"--zip", zip};
+    args.insert(args.end(), limit.begin(), limit.end());
+    auto bad_limit = deploy(args);
+    EXPECT_EQ(bad_limit.exit_code, 1) << limit[0] << " " << limit[1];
+    EXPECT_NE(bad_limit.err.find(limit[0] + " must be"), std::string::npos) << bad_limit.err;
+  }
 
   auto state = inspect();
   EXPECT_TRUE(state.at("tables").as_object().empty());

@@ -35,6 +35,8 @@ std::string restEvent(const std::string& method, const std::string& path, const 
   json::object headers{{"Host", "abc123.execute-api.ap-southeast-2.amazonaws.com"},
                        {"User-Agent", "python-requests/2.32.3"}};
   if (!authorization.empty()) headers["Authorization"] = authorization;
+  // As python-requests sends json= bodies (the server takes writes only as JSON).
+  if (!body.empty()) headers["Content-Type"] = "application/json";
   for (const auto& [name, value] : more_headers) headers[name] = value;
   json::object multi_query;
   for (const auto& [k, v] : query) multi_query[k] = json::array{v};

@@ -3,7 +3,9 @@
 // for the password, the token, their hashes.
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <csignal>
+#include <sstream>
 
 #include "auth/passwords.hpp"
 #include "e2e/server_process.hpp"
@@ -61,6 +63,31 @@ TEST(LogHygieneE2E, NoLogLineCarriesAPasswordATokenOrAHash) {
                                     hash.substr(hash.rfind('$') + 1), tokenSecret(token)}) {
     EXPECT_EQ(output.find(secret), std::string::npos) << "the log holds " << secret;
   }
+}
+
+// A request path may hold any bytes ("%FF" decodes to one that is not UTF-8): every log line
+// is still JSON in valid UTF-8, the bytes written as U+FFFD.
+TEST(LogHygieneE2E, EveryLineIsValidJsonWhateverThePathHolds) {
+  TempDir dir;
+  auto server = ServerProcess::start(dir.path());
+  ASSERT_GT(server.port, 0);
+  HttpClient client(server.url());
+  EXPECT_EQ(client.get("/caf%E9/%FF%FE").status, 404);
+  server.process->signal(SIGTERM);
+  EXPECT_EQ(server.process->wait(), 0);
+
+  std::istringstream lines(server.process->out());
+  std::string line;
+  bool found = false;
+  while (std::getline(lines, line)) {
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(line, ec);  // rejects invalid UTF-8
+    ASSERT_FALSE(ec) << "not JSON in UTF-8: " << line;
+    if (v.as_object().contains("path")) {
+      found = found || v.at("path") == "/caf\uFFFD/\uFFFD\uFFFD";
+    }
+  }
+  EXPECT_TRUE(found) << server.process->out();
 }
 
 }  // namespace

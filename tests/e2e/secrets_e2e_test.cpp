@@ -78,6 +78,53 @@ TEST_F(SecretsE2E, FromAFile) {
   EXPECT_EQ(fileBytes(dir_.path() + "/tracker.db-wal").find(kPassword), std::string::npos);
 }
 
+// The secret's users are imported once: removed or given a new password with the CLI, they
+// stay so on the next start; a new password in the secret is imported (once) again.
+TEST_F(SecretsE2E, ARemovedOrChangedUserDoesNotComeBack) {
+  std::string file = dir_.path() + "/secret.json";
+  std::ofstream(file) << secretJson();
+  auto restart = [&] {
+    auto server = ServerProcess::start(dir_.path(), {"--secrets-file", file});
+    EXPECT_GT(server.port, 0);
+    return server;
+  };
+  auto status = [](const ServerProcess& server, const std::string& password) {
+    HttpClient alice(server.url());
+    alice.setBasicAuth("alice", password);
+    return alice.get("/shows").status;
+  };
+  auto stop = [](ServerProcess& server) {
+    server.process->signal(SIGTERM);
+    EXPECT_EQ(server.process->wait(), 0);
+  };
+  {
+    auto server = restart();
+    EXPECT_EQ(status(server, kPassword), 200);
+    stop(server);
+  }
+  ASSERT_EQ(cli(dir_.path(), {"user", "passwd", "alice"}, "new-pass\n").exit_code, 0);
+  {
+    auto server = restart();
+    EXPECT_EQ(status(server, "new-pass"), 200) << "the secret undid a password change";
+    EXPECT_EQ(status(server, kPassword), 401);
+    stop(server);
+  }
+  ASSERT_EQ(cli(dir_.path(), {"user", "remove", "alice"}).exit_code, 0);
+  {
+    auto server = restart();
+    EXPECT_EQ(status(server, "new-pass"), 401);
+    EXPECT_EQ(status(server, kPassword), 401) << "the secret undid a removal";
+    stop(server);
+  }
+  // The operator gives alice a new password in the secret: that is imported.
+  std::string changed = secretJson();
+  changed.replace(changed.find(kPassword), std::string(kPassword).size(), "from-the-secret 2");
+  std::ofstream(file) << changed;
+  auto server = restart();
+  EXPECT_EQ(status(server, "from-the-secret 2"), 200);
+  stop(server);
+}
+
 TEST_F(SecretsE2E, ABadSecretStopsTheServerWithOneLine) {
   std::string file = dir_.path() + "/secret.json";
   std::ofstream(file) << R"({"users": [{"user": "bad name", "password": "x"}]})";

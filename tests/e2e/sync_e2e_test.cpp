@@ -17,6 +17,7 @@
 #include "domain/time_zone.hpp"
 #include "e2e/server_process.hpp"
 #include "fakes/fake_providers.hpp"
+#include "fakes/loopback_server.hpp"
 #include "support/http_client.hpp"
 #include "support/scoped_env.hpp"
 #include "support/temp_dir.hpp"
@@ -594,6 +595,33 @@ TEST_F(SyncWithTmdbE2E, MovieAddRecordsAFilmWatchedElsewhereOnce) {
   EXPECT_NE(r.err.find("watched_on 2999-01-01 is after today"), std::string::npos) << r.err;
   EXPECT_NE(movieAdd({"-5"}).exit_code, 0);
   EXPECT_EQ(progressJson().at("total_movies_watched"), 1);
+}
+
+// What the client prints came from the server: a hostile (or compromised) one answering with
+// terminal escape sequences (OSC 52 sets the clipboard, CSI 2J clears the screen, C1 CSI) gets
+// them printed as plain text without the control characters.
+TEST(SyncClientTerminal, ControlCharactersFromTheServerAreNotPrinted) {
+  const std::string evil =
+      "\x1b]52;c;SGVsbG8=\x07\x1b[2J\xc2\x9b"
+      "31mboom\r";
+  LoopbackServer server([&](boost::asio::ip::tcp::socket& socket) {
+    serveHttp(socket, 1 << 20, "hostile", [&](const HttpRequest&, auto&) {
+      return std::optional<HttpReply>(
+          HttpReply{500, boost::json::serialize(boost::json::object{{"error", evil}})});
+    });
+  });
+  ScopedEnv env;
+  env.set("IMMERSION_TRACKER_API_URL", "http://127.0.0.1:" + std::to_string(server.port()));
+  env.set("IMMERSION_TRACKER_USER", "alice");
+  env.set("IMMERSION_TRACKER_PASSWORD", "password");
+  auto r = run({IT_BINARY, "progress"});
+  server.stop();
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("]52;c;SGVsbG8=[2J31mboom"), std::string::npos) << r.err;
+  for (const std::string& control : {"\x1b", "\x07", "\xc2\x9b", "\r"}) {
+    EXPECT_EQ((r.out + r.err).find(control), std::string::npos)
+        << "printed a control character: " << r.err;
+  }
 }
 
 }  // namespace

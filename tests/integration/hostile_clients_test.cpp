@@ -62,7 +62,7 @@ struct RawResponse {
 // because the server has already closed is something these tests expect.
 class Conn {
  public:
-  explicit Conn(int port) : fd_(connectLoopback(port)) {}
+  explicit Conn(int port, const char* source = nullptr) : fd_(connectLoopback(port, source)) {}
   ~Conn() { close(fd_); }
   Conn(const Conn&) = delete;
   Conn& operator=(const Conn&) = delete;
@@ -285,7 +285,10 @@ TEST_F(HostileSmallLimitsTest, ManySmallHeadersAddingUpPastTheLimitGet431) {
 // Slow and idle clients.
 
 class HostileSlowClientsTest : public HostileTest {
-  void adjust(app::Config& c) override { c.io_timeout_seconds = 1; }
+  void adjust(app::Config& c) override {
+    c.header_timeout_seconds = 1;
+    c.io_timeout_seconds = 1;
+  }
 };
 
 // Sends `prefix`, then one byte of `filler` every 100 ms, until the server closes the connection
@@ -400,8 +403,14 @@ TEST_F(HostileClientsTest, TwoHundredIdleConnectionsDoNotStarveOthers) {
 // times; the rest are answered 429 unchecked, so the workers stay free and a logged-in user's
 // /progress (which runs on them) is answered meanwhile. Logins already verified are not
 // throttled; a new one from that address is, until its delay passes.
-TEST_F(HostileClientsTest, GuessingManyUserNamesAtOnceIsThrottledAndOthersAreServed) {
-  constexpr int kGuesses = 300;
+class HostileGuessingTest : public HostileTest {
+  // Room for every guess in the password pool's queue: the throttle alone is under test here
+  // (the queue's bound is, below).
+  void adjust(app::Config& c) override { c.password_queue = 1000; }
+};
+
+TEST_F(HostileGuessingTest, GuessingManyUserNamesAtOnceIsThrottledAndOthersAreServed) {
+  constexpr int kGuesses = 200;  // within max_connections_per_client (256)
   auto alice = clientFor("alice");
   ASSERT_EQ(alice->get("/progress").status, 200);  // alice's login is verified and remembered
 
@@ -416,7 +425,7 @@ TEST_F(HostileClientsTest, GuessingManyUserNamesAtOnceIsThrottledAndOthersAreSer
   auto start = SteadyClock::now();
   auto r = alice->get("/progress");
   EXPECT_EQ(r.status, 200) << r.body;
-  // Without the throttle this waits for ~300 Argon2id runs on 2 threads (10 s and more).
+  // Without the throttle this waits for ~200 Argon2id runs on 2 threads (10 s and more).
   EXPECT_LT(SteadyClock::now() - start, 5s) << "a logged-in user waited behind the guesses";
 
   int throttled = 0;
@@ -442,12 +451,53 @@ TEST_F(HostileClientsTest, GuessingManyUserNamesAtOnceIsThrottledAndOthersAreSer
   EXPECT_EQ(alice->get("/progress").status, 200);
 }
 
+class HostileSmallPasswordQueueTest : public HostileTest {
+  void adjust(app::Config& c) override {
+    c.password_threads = 1;
+    c.password_queue = 2;
+  }
+};
+
+// Guesses from many addresses at once (a botnet; here 60 addresses of the loopback network),
+// which the per-client throttle does not slow: the password pool's queue stays short, the
+// rest are told 503 at once without a check, and a signed-in user is served meanwhile.
+TEST_F(HostileSmallPasswordQueueTest, GuessesFromManyAddressesFindTheQueueFull) {
+  constexpr int kGuesses = 60;
+  auto alice = clientFor("alice");
+  ASSERT_EQ(alice->get("/progress").status, 200);  // verified and remembered
+  std::vector<std::unique_ptr<Conn>> guesses;
+  for (int i = 0; i < kGuesses; ++i) {
+    std::string address = "127.0.1." + std::to_string(i + 1);
+    guesses.push_back(std::make_unique<Conn>(port(), address.c_str()));
+    std::string encoded = base64Encode("guess" + std::to_string(i) + ":wrong-password");
+    ASSERT_TRUE(guesses.back()->send(
+        request("GET", "/progress", "", "Authorization: Basic " + encoded + "\r\n")));
+  }
+  EXPECT_EQ(alice->get("/progress").status, 200);
+  int busy = 0;
+  for (int i = 0; i < kGuesses; ++i) {
+    auto answer = guesses[i]->readResponse(20s);
+    ASSERT_TRUE(answer) << "guess " << i << " got no answer";
+    if (answer->status == 503) {
+      ++busy;
+      EXPECT_TRUE(answer->hasHeader("retry-after: 1")) << answer->head;
+      EXPECT_NE(answer->body.find("Too many sign-ins are being checked"), std::string::npos);
+    } else {
+      expectJsonError(*answer, 401, "guess " + std::to_string(i));
+    }
+  }
+  // At most the one running and the two waiting at any moment were checked, and a few more as
+  // checks finished while the guesses arrived.
+  EXPECT_GE(busy, kGuesses / 2) << "the password pool's queue grew with the guesses";
+  EXPECT_EQ(alice->get("/progress").status, 200);
+}
+
 // Connections over max_connections get 503 (server_test.cpp); idle connections holding every
 // slot are closed by the io timeout, after which the server serves again.
 class HostileFewConnectionsTest : public HostileTest {
   void adjust(app::Config& c) override {
     c.max_connections = 4;
-    c.io_timeout_seconds = 1;
+    c.header_timeout_seconds = 1;
   }
 };
 
@@ -609,8 +659,12 @@ TEST_F(HostileClientsTest, DeeplyNestedJsonIs400) {
   for (const auto& [what, body] : bodies) {
     for (const char* path : {"/api/update_episode", "/sync"}) {
       auto r = alice->post(path, body);
-      EXPECT_EQ(r.status, 400) << what << " to " << path;
-      EXPECT_EQ(json::parse(r.body), json::parse(R"({"error":"Request body is not valid JSON"})"))
+      // Only the syncs read more than 64 KiB; the others refuse such a body unread.
+      bool too_large = std::string_view(path) != "/sync" && body.size() > 64 * 1024;
+      EXPECT_EQ(r.status, too_large ? 413 : 400) << what << " to " << path;
+      EXPECT_EQ(json::parse(r.body),
+                json::parse(too_large ? R"({"error":"Request body too large"})"
+                                      : R"({"error":"Request body is not valid JSON"})"))
           << what << " to " << path;
     }
   }
@@ -695,6 +749,226 @@ TEST_F(HostileClientsTest, DuplicateKeysTheLastOneWinsAndIsTheOneChecked) {
   auto bob_folders = bob->get("/shows");
   ASSERT_EQ(bob_folders.status, 200);
   EXPECT_EQ(json::parse(bob_folders.body).at("shows"), json::array());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bodies: read only once the caller may send them, within the route's limit and the budget.
+
+// Strangers are answered from the head alone: no credentials, wrong ones, a made-up session, a
+// throttled address. Only the head is sent here; before the server answered only once the
+// whole body had come (or its timeout, 30 s, had passed), holding the body meanwhile.
+TEST_F(HostileClientsTest, StrangersAreAnsweredBeforeTheirBodyIsRead) {
+  const std::string wrong = "Authorization: Basic " + base64Encode("alice:wrong") + "\r\n";
+  const std::vector<std::pair<std::string, std::string>> strangers = {
+      {"no credentials", ""},
+      {"a wrong password", wrong},
+      {"a made-up token", "Authorization: Bearer itk_00000000_madeup\r\n"},
+      {"a made-up session", "Cookie: it_session=madeup\r\nSec-Fetch-Site: same-origin\r\n"},
+  };
+  for (const auto& [who, credentials] : strangers) {
+    for (const char* expect : {"", "Expect: 100-continue\r\n"}) {
+      Conn c(port());
+      ASSERT_TRUE(c.send("POST /sync HTTP/1.1\r\nHost: test\r\n" + credentials + expect +
+                         "Content-Type: application/json\r\nContent-Length: 8000000\r\n\r\n{"));
+      auto r = c.readResponse(5s);
+      ASSERT_TRUE(r) << who << ": no answer before the body";
+      expectJsonError(*r, 401, who);  // never "100 Continue"
+      EXPECT_TRUE(r->hasHeader("connection: close")) << who;
+      EXPECT_TRUE(c.waitForClose(5s)) << who << ": the connection stays open";
+    }
+  }
+  // Routes and methods that do not exist need no body either.
+  for (const auto& [line, status] :
+       std::vector<std::pair<std::string, int>>{{"POST /nowhere", 404}, {"DELETE /sync", 405}}) {
+    Conn c(port());
+    ASSERT_TRUE(c.send(line + " HTTP/1.1\r\nHost: test\r\n" + kAliceAuth +
+                       "Content-Type: application/json\r\nContent-Length: 8000000\r\n\r\n"));
+    auto r = c.readResponse(5s);
+    ASSERT_TRUE(r) << line << ": no answer before the body";
+    expectJsonError(*r, status, line);
+  }
+  EXPECT_EQ(aliceEpisodesWatched(), 0);
+  expectOthersServed("after strangers' bodies");
+}
+
+// A signed-in caller's body larger than its route takes (64 KiB but for the syncs) is refused
+// from its Content-Length, before it is sent.
+TEST_F(HostileClientsTest, BodiesOverTheirRoutesLimitAreRefusedUnread) {
+  for (const char* path : {"/api/update_episode", "/api/tokens", "/api/me/time_zone"}) {
+    Conn c(port());
+    std::string method = std::string(path) == "/api/me/time_zone" ? "PUT" : "POST";
+    ASSERT_TRUE(c.send(method + " " + path + " HTTP/1.1\r\nHost: test\r\n" + kAliceAuth +
+                       "Content-Type: application/json\r\nContent-Length: 65537\r\n\r\n"));
+    auto r = c.readResponse(5s);
+    ASSERT_TRUE(r) << path << ": no answer before the body";
+    expectJsonError(*r, 413, path);
+  }
+  EXPECT_EQ(aliceShows(), json::array());
+  // Exactly 64 KiB is read.
+  std::string padded = update("Lost");
+  padded.insert(1, std::string(65536 - padded.size(), ' '));
+  auto r = clientFor("alice")->post("/api/update_episode", padded);
+  EXPECT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(aliceShows().as_array().size(), 1u);
+}
+
+// Writes must say they are JSON: an HTML form on another site can send form data or text/plain
+// with a browser's remembered Basic credentials, never application/json.
+TEST_F(HostileClientsTest, WritesThatDoNotSayJsonGet415AndChangeNothing) {
+  auto alice = clientFor("alice");
+  for (const char* type : {"application/x-www-form-urlencoded", "text/plain", "multipart/form-data",
+                           "application/jsonp", ""}) {
+    std::vector<std::string> headers;
+    if (*type != '\0')
+      headers.push_back(std::string("Content-Type: ") + type);
+    else
+      headers.push_back("Content-Type:");  // curl then sends none
+    auto r = alice->request("POST", "/api/update_episode", update("Lost"), headers);
+    EXPECT_EQ(r.status, 415) << type << ": " << r.body;
+    EXPECT_EQ(json::parse(r.body),
+              json::parse(R"({"error":"Content-Type must be application/json"})"))
+        << type;
+    EXPECT_EQ(
+        alice->request("PUT", "/api/me/time_zone", R"({"time_zone":"Asia/Tokyo"})", headers).status,
+        415)
+        << type;
+  }
+  EXPECT_EQ(aliceShows(), json::array());
+  // With parameters and in any case, JSON is JSON.
+  auto r = alice->request("POST", "/api/update_episode", update("Lost"),
+                          {"Content-Type: Application/JSON; charset=utf-8"});
+  EXPECT_EQ(r.status, 201) << r.body;
+  // Deletions carry no body to type.
+  EXPECT_NE(alice->request("DELETE", "/api/tokens/0000", "", {"Content-Type:"}).status, 415);
+}
+
+// A logged-in user's body built to multiply in memory (8 MiB of "[]," is 2.8 million values,
+// over 100 MiB while parsing) is refused as the parse outgrows its budget.
+TEST_F(HostileClientsTest, JsonBuiltToMultiplyIsRefusedWhileParsing) {
+  std::string body = R"({"episodes":[)";
+  while (body.size() < 6 * 1024 * 1024) body += "[],";
+  body += "[]]}";
+  auto r = clientFor("alice")->post("/sync", body);
+  EXPECT_EQ(r.status, 400) << r.body.substr(0, 200);
+  EXPECT_EQ(json::parse(r.body),
+            json::parse(R"({"error":"Request body holds too many JSON values"})"));
+  EXPECT_EQ(aliceEpisodesWatched(), 0);
+  // The largest valid sync still parses: 10,000 episodes.
+  std::string sync = R"({"episodes":[)";
+  for (int i = 0; i < 10000; ++i) {
+    if (i > 0) sync += ",";
+    sync += R"({"folder_name":"Show )" + std::to_string(i % 50) + R"(","file_name":"Show - )" +
+            std::to_string(i) + R"("})";
+  }
+  sync += "]}";
+  r = clientFor("alice")->post("/sync", sync);
+  EXPECT_EQ(r.status, 200) << r.body.substr(0, 200);
+  EXPECT_EQ(aliceEpisodesWatched(), 10000);
+}
+
+class HostileBodyBudgetTest : public HostileTest {
+  void adjust(app::Config& c) override {
+    c.max_body_bytes = 256 * 1024;
+    c.max_body_bytes_in_flight = 512 * 1024;
+  }
+};
+
+// Bodies in flight share a budget: two half-sent 256 KiB syncs fill it, a third is told to come
+// back (503, Retry-After) without the server taking its body; once one finishes, it is served.
+TEST_F(HostileBodyBudgetTest, PastTheBudgetForBodiesA503SaysComeBack) {
+  const std::string head = "POST /sync HTTP/1.1\r\nHost: test\r\n" + std::string(kAliceAuth) +
+                           "Content-Type: application/json\r\nContent-Length: 262144\r\n\r\n";
+  std::string body = R"({"episodes":[{"folder_name":"A","file_name":"A - 01"}]})";
+  body += std::string(262144 - body.size(), ' ');
+  // The server says "100 Continue" once it has taken a body's room from the budget.
+  const std::string expect_head = head.substr(0, head.size() - 2) + "Expect: 100-continue\r\n\r\n";
+  Conn first(port());
+  Conn second(port());
+  for (Conn* c : {&first, &second}) {
+    ASSERT_TRUE(c->send(expect_head));
+    auto go_on = c->readResponse(5s);
+    ASSERT_TRUE(go_on) << "no 100 Continue";
+    ASSERT_EQ(go_on->status, 100);
+    ASSERT_TRUE(c->send(body.substr(0, 1000)));
+  }
+  Conn third(port());
+  ASSERT_TRUE(third.send(head));
+  auto refused = third.readResponse(5s);
+  ASSERT_TRUE(refused) << "no answer to the third sync";
+  expectJsonError(*refused, 503, "third sync");
+  EXPECT_TRUE(refused->hasHeader("retry-after: 1")) << refused->head;
+  // Other requests (with small bodies, or none) are still served meanwhile.
+  expectOthersServed("while the budget is spent");
+
+  ASSERT_TRUE(first.send(body.substr(1000)));
+  auto done = first.readResponse(5s);
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->status, 200) << done->body;
+  Conn fourth(port());
+  ASSERT_TRUE(fourth.send(head + body));
+  auto served = fourth.readResponse(5s);
+  ASSERT_TRUE(served);
+  EXPECT_EQ(served->status, 200) << served->body;
+}
+
+class HostileFewPerClientTest : public HostileTest {
+  void adjust(app::Config& c) override { c.max_connections_per_client = 3; }
+};
+
+// One client cannot take every slot: past its own cap its connections are refused, while
+// another address is served.
+TEST_F(HostileFewPerClientTest, ConnectionsPastTheClientsCapAreRefused) {
+  std::vector<std::unique_ptr<Conn>> held;
+  for (int i = 0; i < 3; ++i) held.push_back(std::make_unique<Conn>(port()));
+  Conn over(port());
+  auto refused = over.readResponse(5s);
+  ASSERT_TRUE(refused) << "no answer over the client's cap";
+  expectJsonError(*refused, 503, "over the client's cap");
+  Conn other(port(), "127.0.0.2");
+  ASSERT_TRUE(other.send(request("GET", "/healthz")));
+  auto r = other.readResponse(5s);
+  ASSERT_TRUE(r) << "another client was not served";
+  EXPECT_EQ(r->status, 200);
+  // A closed connection gives its slot back (a moment after the close is seen here).
+  held.clear();
+  long status = 0;
+  for (auto deadline = SteadyClock::now() + 5s; SteadyClock::now() < deadline;) {
+    Conn again(port());
+    if (!again.send(request("GET", "/healthz"))) continue;
+    auto answer = again.readResponse(5s);
+    status = answer ? answer->status : 0;
+    if (status == 200) break;
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(status, 200);
+}
+
+class HostileHeaderTimeoutTest : public HostileTest {
+  void adjust(app::Config& c) override {
+    c.header_timeout_seconds = 1;
+    c.io_timeout_seconds = 20;
+  }
+};
+
+// Headers have a shorter timeout than bodies: a silent connection goes after it, while an
+// admitted body may take longer than it.
+TEST_F(HostileHeaderTimeoutTest, HeadersGetAShorterTimeoutThanBodies) {
+  Conn silent(port());
+  auto start = SteadyClock::now();
+  EXPECT_TRUE(silent.waitForClose(1s + kCloseSlack));
+  EXPECT_LT(SteadyClock::now() - start, 1s + kCloseSlack);
+
+  Conn slow(port());
+  std::string body = update("Lost");
+  ASSERT_TRUE(
+      slow.send("POST /api/update_episode HTTP/1.1\r\nHost: test\r\n" + std::string(kAliceAuth) +
+                "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                "\r\n\r\n" + body.substr(0, 5)));
+  EXPECT_FALSE(slow.waitForClose(1500ms)) << "a body was cut off at the header timeout";
+  ASSERT_TRUE(slow.send(body.substr(5)));
+  auto r = slow.readResponse(5s);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 201) << r->body;
 }
 
 // ---------------------------------------------------------------------------------------------

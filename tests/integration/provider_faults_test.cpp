@@ -186,6 +186,24 @@ class ProviderFaultTest : public ServerTest {
     return "";
   }
 
+  // Ids of the provider's format that it does not know (a series tag: one).
+  std::vector<std::string> unknownIds(const Provider& p) {
+    std::vector<std::string> ids;
+    for (int i = 0; i < (p.kind == Kind::kSeries ? 1 : 3); ++i) {
+      int n = ++fresh_items_;
+      char text[32];
+      if (p.kind == Kind::kYoutube) {
+        std::snprintf(text, sizeof text, "unknwn%05d", n);
+      } else if (p.kind == Kind::kSpotify) {
+        std::snprintf(text, sizeof text, "unknown%015d", n);
+      } else {
+        std::snprintf(text, sizeof text, "%d", 990000 + n);
+      }
+      ids.emplace_back(text);
+    }
+    return ids;
+  }
+
   // Where the lookup of `id` goes: failNext/setDelay there hits it (YouTube: its batch).
   static std::string lookupPath(const Provider& p, const std::string& id) {
     return p.kind == Kind::kYoutube ? p.lookup_path : p.lookup_path + id;
@@ -602,6 +620,34 @@ TEST_P(ProviderTimeoutWithToken, ATokenEndpointThatHangsFailsTheSyncCleanly) {
   EXPECT_EQ(recorded(p), p.kind == Kind::kSeries ? std::stoll(request[0]) : before + 1);
 }
 
+// Ids the provider says it does not know are remembered so for ten minutes: the same request
+// again, from the same user or another, gets the same answer without the provider being asked;
+// after that it is asked again. (Transient failures are never remembered: a failed lookup
+// syncs at the next request, see AFailedLookupIsReportedNotRecordedAndSyncsLater.)
+TEST_P(ProviderFaultEach, AnIdTheProviderDoesNotKnowIsNotAskedForAgainForAWhile) {
+  const Provider& p = GetParam();
+  prepare(p);
+  prepare(p, "bob");
+  std::vector<std::string> unknown = unknownIds(p);
+  int before = fake_.requestCount(p.lookup_path);
+  auto first = sync(p, unknown);
+  ASSERT_EQ(first.status, 422) << first.body;
+  int asked = fake_.requestCount(p.lookup_path) - before;
+  ASSERT_GT(asked, 0);
+
+  for (const char* user : {"alice", "bob"}) {
+    SCOPED_TRACE(user);
+    auto again = sync(p, unknown, user);
+    EXPECT_EQ(again.status, 422) << again.body;
+    EXPECT_EQ(parse(again), parse(first));
+  }
+  EXPECT_EQ(fake_.requestCount(p.lookup_path) - before, asked) << "the provider was asked again";
+
+  clock_.advance(std::chrono::minutes(11));
+  EXPECT_EQ(sync(p, unknown).status, 422);
+  EXPECT_EQ(fake_.requestCount(p.lookup_path) - before, 2 * asked);
+}
+
 // Every provider, and those that hand out tokens, named in the tests' names.
 std::string providerName(const ::testing::TestParamInfo<Provider>& info) { return info.param.name; }
 const auto kAllProviders = ::testing::Values(kMovies, kSeries, kTmdbMovies, kYoutube, kSpotify);
@@ -613,20 +659,22 @@ INSTANTIATE_TEST_SUITE_P(ProviderFaults, ProviderTimeout, kAllProviders, provide
 INSTANTIATE_TEST_SUITE_P(ProviderFaults, ProviderTimeoutWithToken, kTokenProviders, providerName);
 
 // More provider-backed requests hang than there are threads for them (the fixture runs 2
-// workers and 2 provider threads): everything else, including a first login (password
-// hashing runs on the workers) and syncs that need no provider, still answers; then the hung
-// requests complete.
+// workers and 2 provider threads; four users, as a user has one such request at a time):
+// everything else, including a first login (password hashing runs on the workers) and syncs
+// that need no provider, still answers; then the hung requests complete.
 TEST_F(ProviderFaultTest, RequestsWaitingOnAProviderDoNotStarveTheRest) {
   constexpr auto kDelay = 4s;
   constexpr int kHung = 4;
+  const std::string users[kHung] = {"alice", "bob", "carol", "dave"};
+  addUser("carol", false);
+  addUser("dave", false);
   std::vector<std::string> ids;
   for (int i = 0; i < kHung; ++i) ids.push_back(freshItem(kYoutube));
   fake_.setDelay("/youtube/v3/videos", kDelay);
   std::vector<std::future<HttpResult>> hung;
   for (int i = 0; i < kHung; ++i) {
-    hung.push_back(std::async(std::launch::async, [&, i] {
-      return sync(kYoutube, {ids[i]}, i % 2 == 0 ? "alice" : "bob");
-    }));
+    hung.push_back(
+        std::async(std::launch::async, [&, i] { return sync(kYoutube, {ids[i]}, users[i]); }));
   }
   ASSERT_TRUE(awaitRequest("/youtube/v3/videos")) << "the provider was never called";
 
@@ -659,7 +707,7 @@ TEST_F(ProviderFaultTest, RequestsWaitingOnAProviderDoNotStarveTheRest) {
     EXPECT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(parse(r).at("videos_added"), 1) << r.body;
   }
-  EXPECT_EQ(recorded(kYoutube, "alice") + recorded(kYoutube, "bob"), kHung);
+  for (const auto& user : users) EXPECT_EQ(recorded(kYoutube, user), 1) << user;
 }
 
 // Once a lookup finds the provider down (5xx through every retry), the request's remaining
@@ -725,6 +773,128 @@ TEST_F(ProviderFaultTest, YoutubeFaultsFailOnlyTheirBatch) {
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(parse(r).at("failed"), json::array());
     EXPECT_EQ(recorded(kYoutube, user), 51);
+  }
+}
+
+}  // namespace
+}  // namespace it::test
+
+namespace it::test {
+namespace {
+
+// One request per user at a time on the provider pool: while alice's sync waits on a slow
+// provider, every other provider-backed request of hers is answered 429 at once (the one error
+// shape, with Retry-After), without asking any provider, while bob's go through and her
+// other requests answer as usual. Her next request after the answer goes through, also after
+// one that failed.
+TEST_F(ProviderFaultTest, AUserHasOneProviderBackedRequestAtATime) {
+  constexpr auto kDelay = 3s;
+  std::string slow_item = freshItem(kYoutube);
+  fake_.setDelay("/youtube/v3/videos", kDelay);
+  auto slow = std::async(std::launch::async, [&] { return sync(kYoutube, {slow_item}); });
+  ASSERT_TRUE(awaitRequest("/youtube/v3/videos")) << "the provider was never called";
+
+  auto alice = clientFor("alice");
+  auto started = std::chrono::steady_clock::now();
+  std::vector<HttpResult> refused = {
+      alice->get("/tvdb/search?query=free"),
+      alice->get("/tmdb/search?query=your"),
+      alice->request("PUT", "/show", R"({"folder_name": "Show", "tvdb_id": 278157})"),
+      alice->post("/syncmovies", R"({"movies": [{"file_name": "m", "tmdb_id": 129}]})"),
+      alice->post("/syncyoutube", std::string(R"({"video_ids": [")") + kVideoA + "\"]}"),
+      alice->post("/syncspotify", std::string(R"({"episode_ids": [")") + kSpotifyA + "\"]}"),
+      alice->post("/api/movies", R"({"tmdb_id": 129})"),
+  };
+  for (const auto& r : refused) {
+    EXPECT_EQ(r.status, 429) << r.body;
+    EXPECT_TRUE(parse(r).at("error").is_string()) << r.body;
+    EXPECT_EQ(r.header("retry-after"), "1");
+  }
+  EXPECT_EQ(fake_.requestCount("/v4/search"), 0);
+  EXPECT_EQ(fake_.requestCount("/v4/series/"), 0);
+  EXPECT_EQ(fake_.requestCount("/3/"), 0);
+  EXPECT_EQ(fake_.requestCount("/v1/episodes/"), 0);
+  EXPECT_EQ(fake_.requestCount("/youtube/v3/videos"), 1);
+
+  // Meanwhile bob's provider-backed requests, and alice's others, go through.
+  auto bob = clientFor("bob");
+  auto r = bob->get("/tmdb/search?query=your");
+  EXPECT_EQ(r.status, 200) << r.body;
+  r = bob->post("/syncmovies", R"({"movies": [{"file_name": "m", "tmdb_id": 129}]})");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(alice->get("/progress").status, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, kDelay - 1s)
+      << "requests waited for alice's slow one";
+  EXPECT_EQ(slow.wait_for(0s), std::future_status::timeout);
+
+  ASSERT_EQ(slow.wait_for(60s), std::future_status::ready);
+  r = slow.get();
+  EXPECT_EQ(r.status, 200) << r.body;
+  fake_.setDelay("/youtube/v3/videos", 0ms);
+
+  // Her turn is free again once the answer is out, also after one that failed.
+  r = alice->get("/tmdb/search?query=your");
+  EXPECT_EQ(r.status, 200) << r.body;
+  r = alice->post("/syncyoutube", R"({"video_ids": 5})");
+  EXPECT_EQ(r.status, 400) << r.body;
+  fake_.failNext("/3/movie/", 503, "Service Unavailable", 3);
+  r = alice->post("/api/movies", R"({"tmdb_id": 4935})");
+  EXPECT_EQ(r.status, 502) << r.body;
+  r = alice->post("/api/movies", R"({"tmdb_id": 4935})");
+  EXPECT_EQ(r.status, 201) << r.body;
+}
+
+// A request may ask providers for provider_budget_seconds (1 s here). A sync of ids each
+// answered slowly records those looked up in that time, lists the rest as failed as if the
+// provider were down, and answers about then instead of after every lookup; the next sync
+// records the rest.
+class ProviderBudget : public ProviderFaultTest {
+ protected:
+  void adjust(app::Config& config) override {
+    ProviderFaultTest::adjust(config);
+    config.provider_budget_seconds = 1;
+  }
+};
+
+TEST_F(ProviderBudget, ASyncStopsAskingProvidersOnceItsTimeIsSpent) {
+  constexpr auto kBudget = 1s;
+  constexpr auto kDelay = 150ms;  // per lookup: 40 of them would take 6 s
+  constexpr int kItems = 40;
+  for (const Provider* p : {&kSpotify, &kTmdbMovies}) {
+    SCOPED_TRACE(p->name);
+    std::vector<std::string> ids;
+    for (int i = 0; i < kItems; ++i) ids.push_back(freshItem(*p));
+    fake_.setDelay(p->lookup_path, kDelay);
+    int before = fake_.requestCount(p->lookup_path);
+
+    auto started = std::chrono::steady_clock::now();
+    auto r = sync(*p, ids);
+    auto took = std::chrono::steady_clock::now() - started;
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_LT(took, kBudget + 2s) << "the sync kept asking after its budget";
+    auto body = parse(r);
+    std::int64_t added = body.at(addedField(*p)).as_int64();
+    int asked = fake_.requestCount(p->lookup_path) - before;
+    EXPECT_GE(added, 1);
+    EXPECT_LT(added, kItems);
+    EXPECT_EQ(asked, added);
+    // The rest, in request order, failed as a provider failure is reported.
+    const auto& failed = body.at("failed").as_array();
+    ASSERT_EQ(failed.size(), static_cast<std::size_t>(kItems - added)) << r.body;
+    for (std::size_t i = 0; i < failed.size(); ++i) {
+      EXPECT_EQ(str(failed.at(i).at("id")), ids[added + i]);
+      std::string error = str(failed.at(i).at("error"));
+      EXPECT_TRUE(contains(error, p->provider_name)) << error;
+      EXPECT_TRUE(contains(error, "ran out of time")) << error;
+    }
+    EXPECT_EQ(recorded(*p), added);
+
+    fake_.setDelay(p->lookup_path, 0ms);
+    r = sync(*p, ids);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(parse(r).at(addedField(*p)), kItems - added);
+    EXPECT_EQ(parse(r).at("failed"), json::array());
+    EXPECT_EQ(recorded(*p), kItems);
   }
 }
 

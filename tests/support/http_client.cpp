@@ -59,7 +59,7 @@ HttpResult HttpClient::get(const std::string& path_and_query) {
 }
 
 HttpResult HttpClient::post(const std::string& path, const std::string& body) {
-  return request("POST", path, body, {"Content-Type: application/json"});
+  return request("POST", path, body);
 }
 
 HttpResult HttpClient::request(const std::string& method, const std::string& path_and_query,
@@ -78,7 +78,15 @@ HttpResult HttpClient::request(const std::string& method, const std::string& pat
   }
   curl_slist* headers = nullptr;
   if (!authorization_.empty()) headers = curl_slist_append(headers, authorization_.c_str());
-  for (const auto& h : extra_headers) headers = curl_slist_append(headers, h.c_str());
+  bool typed = false;
+  for (const auto& h : extra_headers) {
+    headers = curl_slist_append(headers, h.c_str());
+    typed = typed || h.rfind("Content-Type:", 0) == 0 || h.rfind("content-type:", 0) == 0;
+  }
+  // The server takes writes only as JSON; curl would otherwise say form data.
+  if (!typed && (method == "POST" || method == "PUT" || method == "PATCH")) {
+    headers = curl_slist_append(headers, "Content-Type: application/json");
+  }
   headers = curl_slist_append(headers, "Expect:");
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, onBody);

@@ -14,10 +14,22 @@
 
 namespace it::test {
 
-// A socket connected to 127.0.0.1:`port`. Throws std::runtime_error when nothing listens.
-inline int connectLoopback(int port) {
+// A socket connected to 127.0.0.1:`port`, from `source` (another address of the loopback
+// network, 127.0.0.2 say, to act as a second client). Throws std::runtime_error when nothing
+// listens.
+inline int connectLoopback(int port, const char* source = nullptr) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) throw std::runtime_error(std::string("socket failed: ") + std::strerror(errno));
+  if (source != nullptr) {
+    sockaddr_in from{};
+    from.sin_family = AF_INET;
+    inet_pton(AF_INET, source, &from.sin_addr);
+    if (bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0) {
+      int error = errno;
+      close(fd);
+      throw std::runtime_error(std::string("bind failed: ") + std::strerror(error));
+    }
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));

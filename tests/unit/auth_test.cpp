@@ -202,6 +202,25 @@ TEST_F(AuthenticatorTest, GuessingManyUserNamesFromOneAddressIsThrottled) {
   EXPECT_EQ(auth.verify(basic("root", "rootpw"), "10.0.0.2").outcome, AuthOutcome::kAuthenticated);
 }
 
+// An IPv6 client holds a whole /64: guesses spread over its addresses count as one client's.
+TEST_F(AuthenticatorTest, GuessesFromOneIpv6Slash64CountAsOneClient) {
+  Authenticator auth(*store_, Authenticator::Options{.free_failures_per_client = 2});
+  std::vector<AuthOutcome> outcomes;
+  int host = 0;
+  for (const char* user : {"u1", "u2", "u3", "u4", "u5"}) {
+    std::string address = "2001:db8:7:7::" + std::to_string(++host);
+    outcomes.push_back(auth.verify(basic(user, "guess"), address).outcome);
+  }
+  EXPECT_EQ(outcomes, (std::vector<AuthOutcome>{AuthOutcome::kRejected, AuthOutcome::kRejected,
+                                                AuthOutcome::kRejected, AuthOutcome::kThrottled,
+                                                AuthOutcome::kThrottled}));
+  EXPECT_EQ(auth.verify(basic("root", "rootpw"), "2001:db8:7:7:ffff::1").outcome,
+            AuthOutcome::kThrottled);
+  // The next /64 is another client.
+  EXPECT_EQ(auth.verify(basic("root", "rootpw"), "2001:db8:7:8::1").outcome,
+            AuthOutcome::kAuthenticated);
+}
+
 // On such a store a login verified recently and a token need a store read, which the caller
 // runs with the signed-in users' work; only a login not verified recently needs Argon2id.
 TEST_F(AuthenticatorTest, OnARoundTripStoreOnlyNewLoginsNeedAPasswordCheck) {

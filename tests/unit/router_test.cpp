@@ -53,7 +53,9 @@ class RouterTest : public ::testing::Test {
     router_ = std::make_unique<Router>(
         std::move(routes), *authenticator_, observer_,
         [this](Execution where, std::function<void()> task) {
+          if (where == Execution::kPasswordCheck && password_pool_full_) return false;
           queued_.push_back({where, std::move(task)});
+          return true;
         },
         /*inline_reads_allowed=*/true);
   }
@@ -80,6 +82,7 @@ class RouterTest : public ::testing::Test {
   std::unique_ptr<auth::Authenticator> authenticator_;
   NoObserver observer_;
   std::vector<Offloaded> queued_;
+  bool password_pool_full_ = false;
   std::unique_ptr<Router> router_;
 };
 
@@ -106,6 +109,28 @@ TEST_F(RouterTest, AnUnverifiedPasswordIsCheckedOnThePasswordPool) {
   Request quick = request("/inline", "alice", "alice-pass");
   router_->dispatch(quick, [&](Response r) { answers.push_back(std::move(r)); });
   EXPECT_TRUE(queued_.empty());
+  ASSERT_EQ(answers.size(), 3u);
+  EXPECT_EQ(answers[2].status, 200);
+}
+
+// When the password pool's queue is full, a login that needs Argon2id is answered 503 at once,
+// without a check; logins already verified go on as before.
+TEST_F(RouterTest, AFullPasswordPoolAnswersBusyWithoutHashing) {
+  Request verified = request("/inline", "alice", "alice-pass");
+  std::vector<Response> answers;
+  router_->dispatch(verified, [&](Response r) { answers.push_back(std::move(r)); });
+  runNext();  // the first check
+  ASSERT_EQ(answers.size(), 1u);
+  password_pool_full_ = true;
+  Request guess = request("/blocking", "alice", "wrong");
+  router_->dispatch(guess, [&](Response r) { answers.push_back(std::move(r)); });
+  EXPECT_TRUE(queued_.empty());
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[1].status, 503);
+  EXPECT_NE(std::find(answers[1].headers.begin(), answers[1].headers.end(),
+                      std::pair<std::string, std::string>{"Retry-After", "1"}),
+            answers[1].headers.end());
+  router_->dispatch(verified, [&](Response r) { answers.push_back(std::move(r)); });
   ASSERT_EQ(answers.size(), 3u);
   EXPECT_EQ(answers[2].status, 200);
 }

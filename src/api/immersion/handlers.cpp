@@ -6,6 +6,11 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <charconv>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_set>
+#include <utility>
 
 #include "api/access.hpp"
 #include "api/immersion/requests.hpp"
@@ -351,6 +356,81 @@ void addMovie(const Dependencies& deps, const Request& req, const auth::Principa
                      });
 }
 
+// ---- one provider-backed request per user ------------------------------------------------
+
+// Lets each user have one request at a time on the provider pool. Such a request holds a
+// provider thread for as long as the providers take (up to its time budget, see
+// MetadataLimits), so a user sending many at once would take the whole pool, and the
+// providers' quotas, while other users' searches and syncs queue behind them. With one each,
+// the pool is shared between the users who need it, however many requests any one of them
+// sends. A second request while the first runs is answered 429 at once rather than queued:
+// waiting would hold a provider thread just the same. Thread-safe.
+class ProviderGate : public std::enable_shared_from_this<ProviderGate> {
+ public:
+  // A user's turn: given back once, when the request answers, or at the latest when nothing
+  // can answer it any more (the handler threw, or dropped its answer).
+  class Pass {
+   public:
+    Pass(std::shared_ptr<ProviderGate> gate, std::string user)
+        : gate_(std::move(gate)), user_(std::move(user)) {}
+    ~Pass() { release(); }
+    Pass(const Pass&) = delete;
+    Pass& operator=(const Pass&) = delete;
+    void release() {
+      std::lock_guard lock(gate_->mutex_);
+      if (released_) return;
+      released_ = true;
+      gate_->busy_.erase(user_);
+    }
+
+   private:
+    std::shared_ptr<ProviderGate> gate_;
+    std::string user_;
+    bool released_ = false;  // under gate_->mutex_
+  };
+
+  // `user`'s turn, or nothing while they have a request under way.
+  std::shared_ptr<Pass> enter(const std::string& user) {
+    {
+      std::lock_guard lock(mutex_);
+      if (!busy_.insert(user).second) return nullptr;
+    }
+    return std::make_shared<Pass>(shared_from_this(), user);
+  }
+
+  // `inner` behind the gate.
+  http::Handler guard(http::Handler inner) {
+    return [gate = shared_from_this(), inner = std::move(inner)](
+               const Request& r, const auth::Principal& p, Respond respond) {
+      auto pass = gate->enter(p.username);
+      if (!pass) return respond(busyResponse());
+      // The turn ends before the answer is sent, so the client's next request finds it free.
+      Respond answer = [pass, respond = std::move(respond)](Response response) {
+        pass->release();
+        respond(std::move(response));
+      };
+      try {
+        inner(r, p, std::move(answer));
+      } catch (...) {  // the router answers it
+        pass->release();
+        throw;
+      }
+    };
+  }
+
+ private:
+  static Response busyResponse() {
+    Response r = errorResponse(429,
+                               "Another of your requests that may call TVDB, TMDB, YouTube or "
+                               "Spotify is still running; send this one once it has answered");
+    r.headers.emplace_back("Retry-After", "1");
+    return r;
+  }
+
+  std::mutex mutex_;
+  std::unordered_set<std::string> busy_;  // users with a request under way
+};
+
 }  // namespace
 
 std::vector<http::Route> routes(const Dependencies& deps) {
@@ -369,20 +449,34 @@ std::vector<http::Route> routes(const Dependencies& deps) {
   };
   // Syncs parse up to 10,000 items and progress sums the history: both run off the I/O
   // threads. The endpoints that may call a provider get the provider pool, so a slow provider
-  // cannot hold up the others. Listing shows is a short indexed read.
-  return {
+  // cannot hold up the others. Listing shows is a short indexed read. Only the syncs take
+  // large bodies (the server's max_body_bytes); the rest take a few fields.
+  constexpr std::size_t kSyncBody = http::kServerBodyLimit;
+  std::vector<http::Route> table = {
       {Method::kGet, "/progress", Access::kUser, Execution::kBlocking, handler(getProgress)},
       {Method::kGet, "/api/activity", Access::kUser, Execution::kBlocking, handler(getActivity)},
       {Method::kGet, "/shows", Access::kUser, Execution::kInline, handler(getShows)},
-      {Method::kPost, "/sync", Access::kUser, Execution::kBlocking, handler(syncEpisodes)},
+      {Method::kPost, "/sync", Access::kUser, Execution::kBlocking, handler(syncEpisodes),
+       kSyncBody},
       {Method::kPut, "/show", Access::kUser, Execution::kProvider, handler(updateShow)},
-      {Method::kPost, "/syncmovies", Access::kUser, Execution::kProvider, handler(syncMovies)},
-      {Method::kPost, "/syncyoutube", Access::kUser, Execution::kProvider, handler(syncYoutube)},
-      {Method::kPost, "/syncspotify", Access::kUser, Execution::kProvider, handler(syncSpotify)},
+      {Method::kPost, "/syncmovies", Access::kUser, Execution::kProvider, handler(syncMovies),
+       kSyncBody},
+      {Method::kPost, "/syncyoutube", Access::kUser, Execution::kProvider, handler(syncYoutube),
+       kSyncBody},
+      {Method::kPost, "/syncspotify", Access::kUser, Execution::kProvider, handler(syncSpotify),
+       kSyncBody},
       {Method::kGet, "/tvdb/search", Access::kUser, Execution::kProvider, handler(searchTvdb)},
       {Method::kGet, "/tmdb/search", Access::kUser, Execution::kProvider, handler(searchTmdb)},
       {Method::kPost, "/api/movies", Access::kUser, Execution::kProvider, handler(addMovie)},
   };
+  // Every route on the provider pool: one request per user at a time (see ProviderGate).
+  auto gate = std::make_shared<ProviderGate>();
+  for (auto& route : table) {
+    if (route.execution == Execution::kProvider) {
+      route.handler = gate->guard(std::move(route.handler));
+    }
+  }
+  return table;
 }
 
 }  // namespace it::api::immersion

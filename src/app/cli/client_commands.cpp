@@ -8,6 +8,7 @@
 #include "app/cli/command_support.hpp"
 #include "client/api_client.hpp"
 #include "client/movie_command.hpp"
+#include "client/terminal.hpp"
 #include "net/curl_client.hpp"
 #include "util/env.hpp"
 
@@ -59,8 +60,14 @@ int runClient(const client::ServerLogin& login, Command command) {
   net::CurlTransport transport(net::CurlTransport::Options{
       .connect_timeout = std::chrono::seconds(10), .total_timeout = std::chrono::minutes(10)});
   client::ApiClient api(login, transport);
-  client::Console console{std::cin, std::cout, std::cerr, isatty(STDIN_FILENO) == 1};
-  return command(api, console);
+  // Everything printed goes through the filter: names and errors come from the server.
+  client::TerminalSafeStream out(std::cout);
+  client::TerminalSafeStream err(std::cerr);
+  std::ostream* tied = std::cin.tie(&out);  // a prompt is shown before input is read
+  client::Console console{std::cin, out, err, isatty(STDIN_FILENO) == 1};
+  int code = command(api, console);
+  std::cin.tie(tied);
+  return code;
 }
 
 }  // namespace

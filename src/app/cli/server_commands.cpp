@@ -1,12 +1,19 @@
 #include "app/cli/server_commands.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "app/cli/command_support.hpp"
 #include "app/lambda_command.hpp"
+#include "app/private_files.hpp"
 #include "app/secrets.hpp"
 #include "app/service.hpp"
 #include "auth/passwords.hpp"
@@ -19,20 +26,62 @@ namespace {
 // When this process started (static initialisation runs before main), for the Lambda cold start.
 const auto kProcessStart = std::chrono::steady_clock::now();
 
-// When the store has no users at all, creates "admin" with a random password and prints it
-// once, so a first-time user can sign in. True when it did.
-bool ensureFirstAdmin(storage::Store& store) {
-  if (!store.listUsers().empty()) return false;
+// Where the first admin's password is left when no terminal can show it.
+std::filesystem::path firstPasswordFile(const Config& config) {
+  return std::filesystem::path(config.data_dir) / "first-admin-password.txt";
+}
+
+// Writes `password` to a new file only its owner may read, whatever the umask.
+bool writePrivateFile(const std::filesystem::path& path, const std::string& password) {
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  std::string line = password + "\n";
+  bool written = ::fchmod(fd, 0600) == 0 &&
+                 ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
+                 ::fsync(fd) == 0;
+  ::close(fd);
+  return written;
+}
+
+// When the store has no users at all, creates "admin" with a random password and shows it
+// once, so a first-time user can sign in: on the terminal, or, when stderr is no terminal (a
+// service manager, a container's log, which others may read), in a file of the data directory
+// only this user may read, whose path is shown and logged. Returns what to add to the
+// dashboard line, or nothing when no admin was created.
+std::optional<std::string> ensureFirstAdmin(storage::Store& store, const Config& config) {
+  if (!store.listUsers().empty()) return std::nullopt;
   std::string password = auth::randomPassword();
   storage::UserRecord admin{"admin", auth::hashPassword(password), true, timestampNow()};
-  if (!store.addUser(admin)) return false;  // another process created it first
+  if (!store.addUser(admin)) return std::nullopt;  // another process created it first
+  if (isatty(STDERR_FILENO) == 1) {
+    std::fprintf(stderr,
+                 "Created the first user \"admin\" with password: %s\n"
+                 "It is shown only this once. Change it with: immersion-tracker user passwd "
+                 "admin\n",
+                 password.c_str());
+    std::fflush(stderr);
+    return " (sign in as \"admin\" with the password above)";
+  }
+  std::filesystem::path file = firstPasswordFile(config);
+  if (!writePrivateFile(file, password)) {
+    telemetry::logError("first admin created, but its password could not be written",
+                        file.string());
+    std::fprintf(stderr,
+                 "Created the first user \"admin\", but could not write its password to %s; "
+                 "set one with: immersion-tracker user passwd admin\n",
+                 file.c_str());
+    return std::string();
+  }
+  telemetry::logInfo("first admin created", {{"password_file", file.string()}});
   std::fprintf(stderr,
-               "Created the first user \"admin\" with password: %s\n"
-               "It is shown only this once. Change it with: immersion-tracker user passwd "
-               "admin\n",
-               password.c_str());
+               "Created the first user \"admin\"; its password is in %s (readable by this user "
+               "only). Delete the file once you have it, and change the password with: "
+               "immersion-tracker user passwd admin\n",
+               file.c_str());
   std::fflush(stderr);
-  return true;
+  return " (sign in as \"admin\" with the password in " + file.string() + ")";
 }
 
 // "host:port", with an IPv6 host in brackets.
@@ -73,6 +122,8 @@ ServeCommand::ServeCommand(CLI::App& app, ConfigOverrides& overrides)
 
 int ServeCommand::run(Config config) {
   telemetry::configureLogging(config.log_level, /*buffered=*/true);
+  warnIfOthersMayRead(config.config_file, "config");
+  warnIfOthersMayRead(config.secrets_file, "secrets_file");
   auto secret = loadServiceSecret(config);
   if (secret) applyProviderCredentials(*secret, config);
   SystemClock clock;
@@ -82,13 +133,12 @@ int ServeCommand::run(Config config) {
     telemetry::logInfo("secret loaded", {{"users", std::to_string(secret->users.size())},
                                          {"users_added_or_updated", std::to_string(changed)}});
   }
-  bool first_admin = ensureFirstAdmin(service.store());
+  std::optional<std::string> first_admin = ensureFirstAdmin(service.store(), config);
   service.start();
   std::string address = hostAndPort(config.host, service.port());
   telemetry::logInfo("listening", {{"address", address}, {"data_dir", config.data_dir}});
   std::fprintf(stderr, "The dashboard is at %s%s\n",
-               dashboardUrl(config.host, service.port()).c_str(),
-               first_admin ? " (sign in as \"admin\" with the password above)" : "");
+               dashboardUrl(config.host, service.port()).c_str(), first_admin.value_or("").c_str());
   std::fflush(stderr);
   service.wait();
   telemetry::logInfo("stopped");
