@@ -4,6 +4,8 @@
 #include <boost/json/parser.hpp>
 #include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
+#include <cstddef>
+#include <cstdlib>
 #include <new>
 
 namespace it::api {
@@ -13,17 +15,21 @@ bool isBlank(std::string_view s) {
   return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
-// What parsing one body may allocate: a JSON document takes a few times its text in memory
-// (a value is 16 bytes, an object's table more), and the largest valid request (10,000 items
-// of a sync) stays far below this. A body built to multiply (8 MiB of "[[],[],...]" is 2.8
-// million values, ~130 MiB while parsing) is stopped as it grows past it.
+// What parsing one body may allocate in all: a JSON document takes a few times its text in
+// memory (a value is 16 bytes, an object's table more), and the largest valid request (10,000
+// items of a sync) stays far below this. A body built to multiply (8 MiB of "[[],[],...]" is
+// 2.8 million values, ~130 MiB while parsing) is stopped as it grows past it.
 std::size_t parseBudget(std::size_t body_bytes) { return 4 * 1024 * 1024 + 3 * body_bytes; }
 
 // Thrown when a parse has allocated its budget.
 struct ParseBudgetSpent : std::bad_alloc {};
 
-// The allocator of one parse and of the document it makes, counting what they hold: past its
-// budget, an allocation throws instead. Used by one thread at a time.
+// The allocator of one parse and of the document it makes: past its budget of allocated bytes,
+// an allocation throws instead. Bytes given back do not return to the budget, since
+// Boost.JSON does not always give back the size and alignment it asked for (hence malloc and
+// free, which need neither). So the budget bounds everything the parse allocates, which is at
+// most about twice what it holds at once (its working stack doubles). Used by one thread at a
+// time.
 class BoundedResource final : public boost::json::memory_resource {
  public:
   explicit BoundedResource(std::size_t budget) : left_(budget) {}
@@ -32,12 +38,13 @@ class BoundedResource final : public boost::json::memory_resource {
   void* do_allocate(std::size_t bytes, std::size_t alignment) override {
     if (bytes > left_) throw ParseBudgetSpent();
     left_ -= bytes;
-    return ::operator new(bytes, std::align_val_t(alignment));
+    // malloc's alignment (that of max_align_t) is all Boost.JSON ever asks for.
+    void* p =
+        alignment <= alignof(std::max_align_t) ? std::malloc(bytes == 0 ? 1 : bytes) : nullptr;
+    if (p == nullptr) throw std::bad_alloc();
+    return p;
   }
-  void do_deallocate(void* p, std::size_t bytes, std::size_t alignment) override {
-    ::operator delete(p, bytes, std::align_val_t(alignment));
-    left_ += bytes;
-  }
+  void do_deallocate(void* p, std::size_t, std::size_t) override { std::free(p); }
   bool do_is_equal(const boost::json::memory_resource& other) const noexcept override {
     return this == &other;
   }
