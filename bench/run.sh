@@ -22,7 +22,7 @@ server_pid=$!
 wait_for "http://127.0.0.1:$port/healthz"
 auth="Authorization: Basic $(printf 'bench:bench-pass' | base64)"
 curl -sf -H "$auth" -X POST "http://127.0.0.1:$port/api/update_episode" \
-  -d '{"username":"bench","tv_show":"The Office","season":2,"episode":5}' >/dev/null
+  --json '{"username":"bench","tv_show":"The Office","season":2,"episode":5}' >/dev/null
 sleep 1
 idle_rss=$(rss_kib "$server_pid")
 body=$(curl -sf -H "$auth" "http://127.0.0.1:$port/api/show_episode?username=bench&tv_show=The%20Office")
