@@ -23,17 +23,25 @@ std::string octal(fs::perms perms) {
   return text;
 }
 
+// Opens `path` for writing with `flags`, creating it 0600: fchmod because the umask may have
+// taken bits away (never added any). -1 when it could not.
+int openPrivate(const fs::path& path, int flags) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | flags, 0600);
+  if (fd >= 0 && ::fchmod(fd, 0600) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 // Creates `path` 0600 if it does not exist; narrows it to 0600 if others may use it.
 void keepFilePrivate(const fs::path& path, bool create) {
   std::error_code ec;
   fs::file_status status = fs::symlink_status(path, ec);
   if (!fs::exists(status)) {
     if (!create) return;
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd >= 0) {
-      ::fchmod(fd, 0600);  // the umask may have taken bits away, never added any
-      ::close(fd);
-    }
+    int fd = openPrivate(path, O_EXCL);
+    if (fd >= 0) ::close(fd);
     return;
   }
   if (!fs::is_regular_file(status) || (status.permissions() & kOthers) == fs::perms::none) return;
@@ -66,6 +74,18 @@ void keepDataPrivate(const Config& config) {
   keepFilePrivate(database, /*create=*/true);
   keepFilePrivate(database.string() + "-wal", /*create=*/false);
   keepFilePrivate(database.string() + "-shm", /*create=*/false);
+}
+
+bool writePrivateFile(const std::string& path, std::string_view contents) {
+  std::error_code ec;
+  fs::create_directories(fs::path(path).parent_path(), ec);
+  int fd = openPrivate(path, O_TRUNC);
+  if (fd < 0) return false;
+  bool written =
+      ::write(fd, contents.data(), contents.size()) == static_cast<ssize_t>(contents.size()) &&
+      ::fsync(fd) == 0;
+  ::close(fd);
+  return written;
 }
 
 void warnIfOthersMayRead(const std::string& path, std::string_view setting) {

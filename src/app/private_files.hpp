@@ -14,6 +14,10 @@ namespace it::app {
 // on purpose, and is not changed). Throws ConfigError when the directory cannot be made.
 void keepDataPrivate(const Config& config);
 
+// Writes `contents` to `path` (created, or emptied first) readable and writable by its owner
+// only, whatever the umask, and syncs it. False when that failed.
+bool writePrivateFile(const std::string& path, std::string_view contents);
+
 // Logs a warning when the file at `path` (a setting named `setting`) may be read by other
 // users: the configuration and the original's secret hold credentials.
 void warnIfOthersMayRead(const std::string& path, std::string_view setting);

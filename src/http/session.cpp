@@ -285,12 +285,10 @@ asio::awaitable<Session::BodyRead> Session::readBody(HeadParser& head, std::size
   if (head.is_done()) co_return BodyRead::kRead;  // no body
   const Server::Options& options = listener_.options();
   std::size_t limit = std::min(max_body_bytes, options.max_body_bytes);
+  // An announced length over the limit never gets here: the head parser refused it against
+  // max_body_bytes, admit() against the route's limit. A chunked body may grow to the limit:
+  // that much is reserved.
   boost::optional<std::uint64_t> length = head.content_length();
-  if (length && *length > limit) {
-    refusal = errorResponse(413, kBodyTooLarge);
-    co_return BodyRead::kRefused;
-  }
-  // A chunked body may grow to the limit: that much is reserved.
   if (!reservation.take(length ? static_cast<std::size_t>(*length) : limit)) {
     refusal = errorResponse(503, "The server is busy; try again in a moment");
     refusal.headers.emplace_back("Retry-After", "1");

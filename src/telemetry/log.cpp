@@ -145,7 +145,9 @@ void logRequest(std::string_view request_id, std::string_view method, std::strin
   // that need JSON escaping, or bytes that are not UTF-8 (a client's "%FF"); ids, methods,
   // routes and user names cannot.
   std::string escaped_path =
-      boost::json::serialize(boost::json::string_view(withInvalidUtf8Replaced(path)));
+      isValidUtf8(path)
+          ? boost::json::serialize(boost::json::string_view(path))
+          : boost::json::serialize(boost::json::string_view(withInvalidUtf8Replaced(path)));
   logger->info(R"({{"time":"{}","level":"info","msg":"request","request_id":"{}","method":"{}",)"
                R"("route":"{}","path":{},"status":{},"duration_ms":{:.3f},"user":{}}})",
                formatUtcMillisZ(std::chrono::system_clock::now()), request_id, method, route,

@@ -1,7 +1,5 @@
 #include "app/cli/server_commands.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -31,20 +29,6 @@ std::filesystem::path firstPasswordFile(const Config& config) {
   return std::filesystem::path(config.data_dir) / "first-admin-password.txt";
 }
 
-// Writes `password` to a new file only its owner may read, whatever the umask.
-bool writePrivateFile(const std::filesystem::path& path, const std::string& password) {
-  std::error_code ec;
-  std::filesystem::create_directories(path.parent_path(), ec);
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) return false;
-  std::string line = password + "\n";
-  bool written = ::fchmod(fd, 0600) == 0 &&
-                 ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
-                 ::fsync(fd) == 0;
-  ::close(fd);
-  return written;
-}
-
 // When the store has no users at all, creates "admin" with a random password and shows it
 // once, so a first-time user can sign in: on the terminal, or, when stderr is no terminal (a
 // service manager, a container's log, which others may read), in a file of the data directory
@@ -65,7 +49,7 @@ std::optional<std::string> ensureFirstAdmin(storage::Store& store, const Config&
     return " (sign in as \"admin\" with the password above)";
   }
   std::filesystem::path file = firstPasswordFile(config);
-  if (!writePrivateFile(file, password)) {
+  if (!writePrivateFile(file.string(), password + "\n")) {
     telemetry::logError("first admin created, but its password could not be written",
                         file.string());
     std::fprintf(stderr,
