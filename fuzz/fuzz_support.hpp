@@ -121,8 +121,12 @@ class StubStore final : public storage::Store {
     done(Result<void>::success());
   }
 
-  std::optional<std::string> userTimeZone(std::string_view) override { return std::nullopt; }
-  bool setUserTimeZone(std::string_view, std::string_view) override { return false; }
+  std::optional<storage::UserSettings> userSettings(std::string_view) override {
+    return std::nullopt;
+  }
+  bool changeUserSettings(std::string_view, const storage::SettingsChange&) override {
+    return false;
+  }
   std::vector<storage::ShowRecord> listShows(std::string_view) override { return {}; }
   std::optional<storage::ShowRecord> findShow(std::string_view, std::string_view) override {
     return std::nullopt;
@@ -166,6 +170,19 @@ class StubStore final : public storage::Store {
                                       std::int64_t) override {
     return {};
   }
+  storage::AddedLog addLog(std::string_view, const domain::ImmersionLog& log,
+                           std::string_view) override {
+    return {log, false};
+  }
+  std::optional<domain::ImmersionLog> findLog(std::string_view, std::string_view) override {
+    return std::nullopt;
+  }
+  storage::LogPage listLogs(std::string_view, const storage::LogQuery&) override { return {}; }
+  bool replaceLog(std::string_view, const domain::ImmersionLog&,
+                  const domain::ImmersionLog&) override {
+    return false;
+  }
+  bool removeLog(std::string_view, const domain::ImmersionLog&) override { return false; }
   std::optional<storage::MetadataEntry> cachedMetadata(std::string_view,
                                                        std::string_view) override {
     return std::nullopt;

@@ -44,6 +44,8 @@ int runCommandLine(int argc, char** argv) {
   cli::SyncCommand sync(app);
   cli::ProgressCommand progress(app);
   cli::MovieCommands movies(app);
+  cli::LogCommand log(app);
+  cli::LogsCommand logs(app);
   cli::LambdaCommand lambda(app);
   cli::DynamoDbCommands dynamodb(app);
 
@@ -59,6 +61,8 @@ int runCommandLine(int argc, char** argv) {
     if (sync.chosen()) return sync.run();
     if (progress.chosen()) return progress.run();
     if (movies.addChosen()) return movies.add();
+    if (log.chosen()) return log.run();
+    if (logs.chosen()) return logs.run();
     if (dynamodb.createTablesChosen()) return dynamodb.createTables();
     Config config = loadConfig(overrides);
     if (serve.chosen()) return serve.run(config);

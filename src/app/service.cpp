@@ -6,6 +6,7 @@
 
 #include "api/account/handlers.hpp"
 #include "api/immersion/handlers.hpp"
+#include "api/logs/handlers.hpp"
 #include "api/ops_handlers.hpp"
 #include "api/tv_progress/handlers.hpp"
 #include "api/web/handlers.hpp"
@@ -97,7 +98,9 @@ struct Service::Parts {
   service::SyncService sync;
   service::ProgressService progress;
   service::TvProgressService tv_progress;
+  service::LogService logs;
   api::immersion::Dependencies immersion;
+  api::logs::Dependencies log_routes;
   api::account::Dependencies account;
   WorkerPool workers;
   WorkerPool provider_workers;  // Execution::kProvider
@@ -122,6 +125,7 @@ struct Service::Parts {
     std::vector<http::Route> routes = api::opsRoutes(metrics);
     for (auto& r : api::tv_progress::routes(tv_progress)) routes.push_back(std::move(r));
     for (auto& r : api::immersion::routes(immersion)) routes.push_back(std::move(r));
+    for (auto& r : api::logs::routes(log_routes)) routes.push_back(std::move(r));
     for (auto& r : api::account::routes(account)) routes.push_back(std::move(r));
     for (auto& r : api::web::routes(api::web::embeddedBundle())) routes.push_back(std::move(r));
     return routes;
@@ -146,7 +150,9 @@ struct Service::Parts {
         sync(*store, clock, metadata, calendars),
         progress(*store, clock, calendars),
         tv_progress(*store, clock),
+        logs(*store, clock, calendars),
         immersion{sync, progress, metadata},
+        log_routes{logs},
         account{*store, calendars,     providers::configuredProviders(config.providers),
                 clock,  authenticator, config.secure_cookies},
         workers(config.worker_threads),

@@ -30,7 +30,8 @@ ApiClient::ApiClient(ServerLogin login, net::HttpTransport& transport)
 
 ApiClient::Reply ApiClient::call(std::string_view method, std::string_view path,
                                  const boost::json::value& body,
-                                 std::initializer_list<long> also_ok) {
+                                 std::initializer_list<long> also_ok,
+                                 const std::vector<std::string>& headers) {
   net::OutboundRequest request;
   request.method = std::string(method);
   request.url = login_.url + "/" + std::string(path);
@@ -45,6 +46,7 @@ ApiClient::Reply ApiClient::call(std::string_view method, std::string_view path,
     request.headers.push_back("Authorization: Basic " +
                               base64Encode(login_.user + ":" + login_.password));
   }
+  request.headers.insert(request.headers.end(), headers.begin(), headers.end());
   if (!body.is_null()) {
     request.headers.push_back("Content-Type: application/json;charset=UTF-8");
     request.body = boost::json::serialize(body);
@@ -69,6 +71,7 @@ ApiClient::Reply ApiClient::call(std::string_view method, std::string_view path,
     throw ClientError(what + " failed with HTTP " + std::to_string(response.status) + ": " +
                       errorOf(response));
   }
+  if (response.status == 204) return Reply{204, {}};
   auto parsed = parseJson(response.body);
   if (!parsed || !parsed->is_object()) {
     throw ClientError(what + " answered something that is not a JSON object; is " + login_.url +

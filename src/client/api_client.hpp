@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "net/http_transport.hpp"
 
@@ -37,11 +38,13 @@ class ApiClient {
     boost::json::object body;
   };
 
-  // Sends `method` `path` (e.g. "sync") with `body` (none when null). Returns the answer when
-  // its status is 200 or one of `also_ok`; otherwise, or when the server cannot be reached or
-  // answers something that is not a JSON object, throws ClientError.
+  // Sends `method` `path` (e.g. "sync") with `body` (none when null) and `headers` ("Name:
+  // value"). Returns the answer when its status is 200 or one of `also_ok` (a 204's body is an
+  // empty object); otherwise, or when the server cannot be reached or answers something that
+  // is not a JSON object, throws ClientError.
   Reply call(std::string_view method, std::string_view path,
-             const boost::json::value& body = nullptr, std::initializer_list<long> also_ok = {});
+             const boost::json::value& body = nullptr, std::initializer_list<long> also_ok = {},
+             const std::vector<std::string>& headers = {});
 
  private:
   ServerLogin login_;

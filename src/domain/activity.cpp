@@ -1,19 +1,29 @@
 #include "domain/activity.hpp"
 
+#include "domain/logs.hpp"
+
 namespace it::domain {
 
-std::vector<DayActivity> activityBetween(const std::vector<DailyTotal>& daily, LocalDay from,
-                                         LocalDay to) {
+std::vector<DayActivity> activityBetween(const ProgressInput& input, LocalDay from, LocalDay to,
+                                         const LanguageFilter& filter) {
   std::vector<DayActivity> days;
   if (from > to) return days;
   days.resize(static_cast<std::size_t>(to - from) + 1);
   for (LocalDay d = from; d <= to; ++d) days[static_cast<std::size_t>(d - from)].day = d;
-  for (const DailyTotal& total : daily) {
-    if (total.day < from || total.day > to) continue;
-    KindTotal& kind = days[static_cast<std::size_t>(total.day - from)]
-                          .kinds[static_cast<std::size_t>(total.kind)];
-    kind.items += total.items;
-    kind.seconds += total.seconds;
+  auto add = [&](LocalDay day, Medium medium, std::int64_t items, std::int64_t seconds) {
+    if (day < from || day > to) return;
+    MediumTotal& total =
+        days[static_cast<std::size_t>(day - from)].mediums[static_cast<std::size_t>(medium)];
+    total.items += items;
+    total.seconds += seconds;
+  };
+  if (filter.admits(std::nullopt)) {  // synced items have no language yet
+    for (const DailyTotal& total : input.daily) {
+      add(total.day, mediumOf(total.kind), total.items, total.seconds);
+    }
+  }
+  for (const LogDayTotal& total : input.log_days) {
+    if (filter.admits(total.language)) add(total.day, total.medium, total.logs, total.minutes * 60);
   }
   return days;
 }

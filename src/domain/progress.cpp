@@ -211,17 +211,17 @@ std::vector<MovieProgress> sortedMovies(const std::vector<MovieInfo>& infos) {
 
 }  // namespace
 
-std::int64_t recentWindowStart(std::chrono::sys_seconds now, const date::time_zone& zone) {
+std::int64_t recentWindowStart(std::chrono::sys_seconds now, const DayRule& days) {
   const std::int64_t now_seconds = now.time_since_epoch().count();
-  const std::int64_t today_start = startOfLocalDay(localDayOf(now_seconds, zone), zone);
+  const std::int64_t today_start = startOfLocalDay(localDayOf(now_seconds, days), days);
   return std::min(now_seconds - kTrendWindowSeconds, today_start);
 }
 
 Progress computeProgress(const ProgressInput& input, std::chrono::sys_seconds now,
-                         const date::time_zone& zone) {
+                         const DayRule& days) {
   const std::int64_t now_seconds = now.time_since_epoch().count();
-  const LocalDay today = localDayOf(now_seconds, zone);
-  const std::int64_t today_start = startOfLocalDay(today, zone);
+  const LocalDay today = localDayOf(now_seconds, days);
+  const std::int64_t today_start = startOfLocalDay(today, days);
 
   Progress progress;
   const DailySums sums = addDailyTotals(input, today, progress);

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "domain/medium.hpp"
 #include "domain/time_zone.hpp"
 
 namespace it::domain {
@@ -91,6 +92,8 @@ struct ProgressInput {
   std::vector<GroupInfo> spotify_shows;
   // One per movie; sorted by name with unnamed ones last saves a sort.
   std::vector<MovieInfo> movies;
+  // The user's manual logs, summed per (date, medium, language) (domain/logs.hpp).
+  std::vector<LogDayTotal> log_days;
 };
 
 struct DailyActivity {
@@ -151,10 +154,10 @@ struct Progress {
 
 // The earliest timestamp whose items computeProgress needs one by one: the start of the
 // 7-day trend window or of today, whichever is earlier.
-std::int64_t recentWindowStart(std::chrono::sys_seconds now, const date::time_zone& zone);
+std::int64_t recentWindowStart(std::chrono::sys_seconds now, const DayRule& days);
 
-// GET /progress for `input` at `now`, with days and quarters in `zone`.
+// GET /progress for `input` at `now`, with days (and so quarters) by `days`.
 Progress computeProgress(const ProgressInput& input, std::chrono::sys_seconds now,
-                         const date::time_zone& zone);
+                         const DayRule& days);
 
 }  // namespace it::domain

@@ -45,23 +45,47 @@ std::string machineTimeZoneName() {
   return "UTC";
 }
 
-LocalDay localDayOf(std::int64_t epoch_seconds, const date::time_zone& zone) {
+LocalDay localDayOf(std::int64_t epoch_seconds, const DayRule& days) {
   const date::sys_seconds instant{std::chrono::seconds{epoch_seconds}};
-  const auto local = zone.to_local(instant);
+  const auto local = days.zone->to_local(instant) - std::chrono::hours(days.start_hour);
   return static_cast<LocalDay>(date::floor<date::days>(local).time_since_epoch().count());
 }
 
-std::int64_t startOfLocalDay(LocalDay day, const date::time_zone& zone) {
-  const date::local_seconds midnight{date::days{day}};
-  // choose::earliest: an ambiguous midnight (clocks fall back over it) starts at its first
-  // occurrence; a skipped midnight (DST gap) maps to the end of the gap, the first instant that
-  // exists on that day.
-  return zone.to_sys(midnight, date::choose::earliest).time_since_epoch().count();
+std::int64_t startOfLocalDay(LocalDay day, const DayRule& days) {
+  const date::local_seconds start =
+      date::local_days{date::days{day}} + std::chrono::hours(days.start_hour);
+  // choose::earliest: an ambiguous start (clocks fall back over it) is its first occurrence; a
+  // skipped one (DST gap) maps to the end of the gap, the first instant that exists on that day.
+  return days.zone->to_sys(start, date::choose::earliest).time_since_epoch().count();
 }
 
-std::int64_t noonOfLocalDay(LocalDay day, const date::time_zone& zone) {
-  const date::local_seconds noon = date::local_days{date::days{day}} + std::chrono::hours(12);
-  return zone.to_sys(noon, date::choose::earliest).time_since_epoch().count();
+std::int64_t noonOfLocalDay(LocalDay day, const DayRule& days) {
+  const date::local_seconds middle =
+      date::local_days{date::days{day}} + std::chrono::hours(12 + days.start_hour);
+  return days.zone->to_sys(middle, date::choose::earliest).time_since_epoch().count();
+}
+
+std::string dayRuleKey(std::string_view zone_name, int start_hour) {
+  std::string key(zone_name);
+  if (start_hour != 0) key += "@" + std::to_string(start_hour);
+  return key;
+}
+
+std::optional<DayRule> dayRuleOfKey(std::string_view key) {
+  int start_hour = 0;
+  if (auto at = key.find('@'); at != std::string_view::npos) {
+    std::string_view hour = key.substr(at + 1);
+    if (hour.empty() || hour.size() > 2 ||
+        hour.find_first_not_of("0123456789") != std::string_view::npos) {
+      return std::nullopt;
+    }
+    start_hour = std::stoi(std::string(hour));
+    if (start_hour > 23) return std::nullopt;
+    key = key.substr(0, at);
+  }
+  const date::time_zone* zone = findTimeZone(key);
+  if (zone == nullptr) return std::nullopt;
+  return DayRule(*zone, start_hour);
 }
 
 std::optional<LocalDay> parseIsoDate(std::string_view text) {

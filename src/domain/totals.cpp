@@ -32,7 +32,7 @@ void TotalsDelta::merge(const TotalsDelta& other) {
 
 void TotalsBuilder::add(ItemKind kind, std::int64_t timestamp, std::string_view group,
                         std::int64_t seconds) {
-  Tally& day = delta_.days[{localDayOf(timestamp, zone_), kind}];
+  Tally& day = delta_.days[{localDayOf(timestamp, days_), kind}];
   day.items += 1;
   day.seconds += seconds;
   if (sync_times_.kept && timestamp >= sync_times_.since) {
@@ -47,23 +47,22 @@ void TotalsBuilder::add(ItemKind kind, std::int64_t timestamp, std::string_view 
   }
 }
 
-TotalsDelta tally(std::span<const TalliedItem> items, const date::time_zone& zone,
-                  SyncTimes sync_times) {
-  TotalsBuilder builder(zone, sync_times);
+TotalsDelta tally(std::span<const TalliedItem> items, const DayRule& days, SyncTimes sync_times) {
+  TotalsBuilder builder(days, sync_times);
   for (const TalliedItem& item : items) builder.add(item);
   return builder.take();
 }
 
 TotalsDelta retimeEpisodes(std::span<const std::int64_t> episode_timestamps,
                            std::optional<std::int64_t> old_runtime_seconds,
-                           std::optional<std::int64_t> new_runtime_seconds,
-                           const date::time_zone& zone, SyncTimes sync_times) {
+                           std::optional<std::int64_t> new_runtime_seconds, const DayRule& days,
+                           SyncTimes sync_times) {
   TotalsDelta delta;
   const std::int64_t change =
       episodeSeconds(new_runtime_seconds) - episodeSeconds(old_runtime_seconds);
   if (change == 0) return delta;
   for (std::int64_t timestamp : episode_timestamps) {
-    delta.days[{localDayOf(timestamp, zone), ItemKind::kEpisode}].seconds += change;
+    delta.days[{localDayOf(timestamp, days), ItemKind::kEpisode}].seconds += change;
     if (sync_times.kept && timestamp >= sync_times.since) {
       delta.sync_times[{timestamp, ItemKind::kEpisode}].seconds += change;
     }

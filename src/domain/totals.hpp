@@ -87,31 +87,29 @@ struct TotalsDelta {
 // Sums items one at a time, so a rebuild over a long history needs no list of every item.
 class TotalsBuilder {
  public:
-  TotalsBuilder(const date::time_zone& zone, SyncTimes sync_times)
-      : zone_(zone), sync_times_(sync_times) {}
+  TotalsBuilder(const DayRule& days, SyncTimes sync_times) : days_(days), sync_times_(sync_times) {}
 
   void add(ItemKind kind, std::int64_t timestamp, std::string_view group, std::int64_t seconds);
   void add(const TalliedItem& item) { add(item.kind, item.timestamp, item.group, item.seconds); }
   TotalsDelta take() { return std::move(delta_); }
 
  private:
-  const date::time_zone& zone_;
+  DayRule days_;
   SyncTimes sync_times_;
   TotalsDelta delta_;
 };
 
 // What recording `items` adds to the totals, in `zone`: a sync's new items (they share one
 // timestamp, but need not) or, for a rebuild or a change of zone, every item of the user.
-TotalsDelta tally(std::span<const TalliedItem> items, const date::time_zone& zone,
-                  SyncTimes sync_times);
+TotalsDelta tally(std::span<const TalliedItem> items, const DayRule& days, SyncTimes sync_times);
 
 // What tagging a show with another runtime changes: each of its episodes (watched at
 // `episode_timestamps`) lasts episodeSeconds(new) instead of episodeSeconds(old). Seconds only:
 // item counts, groups and the first timestamp stay.
 TotalsDelta retimeEpisodes(std::span<const std::int64_t> episode_timestamps,
                            std::optional<std::int64_t> old_runtime_seconds,
-                           std::optional<std::int64_t> new_runtime_seconds,
-                           const date::time_zone& zone, SyncTimes sync_times);
+                           std::optional<std::int64_t> new_runtime_seconds, const DayRule& days,
+                           SyncTimes sync_times);
 
 // The sync times a rebuild keeps: those of the last kSyncTimeTotalsSeconds before the latest
 // item (not this machine's clock, which keeps every time that can still be asked for).

@@ -9,6 +9,12 @@
 
 namespace it::service {
 
+// A user's settings, and the calendar they give.
+struct UserCalendar {
+  storage::Calendar calendar;
+  storage::UserSettings settings;
+};
+
 // Each user's calendar: their own time zone, else the server's default (also when their zone
 // has since disappeared from the system's tz database). Thread-safe.
 class Calendars {
@@ -17,7 +23,9 @@ class Calendars {
   Calendars(storage::ImmersionStore& store, std::string default_zone)
       : store_(store), default_zone_(std::move(default_zone)) {}
 
-  storage::Calendar of(std::string_view username) const;
+  storage::Calendar of(std::string_view username) const { return withSettings(username).calendar; }
+  // The same, with the settings it was read from (one read); the defaults for no such user.
+  UserCalendar withSettings(std::string_view username) const;
 
  private:
   storage::ImmersionStore& store_;

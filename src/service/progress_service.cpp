@@ -3,20 +3,26 @@
 namespace it::service {
 
 ProgressReport ProgressService::progressOf(std::string_view username) const {
-  storage::Calendar calendar = calendars_.of(username);
+  UserCalendar user = calendars_.withSettings(username);
+  const storage::Calendar& calendar = user.calendar;
   auto now = nowSeconds(clock_);
   auto input =
-      store_.progressInput(username, calendar, domain::recentWindowStart(now, *calendar.zone));
-  return {domain::computeProgress(input, now, *calendar.zone), calendar.zone_name};
+      store_.progressInput(username, calendar, domain::recentWindowStart(now, calendar.days()));
+  const domain::LocalDay today =
+      domain::localDayOf(now.time_since_epoch().count(), calendar.days());
+  return {domain::computeProgress(input, now, calendar.days()),
+          domain::summarizeImmersion(input, today, user.settings.daily_goal_minutes),
+          calendar.zone_name};
 }
 
 Result<ActivityReport> ProgressService::activity(std::string_view username,
                                                  std::optional<domain::LocalDay> from,
-                                                 std::optional<domain::LocalDay> to) const {
+                                                 std::optional<domain::LocalDay> to,
+                                                 const domain::LanguageFilter& language) const {
   storage::Calendar calendar = calendars_.of(username);
   auto now = nowSeconds(clock_);
   ActivityReport report;
-  report.to = to.value_or(domain::localDayOf(now.time_since_epoch().count(), *calendar.zone));
+  report.to = to.value_or(domain::localDayOf(now.time_since_epoch().count(), calendar.days()));
   report.from = from.value_or(report.to - 6);
   if (report.from > report.to) {
     return Failure{FailureKind::kInvalidRequest, "from must not be after to"};
@@ -28,7 +34,7 @@ Result<ActivityReport> ProgressService::activity(std::string_view username,
   // The per-day totals only: no recent items are needed.
   auto input = store_.progressInput(username, calendar, now.time_since_epoch().count());
   report.time_zone = calendar.zone_name;
-  report.days = domain::activityBetween(input.daily, report.from, report.to);
+  report.days = domain::activityBetween(input, report.from, report.to, language);
   return Result<ActivityReport>::success(std::move(report));
 }
 

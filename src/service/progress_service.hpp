@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "domain/activity.hpp"
+#include "domain/immersion_summary.hpp"
 #include "domain/progress.hpp"
 #include "service/calendars.hpp"
 #include "storage/immersion_store.hpp"
@@ -14,13 +15,15 @@
 
 namespace it::service {
 
-// GET /progress for one user, and the zone its days are counted in.
+// GET /progress for one user: the original's fields (synced media), all immersion (synced and
+// logged) against their goal, and the zone its days are counted in.
 struct ProgressReport {
   domain::Progress progress;
+  domain::ImmersionSummary immersion;
   std::string time_zone;
 };
 
-// GET /api/activity: one entry per day of [from, to] in the user's zone.
+// GET /api/activity: one entry per day of [from, to] in the user's zone, per medium.
 struct ActivityReport {
   domain::LocalDay from = 0;
   domain::LocalDay to = 0;
@@ -40,8 +43,11 @@ class ProgressService {
   // Immersion per day and kind from `from` to `to` (days of the user's calendar): `to` is
   // today unless given, `from` six days before `to` unless given. kInvalidRequest when `from`
   // is after `to` or the range is longer than kMaxActivityDays.
-  Result<ActivityReport> activity(std::string_view username, std::optional<domain::LocalDay> from,
-                                  std::optional<domain::LocalDay> to) const;
+  // Only immersion in `language` when it is given.
+  Result<ActivityReport> activity(
+      std::string_view username, std::optional<domain::LocalDay> from,
+      std::optional<domain::LocalDay> to,
+      const domain::LanguageFilter& language = domain::LanguageFilter::any()) const;
 
   static constexpr int kMaxActivityDays = 366;
 

@@ -170,8 +170,8 @@ std::vector<Result<domain::Movie>> SyncService::lookUpMovies(const std::vector<M
 void SyncService::addMovie(std::string_view username, std::int64_t tmdb_id,
                            std::optional<domain::LocalDay> watched_on, Done<AddedMovie> done) {
   storage::SyncStamp stamp = stampFor(username);
-  const date::time_zone& zone = *stamp.calendar.zone;
-  domain::LocalDay today = domain::localDayOf(stamp.timestamp, zone);
+  const domain::DayRule days = stamp.calendar.days();
+  domain::LocalDay today = domain::localDayOf(stamp.timestamp, days);
   domain::LocalDay day = watched_on.value_or(today);
   if (day > today) {
     return done(Failure{FailureKind::kInvalidRequest, "watched_on " + domain::formatIsoDate(day) +
@@ -191,9 +191,9 @@ void SyncService::addMovie(std::string_view username, std::int64_t tmdb_id,
     }
     return done(std::move(failure));
   }
-  // Noon, as the original's tool records it; but never later than now, which would put a
-  // movie watched this morning in the future.
-  stamp.timestamp = std::min(domain::noonOfLocalDay(day, zone), stamp.timestamp);
+  // Noon (of a day that begins at midnight), as the original's tool records it; but never
+  // later than now, which would put a movie watched this morning in the future.
+  stamp.timestamp = std::min(domain::noonOfLocalDay(day, days), stamp.timestamp);
   AddedMovie added{true, "manual_tmdb_" + std::to_string(tmdb_id), std::move(*found.value),
                    stamp.timestamp, domain::formatIsoDate(day)};
   std::vector<storage::MovieRecord> records{{added.file_name, domain::movieFrom(*added.movie)}};

@@ -33,11 +33,34 @@ struct MovieRecord {
   domain::Movie movie;
 };
 
-// The user's calendar: the time zone in which per-day totals are kept. A store keeps its
-// totals in one zone per user and rebuilds them when asked for another one.
+// The user's calendar: the time zone and the hour their days begin, by which per-day totals
+// are kept. A store keeps its totals by one calendar per user (recorded as key()) and rebuilds
+// them when asked for another one.
 struct Calendar {
   std::string zone_name;
   const date::time_zone* zone = nullptr;
+  int day_start_hour = 0;
+
+  domain::DayRule days() const { return domain::DayRule(*zone, day_start_hour); }
+  std::string key() const { return domain::dayRuleKey(zone_name, day_start_hour); }
+};
+
+// A user's own settings; nothing set means the server's defaults.
+struct UserSettings {
+  std::optional<std::string> time_zone;  // a tz database name
+  std::optional<std::string> language;   // a BCP 47 primary tag: what a log without one is in
+  std::int64_t daily_goal_minutes = 0;   // 0: no goal
+  int day_start_hour = 0;                // 0-23: the hour at which the user's day begins
+
+  friend bool operator==(const UserSettings&, const UserSettings&) = default;
+};
+
+// Which settings to change: those given (an empty inner optional clears a setting).
+struct SettingsChange {
+  std::optional<std::optional<std::string>> time_zone;
+  std::optional<std::optional<std::string>> language;
+  std::optional<std::int64_t> daily_goal_minutes;
+  std::optional<int> day_start_hour;
 };
 
 // When a sync happened (epoch seconds; every item of one request gets the same time, as the
@@ -57,10 +80,22 @@ class ImmersionStore {
   // Every write below is one transaction: all of it is recorded or none. Items a user already
   // has are left alone (not re-timestamped) and not counted.
 
-  // The user's own time zone setting; nothing means the server's default. Synchronous.
-  virtual std::optional<std::string> userTimeZone(std::string_view username) = 0;
+  // The user's own settings; nothing when there is no such user. Synchronous.
+  virtual std::optional<UserSettings> userSettings(std::string_view username) = 0;
+  // Changes the settings `change` names, in one write. False when there is no such user.
+  virtual bool changeUserSettings(std::string_view username, const SettingsChange& change) = 0;
+
+  // The user's own time zone setting; nothing means the server's default.
+  std::optional<std::string> userTimeZone(std::string_view username) {
+    auto settings = userSettings(username);
+    return settings ? settings->time_zone : std::nullopt;
+  }
   // Sets (or, with an empty name, clears) it. False when there is no such user.
-  virtual bool setUserTimeZone(std::string_view username, std::string_view zone_name) = 0;
+  bool setUserTimeZone(std::string_view username, std::string_view zone_name) {
+    SettingsChange change;
+    change.time_zone = zone_name.empty() ? std::nullopt : std::optional<std::string>(zone_name);
+    return changeUserSettings(username, change);
+  }
 
   // The user's show folders, sorted by folder name (byte order, as DynamoDB sorts keys).
   virtual std::vector<ShowRecord> listShows(std::string_view username) = 0;

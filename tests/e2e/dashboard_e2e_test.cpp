@@ -170,7 +170,7 @@ TEST_F(DashboardE2E, InARealBrowser) {
     if (s.at("folder_name") == "Haikyuu (2014)") tagged = s.at("tvdb_id") == json::value(270065);
   }
   EXPECT_TRUE(tagged) << json::serialize(shows);
-  for (const char* page : {"immersion", "tv", "library", "settings", "login", "newcomer"}) {
+  for (const char* page : {"immersion", "tv", "library", "logs", "settings", "login", "newcomer"}) {
     for (const char* width : {"1280", "390"}) {
       EXPECT_TRUE(std::filesystem::exists(artifacts / (std::string(page) + "-" + width + ".png")))
           << page << " at " << width << " px";

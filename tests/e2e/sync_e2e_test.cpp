@@ -291,6 +291,50 @@ TEST_F(SyncE2E, ProgressPrintsTheSummaryAlone) {
             "0 years and 0 months since immersion started.\n");
 }
 
+// `log`, `logs` and `log --undo` as a user runs them, against the real server.
+TEST_F(SyncE2E, LogsAreAddedListedAndUndoneFromTheCommandLine) {
+  auto r = run({IT_BINARY, "log", "45m", "book", "よつばと! 3", "--amount", "30", "--unit", "pages",
+                "--language", "ja"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("Logged book, 45m, 30 pages, \"よつばと! 3\" (ja) on ", 0), 0u) << r.out;
+  r = run({IT_BINARY, "log", "1h30m", "visual_novel", "--date", "2025-01-02"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "Logged visual_novel, 1h 30m on 2025-01-02.\n");
+  EXPECT_EQ(progressJson().at("total_minutes_immersed"), 135);
+
+  r = run({IT_BINARY, "logs"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("DATE"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("よつばと! 3"), std::string::npos) << r.out;
+  EXPECT_LT(r.out.find("book"), r.out.find("2025-01-02"));  // newest date first
+
+  // Undo removes the one recorded last, though its date is older.
+  r = run({IT_BINARY, "log", "--undo"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "Removed the last log: visual_novel, 1h 30m on 2025-01-02.\n");
+  EXPECT_EQ(progressJson().at("total_minutes_immersed"), 45);
+
+  // Mistakes: one plain sentence, a non-zero exit, nothing recorded.
+  for (std::vector<std::string> argv : {std::vector<std::string>{"log", "2x", "book"},
+                                        {"log", "45m", "books"},
+                                        {"log", "45m", "book", "--unit", "pages"},
+                                        {"log", "45m"},
+                                        {"log", "--undo", "45m", "book"}}) {
+    argv.insert(argv.begin(), IT_BINARY);
+    r = run(argv);
+    EXPECT_NE(r.exit_code, 0) << argv[1] << " " << argv[2];
+    EXPECT_EQ(r.err.rfind("immersion-tracker: ", 0), 0u) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  EXPECT_EQ(progressJson().at("total_minutes_immersed"), 45);
+  ASSERT_EQ(run({IT_BINARY, "log", "--undo"}).exit_code, 0);
+  r = run({IT_BINARY, "log", "--undo"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "immersion-tracker: there is no log to undo\n");
+  EXPECT_EQ(run({IT_BINARY, "logs"}).out,
+            "No logs yet. Add one with: immersion-tracker log 45m book \"Title\"\n");
+}
+
 TEST_F(SyncE2E, DryRunChangesNothing) {
   makeFile(at("shows/Free/watched/ep1.mkv"), 100 * kMiB);
   writeText(at("watched.txt"), "https://www.youtube.com/watch?v=9bZkp7q19f0\n");

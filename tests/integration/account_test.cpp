@@ -31,6 +31,7 @@ TEST_F(AccountTest, MeSaysWhoTheCallerIsTheirZoneAndTheProviders) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(parse(r), json::parse(R"({"username": "alice", "is_admin": false,
       "time_zone": "Pacific/Auckland", "time_zone_is_default": true,
+      "language": null, "daily_goal_minutes": 0, "day_start_hour": 0,
       "providers": {"tvdb": false, "tmdb": false, "youtube": false, "spotify": false,
                     "movie_database": "tmdb"}})"));
   EXPECT_EQ(parse(clientFor("root")->get("/api/me")).at("is_admin"), true);
@@ -42,7 +43,8 @@ TEST_F(AccountTest, TheTimeZoneIsTheUsersOwnUntilClearedAndProgressFollowsIt) {
   auto alice = clientFor("alice");
   auto r = alice->request("PUT", "/api/me/time_zone", R"({"time_zone": "Asia/Tokyo"})");
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(parse(r), json::parse(R"({"time_zone": "Asia/Tokyo", "time_zone_is_default": false})"));
+  EXPECT_EQ(parse(r), json::parse(R"({"time_zone": "Asia/Tokyo", "time_zone_is_default": false,
+      "language": null, "daily_goal_minutes": 0, "day_start_hour": 0})"));
   EXPECT_EQ(parse(alice->get("/progress")).at("time_zone"), "Asia/Tokyo");
   EXPECT_EQ(parse(clientFor("bob")->get("/api/me")).at("time_zone"), "Pacific/Auckland");
 
@@ -55,8 +57,8 @@ TEST_F(AccountTest, TheTimeZoneIsTheUsersOwnUntilClearedAndProgressFollowsIt) {
 
   r = alice->request("PUT", "/api/me/time_zone", R"({"time_zone": null})");
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(parse(r),
-            json::parse(R"({"time_zone": "Pacific/Auckland", "time_zone_is_default": true})"));
+  EXPECT_EQ(parse(r), json::parse(R"({"time_zone": "Pacific/Auckland", "time_zone_is_default": true,
+                            "language": null, "daily_goal_minutes": 0, "day_start_hour": 0})"));
 }
 
 TEST_F(AccountTest, APasswordChangesOnlyWithTheCurrentOneAndTheOldOneStopsWorking) {

@@ -593,7 +593,10 @@ TEST_F(ImmersionTest, ProgressOfAUserWithoutDataIsZeros) {
                          {"days_ago": 2, "minutes_watched": 0}, {"days_ago": 1, "minutes_watched": 0},
                          {"days_ago": 0, "minutes_watched": 0}],
       "all_time_progress": [], "shows": [], "youtube_channels": [], "spotify_shows": [],
-      "movies": [], "time_zone": "Pacific/Auckland"})"));
+      "movies": [], "time_zone": "Pacific/Auckland",
+      "total_minutes_immersed": 0, "minutes_today": 0, "by_medium": [], "by_language": [],
+      "goal_daily_minutes": null, "goal_met_today": null, "current_streak_days": 0,
+      "longest_streak_days": 0})"));
 }
 
 TEST_F(ImmersionTest, ProgressOfAPreparedHistory) {

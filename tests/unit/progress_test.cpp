@@ -155,24 +155,50 @@ std::vector<std::pair<std::string, std::int64_t>> quartersOf(const Progress& p) 
 
 using Named = std::vector<std::pair<std::optional<std::string>, std::int64_t>>;
 
-// GET /api/activity's days: every day of the range, in order, each kind summed; days outside
-// the range ignored.
-TEST(Activity, EveryDayOfTheRangeWithItsKindsSummed) {
-  std::vector<DailyTotal> daily{{9, ItemKind::kEpisode, 2, 2400},
-                                {10, ItemKind::kEpisode, 1, 1200},
-                                {10, ItemKind::kSpotifyEpisode, 1, 1500},
-                                {12, ItemKind::kMovie, 1, 7320},
-                                {13, ItemKind::kYoutubeVideo, 3, 900}};
-  auto days = activityBetween(daily, 10, 12);
+// GET /api/activity's days: every day of the range, in order, each medium summed (synced kinds
+// as tv, movie, youtube, podcast; logs as theirs); days outside the range ignored.
+TEST(Activity, EveryDayOfTheRangeWithItsMediumsSummed) {
+  ProgressInput input;
+  input.daily = {{9, ItemKind::kEpisode, 2, 2400},
+                 {10, ItemKind::kEpisode, 1, 1200},
+                 {10, ItemKind::kSpotifyEpisode, 1, 1500},
+                 {12, ItemKind::kMovie, 1, 7320},
+                 {13, ItemKind::kYoutubeVideo, 3, 900}};
+  input.log_days = {{10, Medium::kTv, "ja", 30, 1},
+                    {12, Medium::kBook, "ja", 45, 2},
+                    {12, Medium::kBook, std::nullopt, 5, 1},
+                    {14, Medium::kBook, "ja", 60, 1}};
+  auto at = [](const DayActivity& d, Medium m) { return d.mediums[static_cast<int>(m)]; };
+  auto days = activityBetween(input, 10, 12);
   ASSERT_EQ(days.size(), 3u);
   EXPECT_EQ(days[0].day, 10);
-  EXPECT_EQ(days[0].kinds[static_cast<int>(ItemKind::kEpisode)].items, 1);
-  EXPECT_EQ(days[0].kinds[static_cast<int>(ItemKind::kSpotifyEpisode)].seconds, 1500);
+  EXPECT_EQ(at(days[0], Medium::kTv).items, 2);
+  EXPECT_EQ(at(days[0], Medium::kTv).seconds, 1200 + 30 * 60);
+  EXPECT_EQ(at(days[0], Medium::kPodcast).seconds, 1500);
   EXPECT_EQ(days[1].day, 11);
-  for (const auto& kind : days[1].kinds) EXPECT_EQ(kind.items + kind.seconds, 0);
-  EXPECT_EQ(days[2].kinds[static_cast<int>(ItemKind::kMovie)].seconds, 7320);
-  EXPECT_TRUE(activityBetween(daily, 12, 10).empty());
+  for (const auto& medium : days[1].mediums) EXPECT_EQ(medium.items + medium.seconds, 0);
+  EXPECT_EQ(at(days[2], Medium::kMovie).seconds, 7320);
+  EXPECT_EQ(at(days[2], Medium::kBook).seconds, 50 * 60);
+  EXPECT_EQ(at(days[2], Medium::kBook).items, 3);
+  EXPECT_TRUE(activityBetween(input, 12, 10).empty());
   EXPECT_EQ(activityBetween({}, 0, 365).size(), 366u);
+}
+
+TEST(Activity, ALanguageFilterKeepsThatLanguageOnly) {
+  ProgressInput input;
+  input.daily = {{10, ItemKind::kEpisode, 1, 1200}};
+  input.log_days = {{10, Medium::kBook, "ja", 45, 2},
+                    {10, Medium::kManga, "ko", 5, 1},
+                    {10, Medium::kOther, std::nullopt, 7, 1}};
+  auto japanese = activityBetween(input, 10, 10, LanguageFilter::only("ja"));
+  std::int64_t seconds = 0;
+  for (const auto& m : japanese[0].mediums) seconds += m.seconds;
+  EXPECT_EQ(seconds, 45 * 60);
+  // Unknown: synced items (no language yet) and logs without one.
+  auto unknown = activityBetween(input, 10, 10, LanguageFilter::only(std::nullopt));
+  EXPECT_EQ(unknown[0].mediums[static_cast<int>(Medium::kTv)].seconds, 1200);
+  EXPECT_EQ(unknown[0].mediums[static_cast<int>(Medium::kOther)].seconds, 7 * 60);
+  EXPECT_EQ(unknown[0].mediums[static_cast<int>(Medium::kBook)].seconds, 0);
 }
 
 TEST(Progress, NoDataGivesZeros) {

@@ -871,6 +871,170 @@ TYPED_TEST(StoreContractTest, TimeZoneSettingAndMetadataCache) {
   EXPECT_FALSE(store.cachedMetadata("tvdb_series", "abc"));
 }
 
+TYPED_TEST(StoreContractTest, SettingsChangeOnlyWhatIsGiven) {
+  auto& store = this->store();
+  addUser(store, "alice");
+  EXPECT_EQ(store.userSettings("alice"), storage::UserSettings{});
+  EXPECT_EQ(store.userSettings("nobody"), std::nullopt);
+  storage::SettingsChange change;
+  change.language = std::optional<std::string>("ja");
+  change.daily_goal_minutes = 60;
+  ASSERT_TRUE(store.changeUserSettings("alice", change));
+  ASSERT_TRUE(store.changeUserSettings("alice", {.day_start_hour = 4}));
+  ASSERT_TRUE(store.setUserTimeZone("alice", "Asia/Tokyo"));
+  EXPECT_EQ(store.userSettings("alice"), (storage::UserSettings{"Asia/Tokyo", "ja", 60, 4}));
+  ASSERT_TRUE(store.changeUserSettings(
+      "alice", {.language = std::optional<std::string>(), .daily_goal_minutes = 0}));
+  EXPECT_EQ(store.userSettings("alice"), (storage::UserSettings{"Asia/Tokyo", std::nullopt, 0, 4}));
+  EXPECT_FALSE(store.changeUserSettings("nobody", {.day_start_hour = 4}));
+  EXPECT_TRUE(store.changeUserSettings("alice", {}));
+}
+
+// Totals kept by a calendar whose days begin at 4 are rebuilt when asked for midnight days.
+TYPED_TEST(StoreContractTest, DailyTotalsFollowTheDayStart) {
+  auto& store = this->store();
+  addUser(store, "alice");
+  storage::Calendar from4 = calendar("UTC");
+  from4.day_start_hour = 4;
+  const std::int64_t three_am = kEndOfMarch - 9 * 3600;  // Sunday 03:00 UTC
+  EXPECT_EQ(recordEpisodes(store, "alice", {{"Show", "1"}}, SyncStamp{three_am, from4}), 1);
+  auto by4 = store.progressInput("alice", from4, three_am);
+  ASSERT_EQ(by4.daily.size(), 1u);
+  EXPECT_EQ(by4.daily[0].day, utcDay(kEndOfMarch) - 1);  // still Saturday
+  auto by0 = store.progressInput("alice", calendar("UTC"), three_am);
+  ASSERT_EQ(by0.daily.size(), 1u);
+  EXPECT_EQ(by0.daily[0].day, utcDay(kEndOfMarch));
+}
+
+domain::ImmersionLog newLog(const std::string& id, domain::LocalDay date, std::int64_t minutes,
+                            std::optional<std::string> language = "ja") {
+  domain::ImmersionLog log;
+  log.id = id;
+  log.medium = domain::Medium::kBook;
+  log.minutes = minutes;
+  log.date = date;
+  log.language = std::move(language);
+  log.title = "よつばと!";
+  log.amount = 30;
+  log.unit = domain::AmountUnit::kPages;
+  log.created_at = 1'700'000'000'000'000;
+  return log;
+}
+
+// The id of the n-th log: ids sort as logs are created.
+std::string logId(int n) { return domain::newLogId(1'700'000'000'000'000 + n, 7); }
+
+std::int64_t loggedMinutes(const domain::ProgressInput& in) {
+  std::int64_t minutes = 0;
+  for (const auto& t : in.log_days) minutes += t.minutes;
+  return minutes;
+}
+
+TYPED_TEST(StoreContractTest, LogsAreKeptWithTheirTotalsAndChangedOnlyAtTheirRevision) {
+  auto& store = this->store();
+  addUser(store, "alice");
+  addUser(store, "bob");
+  auto first = store.addLog("alice", newLog(logId(1), 100, 45), "");
+  EXPECT_FALSE(first.replayed);
+  EXPECT_EQ(store.findLog("alice", logId(1)), newLog(logId(1), 100, 45));
+  EXPECT_EQ(store.findLog("bob", logId(1)), std::nullopt);
+  store.addLog("alice", newLog(logId(2), 101, 30, std::nullopt), "");
+  auto in = store.progressInput("alice", utc(), 0);
+  ASSERT_EQ(in.log_days.size(), 2u);
+  EXPECT_EQ(loggedMinutes(in), 75);
+
+  domain::ImmersionLog before = newLog(logId(1), 100, 45);
+  domain::ImmersionLog after = before;
+  after.minutes = 50;
+  after.date = 101;
+  after.language.reset();
+  after.title.reset();
+  after.revision = 2;
+  EXPECT_TRUE(store.replaceLog("alice", before, after));
+  EXPECT_FALSE(store.replaceLog("alice", before, after));  // no longer at revision 1
+  EXPECT_FALSE(store.replaceLog("bob", before, after));
+  EXPECT_EQ(store.findLog("alice", logId(1)), after);
+  in = store.progressInput("alice", utc(), 0);
+  ASSERT_EQ(in.log_days.size(), 1u);  // both on day 101, language unknown
+  EXPECT_EQ(in.log_days[0].minutes, 80);
+  EXPECT_EQ(in.log_days[0].logs, 2);
+  EXPECT_EQ(in.log_days[0].language, std::nullopt);
+
+  EXPECT_FALSE(store.removeLog("alice", before));  // an old revision
+  EXPECT_TRUE(store.removeLog("alice", after));
+  EXPECT_FALSE(store.removeLog("alice", after));
+  EXPECT_EQ(store.findLog("alice", logId(1)), std::nullopt);
+  EXPECT_EQ(loggedMinutes(store.progressInput("alice", utc(), 0)), 30);
+  EXPECT_TRUE(store.progressInput("bob", utc(), 0).log_days.empty());
+}
+
+TYPED_TEST(StoreContractTest, AnIdempotencyKeyRecordsOnceAndGoesWithItsLog) {
+  auto& store = this->store();
+  addUser(store, "alice");
+  addUser(store, "bob");
+  auto first = store.addLog("alice", newLog(logId(1), 100, 45), "key-1");
+  auto again = store.addLog("alice", newLog(logId(2), 100, 45), "key-1");
+  EXPECT_TRUE(again.replayed);
+  EXPECT_EQ(again.log, first.log);
+  EXPECT_FALSE(store.addLog("bob", newLog(logId(3), 100, 45), "key-1").replayed);
+  EXPECT_EQ(store.listLogs("alice", {}).logs.size(), 1u);
+  EXPECT_EQ(loggedMinutes(store.progressInput("alice", utc(), 0)), 45);
+  // Removing the log frees its key.
+  ASSERT_TRUE(store.removeLog("alice", first.log));
+  EXPECT_FALSE(store.addLog("alice", newLog(logId(4), 100, 45), "key-1").replayed);
+}
+
+TYPED_TEST(StoreContractTest, LogsListNewestDateFirstInPages) {
+  auto& store = this->store();
+  addUser(store, "alice");
+  const domain::LocalDay dates[] = {100, 103, 101, 103, 102};
+  for (int n = 0; n < 5; ++n) store.addLog("alice", newLog(logId(n), dates[n], 10), "");
+  auto ids = [](const storage::LogPage& page) {
+    std::vector<std::string> out;
+    for (const auto& l : page.logs) out.push_back(l.id);
+    return out;
+  };
+  storage::LogQuery query;
+  query.limit = 2;
+  auto page = store.listLogs("alice", query);
+  EXPECT_EQ(ids(page), (std::vector<std::string>{logId(3), logId(1)}));
+  EXPECT_TRUE(page.more);
+  query.after_date = page.logs.back().date;
+  query.after_id = page.logs.back().id;
+  page = store.listLogs("alice", query);
+  EXPECT_EQ(ids(page), (std::vector<std::string>{logId(4), logId(2)}));
+  query.after_date = page.logs.back().date;
+  query.after_id = page.logs.back().id;
+  page = store.listLogs("alice", query);
+  EXPECT_EQ(ids(page), (std::vector<std::string>{logId(0)}));
+  EXPECT_FALSE(page.more);
+
+  storage::LogQuery range;
+  range.from = 101;
+  range.to = 102;
+  EXPECT_EQ(ids(store.listLogs("alice", range)), (std::vector<std::string>{logId(4), logId(2)}));
+  storage::LogQuery created;
+  created.order = storage::LogQuery::Order::kCreated;
+  created.limit = 1;
+  page = store.listLogs("alice", created);
+  EXPECT_EQ(ids(page), (std::vector<std::string>{logId(4)}));
+  created.after_id = logId(4);
+  EXPECT_EQ(ids(store.listLogs("alice", created)), (std::vector<std::string>{logId(3)}));
+  EXPECT_TRUE(store.listLogs("bob", {}).logs.empty());
+}
+
+TYPED_TEST(StoreContractTest, RemovingAUserRemovesTheirLogs) {
+  auto& store = this->store();
+  addUser(store, "alice");
+  store.addLog("alice", newLog(logId(1), 100, 45), "key");
+  ASSERT_TRUE(store.removeUser("alice"));
+  addUser(store, "alice");
+  EXPECT_EQ(store.findLog("alice", logId(1)), std::nullopt);
+  EXPECT_TRUE(store.listLogs("alice", {}).logs.empty());
+  EXPECT_TRUE(store.progressInput("alice", utc(), 0).log_days.empty());
+  EXPECT_FALSE(store.addLog("alice", newLog(logId(2), 100, 45), "key").replayed);
+}
+
 TYPED_TEST(StoreContractTest, MetadataCacheKeepsTheLatestEntryPerKindAndId) {
   auto& store = this->store();
   putMetadata(store, {{"tvdb_series", "81189", R"({"v":1})", 10},

@@ -149,5 +149,32 @@ TEST(TimeZone, MachineTimeZoneNameHonoursTz) {
   }
 }
 
+// A day that begins at 4 a.m. (as in Anki): 3:59 still counts for the day before.
+TEST(DayRule, ADayMayBeginAtAnotherHourThanMidnight) {
+  const date::time_zone& tokyo = *findTimeZone("Asia/Tokyo");  // UTC+9, no DST
+  const DayRule from4(tokyo, 4);
+  // 2026-12-02 03:59 in Tokyo is 2026-12-01 18:59 UTC.
+  EXPECT_EQ(localDayOf(utc(2026, 12, 1, 18, 59), from4), dayOf(2026, 12, 1));
+  EXPECT_EQ(localDayOf(utc(2026, 12, 1, 19, 0), from4), dayOf(2026, 12, 2));
+  EXPECT_EQ(localDayOf(utc(2026, 12, 1, 18, 59), DayRule(tokyo)), dayOf(2026, 12, 2));
+  EXPECT_EQ(startOfLocalDay(dayOf(2026, 12, 2), from4), utc(2026, 12, 1, 19, 0));
+  // The middle of the day: 16:00 for days from 4 a.m., noon for days from midnight.
+  EXPECT_EQ(noonOfLocalDay(dayOf(2026, 12, 2), from4), utc(2026, 12, 2, 7, 0));
+  EXPECT_EQ(noonOfLocalDay(dayOf(2026, 12, 2), DayRule(tokyo)), utc(2026, 12, 2, 3, 0));
+}
+
+TEST(DayRule, ItsKeyNamesTheZoneAndTheHour) {
+  EXPECT_EQ(dayRuleKey("Asia/Tokyo", 0), "Asia/Tokyo");
+  EXPECT_EQ(dayRuleKey("Asia/Tokyo", 4), "Asia/Tokyo@4");
+  auto rule = dayRuleOfKey("Asia/Tokyo@4");
+  ASSERT_TRUE(rule.has_value());
+  EXPECT_EQ(rule->zone->name(), "Asia/Tokyo");
+  EXPECT_EQ(rule->start_hour, 4);
+  EXPECT_EQ(dayRuleOfKey("Asia/Tokyo")->start_hour, 0);
+  EXPECT_FALSE(dayRuleOfKey("Asia/Tokyo@24").has_value());
+  EXPECT_FALSE(dayRuleOfKey("Asia/Tokyo@").has_value());
+  EXPECT_FALSE(dayRuleOfKey("Mars/Olympus").has_value());
+}
+
 }  // namespace
 }  // namespace it::domain

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import puppeteer from 'puppeteer-core';
 
 const [base = 'http://localhost:5173', user = 'alice', password = 'alice-pass', out = 'screenshots'] = process.argv.slice(2);
-const pages = (process.env.PAGES ?? '/,/tv,/library,/settings').split(',');
+const pages = (process.env.PAGES ?? '/,/tv,/library,/logs,/settings').split(',');
 const widths = (process.env.WIDTHS ?? '1280,390').split(',').map(Number);
 const schemes = (process.env.SCHEMES ?? 'light,dark').split(',');
 mkdirSync(out, { recursive: true });

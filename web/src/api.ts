@@ -4,6 +4,7 @@
 import type { ActivityResponse } from './lib/activity';
 import { ApiError, NetworkError, bodyMessage, isAbortError, parseRetryAfter } from './lib/errors';
 import type { ShowFolder } from './lib/library';
+import type { ImmersionLog, LogFields } from './lib/logs';
 import { createStore } from './lib/store';
 
 export interface Providers {
@@ -14,11 +15,21 @@ export interface Providers {
   movie_database: 'tmdb' | 'tvdb' | string;
 }
 
-export interface Me {
-  username: string;
-  is_admin: boolean;
+/** The user's settings, as GET /api/me and each PUT /api/me/... answer them. */
+export interface Settings {
   time_zone: string;
   time_zone_is_default: boolean;
+  /** The language new logs get unless they say another; null: none. */
+  language: string | null;
+  /** 0: no goal. */
+  daily_goal_minutes: number;
+  /** The hour (0-23) the user's day begins. */
+  day_start_hour: number;
+}
+
+export interface Me extends Settings {
+  username: string;
+  is_admin: boolean;
   providers: Providers;
 }
 
@@ -65,6 +76,44 @@ export interface Progress {
   spotify_shows: ProgressPodcast[];
   movies: ProgressMovie[];
   time_zone?: string;
+  /** Synced and logged, in whole minutes. */
+  total_minutes_immersed: number;
+  minutes_today: number;
+  /** Most minutes first. */
+  by_medium: MediumShare[];
+  /** Most minutes first; null: unknown (synced items have no language yet). */
+  by_language: LanguageShare[];
+  /** null: no goal. */
+  goal_daily_minutes: number | null;
+  goal_met_today: boolean | null;
+  current_streak_days: number;
+  longest_streak_days: number;
+}
+
+export interface Share {
+  minutes: number;
+  items: number;
+  minutes_last_7_days: number;
+}
+export interface MediumShare extends Share {
+  medium: string;
+}
+export interface LanguageShare extends Share {
+  language: string | null;
+}
+
+export interface LogPage {
+  logs: ImmersionLog[];
+  /** Present only when more logs follow: pass it back as `cursor`. */
+  next_cursor?: string;
+}
+
+export interface LogQuery {
+  from?: string;
+  to?: string;
+  limit?: number;
+  cursor?: string;
+  order?: 'date' | 'created';
 }
 
 export interface TvShow {
@@ -130,6 +179,8 @@ interface RequestOptions {
   /** Let the caller handle 401 itself (the sign-in form). */
   allow401?: boolean;
   signal?: AbortSignal;
+  /** More request headers (Idempotency-Key). */
+  headers?: Record<string, string>;
 }
 
 /** The endpoints that answer 204 (or whose body the dashboard does not read). */
@@ -147,7 +198,7 @@ export async function request<T>(method: string, path: string, options: RequestO
   const init: RequestInit = {
     method,
     credentials: 'same-origin',
-    headers: { Accept: 'application/json' },
+    headers: { Accept: 'application/json', ...options.headers },
     signal: options.signal ?? null,
   };
   if (options.body !== undefined) {
@@ -206,8 +257,26 @@ export const api = {
   me: (options: { allow401?: boolean } = {}) => request<Me>('GET', '/api/me', options),
 
   progress: () => request<Progress>('GET', '/progress'),
-  activity: (from: string, to: string, signal?: AbortSignal) =>
-    request<ActivityResponse>('GET', `/api/activity?from=${q(from)}&to=${q(to)}`, signal ? { signal } : {}),
+  /** `language`: a tag, or "unknown"; all languages without it. */
+  activity: (from: string, to: string, signal?: AbortSignal, language?: string) =>
+    request<ActivityResponse>(
+      'GET',
+      `/api/activity?from=${q(from)}&to=${q(to)}${language ? `&language=${q(language)}` : ''}`,
+      signal ? { signal } : {},
+    ),
+
+  logs: (query: LogQuery = {}, signal?: AbortSignal) => {
+    const params = Object.entries(query)
+      .filter(([, v]) => v !== undefined && v !== '')
+      .map(([k, v]) => `${k}=${q(String(v))}`)
+      .join('&');
+    return request<LogPage>('GET', `/api/logs${params ? `?${params}` : ''}`, signal ? { signal } : {});
+  },
+  /** One submission, one `idempotencyKey`: a retry of it is recorded once. */
+  addLog: (body: Record<string, unknown>, idempotencyKey: string) =>
+    request<ImmersionLog>('POST', '/api/logs', { body, headers: { 'Idempotency-Key': idempotencyKey } }),
+  changeLog: (id: string, patch: Partial<LogFields>) => request<ImmersionLog>('PATCH', `/api/logs/${q(id)}`, { body: patch }),
+  deleteLog: (id: string) => request('DELETE', `/api/logs/${q(id)}`, { noBody: true }),
 
   tvShows: (username: string) =>
     request<{ username: string; shows: TvShow[]; total_shows: number }>('GET', `/api/show_user?username=${q(username)}`),
@@ -229,6 +298,9 @@ export const api = {
 
   setTimeZone: (time_zone: string | null) =>
     request<{ time_zone: string; time_zone_is_default: boolean }>('PUT', '/api/me/time_zone', { body: { time_zone } }),
+  setLanguage: (language: string | null) => request<Settings>('PUT', '/api/me/language', { body: { language } }),
+  setGoal: (daily_minutes: number) => request<Settings>('PUT', '/api/me/goal', { body: { daily_minutes } }),
+  setDayStart: (hour: number) => request<Settings>('PUT', '/api/me/day_start', { body: { hour } }),
   changePassword: (current_password: string, new_password: string) =>
     request('PUT', '/api/me/password', { body: { current_password, new_password }, noBody: true }),
   tokens: () => request<{ tokens: ApiToken[] }>('GET', '/api/tokens'),

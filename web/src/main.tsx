@@ -8,6 +8,7 @@ import { currentUrl, navigate, useLocation } from './lib/router';
 import { ImmersionPage } from './pages/Immersion';
 import { LibraryPage } from './pages/Library';
 import { LoginPage } from './pages/Login';
+import { LogsPage } from './pages/Logs';
 import { NotFoundPage } from './pages/NotFound';
 import { SettingsPage } from './pages/Settings';
 import { TvPage } from './pages/Tv';
@@ -16,6 +17,7 @@ import './styles.css';
 
 const TITLES: Record<string, string> = {
   [ROUTES.immersion]: 'Immersion',
+  [ROUTES.logs]: 'Log immersion',
   [ROUTES.tv]: 'TV progress',
   [ROUTES.library]: 'Library',
   [ROUTES.settings]: 'Settings',
@@ -125,6 +127,9 @@ function App() {
   switch (path) {
     case ROUTES.immersion:
       page = <ImmersionPage me={me} />;
+      break;
+    case ROUTES.logs:
+      page = <LogsPage me={me} />;
       break;
     case ROUTES.tv:
       page = <TvPage me={me} />;

@@ -3,6 +3,7 @@
 
 export const ROUTES = {
   immersion: '/',
+  logs: '/logs',
   tv: '/tv',
   library: '/library',
   settings: '/settings',
@@ -16,6 +17,7 @@ export const PAGE_PATHS: readonly RoutePath[] = Object.values(ROUTES);
 /** The header's navigation, in order. */
 export const NAV: readonly { path: RoutePath; label: string }[] = [
   { path: ROUTES.immersion, label: 'Immersion' },
+  { path: ROUTES.logs, label: 'Log' },
   { path: ROUTES.tv, label: 'TV' },
   { path: ROUTES.library, label: 'Library' },
   { path: ROUTES.settings, label: 'Settings' },

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { offline, onUnauthorized, request } from '../src/api';
+import { api, offline, onUnauthorized, request } from '../src/api';
 import { ApiError, NetworkError } from '../src/lib/errors';
 
 function answer(status: number, body: string, headers: Record<string, string> = {}) {
@@ -57,5 +57,55 @@ describe('request', () => {
     expect(unauthorized).toHaveBeenCalledTimes(1);
     await expect(request('GET', '/api/me', { allow401: true })).rejects.toBeInstanceOf(ApiError);
     expect(unauthorized).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('the logs and settings calls', () => {
+  function recorder(status: number, body: string) {
+    const calls: { url: string; init: RequestInit }[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn((url: string, init: RequestInit) => {
+        calls.push({ url, init });
+        return answer(status, body)();
+      }),
+    );
+    return calls;
+  }
+  it('sends a new log as JSON with its Idempotency-Key', async () => {
+    const calls = recorder(201, '{"id":"x"}');
+    await api.addLog({ medium: 'book', minutes: 5 }, 'k1');
+    const headers = calls[0]!.init.headers as Record<string, string>;
+    expect(calls[0]!.url).toBe('/api/logs');
+    expect(calls[0]!.init.method).toBe('POST');
+    expect(headers['Idempotency-Key']).toBe('k1');
+    expect(headers['Content-Type']).toBe('application/json');
+    expect(JSON.parse(calls[0]!.init.body as string)).toEqual({ medium: 'book', minutes: 5 });
+  });
+  it('asks for a page of logs with only the parameters given', async () => {
+    const calls = recorder(200, '{"logs":[]}');
+    await api.logs();
+    await api.logs({ limit: 50, cursor: '2026-12-01.000661a67590b5fd2702131f', to: '2026-11-30' });
+    expect(calls.map((c) => c.url)).toEqual(['/api/logs', '/api/logs?limit=50&cursor=2026-12-01.000661a67590b5fd2702131f&to=2026-11-30']);
+  });
+  it('filters activity by language only when asked', async () => {
+    const calls = recorder(200, '{"days":[]}');
+    await api.activity('2026-11-01', '2026-11-30');
+    await api.activity('2026-11-01', '2026-11-30', undefined, 'unknown');
+    expect(calls.map((c) => c.url)).toEqual([
+      '/api/activity?from=2026-11-01&to=2026-11-30',
+      '/api/activity?from=2026-11-01&to=2026-11-30&language=unknown',
+    ]);
+  });
+  it('puts each setting to its own endpoint', async () => {
+    const calls = recorder(200, '{"time_zone":"UTC"}');
+    await api.setLanguage(null);
+    await api.setGoal(30);
+    await api.setDayStart(4);
+    expect(calls.map((c) => [c.init.method, c.url, JSON.parse(c.init.body as string)])).toEqual([
+      ['PUT', '/api/me/language', { language: null }],
+      ['PUT', '/api/me/goal', { daily_minutes: 30 }],
+      ['PUT', '/api/me/day_start', { hour: 4 }],
+    ]);
   });
 });

@@ -29,10 +29,25 @@ Response noContent() {
   return r;
 }
 
-// The zone the user's progress is counted in, and whether it is the server's default.
-json::object timeZoneJson(const Dependencies& deps, const std::string& username) {
-  bool own = deps.store.userTimeZone(username).has_value();
-  return {{"time_zone", deps.calendars.of(username).zone_name}, {"time_zone_is_default", !own}};
+// The user's settings: the zone their progress is counted in (and whether it is the server's
+// default), their language, daily goal and the hour their day begins.
+json::object settingsJson(const Dependencies& deps, const std::string& username) {
+  service::UserCalendar user = deps.calendars.withSettings(username);
+  const storage::UserSettings& s = user.settings;
+  return {{"time_zone", user.calendar.zone_name},
+          {"time_zone_is_default", !s.time_zone.has_value()},
+          {"language", jsonOrNull(s.language)},
+          {"daily_goal_minutes", s.daily_goal_minutes},
+          {"day_start_hour", s.day_start_hour}};
+}
+
+// Changes the caller's settings and answers with all of them.
+void changeSettings(const Dependencies& deps, const std::string& username,
+                    const storage::SettingsChange& change, const Respond& respond) {
+  if (!deps.store.changeUserSettings(username, change)) {
+    return respond(errorResponse(404, "No such user"));
+  }
+  respond(jsonResponse(200, settingsJson(deps, username)));
 }
 
 json::object providersJson(const providers::ConfiguredProviders& c) {
@@ -96,7 +111,7 @@ void deleteSession(const Dependencies& deps, const Request& req, const auth::Pri
 void getMe(const Dependencies& deps, const Request&, const auth::Principal& caller,
            const Respond& respond) {
   json::object body{{"username", caller.username}, {"is_admin", caller.admin}};
-  for (auto& [key, value] : timeZoneJson(deps, caller.username)) body.emplace(key, value);
+  for (auto& [key, value] : settingsJson(deps, caller.username)) body.emplace(key, value);
   body.emplace("providers", providersJson(deps.configured));
   respond(jsonResponse(200, body));
 }
@@ -110,11 +125,29 @@ void putTimeZone(const Dependencies& deps, const Request& req, const auth::Princ
                  const Respond& respond) {
   auto zone = parseTimeZone(req.body);
   if (!zone) return respond(http::failureResponse(zone.failure));
-  // An empty name clears the user's own zone: the server's default applies again.
-  if (!deps.store.setUserTimeZone(caller.username, zone->value_or(""))) {
-    return respond(errorResponse(404, "No such user"));
-  }
-  respond(jsonResponse(200, timeZoneJson(deps, caller.username)));
+  // Null clears the user's own zone: the server's default applies again.
+  changeSettings(deps, caller.username, {.time_zone = *zone}, respond);
+}
+
+void putLanguage(const Dependencies& deps, const Request& req, const auth::Principal& caller,
+                 const Respond& respond) {
+  auto language = parseLanguage(req.body);
+  if (!language) return respond(http::failureResponse(language.failure));
+  changeSettings(deps, caller.username, {.language = *language}, respond);
+}
+
+void putGoal(const Dependencies& deps, const Request& req, const auth::Principal& caller,
+             const Respond& respond) {
+  auto minutes = parseDailyGoal(req.body);
+  if (!minutes) return respond(http::failureResponse(minutes.failure));
+  changeSettings(deps, caller.username, {.daily_goal_minutes = *minutes}, respond);
+}
+
+void putDayStart(const Dependencies& deps, const Request& req, const auth::Principal& caller,
+                 const Respond& respond) {
+  auto hour = parseDayStart(req.body);
+  if (!hour) return respond(http::failureResponse(hour.failure));
+  changeSettings(deps, caller.username, {.day_start_hour = *hour}, respond);
 }
 
 // Runs on the password pool: two Argon2id runs.
@@ -236,6 +269,10 @@ std::vector<http::Route> routes(const Dependencies& deps) {
       {Method::kGet, "/api/providers", Access::kUser, Execution::kInline, handler(getProviders)},
       {Method::kPut, "/api/me/time_zone", Access::kUser, Execution::kBlocking,
        handler(putTimeZone)},
+      {Method::kPut, "/api/me/language", Access::kUser, Execution::kBlocking, handler(putLanguage)},
+      {Method::kPut, "/api/me/goal", Access::kUser, Execution::kBlocking, handler(putGoal)},
+      {Method::kPut, "/api/me/day_start", Access::kUser, Execution::kBlocking,
+       handler(putDayStart)},
       {Method::kPut, "/api/me/password", Access::kUser, Execution::kPasswordCheck,
        handler(putPassword)},
       {Method::kGet, "/api/tokens", Access::kUser, Execution::kBlocking, handler(getTokens)},

@@ -13,7 +13,7 @@ namespace it::api::account {
 
 // What the account handlers work with; must outlive the routes.
 struct Dependencies {
-  storage::Store& store;  // users, tokens, sessions, time zones
+  storage::Store& store;  // users, tokens, sessions, settings
   const service::Calendars& calendars;
   providers::ConfiguredProviders configured;
   const Clock& clock;
@@ -24,7 +24,8 @@ struct Dependencies {
 // Signing the web dashboard in and out: POST /api/session (Access::kSignIn), DELETE
 // /api/session.
 // The caller's own account (the web dashboard's settings, usable with any credentials):
-//   GET /api/me, PUT /api/me/time_zone, PUT /api/me/password, GET /api/providers,
+//   GET /api/me, PUT /api/me/time_zone, /api/me/language, /api/me/goal, /api/me/day_start,
+//   PUT /api/me/password, GET /api/providers,
 //   GET /api/tokens, POST /api/tokens, DELETE /api/tokens/{id};
 // and, for admins, the users: GET /api/users, POST /api/users, DELETE /api/users/{name}.
 std::vector<http::Route> routes(const Dependencies& deps);

@@ -1,9 +1,11 @@
 #include "api/account/requests.hpp"
 
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
 #include "api/json_body.hpp"
+#include "domain/logs.hpp"
 #include "domain/names.hpp"
 #include "domain/time_zone.hpp"
 
@@ -33,6 +35,59 @@ Result<std::string> passwordAt(const json::object& o, std::string_view key) {
 }
 
 }  // namespace
+
+Result<std::optional<std::string>> parseLanguage(std::string_view body) {
+  const std::string shape = R"(Request body must be a JSON object with "language")";
+  auto parsed = parseJsonObject(body, shape);
+  if (!parsed) return parsed.failure;
+  const json::value* language = parsed->if_contains("language");
+  if (language == nullptr) return invalidRequest(shape);
+  if (language->is_null()) return Result<std::optional<std::string>>::success(std::nullopt);
+  auto tag = language->is_string() ? domain::languageTag(language->get_string()) : std::nullopt;
+  if (!tag) {
+    return invalidRequest(
+        "language must be a BCP 47 primary language tag: two or three letters, such as \"ja\", "
+        "\"ko\" or \"es\" (or null for none)");
+  }
+  return Result<std::optional<std::string>>::success(std::move(tag));
+}
+
+Result<std::int64_t> parseDailyGoal(std::string_view body) {
+  const std::string shape = R"(Request body must be a JSON object with "daily_minutes")";
+  auto parsed = parseJsonObject(body, shape);
+  if (!parsed) {
+    // {} (no goal) is a valid body here, which parseJsonObject refuses as empty.
+    boost::system::error_code ec;
+    json::value value = json::parse(body, ec);
+    if (!ec && value.is_object() && value.get_object().empty()) {
+      return Result<std::int64_t>::success(0);
+    }
+    return parsed.failure;
+  }
+  const json::value* minutes = parsed->if_contains("daily_minutes");
+  if (minutes == nullptr || minutes->is_null()) return Result<std::int64_t>::success(0);
+  std::int64_t value = -1;
+  if (minutes->is_int64()) value = minutes->get_int64();
+  if (minutes->is_uint64() && minutes->get_uint64() <= 1440) {
+    value = static_cast<std::int64_t>(minutes->get_uint64());
+  }
+  if (value < 0 || value > domain::kMaxLogMinutes) {
+    return invalidRequest("daily_minutes must be a whole number from 0 (no goal) to 1440");
+  }
+  return Result<std::int64_t>::success(value);
+}
+
+Result<int> parseDayStart(std::string_view body) {
+  const std::string shape = R"(Request body must be a JSON object with "hour")";
+  auto parsed = parseJsonObject(body, shape);
+  if (!parsed) return parsed.failure;
+  const json::value* hour = parsed->if_contains("hour");
+  if (hour == nullptr) return invalidRequest(shape);
+  if (!hour->is_int64() || hour->get_int64() < 0 || hour->get_int64() > 23) {
+    return invalidRequest("hour must be a whole number from 0 (midnight) to 23");
+  }
+  return Result<int>::success(static_cast<int>(hour->get_int64()));
+}
 
 Result<std::optional<std::string>> parseTimeZone(std::string_view body) {
   const std::string shape = R"(Request body must be a JSON object with "time_zone")";

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,17 @@ namespace it::api::account {
 // PUT /api/me/time_zone {"time_zone": "Asia/Tokyo"}: a tz database name, or null for the
 // server's default zone (an empty optional).
 Result<std::optional<std::string>> parseTimeZone(std::string_view body);
+
+// PUT /api/me/language {"language": "ja"}: a BCP 47 primary tag (lower-cased), or null for
+// none.
+Result<std::optional<std::string>> parseLanguage(std::string_view body);
+
+// PUT /api/me/goal {"daily_minutes": 60}: 0 to 1440 minutes a day; 0, null or absent ({}) for
+// no goal.
+Result<std::int64_t> parseDailyGoal(std::string_view body);
+
+// PUT /api/me/day_start {"hour": 4}: the hour (0-23) at which the user's day begins.
+Result<int> parseDayStart(std::string_view body);
 
 struct PasswordChange {
   std::string current_password;

@@ -16,6 +16,7 @@
 #include "api/immersion/requests.hpp"
 #include "api/json_body.hpp"
 #include "domain/activity.hpp"
+#include "domain/logs.hpp"
 #include "domain/names.hpp"
 #include "domain/progress.hpp"
 #include "domain/time_zone.hpp"
@@ -140,9 +141,40 @@ json::array listOf(const Items& items, const json::storage_ptr& sp, ToObject to_
 // first string of the document (only numbers come before it), so the first match is it.
 constexpr std::string_view kTrendPlaceholder = "\"@weekly_trend_percentage@\"";
 
+// The fields of all immersion, synced and logged, that we add to the original's.
+void addImmersionFields(json::object& body, const domain::ImmersionSummary& s,
+                        const json::storage_ptr& sp) {
+  auto share = [&sp](std::string_view key, json::value name, const domain::ImmersionShare& m) {
+    json::object o(sp);
+    o.reserve(4);
+    o.emplace(key, std::move(name));
+    o.emplace("minutes", m.minutes);
+    o.emplace("items", m.items);
+    o.emplace("minutes_last_7_days", m.minutes_last_7_days);
+    return o;
+  };
+  json::array by_medium = listOf(s.by_medium, sp, [&](const domain::MediumShare& m) {
+    return share("medium", json::value(domain::mediumName(m.medium), sp), m);
+  });
+  json::array by_language = listOf(s.by_language, sp, [&](const domain::LanguageShare& l) {
+    return share("language", l.language ? json::value(*l.language, sp) : json::value(nullptr, sp),
+                 l);
+  });
+  body.emplace("total_minutes_immersed", s.total_minutes);
+  body.emplace("minutes_today", s.minutes_today);
+  body.emplace("by_medium", std::move(by_medium));
+  body.emplace("by_language", std::move(by_language));
+  body.emplace("goal_daily_minutes",
+               s.goal_daily_minutes ? json::value(*s.goal_daily_minutes) : json::value(nullptr));
+  body.emplace("goal_met_today",
+               s.goal_met_today ? json::value(*s.goal_met_today) : json::value(nullptr));
+  body.emplace("current_streak_days", s.current_streak_days);
+  body.emplace("longest_streak_days", s.longest_streak_days);
+}
+
 // The progress document, with the trend as kTrendPlaceholder, on the arena `sp`.
-json::object progressDocument(const domain::Progress& p, const std::string& zone_name,
-                              const json::storage_ptr& sp) {
+json::object progressDocument(const service::ProgressReport& report, const json::storage_ptr& sp) {
+  const domain::Progress& p = report.progress;
   auto optional = [&sp](const std::optional<std::string>& s) {
     return s ? json::value(*s, sp) : json::value(nullptr, sp);
   };
@@ -180,7 +212,7 @@ json::object progressDocument(const domain::Progress& p, const std::string& zone
   });
 
   json::object body(sp);
-  body.reserve(18);
+  body.reserve(26);
   body.emplace("total_episodes_watched", p.total_episodes_watched);
   body.emplace("total_movies_watched", p.total_movies_watched);
   body.emplace("total_hours_watched", p.total_hours_watched);
@@ -203,17 +235,18 @@ json::object progressDocument(const domain::Progress& p, const std::string& zone
   body.emplace("youtube_channels", std::move(channels));
   body.emplace("spotify_shows", std::move(spotify));
   body.emplace("movies", std::move(movies));
-  body.emplace("time_zone", zone_name);
+  body.emplace("time_zone", report.time_zone);
+  addImmersionFields(body, report.immersion, sp);
   return body;
 }
 
-std::string progressBody(const domain::Progress& p, const std::string& zone_name) {
+std::string progressBody(const service::ProgressReport& report) {
   // One arena for the whole document: a user's lists can hold thousands of small objects.
   json::monotonic_resource arena;
-  std::string text = json::serialize(progressDocument(p, zone_name, json::storage_ptr(&arena)));
-  if (p.weekly_trend_percentage) {
+  std::string text = json::serialize(progressDocument(report, json::storage_ptr(&arena)));
+  if (const auto& trend = report.progress.weekly_trend_percentage) {
     auto at = text.find(kTrendPlaceholder);
-    text.replace(at, kTrendPlaceholder.size(), formatTrend(*p.weekly_trend_percentage));
+    text.replace(at, kTrendPlaceholder.size(), formatTrend(*trend));
   }
   return text;
 }
@@ -222,7 +255,7 @@ void getProgress(const Dependencies& deps, const Request&, const auth::Principal
                  const Respond& respond) {
   service::ProgressReport report = deps.progress.progressOf(caller.username);
   Response response;
-  response.body = progressBody(report.progress, report.time_zone);
+  response.body = progressBody(report);
   respond(std::move(response));
 }
 
@@ -256,8 +289,20 @@ Result<std::optional<domain::LocalDay>> dayParam(const Request& req, std::string
   return Result<std::optional<domain::LocalDay>>::success(*day);
 }
 
-// The names the dashboard knows the kinds by, in ItemKind's order.
-constexpr const char* kKindNames[domain::kItemKinds] = {"tv", "movie", "youtube", "podcast"};
+// ?language=ja: only immersion in that language (or "unknown": without one); all without it.
+Result<domain::LanguageFilter> languageParam(const Request& req) {
+  auto text = req.queryParam("language");
+  if (!text) return Result<domain::LanguageFilter>::success(domain::LanguageFilter::any());
+  if (*text == "unknown") {
+    return Result<domain::LanguageFilter>::success(domain::LanguageFilter::only(std::nullopt));
+  }
+  auto tag = domain::languageTag(*text);
+  if (!tag) {
+    return invalidRequest(
+        "language must be a BCP 47 primary language tag such as \"ja\", or \"unknown\"");
+  }
+  return Result<domain::LanguageFilter>::success(domain::LanguageFilter::only(std::move(tag)));
+}
 
 void getActivity(const Dependencies& deps, const Request& req, const auth::Principal& caller,
                  const Respond& respond) {
@@ -265,7 +310,9 @@ void getActivity(const Dependencies& deps, const Request& req, const auth::Princ
   if (!from) return respond(http::failureResponse(from.failure));
   auto to = dayParam(req, "to");
   if (!to) return respond(http::failureResponse(to.failure));
-  auto report = deps.progress.activity(caller.username, *from, *to);
+  auto language = languageParam(req);
+  if (!language) return respond(http::failureResponse(language.failure));
+  auto report = deps.progress.activity(caller.username, *from, *to, *language);
   if (!report) return respond(http::failureResponse(report.failure));
   json::array days;
   days.reserve(report->days.size());
@@ -273,12 +320,13 @@ void getActivity(const Dependencies& deps, const Request& req, const auth::Princ
     json::object minutes;
     json::object items;
     std::int64_t seconds = 0;
-    for (std::size_t k = 0; k < domain::kItemKinds; ++k) {
-      const domain::KindTotal& kind = day.kinds[k];
-      seconds += kind.seconds;
-      if (kind.items == 0 && kind.seconds == 0) continue;
-      minutes.emplace(kKindNames[k], kind.seconds / 60);
-      items.emplace(kKindNames[k], kind.items);
+    for (std::size_t m = 0; m < domain::kMediums; ++m) {
+      const domain::MediumTotal& medium = day.mediums[m];
+      seconds += medium.seconds;
+      if (medium.items == 0 && medium.seconds == 0) continue;
+      auto name = domain::mediumName(static_cast<domain::Medium>(m));
+      minutes.emplace(name, medium.seconds / 60);
+      items.emplace(name, medium.items);
     }
     // Minutes truncated as /progress truncates them: the day's total, and each kind's.
     days.push_back(json::object{{"date", domain::formatIsoDate(day.day)},

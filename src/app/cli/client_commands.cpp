@@ -115,6 +115,54 @@ int MovieCommands::add() {
   });
 }
 
+LogCommand::LogCommand(CLI::App& app)
+    : Subcommand(app, "log",
+                 "Log immersion outside synced files: log 45m book \"Title\" [--amount 30 "
+                 "--unit pages]; log --undo removes the last one") {
+  CLI::App& log = command();
+  addLoginFlags(log, login_);
+  log.add_option("duration", request_.duration, "How long: 45, 45m, 1h or 1h30m");
+  log.add_option("medium", request_.medium,
+                 "anime, tv, movie, youtube, podcast, audiobook, listening, book, manga, "
+                 "visual_novel, reading, game or other");
+  log.add_option("title", request_.title, "What it was (optional)");
+  log.add_option("--amount", request_.amount, "How much, in --unit")->check(CLI::PositiveNumber);
+  log.add_option("--unit", request_.unit, "episodes, pages, characters, chapters or volumes");
+  log.add_option("--language", request_.language,
+                 "Its language, such as ja (default: your language setting)");
+  log.add_option("--date", request_.date, "The day, YYYY-MM-DD (default today)");
+  log.add_option("--note", request_.note, "A note");
+  log.add_flag("--undo", undo_, "Remove the log recorded last instead");
+}
+
+int LogCommand::run() {
+  const bool any_field = !request_.duration.empty() || !request_.medium.empty() || request_.title ||
+                         request_.amount || request_.unit || request_.language || request_.date ||
+                         request_.note;
+  if (undo_ && any_field) throw CommandError("--undo takes nothing else");
+  if (!undo_ && (request_.duration.empty() || request_.medium.empty())) {
+    throw CommandError(
+        "log needs a duration and a medium, e.g. immersion-tracker log 45m book \"Title\"");
+  }
+  return runClient(clientLogin(login_), [this](client::ApiClient& api, client::Console& console) {
+    return undo_ ? client::runUndoLog(api, console) : client::runLog(api, request_, console);
+  });
+}
+
+LogsCommand::LogsCommand(CLI::App& app)
+    : Subcommand(app, "logs", "List your most recent immersion logs") {
+  addLoginFlags(command(), login_);
+  command()
+      .add_option("--limit", limit_, "How many (default 20, at most 500)")
+      ->check(CLI::Range(1, 500));
+}
+
+int LogsCommand::run() {
+  return runClient(clientLogin(login_), [this](client::ApiClient& api, client::Console& console) {
+    return client::runLogs(api, limit_, console);
+  });
+}
+
 ProgressCommand::ProgressCommand(CLI::App& app)
     : Subcommand(app, "progress", "Print the progress summary") {
   addLoginFlags(command(), login_);

@@ -6,12 +6,13 @@
 #include <string>
 
 #include "app/cli/command_support.hpp"
+#include "client/log_command.hpp"
 #include "client/sync_command.hpp"
 
-// `sync`, `progress` and `movie add`: the client of a running server (local or remote), as the
-// original sync script was. They read no configuration file; the server and login come from flags
-// or the script's environment variables. Each run returns its exit code, and throws CommandError
-// for a missing login or client::ClientError when it cannot go on.
+// `sync`, `progress`, `movie add`, `log` and `logs`: the client of a running server (local or
+// remote), as the original sync script was. They read no configuration file; the server and login
+// come from flags or the script's environment variables. Each run returns its exit code, and throws
+// CommandError for a missing login or client::ClientError when it cannot go on.
 
 namespace it::app::cli {
 
@@ -48,6 +49,32 @@ class MovieCommands : public Subcommand {
   CLI::App* add_;
   std::int64_t tmdb_id_ = 0;
   std::optional<std::string> watched_on_;
+};
+
+// `log <duration> <medium> [title] [--amount N --unit U] [--language L] [--date D] [--note T]`
+// records a manual log; `log --undo` removes the one recorded last.
+class LogCommand : public Subcommand {
+ public:
+  explicit LogCommand(CLI::App& app);
+
+  int run();
+
+ private:
+  LoginFlags login_;
+  client::LogRequest request_;
+  bool undo_ = false;
+};
+
+// `logs [--limit N]`: prints the most recent logs as a table.
+class LogsCommand : public Subcommand {
+ public:
+  explicit LogsCommand(CLI::App& app);
+
+  int run();
+
+ private:
+  LoginFlags login_;
+  int limit_ = 20;
 };
 
 // `progress`: prints the progress summary.

@@ -278,14 +278,14 @@ void finishRebuild(TableOps& ops, const std::string& table, const std::string& t
 }  // namespace
 
 void rebuildAggregates(TableOps& ops, const std::string& table, const std::string& username,
-                       const std::string& zone_name, const date::time_zone& zone) {
+                       const std::string& zone_name, const domain::DayRule& days) {
   const std::string totals_pk = itemKey(kTotalsPkPrefix, username);
   // Invalidate first: writers elsewhere that still count in the old aggregates fail their
   // condition on the zone from now on.
   const std::int64_t generation = startRebuild(ops, table, totals_pk);
   History history = readHistory(ops, table, username, totals_pk);
   const domain::TotalsDelta totals =
-      domain::tally(history.items, zone, domain::recentSyncTimes(history.items));
+      domain::tally(history.items, days, domain::recentSyncTimes(history.items));
   replaceAggregates(ops, table, totals_pk, totals, history);
   finishRebuild(ops, table, totals_pk, generation, zone_name, totals.first_timestamp);
 }

@@ -45,11 +45,12 @@ std::vector<json::object> aggregateUpdates(const std::string& table, const std::
                                            const domain::TotalsDelta& delta,
                                            const std::map<std::string, GroupLabel>& labels);
 
-// Rebuilds the user's aggregates from their items, in `zone`, under generation counting on
+// Rebuilds the user's aggregates from their items, by `days` (recorded as `zone_name`, a
+// Calendar::key()), under generation counting on
 // the TOTALS item: writers still counting in the old aggregates fail their condition on the
 // zone from the start, and of two rebuilds at once the later one's result stands. The caller
 // holds the user's write lease.
 void rebuildAggregates(TableOps& ops, const std::string& table, const std::string& username,
-                       const std::string& zone_name, const date::time_zone& zone);
+                       const std::string& zone_name, const domain::DayRule& days);
 
 }  // namespace it::storage::dynamodb

@@ -36,34 +36,60 @@ ShowRecord showFrom(const json::object& item) {
 
 void DynamoDbStore::ensureTotals(const std::string& username, const Calendar& calendar) {
   auto totals = readTotals(ops_, tables_.immersion, itemKey(kTotalsPkPrefix, username));
-  if (aggregatesCurrent(totals, calendar.zone_name)) return;
-  rebuildAggregates(ops_, tables_.immersion, username, calendar.zone_name, *calendar.zone);
+  if (aggregatesCurrent(totals, calendar.key())) return;
+  rebuildAggregates(ops_, tables_.immersion, username, calendar.key(), calendar.days());
 }
 
 // ---- settings -----------------------------------------------------------------------------
 
-std::optional<std::string> DynamoDbStore::userTimeZone(std::string_view username) {
-  return guarded("reading a time zone", [&]() -> std::optional<std::string> {
+std::optional<UserSettings> DynamoDbStore::userSettings(std::string_view username) {
+  return guarded("reading settings", [&]() -> std::optional<UserSettings> {
     json::object answer = ops_.call(
         "GetItem",
         {{"TableName", tables_.immersion}, {"Key", userKey(username)}, {"ConsistentRead", true}});
     auto* item = answer.if_contains("Item");
     if (item == nullptr || !item->is_object()) return std::nullopt;
-    return stringOf(item->get_object(), "time_zone");
+    const json::object& user = item->get_object();
+    return UserSettings{stringOf(user, "time_zone"), stringOf(user, "language"),
+                        numberOf(user, "daily_goal_minutes").value_or(0),
+                        static_cast<int>(numberOf(user, "day_start_hour").value_or(0))};
   });
 }
 
-bool DynamoDbStore::setUserTimeZone(std::string_view username, std::string_view zone_name) {
-  return guarded("setting a time zone", [&] {
+bool DynamoDbStore::changeUserSettings(std::string_view username, const SettingsChange& change) {
+  return guarded("changing settings", [&] {
+    // Attribute names through placeholders: "language" is one of DynamoDB's reserved words.
+    std::string set;
+    std::string remove;
+    json::object names;
+    json::object values;
+    auto name = [&](const char* attribute) {
+      std::string placeholder = "#" + std::to_string(names.size());
+      names[placeholder] = attribute;
+      return placeholder;
+    };
+    auto assign = [&](const char* attribute, json::object value) {
+      std::string placeholder = ":" + std::to_string(values.size());
+      set += (set.empty() ? "SET " : ", ") + name(attribute) + " = " + placeholder;
+      values[placeholder] = std::move(value);
+    };
+    auto text = [&](const char* attribute, const std::optional<std::optional<std::string>>& v) {
+      if (!v) return;
+      if (*v) return assign(attribute, S(**v));
+      remove += (remove.empty() ? "REMOVE " : ", ") + name(attribute);
+    };
+    text("time_zone", change.time_zone);
+    text("language", change.language);
+    if (change.daily_goal_minutes) assign("daily_goal_minutes", N(*change.daily_goal_minutes));
+    if (change.day_start_hour) assign("day_start_hour", N(*change.day_start_hour));
     json::object update{{"TableName", tables_.immersion},
                         {"Key", userKey(username)},
                         {"ConditionExpression", "attribute_exists(pk)"}};
-    if (zone_name.empty()) {
-      update["UpdateExpression"] = "REMOVE time_zone";
-    } else {
-      update["UpdateExpression"] = "SET time_zone = :z";
-      update["ExpressionAttributeValues"] = {{":z", S(zone_name)}};
-    }
+    // Nothing to change still says whether the user exists.
+    if (set.empty() && remove.empty()) return userSettings(username).has_value();
+    update["UpdateExpression"] = set + (set.empty() || remove.empty() ? "" : " ") + remove;
+    update["ExpressionAttributeNames"] = std::move(names);
+    if (!values.empty()) update["ExpressionAttributeValues"] = std::move(values);
     try {
       ops_.call("UpdateItem", update);
       return true;
@@ -211,7 +237,7 @@ SyncWrites planSync(const std::string& table, const std::string& username, const
 void countInAggregates(TableOps& ops, const std::string& table, const std::string& totals_pk,
                        const SyncWrites& writes, const SyncStamp& stamp) {
   const domain::TotalsDelta delta =
-      domain::tally(writes.added, *stamp.calendar.zone, domain::SyncTimes::all());
+      domain::tally(writes.added, stamp.calendar.days(), domain::SyncTimes::all());
   auto totals_update = [&] {
     return json::object{
         {"Update",
@@ -222,7 +248,7 @@ void countInAggregates(TableOps& ops, const std::string& table, const std::strin
           {"ExpressionAttributeNames", {{"#z", "zone"}}},
           {"ExpressionAttributeValues",
            {{":t", N(delta.first_timestamp.value_or(stamp.timestamp))},
-            {":z", S(stamp.calendar.zone_name)}}}}}};
+            {":z", S(stamp.calendar.key())}}}}}};
   };
   json::array actions;
   for (auto& update : aggregateUpdates(table, totals_pk, delta, writes.group_labels)) {

@@ -50,6 +50,12 @@ bool isConditionFailure(const aws::AwsError& e) {
   return e.code() == "ConditionalCheckFailedException";
 }
 
+bool cancelledByCondition(const aws::AwsError& e) {
+  const auto& reasons = e.cancellationReasons();
+  return e.code() == "TransactionCanceledException" &&
+         std::find(reasons.begin(), reasons.end(), "ConditionalCheckFailed") != reasons.end();
+}
+
 DynamoDbStore::DynamoDbStore(Options options, std::unique_ptr<net::AwsJsonTransport> transport)
     : transport_(transport ? std::move(transport) : net::makeCurlAwsTransport()),
       client_(std::move(options.aws), *transport_, options.retry),
@@ -165,6 +171,7 @@ bool DynamoDbStore::removeUser(std::string_view name) {
     };
     deleteAll(tables_.immersion, "pk", "sk", itemKey(kUserPkPrefix, name));
     deleteAll(tables_.immersion, "pk", "sk", itemKey(kTotalsPkPrefix, name));
+    deleteAll(tables_.immersion, "pk", "sk", itemKey(kLogsPkPrefix, name));
     deleteAll(tables_.tv_progress, "username", "tv_show", name);
     try {
       ops_.call("DeleteItem", {{"TableName", tables_.immersion},

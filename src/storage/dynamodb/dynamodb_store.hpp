@@ -27,7 +27,8 @@ struct SyncCandidate;
 // in partitions the originals never query:
 //
 //   pk "IT#USER"            sk <name>     name, password_hash, admin (BOOL), created_at,
-//                                         time_zone (when set)
+//                                         time_zone, language (when set),
+//                                         daily_goal_minutes, day_start_hour (N, when set)
 //   pk "IT#TOKEN"           sk <sha256>   token_id, username, label, created_at
 //   pk "IT#META#<kind>"     sk <id>       body (S, provider JSON), fetched_at (N)
 //   pk "IT#TOTALS#<user>"   the user's aggregates, so GET /progress reads O(days):
@@ -44,6 +45,14 @@ struct SyncCandidate;
 //       sk "TOTALS"                       zone, first_timestamp, generation
 //       sk "LEASE"                        owner, expires: the write lease (see Lease)
 //   with KIND one of EPISODE, MOVIE, YOUTUBEVIDEO, SPOTIFYEPISODE.
+//   pk "IT#LOGS#<user>"     the user's manual logs (dynamodb_logs.cpp):
+//       sk "LOG#<id>"                     the log (ids sort as logs were created)
+//       sk "DATE#<YYYY-MM-DD>#<id>"       the same log again, for listing by date
+//       sk "KEY#<idempotency key>"        log_id: the log a POST with that key recorded
+//       sk "TOTAL#<day>#<medium>#<lang>"  minutes, logs: per date, medium and language ("" when
+//                                         unknown)
+//   A log's items and its totals are written in one transaction, conditioned on the revision
+//   read, so logs need no lease and their totals never need a rebuild.
 //
 // A sync, holding the user's write lease (the LEASE item: across processes, with a mutex
 // within one), reads which of its items the user has (BatchGetItem), writes the new ones
@@ -92,8 +101,8 @@ class DynamoDbStore final : public Store {
                                    const std::optional<TvProgressKey>& after) override;
   void putTvProgress(TvProgress progress, WriteDone done) override;
 
-  std::optional<std::string> userTimeZone(std::string_view username) override;
-  bool setUserTimeZone(std::string_view username, std::string_view zone_name) override;
+  std::optional<UserSettings> userSettings(std::string_view username) override;
+  bool changeUserSettings(std::string_view username, const SettingsChange& change) override;
   std::vector<ShowRecord> listShows(std::string_view username) override;
   std::optional<ShowRecord> findShow(std::string_view username,
                                      std::string_view folder_name) override;
@@ -118,6 +127,14 @@ class DynamoDbStore final : public Store {
                              CountDone done) override;
   domain::ProgressInput progressInput(std::string_view username, const Calendar& calendar,
                                       std::int64_t recent_since) override;
+  AddedLog addLog(std::string_view username, const domain::ImmersionLog& log,
+                  std::string_view idempotency_key) override;
+  std::optional<domain::ImmersionLog> findLog(std::string_view username,
+                                              std::string_view id) override;
+  LogPage listLogs(std::string_view username, const LogQuery& query) override;
+  bool replaceLog(std::string_view username, const domain::ImmersionLog& before,
+                  const domain::ImmersionLog& after) override;
+  bool removeLog(std::string_view username, const domain::ImmersionLog& log) override;
   std::optional<MetadataEntry> cachedMetadata(std::string_view kind, std::string_view id) override;
   void putCachedMetadata(std::vector<MetadataEntry> entries, WriteDone done) override;
 
@@ -129,6 +146,8 @@ class DynamoDbStore final : public Store {
   static constexpr std::int64_t kLeaseSeconds = 120;
 
  private:
+  // The user's log totals (TOTAL# items of IT#LOGS#<user>).
+  std::vector<domain::LogDayTotal> logTotalsOf(std::string_view username);
   // Deletes the user's sessions: all of them, or those expired by `by` (epoch seconds).
   void removeSessionsOf(std::string_view username, std::optional<std::int64_t> by);
 

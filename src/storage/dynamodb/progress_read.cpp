@@ -105,7 +105,7 @@ domain::ProgressInput DynamoDbStore::progressInput(std::string_view username,
     for (int attempt = 0;; ++attempt) {
       domain::ProgressInput in;
       auto totals = readRecent(ops_, tables_.immersion, totals_pk, recent_since, in);
-      const bool stale = !aggregatesCurrent(totals, calendar.zone_name);
+      const bool stale = !aggregatesCurrent(totals, calendar.key());
       if (stale && attempt == 3) {
         throw StoreError("the aggregates keep changing time zone");
       }
@@ -119,6 +119,7 @@ domain::ProgressInput DynamoDbStore::progressInput(std::string_view username,
         continue;
       }
       in.first_timestamp = numberOf(*totals, "first_timestamp");
+      in.log_days = logTotalsOf(user);
       return in;
     }
   });

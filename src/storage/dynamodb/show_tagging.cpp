@@ -17,12 +17,6 @@ using domain::ItemKind;
 // Attempts at a write whose conditions keep failing because of concurrent writers.
 constexpr int kWriteAttempts = 5;
 
-bool cancelledByCondition(const aws::AwsError& e) {
-  const auto& reasons = e.cancellationReasons();
-  return e.code() == "TransactionCanceledException" &&
-         std::find(reasons.begin(), reasons.end(), "ConditionalCheckFailed") != reasons.end();
-}
-
 // The two updates that tag a show folder with TVDB's series: its SHOW item (the original's
 // attributes, version + 1) and its GROUP aggregate, which carries the same TVDB fields for
 // GET /progress.
@@ -92,11 +86,11 @@ void addRetiming(TableOps& ops, const std::string& table, const std::string& pk,
   auto totals = readTotals(ops, table, totals_pk);
   auto zone_name = totals ? stringOf(*totals, "zone") : std::nullopt;
   if (!zone_name) return;  // no aggregates yet: built from the items when first needed
-  const date::time_zone* zone = domain::findTimeZone(*zone_name);
+  const auto days = domain::dayRuleOfKey(*zone_name);
   domain::TotalsDelta delta;
-  if (zone != nullptr) {
+  if (days) {
     delta = domain::retimeEpisodes(episodeTimes(ops, table, pk, folder_name), old_runtime,
-                                   new_runtime, *zone, domain::SyncTimes::all());
+                                   new_runtime, *days, domain::SyncTimes::all());
   }
   json::object totals_condition{
       {"TableName", table},
@@ -105,8 +99,8 @@ void addRetiming(TableOps& ops, const std::string& table, const std::string& pk,
       {"ExpressionAttributeNames", {{"#z", "zone"}}},
       {"ExpressionAttributeValues",
        {{":z", S(*zone_name)}, {":g", N(numberOf(*totals, "generation").value_or(0))}}}};
-  if (zone != nullptr && actions.size() + delta.days.size() + delta.sync_times.size() + 1 <=
-                             TableOps::kTransactionLimit) {
+  if (days && actions.size() + delta.days.size() + delta.sync_times.size() + 1 <=
+                  TableOps::kTransactionLimit) {
     for (auto& update : aggregateUpdates(table, totals_pk, delta, {})) {
       actions.push_back(std::move(update));
     }

@@ -17,6 +17,7 @@ namespace it::storage::dynamodb {
 constexpr const char* kUserPkPrefix = "USER#";  // the immersion original's
 constexpr const char* kTotalsPkPrefix = "IT#TOTALS#";
 constexpr const char* kMetaPkPrefix = "IT#META#";
+constexpr const char* kLogsPkPrefix = "IT#LOGS#";
 // The sort key of the write lease in a user's IT#TOTALS# partition.
 constexpr const char* kLeaseSk = "LEASE";
 
@@ -39,7 +40,11 @@ struct SyncCandidate {
   std::optional<std::pair<std::string, std::string>> group_artwork;
 };
 json::object pkSk(std::string_view pk, std::string_view sk);
+// A single write's condition failed.
 bool isConditionFailure(const aws::AwsError& e);
+// A transaction was cancelled because one of its conditions failed (not for a conflict or an
+// error, which the client retries or reports).
+bool cancelledByCondition(const aws::AwsError& e);
 
 // A Query of one whole partition of the immersion table (`:pk` bound), strongly consistent.
 inline json::object partitionQuery(const std::string& table, std::string_view pk) {

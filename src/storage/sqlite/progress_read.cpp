@@ -1,5 +1,6 @@
 // SqliteStore: what GET /progress reads, in one snapshot.
 
+#include "domain/logs.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "storage/sqlite/totals.hpp"
 
@@ -100,6 +101,18 @@ domain::ProgressInput readProgressInput(Connection& db, std::string_view usernam
       in.movies.push_back({s.columnText(0), s.columnOptionalText(1), s.columnOptionalText(2)});
     }
   }
+  {
+    auto s = db.prepare(
+        "SELECT day, medium, NULLIF(language, ''), minutes, logs FROM log_totals "
+        "WHERE username = ?1");
+    s.bind(1, username);
+    while (s.step()) {
+      auto medium = domain::mediumNamed(s.columnText(1));
+      if (!medium) continue;  // written by a newer version that knows more mediums
+      in.log_days.push_back({static_cast<domain::LocalDay>(s.columnInt(0)), *medium,
+                             s.columnOptionalText(2), s.columnInt(3), s.columnInt(4)});
+    }
+  }
   return in;
 }
 
@@ -115,7 +128,7 @@ domain::ProgressInput SqliteStore::progressInput(std::string_view username,
     {
       auto db = reader();
       ReadTransaction snapshot(*db);
-      if (totalsZone(*db, username) == calendar.zone_name || !hasItems(*db, username)) {
+      if (totalsZone(*db, username) == calendar.key() || !hasItems(*db, username)) {
         return readProgressInput(*db, username, recent_since);
       }
     }

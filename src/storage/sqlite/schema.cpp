@@ -176,6 +176,43 @@ constexpr const char* kMigrations[] = {
     ) WITHOUT ROWID;
     CREATE INDEX sessions_by_user ON sessions(username, expires_at);
     )sql",
+    // 6: manual logs (books, manga, a film at the cinema...) with their totals per (date,
+    // medium, language; '' when unknown), and the settings they and the goal need: the
+    // language of a log that names none, the daily goal, the hour the user's day begins.
+    // Dates are days since 1970-01-01 of the user's calendar; created_at epoch microseconds.
+    R"sql(
+    ALTER TABLE users ADD COLUMN language TEXT;
+    ALTER TABLE users ADD COLUMN daily_goal_minutes INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE users ADD COLUMN day_start_hour INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE logs (
+      username        TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+      id              TEXT NOT NULL,
+      date            INTEGER NOT NULL,
+      medium          TEXT NOT NULL,
+      minutes         INTEGER NOT NULL,
+      title           TEXT,
+      amount          INTEGER,
+      unit            TEXT,
+      language        TEXT,
+      note            TEXT,
+      created_at      INTEGER NOT NULL,
+      revision        INTEGER NOT NULL,
+      idempotency_key TEXT,
+      PRIMARY KEY (username, id)
+    ) WITHOUT ROWID;
+    CREATE INDEX logs_by_date ON logs(username, date, id);
+    CREATE UNIQUE INDEX logs_by_idempotency_key ON logs(username, idempotency_key)
+      WHERE idempotency_key IS NOT NULL;
+    CREATE TABLE log_totals (
+      username TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+      day      INTEGER NOT NULL,
+      medium   TEXT NOT NULL,
+      language TEXT NOT NULL,
+      minutes  INTEGER NOT NULL,
+      logs     INTEGER NOT NULL,
+      PRIMARY KEY (username, day, medium, language)
+    ) WITHOUT ROWID;
+    )sql",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));

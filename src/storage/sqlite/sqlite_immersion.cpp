@@ -34,24 +34,39 @@ void SqliteStore::submitCounting(std::function<std::int64_t(Connection&)> op, Co
 
 // ---- settings -----------------------------------------------------------------------------
 
-std::optional<std::string> SqliteStore::userTimeZone(std::string_view username) {
+std::optional<UserSettings> SqliteStore::userSettings(std::string_view username) {
   auto db = reader();
-  auto s = db->prepare("SELECT time_zone FROM users WHERE name = ?1");
+  auto s = db->prepare(
+      "SELECT time_zone, language, daily_goal_minutes, day_start_hour FROM users WHERE name = ?1");
   s.bind(1, username);
   if (!s.step()) return std::nullopt;
-  return s.columnOptionalText(0);
+  return UserSettings{s.columnOptionalText(0), s.columnOptionalText(1), s.columnInt(2),
+                      static_cast<int>(s.columnInt(3))};
 }
 
-bool SqliteStore::setUserTimeZone(std::string_view username, std::string_view zone_name) {
-  bool changed = false;
+bool SqliteStore::changeUserSettings(std::string_view username, const SettingsChange& change) {
+  bool found = false;
   writeAndWait([&](Connection& db) {
-    db.prepare("UPDATE users SET time_zone = NULLIF(?2, '') WHERE name = ?1")
+    // One statement per setting given, in one transaction; CASE keeps the ones not given.
+    db.prepare(
+          "UPDATE users SET "
+          "time_zone = CASE WHEN ?2 THEN ?3 ELSE time_zone END, "
+          "language = CASE WHEN ?4 THEN ?5 ELSE language END, "
+          "daily_goal_minutes = COALESCE(?6, daily_goal_minutes), "
+          "day_start_hour = COALESCE(?7, day_start_hour) "
+          "WHERE name = ?1")
         .bind(1, username)
-        .bind(2, zone_name)
+        .bind(2, std::int64_t{change.time_zone.has_value()})
+        .bindOptional(3, change.time_zone.value_or(std::nullopt))
+        .bind(4, std::int64_t{change.language.has_value()})
+        .bindOptional(5, change.language.value_or(std::nullopt))
+        .bindOptional(6, change.daily_goal_minutes)
+        .bindOptional(7, change.day_start_hour ? std::optional<std::int64_t>(*change.day_start_hour)
+                                               : std::nullopt)
         .run();
-    changed = db.changes() == 1;
+    found = db.changes() == 1;
   });
-  return changed;
+  return found;
 }
 
 // ---- shows and episodes -------------------------------------------------------------------
@@ -137,7 +152,7 @@ std::vector<domain::TalliedItem> insertEpisodes(Connection& db, const std::strin
 // Adds a sync's new items to the totals; counts them.
 std::int64_t countAdded(Connection& db, std::string_view user,
                         const std::vector<domain::TalliedItem>& added, const SyncStamp& stamp) {
-  applyTotals(db, user, domain::tally(added, *stamp.calendar.zone, domain::SyncTimes::none()));
+  applyTotals(db, user, domain::tally(added, stamp.calendar.days(), domain::SyncTimes::none()));
   return static_cast<std::int64_t>(added.size());
 }
 
@@ -147,10 +162,10 @@ void retimeFolder(Connection& db, std::string_view user, std::string_view folder
                   std::optional<std::int64_t> old_runtime,
                   std::optional<std::int64_t> new_runtime) {
   if (!domain::changesEpisodeSeconds(old_runtime, new_runtime)) return;
-  auto zone_name = totalsZone(db, user);
-  if (!zone_name) return;  // no totals yet: built from the items when first needed
-  const date::time_zone* zone = domain::findTimeZone(*zone_name);
-  if (zone == nullptr) {
+  auto kept_by = totalsZone(db, user);
+  if (!kept_by) return;  // no totals yet: built from the items when first needed
+  auto days = domain::dayRuleOfKey(*kept_by);
+  if (!days) {
     // Totals in a zone this machine no longer knows: forget them; they are rebuilt.
     db.prepare("DELETE FROM daily_totals_zone WHERE username = ?1").bind(1, user).run();
     return;
@@ -160,7 +175,7 @@ void retimeFolder(Connection& db, std::string_view user, std::string_view folder
   s.bind(1, user).bind(2, folder);
   while (s.step()) timestamps.push_back(s.columnInt(0));
   applyTotals(db, user,
-              domain::retimeEpisodes(timestamps, old_runtime, new_runtime, *zone,
+              domain::retimeEpisodes(timestamps, old_runtime, new_runtime, *days,
                                      domain::SyncTimes::none()));
 }
 

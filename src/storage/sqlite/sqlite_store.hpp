@@ -65,8 +65,8 @@ class SqliteStore final : public Store {
                                    const std::optional<TvProgressKey>& after) override;
   void putTvProgress(TvProgress progress, WriteDone done) override;
 
-  std::optional<std::string> userTimeZone(std::string_view username) override;
-  bool setUserTimeZone(std::string_view username, std::string_view zone_name) override;
+  std::optional<UserSettings> userSettings(std::string_view username) override;
+  bool changeUserSettings(std::string_view username, const SettingsChange& change) override;
   std::vector<ShowRecord> listShows(std::string_view username) override;
   std::optional<ShowRecord> findShow(std::string_view username,
                                      std::string_view folder_name) override;
@@ -91,6 +91,14 @@ class SqliteStore final : public Store {
                              CountDone done) override;
   domain::ProgressInput progressInput(std::string_view username, const Calendar& calendar,
                                       std::int64_t recent_since) override;
+  AddedLog addLog(std::string_view username, const domain::ImmersionLog& log,
+                  std::string_view idempotency_key) override;
+  std::optional<domain::ImmersionLog> findLog(std::string_view username,
+                                              std::string_view id) override;
+  LogPage listLogs(std::string_view username, const LogQuery& query) override;
+  bool replaceLog(std::string_view username, const domain::ImmersionLog& before,
+                  const domain::ImmersionLog& after) override;
+  bool removeLog(std::string_view username, const domain::ImmersionLog& log) override;
   std::optional<MetadataEntry> cachedMetadata(std::string_view kind, std::string_view id) override;
   void putCachedMetadata(std::vector<MetadataEntry> entries, WriteDone done) override;
 

@@ -45,7 +45,7 @@ void applyTotals(Connection& db, std::string_view username, const domain::Totals
 void rebuildTotals(Connection& db, std::string_view username, const Calendar& calendar) {
   db.prepare("DELETE FROM daily_totals WHERE username = ?1").bind(1, username).run();
   db.prepare("DELETE FROM group_totals WHERE username = ?1").bind(1, username).run();
-  domain::TotalsBuilder totals(*calendar.zone, domain::SyncTimes::none());
+  domain::TotalsBuilder totals(calendar.days(), domain::SyncTimes::none());
   forEachItem(db, username, std::nullopt,
               [&](ItemKind kind, std::int64_t timestamp, const std::string& group,
                   std::int64_t seconds) { totals.add(kind, timestamp, group, seconds); });
@@ -54,7 +54,7 @@ void rebuildTotals(Connection& db, std::string_view username, const Calendar& ca
         "INSERT INTO daily_totals_zone (username, zone) VALUES (?1, ?2) "
         "ON CONFLICT (username) DO UPDATE SET zone = excluded.zone")
       .bind(1, username)
-      .bind(2, calendar.zone_name)
+      .bind(2, calendar.key())
       .run();
 }
 
@@ -66,7 +66,7 @@ std::optional<std::string> totalsZone(Connection& db, std::string_view username)
 }
 
 void ensureTotalsZone(Connection& db, std::string_view username, const Calendar& calendar) {
-  if (totalsZone(db, username) != calendar.zone_name) rebuildTotals(db, username, calendar);
+  if (totalsZone(db, username) != calendar.key()) rebuildTotals(db, username, calendar);
 }
 
 bool hasItems(Connection& db, std::string_view username) {

@@ -66,11 +66,11 @@ void forEachItem(Connection& db, std::string_view username, std::optional<std::i
   }
 }
 
-// Replaces the user's totals with those of all their items, in `calendar`'s zone.
+// Replaces the user's totals with those of all their items, by `calendar`.
 void rebuildTotals(Connection& db, std::string_view username, const Calendar& calendar);
-// The zone the user's totals are kept in; nothing when they have none.
+// The calendar the user's totals are kept by (Calendar::key()); nothing when they have none.
 std::optional<std::string> totalsZone(Connection& db, std::string_view username);
-// Rebuilds the user's totals unless they are kept in `calendar`'s zone.
+// Rebuilds the user's totals unless they are kept by `calendar`.
 void ensureTotalsZone(Connection& db, std::string_view username, const Calendar& calendar);
 
 // The tables of watched items, one per kind.

@@ -37,6 +37,12 @@ export const TvIcon = (p: Props) => (
     <path d="m17 2-5 5-5-5" />
   </Icon>
 );
+export const LogIcon = (p: Props) => (
+  <Icon {...p}>
+    <path d="M12 20h9" />
+    <path d="M16.5 3.5a2.12 2.12 0 0 1 3 3L7 19l-4 1 1-4Z" />
+  </Icon>
+);
 export const LibraryIcon = (p: Props) => (
   <Icon {...p}>
     <path d="M4 19.5v-15A2.5 2.5 0 0 1 6.5 2H20v20H6.5a2.5 2.5 0 0 1 0-5H20" />

@@ -5,10 +5,11 @@ import { NAV, ROUTES } from '../routes';
 import { onLinkClick } from '../lib/router';
 import { useStore } from '../lib/store';
 import { UnreachableBanner } from './Feedback';
-import { ChartIcon, LibraryIcon, Logo, SettingsIcon, SignOutIcon, TvIcon } from './Icons';
+import { ChartIcon, LibraryIcon, LogIcon, Logo, SettingsIcon, SignOutIcon, TvIcon } from './Icons';
 
 const ICONS = {
   [ROUTES.immersion]: ChartIcon,
+  [ROUTES.logs]: LogIcon,
   [ROUTES.tv]: TvIcon,
   [ROUTES.library]: LibraryIcon,
   [ROUTES.settings]: SettingsIcon,

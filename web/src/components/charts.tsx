@@ -2,7 +2,8 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { KINDS, type StackedSeries } from '../lib/activity';
+import { type StackedSeries } from '../lib/activity';
+import { mediumColor } from '../lib/mediums';
 import { formatShortDay, shortMonth } from '../lib/dates';
 
 function cssVar(name: string): string {
@@ -77,10 +78,10 @@ export function ActivityChart({
   hover.current = onHover;
   const n = series.dates.length;
   const x = series.dates.map((_, i) => i);
-  // Drawn from the tallest stack down, so each lower kind paints over the one above it.
-  const order = KINDS.map((k, i) => ({ ...k, i })).reverse();
+  // Drawn from the tallest stack down, so each lower medium paints over the one above it.
+  const order = series.kinds.map((k, i) => ({ ...k, i })).reverse();
   const data: uPlot.AlignedData = [x, ...order.map((k) => series.stacked[k.i]!)];
-  const max = Math.max(0, ...(series.stacked[KINDS.length - 1] ?? []));
+  const max = Math.max(0, ...(series.stacked[series.kinds.length - 1] ?? []));
 
   const box = useUplot(
     (width) => {
@@ -127,7 +128,7 @@ export function ActivityChart({
         series: [
           {},
           ...order.map((k) => {
-            const color = cssVar(`--kind-${k.kind}`);
+            const color = cssVar(`--kind-${mediumColor(k.kind)}`);
             return { label: k.label, stroke: color, fill: color, width: 0, paths: bars, points: { show: false } };
           }),
         ],

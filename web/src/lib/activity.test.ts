@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  KINDS,
+  cumulativeHours,
   currentStreak,
+  formatShare,
+  goalProgress,
   heatLevel,
   heatMapLayout,
   historyStart,
+  includesLogs,
+  kindsOf,
   longestStreak,
   monthlyCumulative,
   stackActivity,
@@ -23,13 +27,14 @@ function days(from: string, count: number, minutesOf: (i: number) => Partial<Rec
 }
 
 describe('stackActivity', () => {
-  it('stacks kinds in a fixed order, tv at the bottom', () => {
+  it('stacks the mediums present in a fixed order, tv at the bottom', () => {
     const s = stackActivity([
       day('2026-11-29'),
       day('2026-11-30', { tv: 48, youtube: 12 }),
       day('2026-12-01', { movie: 100, podcast: 20, tv: 20 }),
     ]);
-    expect(KINDS.map((k) => k.kind)).toEqual(['tv', 'movie', 'youtube', 'podcast']);
+    expect(s.kinds.map((k) => k.kind)).toEqual(['tv', 'movie', 'youtube', 'podcast']);
+    expect(s.kinds.map((k) => k.label)).toEqual(['TV', 'Movies', 'YouTube', 'Podcasts']);
     expect(s.dates).toEqual(['2026-11-29', '2026-11-30', '2026-12-01']);
     expect(s.minutes.tv).toEqual([0, 48, 20]);
     expect(s.minutes.youtube).toEqual([0, 12, 0]);
@@ -40,6 +45,26 @@ describe('stackActivity', () => {
       [0, 60, 140], // + podcast = the top of each bar
     ]);
     expect(s.totals).toEqual([0, 60, 140]);
+  });
+  it('takes the mediums of logs, and unknown ones last', () => {
+    const s = stackActivity([day('2026-12-01', { book: 30, zither: 5, tv: 10 }), day('2026-12-02', { manga: 15 })]);
+    expect(s.kinds).toEqual([
+      { kind: 'tv', label: 'TV' },
+      { kind: 'book', label: 'Books' },
+      { kind: 'manga', label: 'Manga' },
+      { kind: 'zither', label: 'Zither' },
+    ]);
+    expect(s.stacked[s.stacked.length - 1]).toEqual([45, 15]);
+  });
+  it('has no series for days without immersion', () => {
+    const s = stackActivity(days('2026-12-01', 3));
+    expect(s.kinds).toEqual([]);
+    expect(s.stacked).toEqual([]);
+    expect(s.totals).toEqual([0, 0, 0]);
+  });
+  it('counts a medium with items but no whole minute', () => {
+    const d: ActivityDay = { date: '2026-12-01', total_minutes: 0, minutes: { youtube: 0 }, items: { youtube: 1 } };
+    expect(kindsOf([d]).map((k) => k.kind)).toEqual(['youtube']);
   });
 });
 
@@ -131,5 +156,61 @@ describe('monthlyCumulative', () => {
   it('starts the history two days before the first item (DST)', () => {
     expect(historyStart('2026-12-02', 20)).toBe('2026-11-10');
     expect(historyStart('2026-12-02', 0)).toBe('2026-11-30');
+  });
+});
+
+describe('cumulativeHours by quarter', () => {
+  it('labels quarters by their first month, as the server does', () => {
+    const d = [
+      ...days('2025-11-01', 30, (i) => (i === 0 ? { book: 120 } : {})), // Q4 2025: 2 h
+      ...days('2026-01-01', 31), // Q1 2026: nothing in January
+      ...days('2026-05-01', 31, (i) => (i < 3 ? { manga: 60 } : {})), // Q2 2026: 3 h
+    ];
+    expect(cumulativeHours(d, 'quarter')).toEqual([
+      { label: 'Oct 2025', cumulative_hours: 2 },
+      { label: 'Jan 2026', cumulative_hours: 2 },
+      { label: 'Apr 2026', cumulative_hours: 5 },
+    ]);
+    expect(cumulativeHours(d, 'quarter', 6).map((p) => p.cumulative_hours)).toEqual([2, 2, 6]);
+  });
+  it('agrees with the months at each quarter end', () => {
+    const all = days('2024-01-01', 700, (i) => ({ tv: i % 5 === 0 ? 50 : 0, book: i % 7 === 0 ? 30 : 0 }));
+    const months = monthlyCumulative(all);
+    const quarters = cumulativeHours(all, 'quarter');
+    expect(quarters[quarters.length - 1]!.cumulative_hours).toBe(months[months.length - 1]!.cumulative_hours);
+    // The quarter of Jan 2024 ends with March 2024.
+    expect(quarters[0]!.cumulative_hours).toBe(months[2]!.cumulative_hours);
+  });
+});
+
+describe('includesLogs', () => {
+  it('tells synced-only totals from ones with logs', () => {
+    const synced = [
+      { medium: 'tv', items: 5 },
+      { medium: 'movie', items: 1 },
+    ];
+    expect(includesLogs(synced, 6, 300, 5)).toBe(false);
+    expect(includesLogs([...synced, { medium: 'book', items: 1 }], 6, 350, 5)).toBe(true);
+    // A TV log: more tv items than synced episodes.
+    expect(includesLogs([{ medium: 'tv', items: 6 }, synced[1]!], 6, 300, 5)).toBe(true);
+    // Logged minutes that add an hour.
+    expect(includesLogs(synced, 6, 360, 5)).toBe(true);
+    expect(includesLogs([], 0, 0, 0)).toBe(false);
+  });
+});
+
+describe('formatShare and goalProgress', () => {
+  it('rounds percentages and keeps slivers visible', () => {
+    expect(formatShare(62, 100)).toBe('62%');
+    expect(formatShare(1, 3)).toBe('33%');
+    expect(formatShare(1, 1000)).toBe('<1%');
+    expect(formatShare(0, 100)).toBe('0%');
+    expect(formatShare(5, 0)).toBe('0%');
+  });
+  it('goes from 0 to 1 and stops there', () => {
+    expect(goalProgress(0, 60)).toBe(0);
+    expect(goalProgress(30, 60)).toBe(0.5);
+    expect(goalProgress(90, 60)).toBe(1);
+    expect(goalProgress(30, 0)).toBe(0);
   });
 });

@@ -1,19 +1,17 @@
 // Pure shaping of GET /api/activity answers for the charts; no DOM, no fetching.
 import { addDays, daysBetween, monthLabel, weekdayMondayFirst, type IsoDate } from './dates';
+import { SYNCED_MEDIUMS, compareMediums, mediumLabel } from './mediums';
 
-export type Kind = 'tv' | 'movie' | 'youtube' | 'podcast';
-
-/** Kinds in stacking order (bottom first) with their names; colours live in CSS (--kind-*). */
-export const KINDS: readonly { kind: Kind; label: string; unit: [string, string] }[] = [
-  { kind: 'tv', label: 'TV', unit: ['episode', 'episodes'] },
-  { kind: 'movie', label: 'Movies', unit: ['movie', 'movies'] },
-  { kind: 'youtube', label: 'YouTube', unit: ['video', 'videos'] },
-  { kind: 'podcast', label: 'Podcasts', unit: ['podcast episode', 'podcast episodes'] },
-];
+/** A medium as a chart series: its name (the key of the days' minutes) and label. */
+export interface Kind {
+  kind: string;
+  label: string;
+}
 
 export interface ActivityDay {
   date: IsoDate;
   total_minutes: number;
+  /** Keyed by medium name: tv, movie, youtube, podcast for synced items; any medium for logs. */
   minutes: Partial<Record<string, number>>;
   items: Partial<Record<string, number>>;
 }
@@ -27,28 +25,41 @@ export interface ActivityResponse {
 
 export interface StackedSeries {
   dates: IsoDate[];
-  /** Minutes per kind and day, as answered (0 when the kind is absent). */
-  minutes: Record<Kind, number[]>;
-  /** Running sums in KINDS order: stacked[i] = minutes of kinds 0..i; the last one is the bar's top. */
+  /** The mediums these days hold, in stacking order (bottom first). */
+  kinds: Kind[];
+  /** Minutes per medium and day, as answered (0 when the medium is absent). */
+  minutes: Record<string, number[]>;
+  /** Running sums in `kinds` order: stacked[i] = minutes of kinds 0..i; the last one is the bar's top. */
   stacked: number[][];
   /** The days' total_minutes, as answered. */
   totals: number[];
 }
 
-/** Per-kind and stacked minutes for a stacked bar chart. */
+/** The mediums with minutes or items on any of `days`, in stacking order (MEDIUMS', unknown ones last). */
+export function kindsOf(days: readonly ActivityDay[]): Kind[] {
+  const names = new Set<string>();
+  for (const day of days) {
+    for (const [k, v] of Object.entries(day.minutes)) if (v) names.add(k);
+    for (const [k, v] of Object.entries(day.items)) if (v) names.add(k);
+  }
+  return [...names].sort(compareMediums).map((kind) => ({ kind, label: mediumLabel(kind) }));
+}
+
+/** Per-medium and stacked minutes for a stacked bar chart. */
 export function stackActivity(days: readonly ActivityDay[]): StackedSeries {
-  const minutes = Object.fromEntries(KINDS.map(({ kind }) => [kind, [] as number[]])) as Record<Kind, number[]>;
-  const stacked: number[][] = KINDS.map(() => []);
+  const kinds = kindsOf(days);
+  const minutes: Record<string, number[]> = Object.fromEntries(kinds.map(({ kind }) => [kind, [] as number[]]));
+  const stacked: number[][] = kinds.map(() => []);
   for (const day of days) {
     let running = 0;
-    KINDS.forEach(({ kind }, i) => {
+    kinds.forEach(({ kind }, i) => {
       const m = day.minutes[kind] ?? 0;
-      minutes[kind].push(m);
+      minutes[kind]!.push(m);
       running += m;
       stacked[i]!.push(running);
     });
   }
-  return { dates: days.map((d) => d.date), minutes, stacked, totals: days.map((d) => d.total_minutes) };
+  return { dates: days.map((d) => d.date), kinds, minutes, stacked, totals: days.map((d) => d.total_minutes) };
 }
 
 export interface HeatCell {
@@ -134,34 +145,46 @@ export interface CumulativePoint {
   cumulative_hours: number;
 }
 
+export type Period = 'month' | 'quarter';
+
+/** "2026-05" -> "2026-04", the first month of its quarter. */
+function quarterStart(month: string): string {
+  const m = Number(month.slice(5, 7));
+  const first = m - ((m - 1) % 3);
+  return `${month.slice(0, 4)}-${String(first).padStart(2, '0')}`;
+}
+
 /**
- * Running total of hours at the end of each month, from the month of the first day with
- * minutes to the month of the last day given. Hours are truncated, as the server truncates.
+ * Running total of hours at the end of each month (or quarter, labelled by its first month as
+ * the server labels /progress's all_time_progress), from the period of the first day with
+ * minutes to the period of the last day given. Hours are truncated, as the server truncates.
  * `days` may come from several chunks, in any order, but must not overlap.
  *
- * `totalHours` is /progress's total_hours_watched. The days' total_minutes are each rounded
- * down to whole minutes, so their sum drifts below the server's total (which it sums from
- * seconds): a year of daily rounding can lose hours. With `totalHours` the last point is that
- * total, so the chart ends on the number the page shows as "Total immersion", and no earlier
- * point is drawn above it.
+ * `totalHours` is the total the page shows (whole hours of /progress's total_minutes_immersed).
+ * The days' total_minutes are each rounded down to whole minutes, so their sum drifts below
+ * the server's total (which it sums from seconds): a year of daily rounding can lose hours.
+ * With `totalHours` the last point is that total, so the chart ends on the number the page
+ * shows as "Total immersion", and no earlier point is drawn above it.
  */
-export function monthlyCumulative(days: readonly ActivityDay[], totalHours?: number): CumulativePoint[] {
+export function cumulativeHours(days: readonly ActivityDay[], period: Period, totalHours?: number): CumulativePoint[] {
   const sorted = [...days].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   const firstActive = sorted.find((d) => d.total_minutes > 0);
   if (!firstActive || sorted.length === 0) return [];
-  const perMonth = new Map<string, number>();
+  const periodOf = (date: string) => (period === 'month' ? date.slice(0, 7) : quarterStart(date.slice(0, 7)));
+  const step = period === 'month' ? 1 : 3;
+  const perPeriod = new Map<string, number>();
   for (const d of sorted) {
-    const month = d.date.slice(0, 7);
-    perMonth.set(month, (perMonth.get(month) ?? 0) + d.total_minutes);
+    const key = periodOf(d.date);
+    perPeriod.set(key, (perPeriod.get(key) ?? 0) + d.total_minutes);
   }
   const points: CumulativePoint[] = [];
   let minutes = 0;
-  let month = firstActive.date.slice(0, 7);
-  const last = sorted[sorted.length - 1]!.date.slice(0, 7);
-  while (month <= last) {
-    minutes += perMonth.get(month) ?? 0;
-    points.push({ label: monthLabel(month), cumulative_hours: Math.floor(minutes / 60) });
-    month = nextMonth(month);
+  let at = periodOf(firstActive.date);
+  const last = periodOf(sorted[sorted.length - 1]!.date);
+  while (at <= last) {
+    minutes += perPeriod.get(at) ?? 0;
+    points.push({ label: monthLabel(at), cumulative_hours: Math.floor(minutes / 60) });
+    for (let i = 0; i < step; i++) at = nextMonth(at);
   }
   if (totalHours !== undefined && Number.isFinite(totalHours) && totalHours >= 0) {
     for (const p of points) p.cumulative_hours = Math.min(p.cumulative_hours, totalHours);
@@ -169,6 +192,9 @@ export function monthlyCumulative(days: readonly ActivityDay[], totalHours?: num
   }
   return points;
 }
+
+/** cumulativeHours by month. */
+export const monthlyCumulative = (days: readonly ActivityDay[], totalHours?: number) => cumulativeHours(days, 'month', totalHours);
 
 function nextMonth(month: string): string {
   const y = Number(month.slice(0, 4));
@@ -189,4 +215,35 @@ export function formatMinutes(minutes: number): string {
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
   return m === 0 ? `${h} h` : `${h} h ${m} min`;
+}
+
+/**
+ * Whether /progress's totals hold manual logs besides synced items: then its
+ * all_time_progress (synced items only, as the original counts them) is not the whole story.
+ * `syncedItems`: its episodes, movies, videos and Spotify episodes; `syncedHours`: its
+ * total_hours_watched.
+ */
+export function includesLogs(
+  byMedium: readonly { medium: string; items: number }[],
+  syncedItems: number,
+  totalMinutes: number,
+  syncedHours: number,
+): boolean {
+  if (byMedium.some((m) => !SYNCED_MEDIUMS.includes(m.medium))) return true;
+  const items = byMedium.reduce((s, m) => s + m.items, 0);
+  return items > syncedItems || Math.floor(totalMinutes / 60) > syncedHours;
+}
+
+/** A part of a whole as a percentage to show: "62%", "<1%" for a sliver, "0%" for nothing. */
+export function formatShare(part: number, whole: number): string {
+  if (whole <= 0 || part <= 0) return '0%';
+  const pct = (part / whole) * 100;
+  if (pct < 1) return '<1%';
+  return `${Math.round(pct)}%`;
+}
+
+/** How far towards the daily goal today is, 0 to 1 (1 when met or beyond). */
+export function goalProgress(minutesToday: number, goalMinutes: number): number {
+  if (goalMinutes <= 0) return 0;
+  return Math.max(0, Math.min(1, minutesToday / goalMinutes));
 }

@@ -29,6 +29,18 @@ describe('todayIn', () => {
   it('falls back to UTC for a zone the browser does not know', () => {
     expect(todayIn('Mars/Olympus_Mons', now)).toBe('2026-11-30');
   });
+  it('turns at the hour the user’s day begins, as the server counts', () => {
+    // 02:30 in Tokyo on Dec 2: with days beginning at 4, still Dec 1.
+    const early = new Date('2026-12-01T17:30:00Z');
+    expect(todayIn('Asia/Tokyo', early)).toBe('2026-12-02');
+    expect(todayIn('Asia/Tokyo', early, 4)).toBe('2026-12-01');
+    expect(todayIn('Asia/Tokyo', early, 2)).toBe('2026-12-02');
+    expect(todayIn('Asia/Tokyo', new Date('2026-12-01T18:59:59Z'), 4)).toBe('2026-12-01');
+    expect(todayIn('Asia/Tokyo', new Date('2026-12-01T19:00:00Z'), 4)).toBe('2026-12-02');
+    // Across a month and a year.
+    expect(todayIn('UTC', new Date('2027-01-01T03:00:00Z'), 4)).toBe('2026-12-31');
+    expect(todayIn('UTC', new Date('2027-01-01T00:00:00Z'), 0)).toBe('2027-01-01');
+  });
 });
 
 describe('date arithmetic', () => {

@@ -34,12 +34,30 @@ export function isKnownTimeZone(timeZone: string): boolean {
   }
 }
 
-/** The calendar date of `now` in `timeZone` (UTC when the zone is unknown to the browser). */
-export function todayIn(timeZone: string, now: Date = new Date()): IsoDate {
+const hourFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function hourFormatter(timeZone: string): Intl.DateTimeFormat {
+  let f = hourFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', hourCycle: 'h23' });
+    hourFormatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/**
+ * The user's day at `now` in `timeZone` (UTC when the zone is unknown to the browser). With
+ * `dayStartHour` (the hour the user's day begins, as in Anki), the date of the wall-clock time
+ * that many hours earlier: with 4, 2 a.m. still belongs to the day before, as the server counts.
+ */
+export function todayIn(timeZone: string, now: Date = new Date(), dayStartHour = 0): IsoDate {
   const zone = isKnownTimeZone(timeZone) ? timeZone : 'UTC';
   const parts = ymdFormatter(zone).formatToParts(now);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year').padStart(4, '0')}-${get('month')}-${get('day')}`;
+  const date = `${get('year').padStart(4, '0')}-${get('month')}-${get('day')}`;
+  if (dayStartHour <= 0) return date;
+  const hour = Number(hourFormatter(zone).formatToParts(now).find((p) => p.type === 'hour')?.value ?? 0) % 24;
+  return hour < dayStartHour ? addDays(date, -1) : date;
 }
 
 export function parseIso(date: IsoDate): number {

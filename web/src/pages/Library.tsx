@@ -343,7 +343,7 @@ function TagDialog({
 }
 
 function AddMovieDialog({ me, onClose, onAdded }: { me: Me; onClose: () => void; onAdded: (text: string) => void }) {
-  const today = todayIn(me.time_zone);
+  const today = todayIn(me.time_zone, new Date(), me.day_start_hour);
   const [query, setQuery] = useState('');
   const [selected, setSelected] = useState<number | null>(null);
   const [date, setDate] = useState(today);

@@ -1,11 +1,15 @@
 import { useMemo, useState } from 'preact/hooks';
-import { api, type ApiToken, type Me, type User } from '../api';
+import { api, type ApiToken, type Me, type Settings, type User } from '../api';
 import { ConfirmDialog } from '../components/Dialog';
 import { ErrorNotice, PageError, Skeleton, Status } from '../components/Feedback';
+import { DurationField, LanguageField } from '../components/Fields';
 import { SignOutIcon } from '../components/Icons';
 import { useFlash, useLoad } from '../hooks';
+import { formatMinutes } from '../lib/activity';
 import { formatServerDate, isKnownTimeZone, todayIn } from '../lib/dates';
-import { errorMessage } from '../lib/errors';
+import { formatDurationInput, parseDuration } from '../lib/duration';
+import { ApiError, errorMessage } from '../lib/errors';
+import { languageName, languageTag } from '../lib/mediums';
 
 export function SettingsPage({ me, onMeChange, onSignOut }: { me: Me; onMeChange: (me: Me) => void; onSignOut: () => void }) {
   return (
@@ -17,6 +21,7 @@ export function SettingsPage({ me, onMeChange, onSignOut }: { me: Me; onMeChange
           {me.is_admin && <span class="badge">admin</span>}
         </p>
       </div>
+      <Learning me={me} onMeChange={onMeChange} />
       <TimeZone me={me} onMeChange={onMeChange} />
       <Password username={me.username} />
       <Tokens me={me} />
@@ -32,6 +37,132 @@ export function SettingsPage({ me, onMeChange, onSignOut }: { me: Me; onMeChange
         </button>
       </section>
     </div>
+  );
+}
+
+/** "00:00 (midnight)", "04:00". */
+function hourLabel(hour: number): string {
+  const text = `${String(hour).padStart(2, '0')}:00`;
+  return hour === 0 ? `${text} (midnight)` : text;
+}
+
+function Learning({ me, onMeChange }: { me: Me; onMeChange: (me: Me) => void }) {
+  const [language, setLanguage] = useState(me.language ?? '');
+  const [goal, setGoal] = useState(me.daily_goal_minutes > 0 ? formatDurationInput(me.daily_goal_minutes) : '');
+  const [dayStart, setDayStart] = useState(me.day_start_hour);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const [invalid, setInvalid] = useState<'language' | 'goal' | null>(null);
+  const [flash, setFlash] = useFlash(8000);
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    setError('');
+    setInvalid(null);
+    setFlash('');
+    const tag = language.trim() === '' ? null : languageTag(language);
+    if (language.trim() !== '' && tag === null) {
+      setInvalid('language');
+      return setError('A language is a code of two or three letters, such as ja, ko or es.');
+    }
+    const minutes = parseDuration(goal, { allowZero: true });
+    if (minutes.error !== undefined) {
+      setInvalid('goal');
+      document.getElementById('goal-minutes')?.focus();
+      return setError(minutes.error);
+    }
+    // Each setting has its own PUT; only what changed is sent, in order, and each answer
+    // (all the settings) is kept as it comes, so a failure half-way loses nothing saved.
+    const steps: { put: () => Promise<Settings>; said: string; field: 'language' | 'goal' | null }[] = [];
+    if (tag !== me.language) {
+      steps.push({ put: () => api.setLanguage(tag), said: tag ? `default language ${languageName(tag)}` : 'no default language', field: 'language' });
+    }
+    if (minutes.minutes !== me.daily_goal_minutes) {
+      const m = minutes.minutes;
+      steps.push({ put: () => api.setGoal(m), said: m > 0 ? `a goal of ${formatMinutes(m)} a day` : 'no daily goal', field: 'goal' });
+    }
+    if (dayStart !== me.day_start_hour) {
+      steps.push({ put: () => api.setDayStart(dayStart), said: `days beginning at ${hourLabel(dayStart)}`, field: null });
+    }
+    if (steps.length === 0) return setFlash('Nothing to save: these are your settings already.');
+    setBusy(true);
+    let current = me;
+    const saved: string[] = [];
+    for (const step of steps) {
+      try {
+        current = { ...current, ...(await step.put()) };
+        onMeChange(current);
+        saved.push(step.said);
+      } catch (err) {
+        setInvalid(err instanceof ApiError && err.status === 400 ? step.field : null);
+        setError(`${errorMessage(err)}${saved.length ? ` (Saved before that: ${saved.join(', ')}.)` : ''}`);
+        setBusy(false);
+        return;
+      }
+    }
+    setBusy(false);
+    setGoal(current.daily_goal_minutes > 0 ? formatDurationInput(current.daily_goal_minutes) : '');
+    setFlash(`Saved: ${saved.join(', ')}.`);
+  };
+
+  return (
+    <section class="card" aria-labelledby="learning-h">
+      <h2 id="learning-h" class="card-title">
+        Goal, language and days
+      </h2>
+      <form class="form" onSubmit={save} noValidate>
+        <div class="field-row">
+          <DurationField
+            id="goal-minutes"
+            label="Daily goal"
+            value={goal}
+            allowZero
+            invalid={invalid === 'goal'}
+            emptyHint="No goal. e.g. 30m or 1h"
+            zeroHint="No goal"
+            onInput={setGoal}
+          />
+          <LanguageField
+            id="default-language"
+            label="Default language"
+            value={language}
+            noneLabel="None"
+            also={[me.language]}
+            invalid={invalid === 'language'}
+            hint="New logs get it unless you pick another."
+            onChange={setLanguage}
+          />
+          <div class="field">
+            <label for="day-start">A day begins at</label>
+            <select
+              id="day-start"
+              value={String(dayStart)}
+              aria-describedby="day-start-hint"
+              onChange={(e) => setDayStart(Number(e.currentTarget.value))}
+            >
+              {Array.from({ length: 24 }, (_, h) => (
+                <option key={h} value={String(h)}>
+                  {hourLabel(h)}
+                </option>
+              ))}
+            </select>
+            <p id="day-start-hint" class="field-hint">
+              As in Anki: with 04:00, 1 a.m. still counts for the day before.
+            </p>
+          </div>
+        </div>
+        <p class="hint">
+          With a goal, a day counts for your streak when it reaches the goal; without one, when it has any immersion.
+        </p>
+        <Status tone="error">{error}</Status>
+        <Status tone="success">{flash}</Status>
+        <div class="form-actions">
+          <button type="submit" class="btn btn-primary" disabled={busy} data-action="save-learning">
+            {busy ? 'Saving…' : 'Save'}
+          </button>
+        </div>
+      </form>
+    </section>
   );
 }
 
