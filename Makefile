@@ -48,6 +48,7 @@ bench: build
 	@scripts/install-deps.sh --bench
 	@bench/run.sh $(BIN)
 	@bench/immersion.sh $(BIN)
+	@bench/logs.sh $(BIN)
 	@bench/dynamodb.sh $(BIN)
 	@bench/hostile.py $(BIN)
 	@bench/dashboard.sh $(BIN)

@@ -183,6 +183,9 @@ class StubStore final : public storage::Store {
     return false;
   }
   bool removeLog(std::string_view, const domain::ImmersionLog&) override { return false; }
+  domain::LogTotals logTotals(std::string_view, domain::LocalDay, domain::LocalDay, bool) override {
+    return {};
+  }
   std::optional<storage::MetadataEntry> cachedMetadata(std::string_view,
                                                        std::string_view) override {
     return std::nullopt;

@@ -148,7 +148,7 @@ struct Service::Parts {
                  {.request_budget = std::chrono::seconds(config.provider_budget_seconds)}),
         calendars(*store, defaultTimeZone(config)),
         sync(*store, clock, metadata, calendars),
-        progress(*store, clock, calendars),
+        progress(*store, *store, clock, calendars),
         tv_progress(*store, clock),
         logs(*store, clock, calendars),
         immersion{sync, progress, metadata},

@@ -22,7 +22,7 @@ std::vector<DayActivity> activityBetween(const ProgressInput& input, LocalDay fr
       add(total.day, mediumOf(total.kind), total.items, total.seconds);
     }
   }
-  for (const LogDayTotal& total : input.log_days) {
+  for (const LogDayTotal& total : input.logs.days) {
     if (filter.admits(total.language)) add(total.day, total.medium, total.logs, total.minutes * 60);
   }
   return days;

@@ -40,7 +40,7 @@ struct LanguageFilter {
 };
 
 // One entry per day from `from` to `to`, both included (none when from > to), in order; a day
-// without immersion has zeros.
+// without immersion has zeros. input.logs.days must cover the range.
 std::vector<DayActivity> activityBetween(const ProgressInput& input, LocalDay from, LocalDay to,
                                          const LanguageFilter& filter = LanguageFilter::any());
 

@@ -18,10 +18,10 @@ struct Sum {
   std::int64_t items = 0;
   std::int64_t last_week_seconds = 0;
 
-  void add(std::int64_t s, std::int64_t n, bool last_week) {
+  void add(std::int64_t s, std::int64_t n, std::int64_t last_week_s) {
     seconds += s;
     items += n;
-    if (last_week) last_week_seconds += s;
+    last_week_seconds += last_week_s;
   }
   ImmersionShare share() const {
     return {seconds / kSecondsPerMinute, items, last_week_seconds / kSecondsPerMinute};
@@ -65,21 +65,30 @@ Streaks streaks(const std::map<LocalDay, std::int64_t>& seconds_by_day, LocalDay
 ImmersionSummary summarizeImmersion(const ProgressInput& input, LocalDay today,
                                     std::int64_t goal_daily_minutes) {
   const LocalDay week_start = today - 6;
+  auto in_last_week = [&](LocalDay day) { return day >= week_start && day <= today; };
   std::array<Sum, kMediums> mediums{};
   std::map<std::optional<std::string>, Sum> languages;
   std::map<LocalDay, std::int64_t> seconds_by_day;
-  auto add = [&](LocalDay day, Medium medium, const std::optional<std::string>& language,
-                 std::int64_t seconds, std::int64_t items) {
-    const bool last_week = day >= week_start && day <= today;
-    mediums[static_cast<std::size_t>(medium)].add(seconds, items, last_week);
-    languages[language].add(seconds, items, last_week);
-    seconds_by_day[day] += seconds;
+  auto share = [&](Medium medium, const std::optional<std::string>& language, std::int64_t seconds,
+                   std::int64_t items, std::int64_t last_week_seconds) {
+    mediums[static_cast<std::size_t>(medium)].add(seconds, items, last_week_seconds);
+    languages[language].add(seconds, items, last_week_seconds);
   };
   for (const DailyTotal& total : input.daily) {
-    add(total.day, mediumOf(total.kind), std::nullopt, total.seconds, total.items);
+    share(mediumOf(total.kind), std::nullopt, total.seconds, total.items,
+          in_last_week(total.day) ? total.seconds : 0);
+    seconds_by_day[total.day] += total.seconds;
   }
-  for (const LogDayTotal& total : input.log_days) {
-    add(total.day, total.medium, total.language, total.minutes * kSecondsPerMinute, total.logs);
+  // Logs: all time per (medium, language) and per date; the last week from its own rows.
+  for (const LogShareTotal& total : input.logs.shares) {
+    share(total.medium, total.language, total.minutes * kSecondsPerMinute, total.logs, 0);
+  }
+  for (const LogDayTotal& total : input.logs.days) {
+    if (!in_last_week(total.day)) continue;
+    share(total.medium, total.language, 0, 0, total.minutes * kSecondsPerMinute);
+  }
+  for (const LogDateTotal& total : input.logs.dates) {
+    seconds_by_day[total.day] += total.minutes * kSecondsPerMinute;
   }
 
   ImmersionSummary summary;

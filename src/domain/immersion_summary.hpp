@@ -12,7 +12,8 @@ namespace it::domain {
 
 // What GET /progress adds to the original's fields: all immersion, synced and logged, by
 // medium and by language, against the user's daily goal, with their streaks. Computed from the
-// per-day totals of synced items and of logs (ProgressInput), never from items or logs.
+// per-day totals of synced items and the totals of logs (ProgressInput; logs.days must cover
+// at least the last 7 days), never from items or logs.
 // Synced items count as their medium (mediumOf) and, having no language yet, as unknown.
 
 // The immersion of one medium or one language.

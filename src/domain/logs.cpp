@@ -146,6 +146,27 @@ std::optional<std::string> logInconsistency(const ImmersionLog& log) {
   return std::nullopt;
 }
 
+LogTotals logTotalsOfRows(const std::vector<LogDayTotal>& rows, LocalDay from, LocalDay to) {
+  LogTotals totals;
+  std::map<std::pair<Medium, std::optional<std::string>>, LogShareTotal> shares;
+  std::map<LocalDay, LogDateTotal> dates;
+  for (const LogDayTotal& row : rows) {
+    if (row.day >= from && row.day <= to) totals.days.push_back(row);
+    LogShareTotal& share = shares[{row.medium, row.language}];
+    share.medium = row.medium;
+    share.language = row.language;
+    share.minutes += row.minutes;
+    share.logs += row.logs;
+    LogDateTotal& date = dates[row.day];
+    date.day = row.day;
+    date.minutes += row.minutes;
+    date.logs += row.logs;
+  }
+  for (auto& [key, share] : shares) totals.shares.push_back(std::move(share));
+  for (auto& [day, date] : dates) totals.dates.push_back(date);
+  return totals;
+}
+
 LogTotalsDelta logTotals(const ImmersionLog& log, int sign) {
   LogTotalsDelta delta;
   add(delta, log, sign);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "domain/time_zone.hpp"
 
@@ -37,5 +38,33 @@ struct LogDayTotal {
   std::int64_t minutes = 0;
   std::int64_t logs = 0;
 };
+
+// A user's manual logs of one (medium, language) over all time, summed.
+struct LogShareTotal {
+  Medium medium = Medium::kOther;
+  std::optional<std::string> language;
+  std::int64_t minutes = 0;
+  std::int64_t logs = 0;
+};
+
+// A user's manual logs of one date, summed.
+struct LogDateTotal {
+  LocalDay day = 0;
+  std::int64_t minutes = 0;
+  std::int64_t logs = 0;
+};
+
+// What GET /progress and GET /api/activity read of a user's logs: the three kinds of totals the
+// stores keep, so that neither reads more rows than days, plus the (date, medium, language)
+// rows of the days asked for only.
+struct LogTotals {
+  std::vector<LogDayTotal> days;      // the days asked for (the last week, an activity range)
+  std::vector<LogShareTotal> shares;  // all time, when asked for
+  std::vector<LogDateTotal> dates;    // all time, when asked for
+};
+
+// The totals `rows` (every (date, medium, language) row of a user) come to, with the rows of
+// [from, to] only: what a store gives for them (the stores keep the three apart).
+LogTotals logTotalsOfRows(const std::vector<LogDayTotal>& rows, LocalDay from, LocalDay to);
 
 }  // namespace it::domain

@@ -92,8 +92,9 @@ struct ProgressInput {
   std::vector<GroupInfo> spotify_shows;
   // One per movie; sorted by name with unnamed ones last saves a sort.
   std::vector<MovieInfo> movies;
-  // The user's manual logs, summed per (date, medium, language) (domain/logs.hpp).
-  std::vector<LogDayTotal> log_days;
+  // The user's manual logs, summed (domain/logs.hpp): filled by the caller, apart from the
+  // store's progressInput.
+  LogTotals logs;
 };
 
 struct DailyActivity {

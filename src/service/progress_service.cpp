@@ -10,6 +10,8 @@ ProgressReport ProgressService::progressOf(std::string_view username) const {
       store_.progressInput(username, calendar, domain::recentWindowStart(now, calendar.days()));
   const domain::LocalDay today =
       domain::localDayOf(now.time_since_epoch().count(), calendar.days());
+  // The rows of the last week (the summary's "last 7 days"), and the all-time totals.
+  input.logs = logs_.logTotals(username, today - 6, today, true);
   return {domain::computeProgress(input, now, calendar.days()),
           domain::summarizeImmersion(input, today, user.settings.daily_goal_minutes),
           calendar.zone_name};
@@ -33,6 +35,7 @@ Result<ActivityReport> ProgressService::activity(std::string_view username,
   }
   // The per-day totals only: no recent items are needed.
   auto input = store_.progressInput(username, calendar, now.time_since_epoch().count());
+  input.logs = logs_.logTotals(username, report.from, report.to, false);
   report.time_zone = calendar.zone_name;
   report.days = domain::activityBetween(input, report.from, report.to, language);
   return Result<ActivityReport>::success(std::move(report));

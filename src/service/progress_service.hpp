@@ -10,6 +10,7 @@
 #include "domain/progress.hpp"
 #include "service/calendars.hpp"
 #include "storage/immersion_store.hpp"
+#include "storage/log_store.hpp"
 #include "util/clock.hpp"
 #include "util/failure.hpp"
 
@@ -36,8 +37,9 @@ struct ActivityReport {
 // the store cannot be read. Thread-safe.
 class ProgressService {
  public:
-  ProgressService(storage::ImmersionStore& store, const Clock& clock, const Calendars& calendars)
-      : store_(store), clock_(clock), calendars_(calendars) {}
+  ProgressService(storage::ImmersionStore& store, storage::LogStore& logs, const Clock& clock,
+                  const Calendars& calendars)
+      : store_(store), logs_(logs), clock_(clock), calendars_(calendars) {}
 
   ProgressReport progressOf(std::string_view username) const;
   // Immersion per day and kind from `from` to `to` (days of the user's calendar): `to` is
@@ -53,6 +55,7 @@ class ProgressService {
 
  private:
   storage::ImmersionStore& store_;
+  storage::LogStore& logs_;
   const Clock& clock_;
   const Calendars& calendars_;
 };

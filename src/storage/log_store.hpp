@@ -37,8 +37,9 @@ struct AddedLog {
   bool replayed = false;
 };
 
-// Users' manual logs, with their per-(day, medium, language) totals (domain::logTotals) kept
-// in the same write as each log. Synchronous: every write has committed (durable) when it
+// Users' manual logs, with their totals (domain::LogTotals: per (date, medium, language), per
+// (medium, language) and per date, changed as domain::logTotals says) kept in the same write
+// as each log. Synchronous: every write has committed (durable) when it
 // returns. Implementations are thread-safe; they throw StoreError when they cannot read or
 // write.
 class LogStore {
@@ -58,6 +59,12 @@ class LogStore {
                           const domain::ImmersionLog& after) = 0;
   // Removes the user's log `log` only if it is still at log.revision; false otherwise.
   virtual bool removeLog(std::string_view username, const domain::ImmersionLog& log) = 0;
+
+  // The user's log totals: the (date, medium, language) rows of [from, to] and, with
+  // `all_time`, the totals per (medium, language) and per date. Reads O(rows asked for), never
+  // the logs.
+  virtual domain::LogTotals logTotals(std::string_view username, domain::LocalDay from,
+                                      domain::LocalDay to, bool all_time) = 0;
 };
 
 }  // namespace it::storage

@@ -82,6 +82,21 @@ TEST(Logs, AChangeSetsOnlyTheFieldsItGives) {
   EXPECT_EQ(changed.id, "x");
 }
 
+TEST(Logs, RowsGiveTheTotalsPerShareAndPerDate) {
+  LogTotals t = logTotalsOfRows({{100, Medium::kBook, "ja", 45, 1},
+                                 {101, Medium::kBook, "ja", 15, 2},
+                                 {101, Medium::kManga, std::nullopt, 10, 1}},
+                                101, 101);
+  ASSERT_EQ(t.days.size(), 2u);
+  ASSERT_EQ(t.shares.size(), 2u);
+  EXPECT_EQ(t.shares[0].medium, Medium::kBook);
+  EXPECT_EQ(t.shares[0].minutes, 60);
+  EXPECT_EQ(t.shares[0].logs, 3);
+  ASSERT_EQ(t.dates.size(), 2u);
+  EXPECT_EQ(t.dates[1].day, 101);
+  EXPECT_EQ(t.dates[1].minutes, 25);
+}
+
 TEST(Logs, TotalsMoveWithAChange) {
   ImmersionLog before;
   before.date = 100;
@@ -129,20 +144,28 @@ TEST(Logs, DurationsAreReadAsPeopleWriteThem) {
 
 // ---- the summary GET /progress adds -----------------------------------------------------------
 
+constexpr LocalDay kToday = 100;
+
+// A store's log totals of `rows`, as GET /progress asks for them on day kToday.
+LogTotals progressLogTotals(const std::vector<LogDayTotal>& rows) {
+  return logTotalsOfRows(rows, kToday - 6, kToday);
+}
+
 ProgressInput history(std::vector<std::pair<LocalDay, std::int64_t>> log_minutes_by_day) {
+  std::vector<LogDayTotal> rows;
+  for (auto [day, minutes] : log_minutes_by_day)
+    rows.push_back({day, Medium::kBook, "ja", minutes, 1});
   ProgressInput in;
-  for (auto [day, minutes] : log_minutes_by_day) {
-    in.log_days.push_back({day, Medium::kBook, "ja", minutes, 1});
-  }
+  in.logs = progressLogTotals(rows);
   return in;
 }
 
 TEST(ImmersionSummary, SyncedAndLoggedMinutesAddUpByMediumAndLanguage) {
   ProgressInput in;
   in.daily = {{100, ItemKind::kEpisode, 3, 3 * 1440}, {90, ItemKind::kMovie, 1, 7200}};
-  in.log_days = {{100, Medium::kBook, "ja", 45, 1},
-                 {99, Medium::kTv, "ja", 20, 1},
-                 {80, Medium::kPodcast, "ko", 30, 2}};
+  in.logs = progressLogTotals({{100, Medium::kBook, "ja", 45, 1},
+                               {99, Medium::kTv, "ja", 20, 1},
+                               {80, Medium::kPodcast, "ko", 30, 2}});
   ImmersionSummary s = summarizeImmersion(in, 100, 0);
   EXPECT_EQ(s.total_minutes, 72 + 120 + 45 + 20 + 30);
   EXPECT_EQ(s.minutes_today, 72 + 45);

@@ -164,10 +164,10 @@ TEST(Activity, EveryDayOfTheRangeWithItsMediumsSummed) {
                  {10, ItemKind::kSpotifyEpisode, 1, 1500},
                  {12, ItemKind::kMovie, 1, 7320},
                  {13, ItemKind::kYoutubeVideo, 3, 900}};
-  input.log_days = {{10, Medium::kTv, "ja", 30, 1},
-                    {12, Medium::kBook, "ja", 45, 2},
-                    {12, Medium::kBook, std::nullopt, 5, 1},
-                    {14, Medium::kBook, "ja", 60, 1}};
+  input.logs.days = {{10, Medium::kTv, "ja", 30, 1},
+                     {12, Medium::kBook, "ja", 45, 2},
+                     {12, Medium::kBook, std::nullopt, 5, 1},
+                     {14, Medium::kBook, "ja", 60, 1}};
   auto at = [](const DayActivity& d, Medium m) { return d.mediums[static_cast<int>(m)]; };
   auto days = activityBetween(input, 10, 12);
   ASSERT_EQ(days.size(), 3u);
@@ -187,9 +187,9 @@ TEST(Activity, EveryDayOfTheRangeWithItsMediumsSummed) {
 TEST(Activity, ALanguageFilterKeepsThatLanguageOnly) {
   ProgressInput input;
   input.daily = {{10, ItemKind::kEpisode, 1, 1200}};
-  input.log_days = {{10, Medium::kBook, "ja", 45, 2},
-                    {10, Medium::kManga, "ko", 5, 1},
-                    {10, Medium::kOther, std::nullopt, 7, 1}};
+  input.logs.days = {{10, Medium::kBook, "ja", 45, 2},
+                     {10, Medium::kManga, "ko", 5, 1},
+                     {10, Medium::kOther, std::nullopt, 7, 1}};
   auto japanese = activityBetween(input, 10, 10, LanguageFilter::only("ja"));
   std::int64_t seconds = 0;
   for (const auto& m : japanese[0].mediums) seconds += m.seconds;

@@ -924,10 +924,21 @@ domain::ImmersionLog newLog(const std::string& id, domain::LocalDay date, std::i
 // The id of the n-th log: ids sort as logs are created.
 std::string logId(int n) { return domain::newLogId(1'700'000'000'000'000 + n, 7); }
 
-std::int64_t loggedMinutes(const domain::ProgressInput& in) {
-  std::int64_t minutes = 0;
-  for (const auto& t : in.log_days) minutes += t.minutes;
-  return minutes;
+// Every kind of log total, read back: all rows, all-time shares and dates.
+domain::LogTotals logTotalsOf(auto& store, const std::string& user) {
+  return store.logTotals(user, 0, 100'000, true);
+}
+
+// The minutes of the user's logs, as each kind of total sums them (all must agree).
+std::int64_t loggedMinutes(auto& store, const std::string& user) {
+  domain::LogTotals t = logTotalsOf(store, user);
+  std::int64_t by_row = 0, by_share = 0, by_date = 0;
+  for (const auto& r : t.days) by_row += r.minutes;
+  for (const auto& r : t.shares) by_share += r.minutes;
+  for (const auto& r : t.dates) by_date += r.minutes;
+  EXPECT_EQ(by_row, by_share);
+  EXPECT_EQ(by_row, by_date);
+  return by_row;
 }
 
 TYPED_TEST(StoreContractTest, LogsAreKeptWithTheirTotalsAndChangedOnlyAtTheirRevision) {
@@ -939,9 +950,11 @@ TYPED_TEST(StoreContractTest, LogsAreKeptWithTheirTotalsAndChangedOnlyAtTheirRev
   EXPECT_EQ(store.findLog("alice", logId(1)), newLog(logId(1), 100, 45));
   EXPECT_EQ(store.findLog("bob", logId(1)), std::nullopt);
   store.addLog("alice", newLog(logId(2), 101, 30, std::nullopt), "");
-  auto in = store.progressInput("alice", utc(), 0);
-  ASSERT_EQ(in.log_days.size(), 2u);
-  EXPECT_EQ(loggedMinutes(in), 75);
+  domain::LogTotals in = logTotalsOf(store, "alice");
+  ASSERT_EQ(in.days.size(), 2u);
+  EXPECT_EQ(loggedMinutes(store, "alice"), 75);
+  EXPECT_EQ(store.logTotals("alice", 101, 101, false).days.size(), 1u);
+  EXPECT_TRUE(store.logTotals("alice", 101, 101, false).shares.empty());
 
   domain::ImmersionLog before = newLog(logId(1), 100, 45);
   domain::ImmersionLog after = before;
@@ -954,18 +967,22 @@ TYPED_TEST(StoreContractTest, LogsAreKeptWithTheirTotalsAndChangedOnlyAtTheirRev
   EXPECT_FALSE(store.replaceLog("alice", before, after));  // no longer at revision 1
   EXPECT_FALSE(store.replaceLog("bob", before, after));
   EXPECT_EQ(store.findLog("alice", logId(1)), after);
-  in = store.progressInput("alice", utc(), 0);
-  ASSERT_EQ(in.log_days.size(), 1u);  // both on day 101, language unknown
-  EXPECT_EQ(in.log_days[0].minutes, 80);
-  EXPECT_EQ(in.log_days[0].logs, 2);
-  EXPECT_EQ(in.log_days[0].language, std::nullopt);
+  in = logTotalsOf(store, "alice");
+  ASSERT_EQ(in.days.size(), 1u);  // both on day 101, language unknown
+  EXPECT_EQ(in.days[0].minutes, 80);
+  EXPECT_EQ(in.days[0].logs, 2);
+  EXPECT_EQ(in.days[0].language, std::nullopt);
+  ASSERT_EQ(in.dates.size(), 1u);
+  EXPECT_EQ(in.dates[0].logs, 2);
+  EXPECT_EQ(loggedMinutes(store, "alice"), 80);
 
   EXPECT_FALSE(store.removeLog("alice", before));  // an old revision
   EXPECT_TRUE(store.removeLog("alice", after));
   EXPECT_FALSE(store.removeLog("alice", after));
   EXPECT_EQ(store.findLog("alice", logId(1)), std::nullopt);
-  EXPECT_EQ(loggedMinutes(store.progressInput("alice", utc(), 0)), 30);
-  EXPECT_TRUE(store.progressInput("bob", utc(), 0).log_days.empty());
+  EXPECT_EQ(loggedMinutes(store, "alice"), 30);
+  EXPECT_TRUE(logTotalsOf(store, "bob").days.empty());
+  EXPECT_TRUE(logTotalsOf(store, "bob").shares.empty());
 }
 
 TYPED_TEST(StoreContractTest, AnIdempotencyKeyRecordsOnceAndGoesWithItsLog) {
@@ -978,7 +995,7 @@ TYPED_TEST(StoreContractTest, AnIdempotencyKeyRecordsOnceAndGoesWithItsLog) {
   EXPECT_EQ(again.log, first.log);
   EXPECT_FALSE(store.addLog("bob", newLog(logId(3), 100, 45), "key-1").replayed);
   EXPECT_EQ(store.listLogs("alice", {}).logs.size(), 1u);
-  EXPECT_EQ(loggedMinutes(store.progressInput("alice", utc(), 0)), 45);
+  EXPECT_EQ(loggedMinutes(store, "alice"), 45);
   // Removing the log frees its key.
   ASSERT_TRUE(store.removeLog("alice", first.log));
   EXPECT_FALSE(store.addLog("alice", newLog(logId(4), 100, 45), "key-1").replayed);
@@ -1031,7 +1048,8 @@ TYPED_TEST(StoreContractTest, RemovingAUserRemovesTheirLogs) {
   addUser(store, "alice");
   EXPECT_EQ(store.findLog("alice", logId(1)), std::nullopt);
   EXPECT_TRUE(store.listLogs("alice", {}).logs.empty());
-  EXPECT_TRUE(store.progressInput("alice", utc(), 0).log_days.empty());
+  EXPECT_TRUE(logTotalsOf(store, "alice").days.empty());
+  EXPECT_TRUE(logTotalsOf(store, "alice").dates.empty());
   EXPECT_FALSE(store.addLog("alice", newLog(logId(2), 100, 45), "key").replayed);
 }
 

@@ -1,6 +1,10 @@
 // DynamoDbStore: manual logs, in a partition of their own per user (IT#LOGS#<user>, see
 // dynamodb_store.hpp). Each write is one transaction over the log's items and its totals.
 
+#include <functional>
+#include <map>
+#include <vector>
+
 #include "domain/logs.hpp"
 #include "storage/dynamodb/dynamodb_store.hpp"
 #include "storage/dynamodb/store_internal.hpp"
@@ -15,6 +19,19 @@ std::string dateSk(const ImmersionLog& log) {
   return "DATE#" + domain::formatIsoDate(log.date) + "#" + log.id;
 }
 std::string keySk(std::string_view key) { return "KEY#" + std::string(key); }
+
+// `sk` split at its first `parts` - 1 '#'s (the last part may hold more).
+std::vector<std::string_view> splitSk(std::string_view sk, std::size_t parts) {
+  std::vector<std::string_view> out;
+  while (out.size() + 1 < parts) {
+    auto hash = sk.find('#');
+    if (hash == std::string_view::npos) break;
+    out.push_back(sk.substr(0, hash));
+    sk.remove_prefix(hash + 1);
+  }
+  out.push_back(sk);
+  return out;
+}
 std::string totalSk(const domain::LogTotalsKey& key) {
   const auto& [day, medium, language] = key;
   return "TOTAL#" + domain::formatIsoDate(day) + "#" + std::string(domain::mediumName(medium)) +
@@ -77,16 +94,42 @@ json::object& atRevision(json::object& action, std::int64_t revision) {
   return action;
 }
 
+std::string shareSk(domain::Medium medium, std::string_view language) {
+  return "SHARE#" + std::string(domain::mediumName(medium)) + "#" + std::string(language);
+}
+std::string dateTotalSk(domain::LocalDay day) { return "DAYTOTAL#" + domain::formatIsoDate(day); }
+
+json::object addTally(const std::string& table, const std::string& pk, const std::string& sk,
+                      const domain::LogTally& tally) {
+  json::object update{
+      {"TableName", table},
+      {"Key", pkSk(pk, sk)},
+      {"UpdateExpression", "ADD #m :m, #l :l"},
+      {"ExpressionAttributeNames", {{"#m", "minutes"}, {"#l", "logs"}}},
+      {"ExpressionAttributeValues", {{":m", N(tally.minutes)}, {":l", N(tally.logs)}}}};
+  return {{"Update", std::move(update)}};
+}
+
+// The updates of the three totals that `delta` changes, one per item (a transaction may not
+// touch an item twice): per (date, medium, language), per (medium, language), per date.
 void addTotals(json::array& actions, const std::string& table, const std::string& pk,
                const domain::LogTotalsDelta& delta) {
+  std::map<std::string, domain::LogTally> shares;
+  std::map<std::string, domain::LogTally> dates;
+  auto add = [](domain::LogTally& to, const domain::LogTally& tally) {
+    to.minutes += tally.minutes;
+    to.logs += tally.logs;
+  };
   for (const auto& [key, tally] : delta) {
-    json::object update{
-        {"TableName", table},
-        {"Key", pkSk(pk, totalSk(key))},
-        {"UpdateExpression", "ADD #m :m, #l :l"},
-        {"ExpressionAttributeNames", {{"#m", "minutes"}, {"#l", "logs"}}},
-        {"ExpressionAttributeValues", {{":m", N(tally.minutes)}, {":l", N(tally.logs)}}}};
-    actions.push_back(json::object{{"Update", std::move(update)}});
+    const auto& [day, medium, language] = key;
+    actions.push_back(addTally(table, pk, totalSk(key), tally));
+    add(shares[shareSk(medium, language)], tally);
+    add(dates[dateTotalSk(day)], tally);
+  }
+  for (const auto* totals : {&shares, &dates}) {
+    for (const auto& [sk, tally] : *totals) {
+      if (tally != domain::LogTally{}) actions.push_back(addTally(table, pk, sk, tally));
+    }
   }
 }
 
@@ -265,28 +308,55 @@ bool DynamoDbStore::removeLog(std::string_view username, const ImmersionLog& log
   });
 }
 
-std::vector<domain::LogDayTotal> DynamoDbStore::logTotalsOf(std::string_view username) {
-  json::object request = partitionQuery(tables_.immersion, itemKey(kLogsPkPrefix, username));
-  request["KeyConditionExpression"] = "pk = :pk AND begins_with(sk, :prefix)";
-  request["ExpressionAttributeValues"].as_object()[":prefix"] = S("TOTAL#");
-  std::vector<domain::LogDayTotal> totals;
-  ops_.forEach("Query", std::move(request), [&](json::object& item) {
-    // TOTAL#<YYYY-MM-DD>#<medium>#<language>
-    std::string sk = stringOf(item, "sk").value_or("");
-    auto date_end = sk.find('#', 6);
-    auto medium_end = date_end == std::string::npos ? date_end : sk.find('#', date_end + 1);
-    if (medium_end == std::string::npos) return;
-    auto day = domain::parseIsoDate(std::string_view(sk).substr(6, date_end - 6));
-    auto medium =
-        domain::mediumNamed(std::string_view(sk).substr(date_end + 1, medium_end - date_end - 1));
-    std::int64_t logs = numberOf(item, "logs").value_or(0);
-    if (!day || !medium || logs <= 0) return;  // removed logs leave zeros behind
-    std::string language = sk.substr(medium_end + 1);
-    totals.push_back({*day, *medium,
-                      language.empty() ? std::nullopt : std::optional<std::string>(language),
-                      numberOf(item, "minutes").value_or(0), logs});
+domain::LogTotals DynamoDbStore::logTotals(std::string_view username, domain::LocalDay from,
+                                           domain::LocalDay to, bool all_time) {
+  return guarded("reading log totals", [&] {
+    const std::string pk = itemKey(kLogsPkPrefix, username);
+    auto query = [&](const std::string& low, const std::string& high,
+                     const std::function<void(std::string_view, json::object&)>& visit) {
+      json::object request = partitionQuery(tables_.immersion, pk);
+      request["KeyConditionExpression"] = "pk = :pk AND sk BETWEEN :lo AND :hi";
+      auto& values = request["ExpressionAttributeValues"].as_object();
+      values[":lo"] = S(low);
+      values[":hi"] = S(high);
+      ops_.forEach("Query", std::move(request), [&](json::object& item) {
+        std::string sk = stringOf(item, "sk").value_or("");
+        // Removed logs leave zeros behind.
+        if (numberOf(item, "logs").value_or(0) > 0) visit(sk, item);
+      });
+    };
+    auto language = [](std::string_view text) {
+      return text.empty() ? std::nullopt : std::optional<std::string>(text);
+    };
+    domain::LogTotals totals;
+    // TOTAL#<YYYY-MM-DD>#<medium>#<language>; '~' sorts after every medium.
+    query("TOTAL#" + domain::formatIsoDate(from), "TOTAL#" + domain::formatIsoDate(to) + "#~",
+          [&](std::string_view sk, json::object& item) {
+            auto parts = splitSk(sk, 4);
+            if (parts.size() != 4) return;
+            auto day = domain::parseIsoDate(parts[1]);
+            auto medium = domain::mediumNamed(parts[2]);
+            if (!day || !medium) return;
+            totals.days.push_back({*day, *medium, language(parts[3]),
+                                   numberOf(item, "minutes").value_or(0),
+                                   numberOf(item, "logs").value_or(0)});
+          });
+    if (!all_time) return totals;
+    query("SHARE#", "SHARE#~", [&](std::string_view sk, json::object& item) {
+      auto parts = splitSk(sk, 3);  // SHARE#<medium>#<language>
+      auto medium = parts.size() == 3 ? domain::mediumNamed(parts[1]) : std::nullopt;
+      if (!medium) return;
+      totals.shares.push_back({*medium, language(parts[2]), numberOf(item, "minutes").value_or(0),
+                               numberOf(item, "logs").value_or(0)});
+    });
+    query("DAYTOTAL#", "DAYTOTAL#~", [&](std::string_view sk, json::object& item) {
+      auto day = domain::parseIsoDate(sk.substr(9));  // DAYTOTAL#<YYYY-MM-DD>
+      if (!day) return;
+      totals.dates.push_back(
+          {*day, numberOf(item, "minutes").value_or(0), numberOf(item, "logs").value_or(0)});
+    });
+    return totals;
   });
-  return totals;
 }
 
 }  // namespace it::storage::dynamodb

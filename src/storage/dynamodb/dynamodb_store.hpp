@@ -49,8 +49,10 @@ struct SyncCandidate;
 //       sk "LOG#<id>"                     the log (ids sort as logs were created)
 //       sk "DATE#<YYYY-MM-DD>#<id>"       the same log again, for listing by date
 //       sk "KEY#<idempotency key>"        log_id: the log a POST with that key recorded
-//       sk "TOTAL#<day>#<medium>#<lang>"  minutes, logs: per date, medium and language ("" when
-//                                         unknown)
+//       sk "TOTAL#<YYYY-MM-DD>#<medium>#<lang>"  minutes, logs: per date, medium and
+//                                         language ("" when unknown)
+//       sk "SHARE#<medium>#<lang>"        minutes, logs: per medium and language, all time
+//       sk "DAYTOTAL#<YYYY-MM-DD>"        minutes, logs: per date
 //   A log's items and its totals are written in one transaction, conditioned on the revision
 //   read, so logs need no lease and their totals never need a rebuild.
 //
@@ -135,6 +137,8 @@ class DynamoDbStore final : public Store {
   bool replaceLog(std::string_view username, const domain::ImmersionLog& before,
                   const domain::ImmersionLog& after) override;
   bool removeLog(std::string_view username, const domain::ImmersionLog& log) override;
+  domain::LogTotals logTotals(std::string_view username, domain::LocalDay from, domain::LocalDay to,
+                              bool all_time) override;
   std::optional<MetadataEntry> cachedMetadata(std::string_view kind, std::string_view id) override;
   void putCachedMetadata(std::vector<MetadataEntry> entries, WriteDone done) override;
 
@@ -146,8 +150,6 @@ class DynamoDbStore final : public Store {
   static constexpr std::int64_t kLeaseSeconds = 120;
 
  private:
-  // The user's log totals (TOTAL# items of IT#LOGS#<user>).
-  std::vector<domain::LogDayTotal> logTotalsOf(std::string_view username);
   // Deletes the user's sessions: all of them, or those expired by `by` (epoch seconds).
   void removeSessionsOf(std::string_view username, std::optional<std::int64_t> by);
 

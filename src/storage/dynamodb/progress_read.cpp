@@ -119,7 +119,6 @@ domain::ProgressInput DynamoDbStore::progressInput(std::string_view username,
         continue;
       }
       in.first_timestamp = numberOf(*totals, "first_timestamp");
-      in.log_days = logTotalsOf(user);
       return in;
     }
   });

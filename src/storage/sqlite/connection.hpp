@@ -79,4 +79,21 @@ class Connection {
   std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> cache_;
 };
 
+// A read transaction on a reader connection: every query inside sees one snapshot.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Connection& db) : db_(db) { db_.exec("BEGIN"); }
+  ~ReadTransaction() {
+    try {
+      db_.exec("COMMIT");
+    } catch (...) {  // a read-only transaction has nothing to lose
+    }
+  }
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  Connection& db_;
+};
+
 }  // namespace it::storage::sqlite

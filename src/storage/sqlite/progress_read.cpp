@@ -1,6 +1,5 @@
 // SqliteStore: what GET /progress reads, in one snapshot.
 
-#include "domain/logs.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "storage/sqlite/totals.hpp"
 
@@ -8,27 +7,6 @@ namespace it::storage::sqlite {
 namespace {
 
 using domain::ItemKind;
-
-// A read transaction on a reader connection: every query inside sees one snapshot.
-class ReadTransaction {
- public:
-  explicit ReadTransaction(Connection& db) : db_(db) { db_.exec("BEGIN"); }
-  ~ReadTransaction() {
-    try {
-      db_.exec("COMMIT");
-    } catch (...) {  // a read-only transaction has nothing to lose
-    }
-  }
-  ReadTransaction(const ReadTransaction&) = delete;
-  ReadTransaction& operator=(const ReadTransaction&) = delete;
-
- private:
-  Connection& db_;
-};
-
-}  // namespace
-
-namespace {
 
 // Everything GET /progress needs, read inside the caller's snapshot.
 domain::ProgressInput readProgressInput(Connection& db, std::string_view username,
@@ -99,18 +77,6 @@ domain::ProgressInput readProgressInput(Connection& db, std::string_view usernam
     s.bind(1, username);
     while (s.step()) {
       in.movies.push_back({s.columnText(0), s.columnOptionalText(1), s.columnOptionalText(2)});
-    }
-  }
-  {
-    auto s = db.prepare(
-        "SELECT day, medium, NULLIF(language, ''), minutes, logs FROM log_totals "
-        "WHERE username = ?1");
-    s.bind(1, username);
-    while (s.step()) {
-      auto medium = domain::mediumNamed(s.columnText(1));
-      if (!medium) continue;  // written by a newer version that knows more mediums
-      in.log_days.push_back({static_cast<domain::LocalDay>(s.columnInt(0)), *medium,
-                             s.columnOptionalText(2), s.columnInt(3), s.columnInt(4)});
     }
   }
   return in;

@@ -177,7 +177,9 @@ constexpr const char* kMigrations[] = {
     CREATE INDEX sessions_by_user ON sessions(username, expires_at);
     )sql",
     // 6: manual logs (books, manga, a film at the cinema...) with their totals per (date,
-    // medium, language; '' when unknown), and the settings they and the goal need: the
+    // medium, language; '' when unknown), per (medium, language) and per date, so that
+    // GET /progress reads O(days) rows however many logs, and the settings they and the goal
+    // need: the
     // language of a log that names none, the daily goal, the hour the user's day begins.
     // Dates are days since 1970-01-01 of the user's calendar; created_at epoch microseconds.
     R"sql(
@@ -211,6 +213,21 @@ constexpr const char* kMigrations[] = {
       minutes  INTEGER NOT NULL,
       logs     INTEGER NOT NULL,
       PRIMARY KEY (username, day, medium, language)
+    ) WITHOUT ROWID;
+    CREATE TABLE log_share_totals (
+      username TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+      medium   TEXT NOT NULL,
+      language TEXT NOT NULL,
+      minutes  INTEGER NOT NULL,
+      logs     INTEGER NOT NULL,
+      PRIMARY KEY (username, medium, language)
+    ) WITHOUT ROWID;
+    CREATE TABLE log_date_totals (
+      username TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+      day      INTEGER NOT NULL,
+      minutes  INTEGER NOT NULL,
+      logs     INTEGER NOT NULL,
+      PRIMARY KEY (username, day)
     ) WITHOUT ROWID;
     )sql",
 };

@@ -1,5 +1,6 @@
 // SqliteStore: manual logs and their totals (schema in migration 6 of schema.cpp).
 
+#include <limits>
 #include <string>
 
 #include "domain/logs.hpp"
@@ -58,32 +59,48 @@ std::optional<ImmersionLog> selectLog(Connection& db, std::string_view username,
   return readLog(s);
 }
 
+// The three totals of logs (schema.cpp, migration 6), each as the statement that adds to a row
+// and the one that drops a row come to nothing. Parameters: ?1 user, ?2 day, ?3 medium,
+// ?4 language ('' when unknown), ?5 minutes, ?6 logs; each table keys on some of them, and
+// every statement names ?6, so that all six can be bound to each.
+struct LogTotalsTable {
+  const char* add;
+  const char* drop;
+};
+constexpr LogTotalsTable kLogTotalsTables[] = {
+    {"INSERT INTO log_totals (username, day, medium, language, minutes, logs) "
+     "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (username, day, medium, language) "
+     "DO UPDATE SET minutes = minutes + excluded.minutes, logs = logs + excluded.logs",
+     "DELETE FROM log_totals WHERE username = ?1 AND day = ?2 AND medium = ?3 AND language = ?4 "
+     "AND logs = 0 AND ?6 < 0"},
+    {"INSERT INTO log_share_totals (username, medium, language, minutes, logs) "
+     "VALUES (?1, ?3, ?4, ?5, ?6) ON CONFLICT (username, medium, language) "
+     "DO UPDATE SET minutes = minutes + excluded.minutes, logs = logs + excluded.logs",
+     "DELETE FROM log_share_totals WHERE username = ?1 AND medium = ?3 AND language = ?4 "
+     "AND logs = 0 AND ?6 < 0"},
+    {"INSERT INTO log_date_totals (username, day, minutes, logs) VALUES (?1, ?2, ?5, ?6) "
+     "ON CONFLICT (username, day) "
+     "DO UPDATE SET minutes = minutes + excluded.minutes, logs = logs + excluded.logs",
+     "DELETE FROM log_date_totals WHERE username = ?1 AND day = ?2 AND logs = 0 AND ?6 < 0"},
+};
+
 void applyLogTotals(Connection& db, std::string_view username,
                     const domain::LogTotalsDelta& delta) {
   for (const auto& [key, tally] : delta) {
     const auto& [day, medium, language] = key;
-    db.prepare(
-          "INSERT INTO log_totals (username, day, medium, language, minutes, logs) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-          "ON CONFLICT (username, day, medium, language) DO UPDATE SET "
-          "minutes = minutes + excluded.minutes, logs = logs + excluded.logs")
-        .bind(1, username)
-        .bind(2, std::int64_t{day})
-        .bind(3, domain::mediumName(medium))
-        .bind(4, language)
-        .bind(5, tally.minutes)
-        .bind(6, tally.logs)
-        .run();
-    if (tally.logs < 0) {
+    for (const auto& table : kLogTotalsTables) {
+      auto bind = [&](Statement&& s) {
+        s.bind(1, username)
+            .bind(2, std::int64_t{day})
+            .bind(3, domain::mediumName(medium))
+            .bind(4, language)
+            .bind(5, tally.minutes)
+            .bind(6, tally.logs)
+            .run();
+      };
+      bind(db.prepare(table.add));
       // A row that came to nothing is dropped, so the totals stay as small as the logs.
-      db.prepare(
-            "DELETE FROM log_totals WHERE username = ?1 AND day = ?2 AND medium = ?3 "
-            "AND language = ?4 AND logs = 0")
-          .bind(1, username)
-          .bind(2, std::int64_t{day})
-          .bind(3, domain::mediumName(medium))
-          .bind(4, language)
-          .run();
+      if (tally.logs < 0) bind(db.prepare(table.drop));
     }
   }
 }
@@ -130,13 +147,52 @@ std::optional<ImmersionLog> SqliteStore::findLog(std::string_view username, std:
   return selectLog(*db, username, id);
 }
 
+domain::LogTotals SqliteStore::logTotals(std::string_view username, domain::LocalDay from,
+                                         domain::LocalDay to, bool all_time) {
+  auto db = reader();
+  ReadTransaction snapshot(*db);  // the three totals as of one commit
+  domain::LogTotals totals;
+  auto optionalLanguage = [](std::string language) {
+    return language.empty() ? std::nullopt : std::optional<std::string>(std::move(language));
+  };
+  {
+    auto s = db->prepare(
+        "SELECT day, medium, language, minutes, logs FROM log_totals "
+        "WHERE username = ?1 AND day BETWEEN ?2 AND ?3");
+    s.bind(1, username).bind(2, std::int64_t{from}).bind(3, std::int64_t{to});
+    while (s.step()) {
+      auto medium = domain::mediumNamed(s.columnText(1));
+      if (!medium) continue;  // written by a newer version that knows more mediums
+      totals.days.push_back({static_cast<domain::LocalDay>(s.columnInt(0)), *medium,
+                             optionalLanguage(s.columnText(2)), s.columnInt(3), s.columnInt(4)});
+    }
+  }
+  if (!all_time) return totals;
+  {
+    auto s = db->prepare(
+        "SELECT medium, language, minutes, logs FROM log_share_totals WHERE username = ?1");
+    s.bind(1, username);
+    while (s.step()) {
+      auto medium = domain::mediumNamed(s.columnText(0));
+      if (!medium) continue;
+      totals.shares.push_back(
+          {*medium, optionalLanguage(s.columnText(1)), s.columnInt(2), s.columnInt(3)});
+    }
+  }
+  auto s = db->prepare("SELECT day, minutes, logs FROM log_date_totals WHERE username = ?1");
+  s.bind(1, username);
+  while (s.step()) {
+    totals.dates.push_back(
+        {static_cast<domain::LocalDay>(s.columnInt(0)), s.columnInt(1), s.columnInt(2)});
+  }
+  return totals;
+}
+
 LogPage SqliteStore::listLogs(std::string_view username, const LogQuery& query) {
   // Keyset paging over logs_by_date (date, id) or the primary key (id): each page is one
   // index range, however deep.
   const bool by_date = query.order == LogQuery::Order::kDate;
-  std::string sql =
-      std::string(kLogColumns) +
-      "WHERE username = ?1 AND date >= COALESCE(?2, date) AND date <= COALESCE(?3, date)";
+  std::string sql = std::string(kLogColumns) + "WHERE username = ?1 AND date BETWEEN ?2 AND ?3";
   if (query.after_id) {
     sql += by_date ? " AND (date, id) < (?4, ?5)" : " AND id < ?5";
   }
@@ -144,12 +200,11 @@ LogPage SqliteStore::listLogs(std::string_view username, const LogQuery& query) 
   auto db = reader();
   auto s = db->prepare(sql);
   s.bind(1, username);
-  auto day = [](std::optional<domain::LocalDay> d) {
-    return d ? std::optional<std::int64_t>(*d) : std::nullopt;
-  };
-  s.bindOptional(2, day(query.from)).bindOptional(3, day(query.to));
+  // Bounds rather than optional conditions, so that the range is an index seek.
+  s.bind(2, std::int64_t{query.from.value_or(std::numeric_limits<domain::LocalDay>::min())})
+      .bind(3, std::int64_t{query.to.value_or(std::numeric_limits<domain::LocalDay>::max())});
   if (query.after_id) {
-    s.bindOptional(4, day(query.after_date)).bind(5, *query.after_id);
+    s.bind(4, std::int64_t{query.after_date.value_or(0)}).bind(5, *query.after_id);
   }
   s.bind(6, static_cast<std::int64_t>(query.limit) + 1);
   LogPage page;

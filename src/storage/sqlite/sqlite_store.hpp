@@ -99,6 +99,8 @@ class SqliteStore final : public Store {
   bool replaceLog(std::string_view username, const domain::ImmersionLog& before,
                   const domain::ImmersionLog& after) override;
   bool removeLog(std::string_view username, const domain::ImmersionLog& log) override;
+  domain::LogTotals logTotals(std::string_view username, domain::LocalDay from, domain::LocalDay to,
+                              bool all_time) override;
   std::optional<MetadataEntry> cachedMetadata(std::string_view kind, std::string_view id) override;
   void putCachedMetadata(std::vector<MetadataEntry> entries, WriteDone done) override;
 
