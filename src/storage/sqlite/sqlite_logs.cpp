@@ -84,23 +84,25 @@ constexpr LogTotalsTable kLogTotalsTables[] = {
      "DELETE FROM log_date_totals WHERE username = ?1 AND day = ?2 AND logs = 0 AND ?6 < 0"},
 };
 
+// Runs one of kLogTotalsTables' statements for the (date, medium, language) `key`.
+void runForKey(Statement&& s, std::string_view username, const domain::LogTotalsKey& key,
+               const domain::LogTally& tally) {
+  s.bind(1, username)
+      .bind(2, std::int64_t{std::get<0>(key)})
+      .bind(3, domain::mediumName(std::get<1>(key)))
+      .bind(4, std::get<2>(key))
+      .bind(5, tally.minutes)
+      .bind(6, tally.logs)
+      .run();
+}
+
 void applyLogTotals(Connection& db, std::string_view username,
                     const domain::LogTotalsDelta& delta) {
   for (const auto& [key, tally] : delta) {
-    const auto& [day, medium, language] = key;
     for (const auto& table : kLogTotalsTables) {
-      auto bind = [&](Statement&& s) {
-        s.bind(1, username)
-            .bind(2, std::int64_t{day})
-            .bind(3, domain::mediumName(medium))
-            .bind(4, language)
-            .bind(5, tally.minutes)
-            .bind(6, tally.logs)
-            .run();
-      };
-      bind(db.prepare(table.add));
+      runForKey(db.prepare(table.add), username, key, tally);
       // A row that came to nothing is dropped, so the totals stay as small as the logs.
-      if (tally.logs < 0) bind(db.prepare(table.drop));
+      if (tally.logs < 0) runForKey(db.prepare(table.drop), username, key, tally);
     }
   }
 }
