@@ -55,14 +55,18 @@ std::string padded(std::string text, std::size_t to) {
 }  // namespace
 
 std::optional<std::int64_t> parseDuration(std::string_view text) {
+  // Hours, then minutes, each at most once and in that order; a bare number is minutes, on its
+  // own or after hours ("1h30"), never after minutes ("1m30" could mean seconds).
   std::int64_t minutes = 0;
-  bool any = false;
+  bool hours_seen = false;
+  bool minutes_seen = false;
   std::size_t i = 0;
   auto skipSpaces = [&] {
     while (i < text.size() && text[i] == ' ') ++i;
   };
   skipSpaces();
   while (i < text.size()) {
+    if (minutes_seen) return std::nullopt;
     std::int64_t n = 0;
     std::size_t digits = 0;
     while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) && digits < 5) {
@@ -76,19 +80,19 @@ std::optional<std::int64_t> parseDuration(std::string_view text) {
       unit += static_cast<char>(std::tolower(static_cast<unsigned char>(text[i++])));
     }
     if (unit == "h" || unit == "hr" || unit == "hrs" || unit == "hour" || unit == "hours") {
+      if (hours_seen) return std::nullopt;
+      hours_seen = true;
       minutes += n * 60;
     } else if (unit.empty() || unit == "m" || unit == "min" || unit == "mins" || unit == "minute" ||
                unit == "minutes") {
-      // A bare number is minutes, but only on its own or last ("1h30").
+      minutes_seen = true;
       minutes += n;
     } else {
       return std::nullopt;
     }
-    any = true;
     skipSpaces();
-    if (unit.empty() && i < text.size()) return std::nullopt;
   }
-  if (!any || minutes < 1 || minutes > 1440) return std::nullopt;
+  if (minutes < 1 || minutes > 1440) return std::nullopt;
   return minutes;
 }
 

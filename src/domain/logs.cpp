@@ -94,24 +94,34 @@ std::optional<AmountUnit> unitNamed(std::string_view name) {
 
 std::string unitNames() { return joined(kUnitNames); }
 
+namespace {
+
+// The two-letter code of a three-letter one (lower case), if it has one.
+std::optional<std::string_view> twoLetterOf(const std::string& three) {
+  auto at =
+      std::lower_bound(std::begin(kThreeToTwo), std::end(kThreeToTwo), three,
+                       [](const auto& entry, const std::string& key) { return entry.first < key; });
+  if (at == std::end(kThreeToTwo) || at->first != three) return std::nullopt;
+  return at->second;
+}
+
+}  // namespace
+
 std::optional<std::string> languageTag(std::string_view text) {
   if (text.size() < 2 || text.size() > 3 || !std::all_of(text.begin(), text.end(), isAsciiLetter)) {
     return std::nullopt;
   }
   std::string tag;
   for (char c : text) tag += lowered(c);
+  // BCP 47 takes the shortest code: "jpn" is written "ja", so that both count as one language.
+  if (auto two = twoLetterOf(tag)) return std::string(*two);
   return tag;
 }
 
 std::optional<std::string> twoLetterLanguage(std::string_view code) {
   auto tag = languageTag(code);
-  if (!tag) return std::nullopt;
-  if (tag->size() == 2) return tag;
-  auto at =
-      std::lower_bound(std::begin(kThreeToTwo), std::end(kThreeToTwo), *tag,
-                       [](const auto& entry, const std::string& key) { return entry.first < key; });
-  if (at == std::end(kThreeToTwo) || at->first != *tag) return std::nullopt;
-  return std::string(at->second);
+  if (!tag || tag->size() != 2) return std::nullopt;
+  return tag;
 }
 
 std::string newLogId(std::int64_t created_at_micros, std::uint32_t random_bits) {

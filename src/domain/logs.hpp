@@ -39,8 +39,8 @@ inline constexpr std::int64_t kMaxLogAmount = 1'000'000'000;
 inline constexpr std::size_t kMaxLogTitleBytes = 512;
 inline constexpr std::size_t kMaxLogNoteBytes = 2000;
 
-// A BCP 47 primary language subtag: two or three ASCII letters ("ja", "yue"), lower-cased, or
-// nothing when `text` is not one.
+// A BCP 47 primary language subtag: two or three ASCII letters ("ja", "yue"), lower-cased and
+// in its shortest form ("jpn" is "ja"), or nothing when `text` is not one.
 std::optional<std::string> languageTag(std::string_view text);
 
 // ISO 639-2 (three letters, as TVDB spells languages: "jpn", "kor") to ISO 639-1 ("ja", "ko")

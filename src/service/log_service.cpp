@@ -19,11 +19,12 @@ domain::LocalDay LogService::today(const UserCalendar& user) const {
   return domain::localDayOf(nowSeconds(clock_).time_since_epoch().count(), user.calendar.days());
 }
 
-Result<void> LogService::check(const domain::ImmersionLog& log, const UserCalendar& user) const {
+Result<void> LogService::check(const domain::ImmersionLog& log, const UserCalendar& user,
+                               bool date_given) const {
   if (auto wrong = domain::logInconsistency(log)) {
     return Result<void>::fail(FailureKind::kInvalidRequest, *wrong);
   }
-  if (log.date > today(user)) {
+  if (date_given && log.date > today(user)) {
     return Result<void>::fail(FailureKind::kInvalidRequest,
                               "date must not be in the future (today is " +
                                   domain::formatIsoDate(today(user)) + " in " +
@@ -40,7 +41,7 @@ Result<storage::AddedLog> LogService::add(std::string_view username,
   log.date = today(user);
   log.language = user.settings.language;
   log = domain::withChange(std::move(log), fields);
-  if (auto wrong = check(log, user); wrong.failure) return *wrong.failure;
+  if (auto wrong = check(log, user, true); wrong.failure) return *wrong.failure;
   log.created_at =
       std::chrono::duration_cast<std::chrono::microseconds>(clock_.now().time_since_epoch())
           .count();
@@ -69,7 +70,11 @@ Result<domain::ImmersionLog> LogService::change(std::string_view username, std::
     auto before = find(username, id);
     if (!before) return before.failure;
     domain::ImmersionLog after = domain::withChange(*before, change);
-    if (auto wrong = check(after, user); wrong.failure) return *wrong.failure;
+    // A date is checked only when it is changed: a log's own date may be "tomorrow" since the
+    // user moved their zone or day start, and its other fields must still be editable.
+    if (auto wrong = check(after, user, change.date.has_value()); wrong.failure) {
+      return *wrong.failure;
+    }
     if (after == *before) return before;  // nothing to write
     after.revision = before->revision + 1;
     if (store_.replaceLog(username, *before, after)) {

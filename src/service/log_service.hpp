@@ -34,8 +34,9 @@ class LogService {
  private:
   // Today in the user's calendar.
   domain::LocalDay today(const UserCalendar& user) const;
-  // What is wrong with `log` as a whole, as a failure.
-  Result<void> check(const domain::ImmersionLog& log, const UserCalendar& user) const;
+  // What is wrong with `log` as a whole, as a failure; its date is checked when `date_given`.
+  Result<void> check(const domain::ImmersionLog& log, const UserCalendar& user,
+                     bool date_given) const;
 
   storage::LogStore& store_;
   const Clock& clock_;

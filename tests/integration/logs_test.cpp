@@ -141,6 +141,10 @@ TEST_F(LogsTest, ListingIsNewestDateFirstInPagesAndFiltersByDate) {
   EXPECT_EQ(rest.at("logs").at(0), all[3]);
 
   EXPECT_EQ(logs("?from=2025-01-11&to=2025-01-13").size(), 1u);
+  // A cursor from outside a narrower range: before it, the range from its top; past it, none.
+  ASSERT_EQ(logs("?to=2025-01-11&cursor=" + cursor).size(), 1u);
+  EXPECT_EQ(logs("?to=2025-01-11&cursor=" + cursor).at(0).at("date"), "2025-01-10");
+  EXPECT_TRUE(logs("?from=2025-01-13&cursor=" + cursor).empty());
   EXPECT_EQ(logs("?from=2025-01-12").size(), 3u);
   // By creation: the last one recorded first.
   EXPECT_EQ(logs("?order=created&limit=1").at(0).at("date"), "2025-01-14");
@@ -260,8 +264,9 @@ TEST_F(LogsTest, AGoalJudgesEveryDayAndAStreakToYesterdayStaysCurrent) {
   p = progress();
   EXPECT_TRUE(p.at("goal_daily_minutes").is_null());
   EXPECT_EQ(p.at("longest_streak_days"), 5);
-  for (const char* bad : {R"({"daily_minutes": -1})", R"({"daily_minutes": 1441})",
-                          R"({"daily_minutes": "30"})", "[]"}) {
+  for (const char* bad :
+       {R"({"daily_minutes": -1})", R"({"daily_minutes": 1441})", R"({"daily_minutes": "30"})",
+        "[]", R"({"daily_minute": 60})", R"({"daily_minutes": 60, "weekly_minutes": 420})"}) {
     EXPECT_EQ(alice->request("PUT", "/api/me/goal", bad).status, 400) << bad;
   }
 }
@@ -274,6 +279,8 @@ TEST_F(LogsTest, ADayThatBeginsAtFourCountsTheSmallHoursForTheDayBefore) {
       200);
   json::value activity = parse(alice->get("/api/activity?from=2025-01-14&to=2025-01-15"));
   EXPECT_EQ(activity.at("days").at(1).at("total_minutes"), 20);  // midnight: the 15th
+  json::object early = log(R"({"medium": "manga", "minutes": 1})");
+  ASSERT_EQ(early.at("date"), "2025-01-15");
 
   auto day_start = alice->request("PUT", "/api/me/day_start", R"({"hour": 4})");
   ASSERT_EQ(day_start.status, 200) << day_start.body;
@@ -281,11 +288,15 @@ TEST_F(LogsTest, ADayThatBeginsAtFourCountsTheSmallHoursForTheDayBefore) {
   activity = parse(alice->get("/api/activity?from=2025-01-14&to=2025-01-15"));
   EXPECT_EQ(activity.at("to"), "2025-01-15");
   EXPECT_EQ(activity.at("days").at(0).at("total_minutes"), 20);  // 3 a.m. is still the 14th
-  EXPECT_EQ(activity.at("days").at(1).at("total_minutes"), 0);
+  EXPECT_EQ(activity.at("days").at(1).at("total_minutes"), 1);   // the log keeps its date
   // Today is still the 14th: a log dated the 15th is in the future.
   EXPECT_EQ(postLog(R"({"medium": "book", "minutes": 5, "date": "2025-01-15"})").status, 400);
   EXPECT_EQ(log(R"({"medium": "book", "minutes": 5})").at("date"), "2025-01-14");
   EXPECT_EQ(progress().at("minutes_today"), 25);
+  // The log dated the 15th, now "tomorrow", can still be changed, though not moved later.
+  std::string early_path = "/api/logs/" + std::string(early.at("id").as_string());
+  EXPECT_EQ(alice->request("PATCH", early_path, R"({"title": "x"})").status, 200);
+  EXPECT_EQ(alice->request("PATCH", early_path, R"({"date": "2025-01-16"})").status, 400);
   for (const char* bad : {R"({"hour": 24})", R"({"hour": -1})", R"({"hour": "4"})", "{}"}) {
     EXPECT_EQ(alice->request("PUT", "/api/me/day_start", bad).status, 400) << bad;
   }

@@ -26,6 +26,8 @@ TEST(Logs, LanguageTagsAreTwoOrThreeLettersLowerCased) {
   EXPECT_EQ(languageTag("ja"), "ja");
   EXPECT_EQ(languageTag("JA"), "ja");
   EXPECT_EQ(languageTag("yue"), "yue");
+  EXPECT_EQ(languageTag("jpn"), "ja");  // the shortest code, so that both count as one
+  EXPECT_EQ(languageTag("KOR"), "ko");
   EXPECT_EQ(languageTag("j"), std::nullopt);
   EXPECT_EQ(languageTag("japanese"), std::nullopt);
   EXPECT_EQ(languageTag("ja-JP"), std::nullopt);
@@ -130,6 +132,10 @@ TEST(Logs, DurationsAreReadAsPeopleWriteThem) {
   EXPECT_EQ(parseDuration("1h30m"), 90);
   EXPECT_EQ(parseDuration("1h 30m"), 90);
   EXPECT_EQ(parseDuration("1h30"), 90);
+  EXPECT_EQ(parseDuration("1m30"), std::nullopt);  // seconds? minutes? refused
+  EXPECT_EQ(parseDuration("45m30"), std::nullopt);
+  EXPECT_EQ(parseDuration("1h 1h"), std::nullopt);
+  EXPECT_EQ(parseDuration("30m 1h"), std::nullopt);
   EXPECT_EQ(parseDuration("2H"), 120);
   EXPECT_EQ(parseDuration("24h"), 1440);
   EXPECT_EQ(parseDuration("0"), std::nullopt);

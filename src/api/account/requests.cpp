@@ -65,7 +65,9 @@ Result<std::int64_t> parseDailyGoal(std::string_view body) {
     return parsed.failure;
   }
   const json::value* minutes = parsed->if_contains("daily_minutes");
-  if (minutes == nullptr || minutes->is_null()) return Result<std::int64_t>::success(0);
+  // A misspelt member must not clear the goal: "daily_minutes" is the only one taken.
+  if (minutes == nullptr || parsed->size() != 1) return invalidRequest(shape);
+  if (minutes->is_null()) return Result<std::int64_t>::success(0);
   std::int64_t value = -1;
   if (minutes->is_int64()) value = minutes->get_int64();
   if (minutes->is_uint64() && minutes->get_uint64() <= 1440) {

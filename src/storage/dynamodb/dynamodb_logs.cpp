@@ -237,15 +237,24 @@ LogPage DynamoDbStore::listLogs(std::string_view username, const LogQuery& query
       values[":prefix"] = S("LOG#");
     }
     request["ScanIndexForward"] = false;
+    LogPage page;
+    // DynamoDB refuses a start key outside the key condition, so a cursor from before the
+    // range starts at its top, and one past its bottom has nothing after it (as on SQLite).
     if (query.after_id) {
-      std::string after =
-          by_date && query.after_date
-              ? "DATE#" + domain::formatIsoDate(*query.after_date) + "#" + *query.after_id
-              : logSk(*query.after_id);
-      request["ExclusiveStartKey"] = pkSk(pk, after);
+      if (by_date && query.after_date && query.from && *query.after_date < *query.from) {
+        return page;
+      }
+      const bool before_range =
+          by_date && query.after_date && query.to && *query.after_date > *query.to;
+      if (!before_range) {
+        std::string after =
+            by_date && query.after_date
+                ? "DATE#" + domain::formatIsoDate(*query.after_date) + "#" + *query.after_id
+                : logSk(*query.after_id);
+        request["ExclusiveStartKey"] = pkSk(pk, after);
+      }
     }
     request["Limit"] = static_cast<std::int64_t>(query.limit) + 1;
-    LogPage page;
     // Pages until one log more than asked for is seen (a page may stop at 1 MB early).
     for (;;) {
       json::object answer = ops_.call("Query", request);
