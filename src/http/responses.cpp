@@ -14,6 +14,13 @@ Response jsonResponse(int status, const boost::json::value& value) {
   return r;
 }
 
+Response noContent() {
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
+}
+
 Response errorResponse(int status, std::string_view message) {
   return jsonResponse(status, boost::json::object{{"error", message}});
 }

@@ -15,6 +15,8 @@ namespace it::http {
 Response jsonResponse(int status, const boost::json::value& value);
 // {"error": message}: the one shape of every error this service returns.
 Response errorResponse(int status, std::string_view message);
+// 204 No Content: no body, no Content-Type.
+Response noContent();
 
 // The HTTP status of a failure.
 int statusOf(FailureKind kind);

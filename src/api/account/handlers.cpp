@@ -18,16 +18,10 @@ namespace {
 namespace json = boost::json;
 using http::errorResponse;
 using http::jsonResponse;
+using http::noContent;
 using http::Request;
 using http::Respond;
 using http::Response;
-
-Response noContent() {
-  Response r;
-  r.status = 204;
-  r.content_type.clear();
-  return r;
-}
 
 // The user's settings: the zone their progress is counted in (and whether it is the server's
 // default), their language, daily goal and the hour their day begins.

@@ -68,10 +68,7 @@ void deleteLog(const Dependencies& deps, const Request& req, const auth::Princip
                const Respond& respond) {
   auto removed = deps.logs.remove(caller.username, req.lastSegment());
   if (!removed) return respond(http::failureResponse(removed.failure));
-  Response r;
-  r.status = 204;
-  r.content_type.clear();
-  respond(std::move(r));
+  respond(http::noContent());
 }
 
 }  // namespace
