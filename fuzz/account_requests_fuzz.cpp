@@ -1,6 +1,7 @@
 // The account endpoints' request bodies (api/account/requests.hpp), each input decoded as
 // every one of them: PUT /api/me/time_zone, /api/me/language, /api/me/goal,
-// /api/me/day_start, PUT /api/me/password, POST /api/tokens and POST /api/users.
+// /api/me/day_start, PUT /api/languages, PUT /api/me/password, POST /api/tokens and POST
+// /api/users.
 //
 // Invariants: a decoded zone names a zone of the tz database; a language is 2-3 lower-case
 // letters; a goal 0-1440 minutes; a day start 0-23; passwords are 1-1024 bytes of
@@ -38,6 +39,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto language = account::parseLanguage(body);
   if (const auto* tag = decodedOrRefused(language); tag != nullptr && *tag) {
     FUZZ_CHECK(domain::languageTag(**tag) == **tag);
+  }
+  auto choice = account::parseLanguageChoice(body);
+  if (const auto* c = decodedOrRefused(choice)) {
+    FUZZ_CHECK(!account::groupKindName(c->kind).empty());
+    FUZZ_CHECK(!c->group.empty() && c->group.size() <= 1024 && domain::isValidUtf8(c->group));
+    FUZZ_CHECK(!c->language || domain::languageTag(*c->language) == *c->language);
   }
   auto goal = account::parseDailyGoal(body);
   if (const auto* minutes = decodedOrRefused(goal)) {

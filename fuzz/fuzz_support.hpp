@@ -166,6 +166,9 @@ class StubStore final : public storage::Store {
                              storage::SyncStamp, storage::CountDone done) override {
     done(Result<std::int64_t>::success(0));
   }
+  std::vector<storage::LanguageChoice> languageChoices(std::string_view) override { return {}; }
+  void chooseLanguage(std::string_view, domain::ItemKind, std::string_view,
+                      std::optional<std::string>) override {}
   domain::ProgressInput progressInput(std::string_view, const storage::Calendar&,
                                       std::int64_t) override {
     return {};

@@ -17,8 +17,8 @@ std::vector<DayActivity> activityBetween(const ProgressInput& input, LocalDay fr
     total.items += items;
     total.seconds += seconds;
   };
-  if (filter.admits(std::nullopt)) {  // synced items have no language yet
-    for (const DailyTotal& total : input.daily) {
+  for (const DailyTotal& total : input.daily) {
+    if (filter.admits(total.language)) {
       add(total.day, mediumOf(total.kind), total.items, total.seconds);
     }
   }

@@ -26,8 +26,7 @@ struct DayActivity {
   std::array<MediumTotal, kMediums> mediums{};  // by Medium
 };
 
-// Which immersion to count: all, or only that in one language (nothing: unknown, which synced
-// items are until they have languages).
+// Which immersion to count: all, or only that in one language (nothing: unknown).
 struct LanguageFilter {
   bool all = true;
   std::optional<std::string> language;

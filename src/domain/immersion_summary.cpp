@@ -75,7 +75,7 @@ ImmersionSummary summarizeImmersion(const ProgressInput& input, LocalDay today,
     languages[language].add(seconds, items, last_week_seconds);
   };
   for (const DailyTotal& total : input.daily) {
-    share(mediumOf(total.kind), std::nullopt, total.seconds, total.items,
+    share(mediumOf(total.kind), total.language, total.seconds, total.items,
           in_last_week(total.day) ? total.seconds : 0);
     seconds_by_day[total.day] += total.seconds;
   }

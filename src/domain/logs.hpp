@@ -8,6 +8,7 @@
 #include <string_view>
 #include <tuple>
 
+#include "domain/language.hpp"
 #include "domain/medium.hpp"
 #include "domain/progress.hpp"
 #include "domain/time_zone.hpp"
@@ -38,14 +39,6 @@ inline constexpr std::int64_t kMaxLogMinutes = 24 * 60;
 inline constexpr std::int64_t kMaxLogAmount = 1'000'000'000;
 inline constexpr std::size_t kMaxLogTitleBytes = 512;
 inline constexpr std::size_t kMaxLogNoteBytes = 2000;
-
-// A BCP 47 primary language subtag: two or three ASCII letters ("ja", "yue"), lower-cased and
-// in its shortest form ("jpn" is "ja"), or nothing when `text` is not one.
-std::optional<std::string> languageTag(std::string_view text);
-
-// ISO 639-2 (three letters, as TVDB spells languages: "jpn", "kor") to ISO 639-1 ("ja", "ko")
-// where there is one; a two-letter code passes through lower-cased; nothing for the rest.
-std::optional<std::string> twoLetterLanguage(std::string_view code);
 
 struct ImmersionLog {
   std::string id;  // time-ordered: see newLogId

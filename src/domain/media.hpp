@@ -25,6 +25,7 @@ struct TvdbSeries {
   std::string name;
   std::optional<std::string> image;
   std::optional<std::int64_t> average_runtime_seconds;  // TVDB averageRuntime (minutes) * 60
+  std::optional<std::string> language;  // originalLanguage ("jpn") as contentLanguage ("ja")
 };
 
 // A TVDB movie (POST /syncmovies with a tvdb_id, as the original's first clients send).
@@ -32,7 +33,8 @@ struct TvdbMovie {
   std::int64_t id = 0;
   std::string name;
   std::optional<std::string> image;
-  std::int64_t runtime_seconds = 0;  // TVDB runtime (minutes) * 60; 0 when TVDB has none
+  std::int64_t runtime_seconds = 0;     // TVDB runtime (minutes) * 60; 0 when TVDB has none
+  std::optional<std::string> language;  // originalLanguage, when TVDB gives it
 };
 
 // A TMDB movie (POST /syncmovies with a tmdb_id, POST /api/movies).
@@ -40,8 +42,9 @@ struct TmdbMovie {
   std::int64_t id = 0;
   std::string name;   // original_title: the name in the movie's own language and script
   std::string title;  // title: TMDB's localised (English) title
-  std::optional<std::string> image;  // kTmdbPosterBase + poster_path; nothing without a poster
-  std::int64_t runtime_seconds = 0;  // runtime (minutes) * 60, never 0 (see TmdbClient)
+  std::optional<std::string> image;     // kTmdbPosterBase + poster_path; nothing without a poster
+  std::int64_t runtime_seconds = 0;     // runtime (minutes) * 60, never 0 (see TmdbClient)
+  std::optional<std::string> language;  // original_language
 };
 
 // Where TMDB's w500 posters are: a poster_path ("/q719j...jpg") is appended.
@@ -57,13 +60,14 @@ struct Movie {
   std::string name;
   std::optional<std::string> image;
   std::int64_t runtime_seconds = 0;
+  std::optional<std::string> language;
 };
 
 inline Movie movieFrom(const TvdbMovie& m) {
-  return {MovieDatabase::kTvdb, m.id, m.name, m.image, m.runtime_seconds};
+  return {MovieDatabase::kTvdb, m.id, m.name, m.image, m.runtime_seconds, m.language};
 }
 inline Movie movieFrom(const TmdbMovie& m) {
-  return {MovieDatabase::kTmdb, m.id, m.name, m.image, m.runtime_seconds};
+  return {MovieDatabase::kTmdb, m.id, m.name, m.image, m.runtime_seconds, m.language};
 }
 
 // One hit of GET /v4/search, for suggesting ids to the sync client.
@@ -95,6 +99,8 @@ struct YoutubeVideo {
   std::int64_t duration_seconds = 0;
   // The channel's thumbnail (from channels.list, not the video): nothing until looked up.
   std::optional<std::string> channel_artwork_url;
+  // snippet.defaultAudioLanguage, else snippet.defaultLanguage, as contentLanguage.
+  std::optional<std::string> language;
 };
 
 // A YouTube channel (channels.list): its title and thumbnail (high, else medium, else default).
@@ -115,6 +121,8 @@ struct SpotifyEpisode {
   // Nothing when Spotify gave none, or gave it to a precision it does not document.
   std::optional<std::string> release_date;
   std::optional<std::string> show_artwork_url;  // the show's first image
+  // The episode's language, else its first of languages, else its show's first.
+  std::optional<std::string> language;
 };
 
 // A Spotify release date ("2024-05-01", "2024-05" or "2024") with its release_date_precision

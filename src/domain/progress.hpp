@@ -20,7 +20,7 @@ constexpr std::int64_t kDefaultEpisodeSeconds = 20 * 60;
 
 enum class ItemKind : std::uint8_t { kEpisode, kMovie, kYoutubeVideo, kSpotifyEpisode };
 
-// How many items of one kind were watched on one local day, and for how long.
+// How many items of one kind and language were watched on one local day, and for how long.
 struct DailyTotal {
   LocalDay day = 0;
   ItemKind kind = ItemKind::kEpisode;
@@ -28,6 +28,8 @@ struct DailyTotal {
   // Sum of the items' durations. An episode lasts its show's TVDB runtime (else
   // kDefaultEpisodeSeconds); the store keeps these sums right when a show's runtime changes.
   std::int64_t seconds = 0;
+  // The language they count in (see domain::countedLanguage); nothing when unknown.
+  std::optional<std::string> language;
 };
 
 // How many items of one kind a group holds over all time. Groups: episodes by folder name,

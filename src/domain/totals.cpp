@@ -31,8 +31,8 @@ void TotalsDelta::merge(const TotalsDelta& other) {
 }
 
 void TotalsBuilder::add(ItemKind kind, std::int64_t timestamp, std::string_view group,
-                        std::int64_t seconds) {
-  Tally& day = delta_.days[{localDayOf(timestamp, days_), kind}];
+                        std::int64_t seconds, std::string_view language) {
+  Tally& day = delta_.days[{localDayOf(timestamp, days_), kind, std::string(language)}];
   day.items += 1;
   day.seconds += seconds;
   if (sync_times_.kept && timestamp >= sync_times_.since) {
@@ -53,20 +53,24 @@ TotalsDelta tally(std::span<const TalliedItem> items, const DayRule& days, SyncT
   return builder.take();
 }
 
-TotalsDelta retimeEpisodes(std::span<const std::int64_t> episode_timestamps,
-                           std::optional<std::int64_t> old_runtime_seconds,
-                           std::optional<std::int64_t> new_runtime_seconds, const DayRule& days,
-                           SyncTimes sync_times) {
+TotalsDelta recount(std::span<const std::int64_t> timestamps, ItemKind kind, const Counting& before,
+                    const Counting& after, const DayRule& days, SyncTimes sync_times) {
   TotalsDelta delta;
-  const std::int64_t change =
-      episodeSeconds(new_runtime_seconds) - episodeSeconds(old_runtime_seconds);
-  if (change == 0) return delta;
-  for (std::int64_t timestamp : episode_timestamps) {
-    delta.days[{localDayOf(timestamp, days), ItemKind::kEpisode}].seconds += change;
-    if (sync_times.kept && timestamp >= sync_times.since) {
-      delta.sync_times[{timestamp, ItemKind::kEpisode}].seconds += change;
+  if (before == after) return delta;
+  const std::int64_t change = after.seconds - before.seconds;
+  for (std::int64_t timestamp : timestamps) {
+    const LocalDay day = localDayOf(timestamp, days);
+    Tally& from = delta.days[{day, kind, before.language}];
+    from.items -= 1;
+    from.seconds -= before.seconds;
+    Tally& to = delta.days[{day, kind, after.language}];
+    to.items += 1;
+    to.seconds += after.seconds;
+    if (sync_times.kept && timestamp >= sync_times.since && change != 0) {
+      delta.sync_times[{timestamp, kind}].seconds += change;
     }
   }
+  std::erase_if(delta.days, [](const auto& entry) { return entry.second == Tally{}; });
   return delta;
 }
 

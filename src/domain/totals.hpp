@@ -17,25 +17,37 @@ namespace it::domain {
 // that it never has to read the whole history. Every store keeps the same three kinds of total
 // for each user, in one time zone (the user's calendar):
 //
-//   per (local day, kind)   items and seconds
+//   per (local day, kind,   items and seconds; the language is the item's (a show folder's,
+//        language)          channel's or podcast's as the user set it, else the provider's),
+//                           empty when unknown
 //   per (sync time, kind)   items and seconds; only needed for the last days (today and the
 //                           trend's week), kept by stores that cannot read recent items cheaply
 //   per (kind, group)       items: per show folder, YouTube channel or podcast (not movies)
 //
 // and the earliest timestamp. The functions below say how a sync, a re-tag of a show, a
-// rebuild and a change of zone change those totals; stores read and write items and apply
-// what these return, and contain none of this arithmetic. Pure functions, no I/O.
+// rebuild and a change of zone or language change those totals; stores read and write items and
+// apply what these return, and contain none of this arithmetic. Pure functions, no I/O.
 
 // How long an episode counts: its show's TVDB runtime, else 20 minutes, as in the original.
 constexpr std::int64_t episodeSeconds(std::optional<std::int64_t> show_runtime_seconds) {
   return show_runtime_seconds.value_or(kDefaultEpisodeSeconds);
 }
 
-// Whether re-tagging a show from one runtime to another changes how long its episodes count.
-constexpr bool changesEpisodeSeconds(std::optional<std::int64_t> old_runtime_seconds,
-                                     std::optional<std::int64_t> new_runtime_seconds) {
-  return episodeSeconds(old_runtime_seconds) != episodeSeconds(new_runtime_seconds);
+// The language an item counts in: the one the user set for its show folder, channel or
+// podcast, else the provider's; empty when neither is known.
+inline std::string countedLanguage(const std::optional<std::string>& chosen,
+                                   const std::optional<std::string>& provided) {
+  if (chosen) return *chosen;
+  return provided.value_or("");
 }
+
+// How the items of a group count: their duration and their language ("" when unknown).
+struct Counting {
+  std::int64_t seconds = 0;
+  std::string language;
+
+  friend bool operator==(const Counting&, const Counting&) = default;
+};
 
 // Sync-time totals a rebuild keeps: GET /progress asks for the last 8 days at most (the
 // trend's week and today, see recentWindowStart); a day more covers any zone.
@@ -47,6 +59,7 @@ struct TalliedItem {
   std::int64_t timestamp = 0;  // epoch seconds
   std::string group;           // folder name, channel id or podcast id; empty for movies
   std::int64_t seconds = 0;    // its duration; an episode's is episodeSeconds(its show's runtime)
+  std::string language;        // countedLanguage: "" when unknown
 };
 
 // Items and their summed durations.
@@ -68,10 +81,19 @@ struct SyncTimes {
   static SyncTimes after(std::int64_t since) { return {true, since}; }
 };
 
+// The key of a per-day total.
+struct DayKey {
+  LocalDay day = 0;
+  ItemKind kind = ItemKind::kEpisode;
+  std::string language;  // "" when unknown
+
+  friend auto operator<=>(const DayKey&, const DayKey&) = default;
+};
+
 // A change to a user's totals: amounts to add (a rebuild's are the totals themselves, added to
 // nothing). Ordered maps, so stores write in a stable order.
 struct TotalsDelta {
-  std::map<std::pair<LocalDay, ItemKind>, Tally> days;
+  std::map<DayKey, Tally> days;
   std::map<std::pair<std::int64_t, ItemKind>, Tally> sync_times;
   std::map<std::pair<ItemKind, std::string>, std::int64_t> groups;
   // The earliest timestamp among the items counted; the totals keep the minimum.
@@ -89,8 +111,11 @@ class TotalsBuilder {
  public:
   TotalsBuilder(const DayRule& days, SyncTimes sync_times) : days_(days), sync_times_(sync_times) {}
 
-  void add(ItemKind kind, std::int64_t timestamp, std::string_view group, std::int64_t seconds);
-  void add(const TalliedItem& item) { add(item.kind, item.timestamp, item.group, item.seconds); }
+  void add(ItemKind kind, std::int64_t timestamp, std::string_view group, std::int64_t seconds,
+           std::string_view language);
+  void add(const TalliedItem& item) {
+    add(item.kind, item.timestamp, item.group, item.seconds, item.language);
+  }
   TotalsDelta take() { return std::move(delta_); }
 
  private:
@@ -103,13 +128,13 @@ class TotalsBuilder {
 // timestamp, but need not) or, for a rebuild or a change of zone, every item of the user.
 TotalsDelta tally(std::span<const TalliedItem> items, const DayRule& days, SyncTimes sync_times);
 
-// What tagging a show with another runtime changes: each of its episodes (watched at
-// `episode_timestamps`) lasts episodeSeconds(new) instead of episodeSeconds(old). Seconds only:
-// item counts, groups and the first timestamp stay.
-TotalsDelta retimeEpisodes(std::span<const std::int64_t> episode_timestamps,
-                           std::optional<std::int64_t> old_runtime_seconds,
-                           std::optional<std::int64_t> new_runtime_seconds, const DayRule& days,
-                           SyncTimes sync_times);
+// What counting a group's items (of `kind`, watched at `timestamps`) as `after` instead of
+// `before` changes: tagging a show with another TVDB series (runtime and language), or the user
+// choosing a folder's language. The days move the items from one language to the other and
+// correct their seconds; sync times (which keep no language) get the seconds. Item counts per
+// group and the first timestamp stay. Nothing when `before == after`.
+TotalsDelta recount(std::span<const std::int64_t> timestamps, ItemKind kind, const Counting& before,
+                    const Counting& after, const DayRule& days, SyncTimes sync_times);
 
 // The sync times a rebuild keeps: those of the last kSyncTimeTotalsSeconds before the latest
 // item (not this machine's clock, which keeps every time that can still be asked for).

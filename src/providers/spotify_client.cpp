@@ -4,6 +4,7 @@
 #include <mutex>
 #include <optional>
 
+#include "domain/language.hpp"
 #include "domain/names.hpp"
 #include "providers/metadata_clients.hpp"
 #include "providers/token_cache.hpp"
@@ -38,6 +39,21 @@ std::string errorMessage(const net::OutboundResponse& response) {
   return "HTTP " + std::to_string(response.status);
 }
 
+// The language of an episode or show object: its (deprecated) `language`, else the first of
+// its `languages` that names one.
+std::optional<std::string> firstLanguage(const json::object& o) {
+  if (auto tag = stringAt(o, "language")) {
+    if (auto language = domain::contentLanguage(*tag)) return language;
+  }
+  const json::value* languages = o.if_contains("languages");
+  if (languages == nullptr || !languages->is_array()) return std::nullopt;
+  for (const json::value& tag : languages->get_array()) {
+    if (!tag.is_string()) continue;
+    if (auto language = domain::contentLanguage(tag.get_string())) return language;
+  }
+  return std::nullopt;
+}
+
 // The fields an episode object has in both its full and its simplified form (in a show's
 // pages): id, name, duration and release date. A reason when one is missing or wrong.
 std::optional<std::string> decodeEpisodeFields(const json::object& o,
@@ -57,6 +73,7 @@ std::optional<std::string> decodeEpisodeFields(const json::object& o,
   auto date = stringAt(o, "release_date");
   auto precision = stringAt(o, "release_date_precision");
   if (date && precision) episode.release_date = domain::spotifyReleaseDay(*date, *precision);
+  episode.language = firstLanguage(o);
   return std::nullopt;
 }
 
@@ -90,6 +107,7 @@ Outcome<domain::SpotifyEpisode> decodeEpisode(const net::OutboundResponse& respo
       images->get_array().front().is_object()) {
     episode.show_artwork_url = stringAt(images->get_array().front().get_object(), "url");
   }
+  if (!episode.language) episode.language = firstLanguage(show->get_object());
   return Result::success(std::move(episode));
 }
 

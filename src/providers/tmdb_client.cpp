@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "domain/language.hpp"
 #include "providers/metadata_clients.hpp"
 #include "util/encoding.hpp"
 #include "util/json.hpp"
@@ -141,6 +142,9 @@ class HttpTmdbClient final : public TmdbClient {
       return invalid(id, "runtime " + std::to_string(minutes));
     }
     movie.runtime_seconds = minutes * 60;
+    if (auto language = stringAt(o, "original_language")) {
+      movie.language = domain::contentLanguage(*language);
+    }
     return Outcome<domain::TmdbMovie>::success(std::move(movie));
   }
 

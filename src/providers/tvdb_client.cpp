@@ -4,6 +4,7 @@
 #include <mutex>
 #include <optional>
 
+#include "domain/language.hpp"
 #include "providers/metadata_clients.hpp"
 #include "providers/token_cache.hpp"
 #include "util/encoding.hpp"
@@ -63,6 +64,9 @@ class HttpTvdbClient final : public TvdbClient {
       }
       series.average_runtime_seconds = *minutes * 60;
     }
+    if (auto language = stringAt(o, "originalLanguage")) {
+      series.language = domain::contentLanguage(*language);
+    }
     return Outcome<domain::TvdbSeries>::success(std::move(series));
   }
 
@@ -85,6 +89,9 @@ class HttpTvdbClient final : public TvdbClient {
                                         "runtime " + std::to_string(minutes));
     }
     movie.runtime_seconds = minutes * 60;
+    if (auto language = stringAt(o, "originalLanguage")) {
+      movie.language = domain::contentLanguage(*language);
+    }
     return Outcome<domain::TvdbMovie>::success(std::move(movie));
   }
 

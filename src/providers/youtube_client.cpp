@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "domain/iso_duration.hpp"
+#include "domain/language.hpp"
 #include "providers/metadata_clients.hpp"
 #include "util/encoding.hpp"
 #include "util/json.hpp"
@@ -215,6 +216,11 @@ class HttpYoutubeClient final : public YoutubeClient {
     video.channel_id = std::move(*channel_id);
     video.channel_title = std::move(*channel_title);
     video.duration_seconds = *seconds;
+    // What is spoken, else the language of the title and description.
+    for (const char* field : {"defaultAudioLanguage", "defaultLanguage"}) {
+      if (auto tag = stringAt(*snippet, field)) video.language = domain::contentLanguage(*tag);
+      if (video.language) break;
+    }
     return Result::success(std::move(video));
   }
 

@@ -21,7 +21,7 @@ json::value jsonOrNull(const std::optional<T>& value) {
 }
 
 // Cache bodies: the domain values as JSON objects. A body that does not read back (written
-// by another version, say) counts as a miss and is fetched again.
+// by another version, say, before languages were kept) counts as a miss and is fetched again.
 
 template <class T>
 struct Codec;
@@ -49,14 +49,16 @@ struct Codec<domain::TvdbSeries> {
     return {{"id", s.id},
             {"name", s.name},
             {"image", jsonOrNull(s.image)},
-            {"average_runtime_seconds", jsonOrNull(s.average_runtime_seconds)}};
+            {"average_runtime_seconds", jsonOrNull(s.average_runtime_seconds)},
+            {"language", optionalJson(s.language)}};
   }
   static std::optional<domain::TvdbSeries> decode(const json::object& o) {
     auto id = integerAt(o, "id");
     auto name = stringAt(o, "name");
-    if (!id || !name) return std::nullopt;
+    auto language = optionalText(o, "language");
+    if (!id || !name || !language) return std::nullopt;
     return domain::TvdbSeries{*id, *name, stringAt(o, "image"),
-                              integerAt(o, "average_runtime_seconds")};
+                              integerAt(o, "average_runtime_seconds"), *language};
   }
 };
 
@@ -68,14 +70,16 @@ struct Codec<domain::TvdbMovie> {
     return {{"id", m.id},
             {"name", m.name},
             {"image", jsonOrNull(m.image)},
-            {"runtime_seconds", m.runtime_seconds}};
+            {"runtime_seconds", m.runtime_seconds},
+            {"language", optionalJson(m.language)}};
   }
   static std::optional<domain::TvdbMovie> decode(const json::object& o) {
     auto id = integerAt(o, "id");
     auto name = stringAt(o, "name");
     auto runtime = integerAt(o, "runtime_seconds");
-    if (!id || !name || !runtime) return std::nullopt;
-    return domain::TvdbMovie{*id, *name, stringAt(o, "image"), *runtime};
+    auto language = optionalText(o, "language");
+    if (!id || !name || !runtime || !language) return std::nullopt;
+    return domain::TvdbMovie{*id, *name, stringAt(o, "image"), *runtime, *language};
   }
 };
 
@@ -88,7 +92,8 @@ struct Codec<domain::TmdbMovie> {
             {"name", m.name},
             {"title", m.title},
             {"image", optionalJson(m.image)},
-            {"runtime_seconds", m.runtime_seconds}};
+            {"runtime_seconds", m.runtime_seconds},
+            {"language", optionalJson(m.language)}};
   }
   static std::optional<domain::TmdbMovie> decode(const json::object& o) {
     auto id = integerAt(o, "id");
@@ -96,8 +101,9 @@ struct Codec<domain::TmdbMovie> {
     auto title = stringAt(o, "title");
     auto image = optionalText(o, "image");
     auto runtime = integerAt(o, "runtime_seconds");
-    if (!id || !name || !title || !image || !runtime) return std::nullopt;
-    return domain::TmdbMovie{*id, *name, *title, *image, *runtime};
+    auto language = optionalText(o, "language");
+    if (!id || !name || !title || !image || !runtime || !language) return std::nullopt;
+    return domain::TmdbMovie{*id, *name, *title, *image, *runtime, *language};
   }
 };
 
@@ -110,7 +116,8 @@ struct Codec<domain::YoutubeVideo> {
             {"title", v.title},
             {"channel_id", v.channel_id},
             {"channel_title", v.channel_title},
-            {"duration_seconds", v.duration_seconds}};
+            {"duration_seconds", v.duration_seconds},
+            {"language", optionalJson(v.language)}};
   }
   static std::optional<domain::YoutubeVideo> decode(const json::object& o) {
     auto id = stringAt(o, "id");
@@ -118,8 +125,12 @@ struct Codec<domain::YoutubeVideo> {
     auto channel = stringAt(o, "channel_id");
     auto channel_title = stringAt(o, "channel_title");
     auto duration = integerAt(o, "duration_seconds");
-    if (!id || !title || !channel || !channel_title || !duration) return std::nullopt;
-    return domain::YoutubeVideo{*id, *title, *channel, *channel_title, *duration};
+    auto language = optionalText(o, "language");
+    if (!id || !title || !channel || !channel_title || !duration || !language) {
+      return std::nullopt;
+    }
+    return domain::YoutubeVideo{*id,       *title,       *channel, *channel_title,
+                                *duration, std::nullopt, *language};
   }
 };
 
@@ -150,7 +161,8 @@ struct Codec<domain::SpotifyEpisode> {
             {"show_name", e.show_name},
             {"duration_seconds", e.duration_seconds},
             {"release_date", optionalJson(e.release_date)},
-            {"show_artwork_url", optionalJson(e.show_artwork_url)}};
+            {"show_artwork_url", optionalJson(e.show_artwork_url)},
+            {"language", optionalJson(e.language)}};
   }
   static std::optional<domain::SpotifyEpisode> decode(const json::object& o) {
     auto id = stringAt(o, "id");
@@ -158,14 +170,16 @@ struct Codec<domain::SpotifyEpisode> {
     auto show = stringAt(o, "show_id");
     auto show_name = stringAt(o, "show_name");
     auto duration = integerAt(o, "duration_seconds");
-    // Entries cached before release dates and artwork were kept have no such keys: they count
-    // as missing, so the episode is fetched again, once.
+    // Entries cached before release dates, artwork and languages were kept have no such keys:
+    // they count as missing, so the episode is fetched again, once.
     auto date = optionalText(o, "release_date");
     auto artwork = optionalText(o, "show_artwork_url");
-    if (!id || !title || !show || !show_name || !duration || !date || !artwork) {
+    auto language = optionalText(o, "language");
+    if (!id || !title || !show || !show_name || !duration || !date || !artwork || !language) {
       return std::nullopt;
     }
-    return domain::SpotifyEpisode{*id, *title, *show, *show_name, *duration, *date, *artwork};
+    return domain::SpotifyEpisode{*id,       *title, *show,    *show_name,
+                                  *duration, *date,  *artwork, *language};
   }
 };
 

@@ -21,6 +21,18 @@ struct ShowRecord {
   std::optional<std::string> tvdb_image;
   std::optional<std::int64_t> tvdb_average_runtime;  // seconds
   std::int64_t version = 1;                          // +1 on every update, as the original's
+  std::optional<std::string> tvdb_language;          // the series' original language
+};
+
+// The language a user chose for a show folder (kEpisode), a YouTube channel (kYoutubeVideo) or
+// a podcast (kSpotifyEpisode): its items, past and future, count in it whatever the providers
+// say.
+struct LanguageChoice {
+  domain::ItemKind kind = domain::ItemKind::kEpisode;
+  std::string group;  // the folder name, channel id or Spotify show id
+  std::string language;
+
+  friend bool operator==(const LanguageChoice&, const LanguageChoice&) = default;
 };
 
 struct EpisodeRef {
@@ -127,6 +139,13 @@ class ImmersionStore {
   virtual void recordSpotifyEpisodes(std::string_view username,
                                      std::vector<domain::SpotifyEpisode> episodes, SyncStamp stamp,
                                      CountDone done) = 0;
+
+  // The languages the user chose, by kind and group.
+  virtual std::vector<LanguageChoice> languageChoices(std::string_view username) = 0;
+  // Records (or, with no language, forgets) the language of a group's items, and counts them
+  // in it from now on, past ones included. Synchronous.
+  virtual void chooseLanguage(std::string_view username, domain::ItemKind kind,
+                              std::string_view group, std::optional<std::string> language) = 0;
 
   // What GET /progress needs (see domain/progress.hpp): per-day totals in `calendar`, items
   // since `recent_since` (epoch seconds), names. Reads O(days + recent items), not O(history).

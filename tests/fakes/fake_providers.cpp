@@ -53,6 +53,7 @@ struct Video {
   std::string channel_id;
   std::string channel_title;
   std::string duration;
+  std::optional<std::string> audio_language;  // snippet.defaultAudioLanguage, when any
 };
 
 struct Episode {
@@ -600,9 +601,11 @@ struct FakeProviders::Impl {
             {"tags", json::array{"japanese"}},
             {"categoryId", "27"},
             {"liveBroadcastContent", v.duration == "P0D" ? "live" : "none"},
-            {"defaultAudioLanguage", "ja"},
             {"localized", json::object{{"title", v.title}, {"description", "A video."}}},
         };
+        if (v.audio_language) {
+          item["snippet"].as_object()["defaultAudioLanguage"] = *v.audio_language;
+        }
       }
       if (details) {
         item["contentDetails"] = json::object{
@@ -855,10 +858,12 @@ void FakeProviders::addTmdbMovie(std::int64_t id, std::string original_title, st
 }
 
 void FakeProviders::addVideo(std::string id, std::string title, std::string channel_id,
-                             std::string channel_title, std::string iso_duration) {
+                             std::string channel_title, std::string iso_duration,
+                             std::optional<std::string> audio_language) {
   std::lock_guard lock(impl_->mutex);
-  impl_->videos[std::move(id)] = Video{std::move(title), std::move(channel_id),
-                                       std::move(channel_title), std::move(iso_duration)};
+  impl_->videos[std::move(id)] =
+      Video{std::move(title), std::move(channel_id), std::move(channel_title),
+            std::move(iso_duration), std::move(audio_language)};
 }
 
 void FakeProviders::addChannel(std::string id, std::string title,

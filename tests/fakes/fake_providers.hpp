@@ -53,8 +53,11 @@ class FakeProviders {
   void addTmdbMovie(std::int64_t id, std::string original_title, std::string title,
                     std::optional<std::string> poster_path, std::optional<int> runtime_minutes,
                     std::string release_date = "2016-08-26", std::string overview = "A movie.");
+  // A video for videos.list; its snippet.defaultAudioLanguage is `audio_language`, none when
+  // nothing.
   void addVideo(std::string id, std::string title, std::string channel_id,
-                std::string channel_title, std::string iso_duration);
+                std::string channel_title, std::string iso_duration,
+                std::optional<std::string> audio_language = "ja");
   // A channel for channels.list; `thumbnail_sizes` are the thumbnails it has ("default",
   // "medium", "high"), each at https://yt3.ggpht.com/<id>-<size>.
   void addChannel(std::string id, std::string title,

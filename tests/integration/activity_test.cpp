@@ -89,6 +89,84 @@ TEST_F(ActivityTest, EveryKindIsCountedOnTheDayOfItsSyncInTheUsersZone) {
   EXPECT_EQ(a.at("days").at(1).at("items"), json::object());
 }
 
+// Synced items count in their provider's language (the fakes say Japanese, as their originals
+// do), or in the one the user chose for their show folder, channel or podcast: past items
+// and future ones, in /progress's by_language and /api/activity's language filter.
+TEST_F(ActivityTest, SyncedItemsCountInTheirLanguageOrTheOneChosenForTheirGroup) {
+  fake_.addVideo("english0001", "In English", "UCenglish", "English", "PT10M", "en-US");
+  fake_.addVideo("nolanguage1", "Music", "UCLp8RBhQHu9wSsq62j_Md6A", "LuisFonsiVEVO", "PT5M",
+                 std::nullopt);
+  syncEpisodes("alice", {"1"});  // an untagged folder: no language
+  auto alice = clientFor("alice");
+  ASSERT_EQ(alice
+                ->post("/syncyoutube", R"({"video_ids": ["kJQP7kiw5Fk", "english0001",
+      "nolanguage1"]})")
+                .status,
+            200);
+  ASSERT_EQ(alice->post("/syncspotify", R"({"episode_ids": ["512ojhOuo1ktJprKbVcKyQ"]})").status,
+            200);
+  auto by_language = [&] {
+    auto r = alice->get("/progress?user=alice");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return parse(r).at("by_language");
+  };
+  EXPECT_EQ(by_language(), json::parse(R"([
+      {"language": "ja", "minutes": 29, "items": 2, "minutes_last_7_days": 29},
+      {"language": null, "minutes": 25, "items": 2, "minutes_last_7_days": 25},
+      {"language": "en", "minutes": 10, "items": 1, "minutes_last_7_days": 10}])"));
+  EXPECT_EQ(activity("?from=2025-01-15&to=2025-01-15&language=en").at("days").at(0),
+            json::parse(R"({"date": "2025-01-15", "total_minutes": 10,
+                "minutes": {"youtube": 10}, "items": {"youtube": 1}})"));
+
+  // The music channel is Spanish, the show folder Korean: from now on, and before.
+  auto choose = [&](const std::string& body) {
+    auto r = alice->request("PUT", "/api/languages", body);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return parse(r);
+  };
+  EXPECT_EQ(choose(R"({"kind": "channel", "id": "UCLp8RBhQHu9wSsq62j_Md6A", "language": "ES"})"),
+            json::parse(R"({"kind": "channel", "id": "UCLp8RBhQHu9wSsq62j_Md6A",
+                "language": "es"})"));
+  choose(R"({"kind": "show", "id": "Show", "language": "ko"})");
+  EXPECT_EQ(parse(alice->get("/api/languages")), json::parse(R"({"languages": [
+      {"kind": "show", "id": "Show", "language": "ko"},
+      {"kind": "channel", "id": "UCLp8RBhQHu9wSsq62j_Md6A", "language": "es"}]})"));
+  EXPECT_EQ(by_language(), json::parse(R"([
+      {"language": "ja", "minutes": 25, "items": 1, "minutes_last_7_days": 25},
+      {"language": "ko", "minutes": 20, "items": 1, "minutes_last_7_days": 20},
+      {"language": "en", "minutes": 10, "items": 1, "minutes_last_7_days": 10},
+      {"language": "es", "minutes": 9, "items": 2, "minutes_last_7_days": 9}])"));
+  syncEpisodes("alice", {"2"});
+  EXPECT_EQ(activity("?from=2025-01-15&to=2025-01-15&language=ko").at("days").at(0),
+            json::parse(R"({"date": "2025-01-15", "total_minutes": 40, "minutes": {"tv": 40},
+                "items": {"tv": 2}})"));
+  EXPECT_EQ(activity("?from=2025-01-15&to=2025-01-15&language=unknown")
+                .at("days")
+                .at(0)
+                .at("total_minutes"),
+            0);
+
+  // Forgotten: the provider's language again. bob's items are his own.
+  choose(R"({"kind": "channel", "id": "UCLp8RBhQHu9wSsq62j_Md6A", "language": null})");
+  EXPECT_EQ(activity("?from=2025-01-15&to=2025-01-15&language=ja").at("days").at(0).at("items"),
+            json::parse(R"({"youtube": 1, "podcast": 1})"));
+  EXPECT_EQ(parse(clientFor("bob")->get("/api/languages")), json::parse(R"({"languages": []})"));
+
+  // Bad choices change nothing.
+  for (const char* bad :
+       {R"({"kind": "movie", "id": "x", "language": "ja"})",
+        R"({"kind": "show", "id": "", "language": "ja"})",
+        R"({"kind": "show", "id": "Show", "language": "japanese"})",
+        R"({"kind": "show", "id": "Show"})",
+        R"({"kind": "show", "id": "Show", "language": "ja", "extra": 1})", R"([1])"}) {
+    auto r = alice->request("PUT", "/api/languages", bad);
+    EXPECT_EQ(r.status, 400) << bad << " → " << r.body;
+  }
+  EXPECT_EQ(parse(alice->get("/api/languages")).at("languages").as_array().size(), 1u);
+  HttpClient anonymous(baseUrl());
+  EXPECT_EQ(anonymous.get("/api/languages").status, 401);
+}
+
 TEST_F(ActivityTest, RangesAreCheckedAndAtMostAYear) {
   json::value year = activity("?from=2024-01-16&to=2025-01-15");
   EXPECT_EQ(year.at("days").as_array().size(), 366u);

@@ -180,14 +180,36 @@ inline std::map<std::string, std::int64_t> groupsOf(const domain::ProgressInput&
 
 using Day = std::tuple<domain::LocalDay, std::int64_t, std::int64_t>;  // day, items, seconds
 
-// (day, items, seconds) of one kind, sorted.
+// (day, items, seconds) of one kind, in all languages, sorted; days that come to nothing (a
+// store may keep rows emptied by a change of language) left out.
 inline std::vector<Day> dailyOf(const domain::ProgressInput& in, domain::ItemKind kind) {
-  std::vector<Day> days;
+  std::map<domain::LocalDay, Sum> sums;
   for (const auto& d : in.daily) {
-    if (d.kind == kind) days.emplace_back(d.day, d.items, d.seconds);
+    if (d.kind != kind) continue;
+    sums[d.day].items += d.items;
+    sums[d.day].seconds += d.seconds;
   }
-  std::sort(days.begin(), days.end());
+  std::vector<Day> days;
+  for (const auto& [day, sum] : sums) {
+    if (sum.items != 0 || sum.seconds != 0) days.emplace_back(day, sum.items, sum.seconds);
+  }
   return days;
+}
+
+// Items and seconds of one kind per language ("" unknown) over all days; languages that come
+// to nothing left out.
+inline std::map<std::string, std::pair<std::int64_t, std::int64_t>> languagesOf(
+    const domain::ProgressInput& in, domain::ItemKind kind) {
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> languages;
+  for (const auto& d : in.daily) {
+    if (d.kind != kind) continue;
+    auto& [items, seconds] = languages[d.language.value_or("")];
+    items += d.items;
+    seconds += d.seconds;
+  }
+  std::erase_if(languages,
+                [](const auto& l) { return l.second == std::pair<std::int64_t, std::int64_t>{}; });
+  return languages;
 }
 
 }  // namespace it::test

@@ -34,6 +34,21 @@ TEST(Logs, LanguageTagsAreTwoOrThreeLettersLowerCased) {
   EXPECT_EQ(languageTag("j1"), std::nullopt);
 }
 
+TEST(Logs, ProvidersTagsGiveTheirPrimaryLanguageOrNone) {
+  EXPECT_EQ(contentLanguage("ja"), "ja");
+  EXPECT_EQ(contentLanguage("en-US"), "en");  // YouTube, Spotify
+  EXPECT_EQ(contentLanguage("zh-Hant"), "zh");
+  EXPECT_EQ(contentLanguage("pt_BR"), "pt");
+  EXPECT_EQ(contentLanguage("jpn"), "ja");  // TVDB
+  EXPECT_EQ(contentLanguage("yue"), "yue");
+  EXPECT_EQ(contentLanguage("zxx"), std::nullopt);  // no linguistic content
+  EXPECT_EQ(contentLanguage("und"), std::nullopt);
+  EXPECT_EQ(contentLanguage("mul"), std::nullopt);
+  EXPECT_EQ(contentLanguage(""), std::nullopt);
+  EXPECT_EQ(contentLanguage("-US"), std::nullopt);
+  EXPECT_EQ(contentLanguage("japanese"), std::nullopt);
+}
+
 TEST(Logs, ThreeLetterCodesMapToTwoLetterOnes) {
   EXPECT_EQ(twoLetterLanguage("jpn"), "ja");
   EXPECT_EQ(twoLetterLanguage("kor"), "ko");

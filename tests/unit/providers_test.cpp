@@ -292,6 +292,7 @@ TEST_F(TvdbClientTest, ParsesSeriesAndMovies) {
   EXPECT_EQ(free.value->name, "Free!");
   EXPECT_EQ(free.value->image, "https://artworks.thetvdb.com/banners/posters/278157-1.jpg");
   EXPECT_EQ(free.value->average_runtime_seconds, 24 * 60);
+  EXPECT_EQ(free.value->language, "ja");  // originalLanguage "jpn"
 
   auto haikyu = client->series(270065);
   ASSERT_TRUE(haikyu) << haikyu.failure.message;
@@ -533,6 +534,7 @@ TEST_F(TmdbClientTest, ParsesAMovieWithItsNativeTitleAndPoster) {
   EXPECT_EQ(movie->title, "Your Name.");
   EXPECT_EQ(movie->image, "https://image.tmdb.org/t/p/w500/q719jXXEzOoYaps6babgKnONONX.jpg");
   EXPECT_EQ(movie->runtime_seconds, 106 * 60);
+  EXPECT_EQ(movie->language, "ja");  // original_language
   std::vector<OutboundRequest> all = recording.sent();
   ASSERT_EQ(all.size(), 1u);
   const OutboundRequest& sent = all[0];
@@ -813,10 +815,16 @@ using YoutubeClientTest = ProvidersTest;
 TEST_F(YoutubeClientTest, ParsesVideosInTheOrderAsked) {
   fake_.addVideo("dQw4w9WgXcQ", "Never Gonna Give You Up", "UCuAXFkgsw1L7xaCfnd5JJOw",
                  "Rick Astley", "PT3M33S");
-  fake_.addVideo("live0000001", "Live now", "UC2", "Live Channel", "P0D");
+  fake_.addVideo("live0000001", "Live now", "UC2", "Live Channel", "P0D", std::nullopt);
+  fake_.addVideo("english0001", "In English", "UC3", "English", "PT1M", "en-GB");
   auto client = makeYoutubeClient(settings_, transport_);
   auto videos = client->videos({"live0000001", "dQw4w9WgXcQ"});
   ASSERT_EQ(videos.size(), 2u);
+  auto english = client->videos({"english0001"});
+  ASSERT_EQ(english.size(), 1u);
+  ASSERT_TRUE(english[0]) << english[0].failure.message;
+  EXPECT_EQ(english[0].value->language, "en");  // defaultAudioLanguage "en-GB"
+  EXPECT_EQ(videos[0].value->language, std::nullopt);
   ASSERT_TRUE(videos[0]) << videos[0].failure.message;
   ASSERT_TRUE(videos[1]) << videos[1].failure.message;
   EXPECT_EQ(videos[0].value->id, "live0000001");
@@ -827,7 +835,8 @@ TEST_F(YoutubeClientTest, ParsesVideosInTheOrderAsked) {
   EXPECT_EQ(rick.channel_id, "UCuAXFkgsw1L7xaCfnd5JJOw");
   EXPECT_EQ(rick.channel_title, "Rick Astley");
   EXPECT_EQ(rick.duration_seconds, 213);
-  ASSERT_EQ(fake_.requestCount("/youtube/v3/videos"), 1);
+  EXPECT_EQ(rick.language, "ja");
+  ASSERT_EQ(fake_.requestCount("/youtube/v3/videos"), 2);
   EXPECT_EQ(fake_.requestTargets("/youtube/v3/videos")[0],
             "/youtube/v3/videos?part=snippet,contentDetails&id=live0000001,dQw4w9WgXcQ"
             "&key=fake-youtube-key");
@@ -1015,6 +1024,7 @@ TEST_F(SpotifyClientTest, ParsesAnEpisodeAskingForTheMarket) {
   EXPECT_EQ(outcome.value->show_id, "38bS44xjbVVZ3No3ByF1dJ");
   EXPECT_EQ(outcome.value->show_name, "Example Japanese Podcast");
   EXPECT_EQ(outcome.value->duration_seconds, 1686);
+  EXPECT_EQ(outcome.value->language, "ja");
   EXPECT_EQ(fake_.requestTargets("/v1/episodes/"),
             std::vector<std::string>{"/v1/episodes/512ojhOuo1ktJprKbVcKyQ?market=US"});
 }

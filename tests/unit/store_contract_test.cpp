@@ -93,6 +93,7 @@ namespace {
 using domain::ItemKind;
 using storage::CountDone;
 using storage::EpisodeRef;
+using storage::LanguageChoice;
 using storage::MetadataEntry;
 using storage::MovieRecord;
 using storage::ShowRecord;
@@ -716,6 +717,67 @@ TYPED_TEST(StoreContractTest, RetaggingAShowCorrectsTheTimeAlreadyCounted) {
   EXPECT_EQ(recentSum(in, ItemKind::kEpisode).seconds, 5 * 1200);
   EXPECT_EQ(groupsOf(in, ItemKind::kEpisode),
             (std::map<std::string, std::int64_t>{{"Other", 1}, {"Show", 4}}));
+}
+
+// ---- immersion: languages ----------------------------------------------------------------------
+
+TYPED_TEST(StoreContractTest, ItemsCountInTheirLanguageOrInTheOneChosenForTheirGroup) {
+  auto& store = this->store();
+  addUser(store, "alice");
+  using Languages = std::map<std::string, std::pair<std::int64_t, std::int64_t>>;
+  auto video = [](std::string id, std::string channel, std::int64_t seconds,
+                  std::optional<std::string> language) {
+    return domain::YoutubeVideo{id,      "Video " + id, channel, "Channel " + channel,
+                                seconds, std::nullopt,  language};
+  };
+  EXPECT_EQ(recordVideos(store, "alice",
+                         {video("v1", "UC1", 100, "ja"), video("v2", "UC1", 200, std::nullopt),
+                          video("v3", "UC2", 300, "en")},
+                         stampAt(kT0)),
+            3);
+  MovieRecord film = movie("film.mkv", "Film", 7000);
+  film.movie.language = "ja";
+  EXPECT_EQ(recordMovies(store, "alice", {film}, stampAt(kT0)), 1);
+  EXPECT_EQ(recordEpisodes(store, "alice", {{"Show", "e1"}, {"Show", "e2"}}, stampAt(kT0)), 2);
+  EXPECT_EQ(tagShow(store, "alice", "Show", {81189, "Show", std::nullopt, 2700, "ja"}), 1);
+  EXPECT_EQ(store.findShow("alice", "Show")->tvdb_language, "ja");
+
+  auto languages = [&](ItemKind kind) {
+    return languagesOf(store.progressInput("alice", utc(), 0), kind);
+  };
+  EXPECT_EQ(languages(ItemKind::kYoutubeVideo),
+            (Languages{{"", {1, 200}}, {"en", {1, 300}}, {"ja", {1, 100}}}));
+  EXPECT_EQ(languages(ItemKind::kMovie), (Languages{{"ja", {1, 7000}}}));
+  EXPECT_EQ(languages(ItemKind::kEpisode), (Languages{{"ja", {2, 5400}}}));
+
+  // A channel's chosen language counts for its past videos and its future ones.
+  store.chooseLanguage("alice", ItemKind::kYoutubeVideo, "UC1", "ko");
+  EXPECT_EQ(store.languageChoices("alice"),
+            (std::vector<LanguageChoice>{{ItemKind::kYoutubeVideo, "UC1", "ko"}}));
+  EXPECT_EQ(languages(ItemKind::kYoutubeVideo), (Languages{{"en", {1, 300}}, {"ko", {2, 300}}}));
+  EXPECT_EQ(recordVideos(store, "alice", {video("v4", "UC1", 400, "ja")}, stampAt(kT0 + 60)), 1);
+  EXPECT_EQ(languages(ItemKind::kYoutubeVideo), (Languages{{"en", {1, 300}}, {"ko", {3, 700}}}));
+
+  // A show folder's choice wins over what TVDB says, even when the show is tagged again.
+  store.chooseLanguage("alice", ItemKind::kEpisode, "Show", "zh");
+  EXPECT_EQ(languages(ItemKind::kEpisode), (Languages{{"zh", {2, 5400}}}));
+  EXPECT_EQ(tagShow(store, "alice", "Show", {81189, "Show", std::nullopt, 1800, "ko"}), 1);
+  EXPECT_EQ(languages(ItemKind::kEpisode), (Languages{{"zh", {2, 3600}}}));
+  EXPECT_EQ(recordEpisodes(store, "alice", {{"Show", "e3"}}, stampAt(kT0 + 60)), 1);
+  EXPECT_EQ(languages(ItemKind::kEpisode), (Languages{{"zh", {3, 5400}}}));
+
+  // Forgotten choices: the providers' languages count again.
+  store.chooseLanguage("alice", ItemKind::kEpisode, "Show", std::nullopt);
+  store.chooseLanguage("alice", ItemKind::kYoutubeVideo, "UC1", std::nullopt);
+  EXPECT_TRUE(store.languageChoices("alice").empty());
+  EXPECT_EQ(languages(ItemKind::kEpisode), (Languages{{"ko", {3, 5400}}}));
+  EXPECT_EQ(languages(ItemKind::kYoutubeVideo),
+            (Languages{{"", {1, 200}}, {"en", {1, 300}}, {"ja", {2, 500}}}));
+  // Counting moved nothing between days or groups.
+  domain::ProgressInput in = store.progressInput("alice", utc(), 0);
+  EXPECT_EQ(dailyOf(in, ItemKind::kYoutubeVideo), (std::vector<Day>{{utcDay(kT0), 4, 1000}}));
+  EXPECT_EQ(groupsOf(in, ItemKind::kYoutubeVideo),
+            (std::map<std::string, std::int64_t>{{"UC1", 3}, {"UC2", 1}}));
 }
 
 // ---- immersion: time zones ----------------------------------------------------------------------

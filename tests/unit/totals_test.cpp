@@ -104,15 +104,20 @@ TEST(TotalsTest, AChangeOfZoneMovesItemsBetweenDaysButKeepsTheirSums) {
 TEST(TotalsTest, EpisodesWithoutARuntimeCountTwentyMinutes) {
   EXPECT_EQ(episodeSeconds(std::nullopt), 20 * 60);
   EXPECT_EQ(episodeSeconds(2700), 2700);
-  EXPECT_FALSE(changesEpisodeSeconds(std::nullopt, 1200));
-  EXPECT_TRUE(changesEpisodeSeconds(std::nullopt, 2700));
+}
+
+TEST(TotalsTest, AChosenLanguageWinsOverTheProvidersAndUnknownIsEmpty) {
+  EXPECT_EQ(countedLanguage(std::string("ko"), std::string("ja")), "ko");
+  EXPECT_EQ(countedLanguage(std::nullopt, std::string("ja")), "ja");
+  EXPECT_EQ(countedLanguage(std::nullopt, std::nullopt), "");
 }
 
 TEST(TotalsTest, RetaggingCorrectsTheSecondsOfEachDayAndSyncTime) {
   const auto& utc = zone("UTC");
   const std::int64_t t = 1700000000;
   std::vector<std::int64_t> episodes = {t, t, t + 86400};
-  TotalsDelta delta = retimeEpisodes(episodes, std::nullopt, 2700, utc, SyncTimes::all());
+  TotalsDelta delta =
+      recount(episodes, ItemKind::kEpisode, {1200, ""}, {2700, ""}, utc, SyncTimes::all());
   const LocalDay day = localDayOf(t, utc);
   EXPECT_EQ(delta.days.at({day, ItemKind::kEpisode}), (Tally{0, 2 * 1500}));
   EXPECT_EQ(delta.days.at({day + 1, ItemKind::kEpisode}), (Tally{0, 1500}));
@@ -120,11 +125,38 @@ TEST(TotalsTest, RetaggingCorrectsTheSecondsOfEachDayAndSyncTime) {
   EXPECT_TRUE(delta.groups.empty());
   EXPECT_FALSE(delta.first_timestamp.has_value());
   // Back to no runtime: the opposite change.
-  TotalsDelta back = retimeEpisodes(episodes, 2700, std::nullopt, utc, SyncTimes::none());
+  TotalsDelta back =
+      recount(episodes, ItemKind::kEpisode, {2700, ""}, {1200, ""}, utc, SyncTimes::none());
   EXPECT_EQ(back.days.at({day, ItemKind::kEpisode}), (Tally{0, -3000}));
   EXPECT_TRUE(back.sync_times.empty());
-  // The same runtime again changes nothing.
-  EXPECT_TRUE(retimeEpisodes(episodes, 1200, std::nullopt, utc, SyncTimes::all()).empty());
+  // The same counting again changes nothing.
+  EXPECT_TRUE(
+      recount(episodes, ItemKind::kEpisode, {1200, ""}, {1200, ""}, utc, SyncTimes::all()).empty());
+}
+
+TEST(TotalsTest, ANewLanguageMovesTheItemsOfEachDayFromTheOldOne) {
+  const auto& utc = zone("UTC");
+  const std::int64_t t = 1700000000;
+  std::vector<std::int64_t> videos = {t, t + 60, t + 86400};
+  TotalsDelta delta =
+      recount(videos, ItemKind::kYoutubeVideo, {600, ""}, {600, "ja"}, utc, SyncTimes::all());
+  const LocalDay day = localDayOf(t, utc);
+  EXPECT_EQ(delta.days.at({day, ItemKind::kYoutubeVideo, ""}), (Tally{-2, -1200}));
+  EXPECT_EQ(delta.days.at({day, ItemKind::kYoutubeVideo, "ja"}), (Tally{2, 1200}));
+  EXPECT_EQ(delta.days.at({day + 1, ItemKind::kYoutubeVideo, "ja"}), (Tally{1, 600}));
+  EXPECT_EQ(delta.days.size(), 4u);
+  // Same seconds: the sync times, which keep no language, do not change.
+  EXPECT_TRUE(delta.sync_times.empty());
+  // Applied to the tally of the same items, the totals are those of the items in "ja".
+  std::vector<TalliedItem> before, after;
+  for (std::int64_t v : videos) {
+    before.push_back({ItemKind::kYoutubeVideo, v, "channel", 600, ""});
+    after.push_back({ItemKind::kYoutubeVideo, v, "channel", 600, "ja"});
+  }
+  TotalsDelta counted = tally(before, utc, SyncTimes::none());
+  counted.merge(delta);
+  counted.sync_times.clear();
+  EXPECT_EQ(counted.days, tally(after, utc, SyncTimes::none()).days);
 }
 
 TEST(TotalsTest, ARebuildKeepsTheSyncTimesOfTheLastNineDaysBeforeTheLatestItem) {
@@ -206,7 +238,8 @@ TEST(TotalsTest, RebuildEqualsTheSumOfIncrementalChangesOverRandomHistories) {
             times.push_back(item.timestamp);
           }
         }
-        incremental.merge(retimeEpisodes(times, folder->second, runtime, z, SyncTimes::all()));
+        incremental.merge(recount(times, ItemKind::kEpisode, {episodeSeconds(folder->second), ""},
+                                  {episodeSeconds(runtime), ""}, z, SyncTimes::all()));
         folder->second = runtime;
         continue;
       }

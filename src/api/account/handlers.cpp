@@ -130,6 +130,29 @@ void putLanguage(const Dependencies& deps, const Request& req, const auth::Princ
   changeSettings(deps, caller.username, {.language = *language}, respond);
 }
 
+json::object languageChoiceJson(domain::ItemKind kind, const std::string& group,
+                                const std::optional<std::string>& language) {
+  return {{"kind", groupKindName(kind)}, {"id", group}, {"language", jsonOrNull(language)}};
+}
+
+void getLanguages(const Dependencies& deps, const Request&, const auth::Principal& caller,
+                  const Respond& respond) {
+  json::array choices;
+  for (const auto& c : deps.store.languageChoices(caller.username)) {
+    choices.push_back(languageChoiceJson(c.kind, c.group, c.language));
+  }
+  respond(jsonResponse(200, {{"languages", std::move(choices)}}));
+}
+
+// Past items of the group are counted in the new language before the answer.
+void putLanguageChoice(const Dependencies& deps, const Request& req, const auth::Principal& caller,
+                       const Respond& respond) {
+  auto choice = parseLanguageChoice(req.body);
+  if (!choice) return respond(http::failureResponse(choice.failure));
+  deps.store.chooseLanguage(caller.username, choice->kind, choice->group, choice->language);
+  respond(jsonResponse(200, languageChoiceJson(choice->kind, choice->group, choice->language)));
+}
+
 void putGoal(const Dependencies& deps, const Request& req, const auth::Principal& caller,
              const Respond& respond) {
   auto minutes = parseDailyGoal(req.body);
@@ -265,6 +288,9 @@ std::vector<http::Route> routes(const Dependencies& deps) {
        handler(putTimeZone)},
       {Method::kPut, "/api/me/language", Access::kUser, Execution::kBlocking, handler(putLanguage)},
       {Method::kPut, "/api/me/goal", Access::kUser, Execution::kBlocking, handler(putGoal)},
+      {Method::kGet, "/api/languages", Access::kUser, Execution::kBlocking, handler(getLanguages)},
+      {Method::kPut, "/api/languages", Access::kUser, Execution::kBlocking,
+       handler(putLanguageChoice)},
       {Method::kPut, "/api/me/day_start", Access::kUser, Execution::kBlocking,
        handler(putDayStart)},
       {Method::kPut, "/api/me/password", Access::kUser, Execution::kPasswordCheck,

@@ -1,5 +1,6 @@
 #include "api/account/requests.hpp"
 
+#include <algorithm>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -50,6 +51,66 @@ Result<std::optional<std::string>> parseLanguage(std::string_view body) {
         "\"ko\" or \"es\" (or null for none)");
   }
   return Result<std::optional<std::string>>::success(std::move(tag));
+}
+
+namespace {
+
+constexpr std::pair<domain::ItemKind, std::string_view> kGroupKinds[] = {
+    {domain::ItemKind::kEpisode, "show"},
+    {domain::ItemKind::kYoutubeVideo, "channel"},
+    {domain::ItemKind::kSpotifyEpisode, "podcast"},
+};
+
+// The longest folder name, channel or podcast id taken.
+constexpr std::size_t kMaxGroupBytes = 1024;
+
+}  // namespace
+
+std::string_view groupKindName(domain::ItemKind kind) {
+  for (const auto& [k, name] : kGroupKinds) {
+    if (k == kind) return name;
+  }
+  return "";
+}
+
+Result<LanguageChoiceRequest> parseLanguageChoice(std::string_view body) {
+  const std::string shape =
+      R"(Request body must be a JSON object with "kind", "id" and "language")";
+  auto parsed = parseJsonObject(body, shape);
+  if (!parsed) return parsed.failure;
+  for (const auto& member : *parsed) {
+    if (member.key() != "kind" && member.key() != "id" && member.key() != "language") {
+      return invalidRequest("Unknown field " + std::string(member.key()) + ": " + shape);
+    }
+  }
+  LanguageChoiceRequest choice;
+  auto kind = textAt(*parsed, "kind");
+  const auto* known = kind ? std::find_if(std::begin(kGroupKinds), std::end(kGroupKinds),
+                                          [&](const auto& k) { return k.second == *kind; })
+                           : std::end(kGroupKinds);
+  if (known == std::end(kGroupKinds)) {
+    return invalidRequest(R"(kind must be "show", "channel" or "podcast")");
+  }
+  choice.kind = known->first;
+  auto group = textAt(*parsed, "id");
+  if (!group || group->empty() || group->size() > kMaxGroupBytes || !domain::isValidUtf8(*group)) {
+    return invalidRequest(
+        "id must be the show's folder name, the channel's or the podcast's id: a non-empty "
+        "string of at most 1024 bytes");
+  }
+  choice.group = std::move(*group);
+  const json::value* language = parsed->if_contains("language");
+  if (language == nullptr) return invalidRequest(shape);
+  if (!language->is_null()) {
+    choice.language =
+        language->is_string() ? domain::languageTag(language->get_string()) : std::nullopt;
+    if (!choice.language) {
+      return invalidRequest(
+          "language must be a BCP 47 primary language tag: two or three letters, such as "
+          "\"ja\", \"ko\" or \"es\" (or null for the providers' languages)");
+    }
+  }
+  return Result<LanguageChoiceRequest>::success(std::move(choice));
 }
 
 Result<std::int64_t> parseDailyGoal(std::string_view body) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "domain/progress.hpp"
 #include "util/failure.hpp"
 
 namespace it::api::account {
@@ -19,6 +20,19 @@ Result<std::optional<std::string>> parseTimeZone(std::string_view body);
 // PUT /api/me/language {"language": "ja"}: a BCP 47 primary tag (lower-cased), or null for
 // none.
 Result<std::optional<std::string>> parseLanguage(std::string_view body);
+
+// PUT /api/languages {"kind": "show" | "channel" | "podcast", "id": "...", "language": "ja"}:
+// the language of a show folder (by its name), a YouTube channel or a Spotify podcast (by id);
+// null forgets the choice, so the providers' languages count again.
+struct LanguageChoiceRequest {
+  domain::ItemKind kind = domain::ItemKind::kEpisode;
+  std::string group;                    // 1-1024 bytes of UTF-8
+  std::optional<std::string> language;  // a languageTag
+};
+Result<LanguageChoiceRequest> parseLanguageChoice(std::string_view body);
+// "show", "channel" or "podcast": how the API names the groups of episodes, videos and
+// Spotify episodes.
+std::string_view groupKindName(domain::ItemKind kind);
 
 // PUT /api/me/goal {"daily_minutes": 60}: 0 to 1440 minutes a day; 0, null or absent ({}) for
 // no goal.

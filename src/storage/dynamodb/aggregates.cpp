@@ -84,7 +84,7 @@ std::vector<json::object> aggregateUpdates(const std::string& table, const std::
                                            const std::map<std::string, GroupLabel>& labels) {
   std::vector<json::object> updates;
   for (const auto& [key, tally] : delta.days) {
-    updates.push_back(addTally(table, pkSk(totals_pk, daySk(key.first, key.second)), tally));
+    updates.push_back(addTally(table, pkSk(totals_pk, daySk(key)), tally));
   }
   for (const auto& [key, tally] : delta.sync_times) {
     updates.push_back(addTally(table, pkSk(totals_pk, stampSk(key.first, key.second)), tally));
@@ -113,7 +113,7 @@ constexpr const char* kWatchedProjection =
     "tmdb_name, tmdb_image, movie_duration, youtube_video_duration, youtube_channel_id, "
     "youtube_channel_title, "
     "youtube_channel_artwork_url, spotify_episode_duration, spotify_show_id, spotify_show_name, "
-    "spotify_show_artwork_url";
+    "spotify_show_artwork_url, tvdb_language, #lang";
 
 // The names a show's GROUP aggregate carries for GET /progress: its SHOW item's TVDB fields.
 json::object showNames(const json::object& show) {
@@ -137,16 +137,23 @@ struct ReadItem {
   std::optional<std::int64_t> timestamp;
   std::string group;
   std::int64_t seconds = 0;
+  std::optional<std::string> language;  // the provider's
 };
 
-// Reads one item of the user's partition into `history`, `read` and `runtimes`.
+// What a rebuild needs of a show folder: TVDB's runtime and language.
+struct FolderFacts {
+  std::optional<std::int64_t> runtime;
+  std::optional<std::string> language;
+};
+
+// Reads one item of the user's partition into `history`, `read` and `folders`.
 void readItem(json::object& item, const std::string& totals_pk, History& history,
-              std::vector<ReadItem>& read, std::map<std::string, std::int64_t>& runtime_of_folder) {
+              std::vector<ReadItem>& read, std::map<std::string, FolderFacts>& folders) {
   std::string sk = stringOf(item, "sk").value_or("");
   auto timestamp = numberOf(item, "timestamp");
   if (startsWith(sk, "SHOW#")) {
     std::string folder = stringOf(item, "folder_name").value_or(sk.substr(5));
-    if (auto runtime = numberOf(item, "tvdb_average_runtime")) runtime_of_folder[folder] = *runtime;
+    folders[folder] = {numberOf(item, "tvdb_average_runtime"), stringOf(item, "tvdb_language")};
     history.group_names[{ItemKind::kEpisode, folder}] = showNames(item);
   } else if (startsWith(sk, "YOUTUBECHANNEL#")) {
     if (auto title = stringOf(item, "youtube_channel_title")) {
@@ -161,40 +168,65 @@ void readItem(json::object& item, const std::string& totals_pk, History& history
   } else if (startsWith(sk, "EPISODE#")) {
     read.push_back({ItemKind::kEpisode, timestamp, folderOf(item)});
   } else if (startsWith(sk, "MOVIE#")) {
-    read.push_back({ItemKind::kMovie, timestamp, "", numberOf(item, "movie_duration").value_or(0)});
+    read.push_back({ItemKind::kMovie, timestamp, "", numberOf(item, "movie_duration").value_or(0),
+                    stringOf(item, "language")});
     history.movie_names.push_back(movieNameItem(totals_pk, item));
   } else if (startsWith(sk, "YOUTUBEVIDEO#")) {
-    read.push_back({ItemKind::kYoutubeVideo, timestamp,
-                    stringOf(item, "youtube_channel_id").value_or(""),
-                    numberOf(item, "youtube_video_duration").value_or(0)});
+    read.push_back(
+        {ItemKind::kYoutubeVideo, timestamp, stringOf(item, "youtube_channel_id").value_or(""),
+         numberOf(item, "youtube_video_duration").value_or(0), stringOf(item, "language")});
   } else if (startsWith(sk, "SPOTIFYEPISODE#")) {
-    read.push_back({ItemKind::kSpotifyEpisode, timestamp,
-                    stringOf(item, "spotify_show_id").value_or(""),
-                    numberOf(item, "spotify_episode_duration").value_or(0)});
+    read.push_back(
+        {ItemKind::kSpotifyEpisode, timestamp, stringOf(item, "spotify_show_id").value_or(""),
+         numberOf(item, "spotify_episode_duration").value_or(0), stringOf(item, "language")});
   }
 }
+
+}  // namespace
+
+std::map<std::pair<ItemKind, std::string>, std::string> readLanguageChoices(
+    TableOps& ops, const std::string& table, std::string_view username) {
+  std::map<std::pair<ItemKind, std::string>, std::string> choices;
+  ops.forEach("Query", partitionQuery(table, itemKey(kLanguagesPkPrefix, username)),
+              [&](json::object& item) {
+                std::string sk = stringOf(item, "sk").value_or("");
+                auto hash = sk.find('#');
+                auto kind = kindNamed(std::string_view(sk).substr(0, hash));
+                auto language = stringOf(item, "language");
+                if (!kind || hash == std::string::npos || !language) return;
+                choices[{*kind, sk.substr(hash + 1)}] = std::move(*language);
+              });
+  return choices;
+}
+
+namespace {
 
 // The user's items, whoever wrote them (this server or the originals).
 History readHistory(TableOps& ops, const std::string& table, const std::string& username,
                     const std::string& totals_pk) {
   History history;
   std::vector<ReadItem> read;
-  std::map<std::string, std::int64_t> runtime_of_folder;
+  std::map<std::string, FolderFacts> folders;
   json::object query = partitionQuery(table, itemKey(kUserPkPrefix, username));
   query["ProjectionExpression"] = kWatchedProjection;
-  query["ExpressionAttributeNames"] = {{"#ts", "timestamp"}};
-  ops.forEach("Query", std::move(query), [&](json::object& item) {
-    readItem(item, totals_pk, history, read, runtime_of_folder);
-  });
+  query["ExpressionAttributeNames"] = {{"#ts", "timestamp"}, {"#lang", "language"}};
+  ops.forEach("Query", std::move(query),
+              [&](json::object& item) { readItem(item, totals_pk, history, read, folders); });
+  const auto choices = readLanguageChoices(ops, table, username);
   for (ReadItem& r : read) {
     if (!r.timestamp) continue;  // cannot be placed in a day (never written so)
     if (r.kind == ItemKind::kEpisode) {
-      auto runtime = runtime_of_folder.find(r.group);
-      r.seconds = domain::episodeSeconds(runtime == runtime_of_folder.end()
-                                             ? std::nullopt
-                                             : std::optional<std::int64_t>(runtime->second));
+      auto folder = folders.find(r.group);
+      FolderFacts facts = folder == folders.end() ? FolderFacts{} : folder->second;
+      r.seconds = domain::episodeSeconds(facts.runtime);
+      r.language = std::move(facts.language);
     }
-    history.items.push_back({r.kind, *r.timestamp, std::move(r.group), r.seconds});
+    auto chosen = choices.find({r.kind, r.group});
+    std::string language = domain::countedLanguage(
+        chosen == choices.end() ? std::nullopt : std::optional<std::string>(chosen->second),
+        r.language);
+    history.items.push_back(
+        {r.kind, *r.timestamp, std::move(r.group), r.seconds, std::move(language)});
   }
   return history;
 }
@@ -235,7 +267,7 @@ void replaceAggregates(TableOps& ops, const std::string& table, const std::strin
     if (seconds) item["seconds"] = N(tally.seconds);
     writes.push_back({{"PutRequest", {{"Item", std::move(item)}}}});
   };
-  for (const auto& [key, tally] : totals.days) put(daySk(key.first, key.second), tally, true);
+  for (const auto& [key, tally] : totals.days) put(daySk(key), tally, true);
   for (const auto& [key, tally] : totals.sync_times) {
     put(stampSk(key.first, key.second), tally, true);
   }

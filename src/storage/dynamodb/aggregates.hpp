@@ -20,8 +20,13 @@ std::optional<json::object> readTotals(TableOps& ops, const std::string& table,
                                        const std::string& totals_pk);
 
 // What the aggregates hold, as a number on the TOTALS item: aggregates of another layout (an
-// older server's) are rebuilt before they are read. 2: groups and movies carry artwork.
-constexpr std::int64_t kAggregatesLayout = 2;
+// older server's) are rebuilt before they are read. 2: groups and movies carry artwork. 3: days
+// are kept per language.
+constexpr std::int64_t kAggregatesLayout = 3;
+
+// The languages the user chose, by (kind, group).
+std::map<std::pair<domain::ItemKind, std::string>, std::string> readLanguageChoices(
+    TableOps& ops, const std::string& table, std::string_view username);
 
 // Whether the aggregates of this TOTALS item can be read and added to in `zone_name`.
 bool aggregatesCurrent(const std::optional<json::object>& totals, const std::string& zone_name);

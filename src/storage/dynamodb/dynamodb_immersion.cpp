@@ -27,7 +27,8 @@ ShowRecord showFrom(const json::object& item) {
                     stringOf(item, "tvdb_name"),
                     stringOf(item, "tvdb_image"),
                     numberOf(item, "tvdb_average_runtime"),
-                    numberOf(item, "version").value_or(1)};
+                    numberOf(item, "version").value_or(1),
+                    stringOf(item, "tvdb_language")};
 }
 
 }  // namespace
@@ -150,22 +151,32 @@ std::unordered_set<std::string> existingSks(TableOps& ops, const std::string& ta
   return existing;
 }
 
-// The candidates' groups that exist already, with their TVDB runtime (show folders).
-std::map<std::string, std::optional<std::int64_t>> existingGroups(
-    TableOps& ops, const std::string& table, const std::string& pk, const char* group_prefix,
-    const std::vector<SyncCandidate>& candidates) {
+// What a group item says of how its items count: a show folder's TVDB runtime and language.
+struct GroupFacts {
+  std::optional<std::int64_t> runtime;
+  std::optional<std::string> language;
+};
+
+// The candidates' groups that exist already, with their facts.
+std::map<std::string, GroupFacts> existingGroups(TableOps& ops, const std::string& table,
+                                                 const std::string& pk, const char* group_prefix,
+                                                 const std::vector<SyncCandidate>& candidates) {
   std::set<std::string> group_sks;
   for (const auto& c : candidates) group_sks.insert(group_prefix + c.group);
   std::vector<json::object> group_keys;
   for (const auto& sk : group_sks) group_keys.push_back(pkSk(pk, sk));
-  std::map<std::string, std::optional<std::int64_t>> runtimes;
-  for (const auto& item : ops.batchGet(table, std::move(group_keys), "sk, tvdb_average_runtime")) {
+  std::map<std::string, GroupFacts> groups;
+  for (const auto& item :
+       ops.batchGet(table, std::move(group_keys), "sk, tvdb_average_runtime, tvdb_language")) {
     std::string sk = stringOf(item, "sk").value_or("");
-    runtimes[sk.substr(std::string_view(group_prefix).size())] =
-        numberOf(item, "tvdb_average_runtime");
+    groups[sk.substr(std::string_view(group_prefix).size())] = {
+        numberOf(item, "tvdb_average_runtime"), stringOf(item, "tvdb_language")};
   }
-  return runtimes;
+  return groups;
 }
+
+// The languages the user chose for groups of `kind`, by group.
+using ChosenLanguages = std::map<std::pair<ItemKind, std::string>, std::string>;
 
 // What a sync writes: the new items and the group items they need (in the original's layout),
 // the items for the ledger, and the names of new groups for the aggregates.
@@ -180,8 +191,8 @@ struct SyncWrites {
 SyncWrites planSync(const std::string& table, const std::string& username, const std::string& pk,
                     const std::string& totals_pk, const std::vector<SyncCandidate>& candidates,
                     const std::unordered_set<std::string>& existing,
-                    const std::map<std::string, std::optional<std::int64_t>>& group_runtime,
-                    std::int64_t timestamp, ItemKind kind) {
+                    const std::map<std::string, GroupFacts>& group_runtime,
+                    const ChosenLanguages& chosen, std::int64_t timestamp, ItemKind kind) {
   const char* group_prefix = prefixesOf(kind).group;
   SyncWrites writes;
   std::set<std::string> groups_created;
@@ -206,12 +217,19 @@ SyncWrites planSync(const std::string& table, const std::string& username, const
     item["version"] = N(1);
     writes.puts.push_back({{"PutRequest", {{"Item", std::move(item)}}}});
     std::int64_t seconds = c.seconds;
+    std::optional<std::string> language = c.language;
     if (kind == ItemKind::kEpisode) {
-      auto runtime = group_runtime.find(c.group);
-      seconds =
-          domain::episodeSeconds(runtime == group_runtime.end() ? std::nullopt : runtime->second);
+      auto group = group_runtime.find(c.group);
+      GroupFacts facts = group == group_runtime.end() ? GroupFacts{} : group->second;
+      seconds = domain::episodeSeconds(facts.runtime);
+      language = std::move(facts.language);
     }
-    writes.added.push_back({kind, timestamp, c.group, seconds});
+    auto choice = chosen.find({kind, c.group});
+    writes.added.push_back(
+        {kind, timestamp, c.group, seconds,
+         domain::countedLanguage(
+             choice == chosen.end() ? std::nullopt : std::optional<std::string>(choice->second),
+             language)});
     if (c.group_title) {
       auto [label, inserted] = writes.group_labels.try_emplace(c.group, GroupLabel{*c.group_title});
       if (c.group_artwork) label->second.artwork_url = c.group_artwork->second;
@@ -283,12 +301,14 @@ std::int64_t DynamoDbStore::recordItems(const std::string& username,
   Lease lease = acquireLease(username);
   ensureTotals(username, stamp.calendar);
   const auto existing = existingSks(ops_, tables_.immersion, pk, candidates);
-  const auto group_runtime =
-      group_prefix == nullptr
-          ? std::map<std::string, std::optional<std::int64_t>>{}
-          : existingGroups(ops_, tables_.immersion, pk, group_prefix, candidates);
+  const auto group_runtime = group_prefix == nullptr ? std::map<std::string, GroupFacts>{}
+                                                     : existingGroups(ops_, tables_.immersion, pk,
+                                                                      group_prefix, candidates);
+  const ChosenLanguages chosen = group_prefix == nullptr
+                                     ? ChosenLanguages{}
+                                     : readLanguageChoices(ops_, tables_.immersion, username);
   SyncWrites writes = planSync(tables_.immersion, username, pk, totals_pk, candidates, existing,
-                               group_runtime, stamp.timestamp, item_kind);
+                               group_runtime, chosen, stamp.timestamp, item_kind);
   if (writes.puts.empty()) return 0;
   try {
     ops_.batchWrite(tables_.immersion, std::move(writes.puts));
@@ -385,6 +405,8 @@ void DynamoDbStore::recordMovies(std::string_view username, std::vector<MovieRec
               {tmdb ? "tmdb_name" : "tvdb_name", S(m.movie.name)},
               {"movie_duration", N(m.movie.runtime_seconds)}};
     if (m.movie.image) c.item[tmdb ? "tmdb_image" : "tvdb_image"] = S(*m.movie.image);
+    if (m.movie.language) c.item["language"] = S(*m.movie.language);
+    c.language = m.movie.language;
     c.seconds = m.movie.runtime_seconds;
     candidates.push_back(std::move(c));
   }
@@ -418,12 +440,14 @@ constexpr MediaAttributes kSpotifyAttributes{
 SyncCandidate mediaCandidate(const MediaAttributes& a, const std::string& id,
                              const std::string& title, const std::string& group_id,
                              const std::string& group_title,
-                             const std::optional<std::string>& group_artwork,
-                             std::int64_t seconds) {
+                             const std::optional<std::string>& group_artwork, std::int64_t seconds,
+                             const std::optional<std::string>& language) {
   SyncCandidate c;
   c.sk = itemKey(a.sk_prefix, id);
   c.item = {
       {a.id, S(id)}, {a.title, S(title)}, {a.group_id, S(group_id)}, {a.duration, N(seconds)}};
+  if (language) c.item["language"] = S(*language);
+  c.language = language;
   c.group_attributes = {{a.group_id, S(group_id)}, {a.group_title, S(group_title)}};
   if (group_artwork) {
     c.group_attributes.emplace_back(a.group_artwork, S(*group_artwork));
@@ -443,8 +467,8 @@ void DynamoDbStore::recordYoutubeVideos(std::string_view username,
   std::vector<SyncCandidate> candidates;
   for (const auto& v : videos) {
     candidates.push_back(mediaCandidate(kYoutubeAttributes, v.id, v.title, v.channel_id,
-                                        v.channel_title, v.channel_artwork_url,
-                                        v.duration_seconds));
+                                        v.channel_title, v.channel_artwork_url, v.duration_seconds,
+                                        v.language));
   }
   record(username, std::move(candidates), stamp, ItemKind::kYoutubeVideo, done);
 }
@@ -455,9 +479,41 @@ void DynamoDbStore::recordSpotifyEpisodes(std::string_view username,
   std::vector<SyncCandidate> candidates;
   for (const auto& e : episodes) {
     candidates.push_back(mediaCandidate(kSpotifyAttributes, e.id, e.title, e.show_id, e.show_name,
-                                        e.show_artwork_url, e.duration_seconds));
+                                        e.show_artwork_url, e.duration_seconds, e.language));
   }
   record(username, std::move(candidates), stamp, ItemKind::kSpotifyEpisode, done);
+}
+
+// ---- languages ----------------------------------------------------------------------------
+
+std::vector<LanguageChoice> DynamoDbStore::languageChoices(std::string_view username) {
+  return guarded("reading languages", [&] {
+    std::vector<LanguageChoice> choices;
+    for (auto& [key, language] : readLanguageChoices(ops_, tables_.immersion, username)) {
+      choices.push_back({key.first, key.second, language});
+    }
+    return choices;
+  });
+}
+
+void DynamoDbStore::chooseLanguage(std::string_view username, ItemKind kind, std::string_view group,
+                                   std::optional<std::string> language) {
+  guarded("choosing a language", [&] {
+    const std::string user(username);
+    const json::object key = pkSk(itemKey(kLanguagesPkPrefix, user), languageChoiceSk(kind, group));
+    // Under the lease, so that no sync counts the group's items in the old language after the
+    // aggregates are marked for a rebuild, which recounts them all in the new one.
+    std::lock_guard lock(writeLock(user));
+    Lease lease = acquireLease(user);
+    if (language) {
+      json::object item = key;
+      item["language"] = S(*language);
+      ops_.call("PutItem", {{"TableName", tables_.immersion}, {"Item", std::move(item)}});
+    } else {
+      ops_.call("DeleteItem", {{"TableName", tables_.immersion}, {"Key", key}});
+    }
+    invalidateTotals(user);
+  });
 }
 
 void DynamoDbStore::record(std::string_view username, std::vector<SyncCandidate> candidates,

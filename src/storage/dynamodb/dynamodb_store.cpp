@@ -172,6 +172,7 @@ bool DynamoDbStore::removeUser(std::string_view name) {
     deleteAll(tables_.immersion, "pk", "sk", itemKey(kUserPkPrefix, name));
     deleteAll(tables_.immersion, "pk", "sk", itemKey(kTotalsPkPrefix, name));
     deleteAll(tables_.immersion, "pk", "sk", itemKey(kLogsPkPrefix, name));
+    deleteAll(tables_.immersion, "pk", "sk", itemKey(kLanguagesPkPrefix, name));
     deleteAll(tables_.tv_progress, "username", "tv_show", name);
     try {
       ops_.call("DeleteItem", {{"TableName", tables_.immersion},

@@ -32,7 +32,8 @@ struct SyncCandidate;
 //   pk "IT#TOKEN"           sk <sha256>   token_id, username, label, created_at
 //   pk "IT#META#<kind>"     sk <id>       body (S, provider JSON), fetched_at (N)
 //   pk "IT#TOTALS#<user>"   the user's aggregates, so GET /progress reads O(days):
-//       sk "DAY#<local day>#<KIND>"       items, seconds: per day of the zone below
+//       sk "DAY#<local day>#<KIND>[#<lang>]"  items, seconds: per day of the zone below and
+//                                         language (none when unknown)
 //       sk "GROUP#<KIND>#<group>"         items: per show folder, channel or podcast; with
 //                                         what progress shows of it: a folder's tvdb_id,
 //                                         tvdb_name, tvdb_average_runtime (as its SHOW item),
@@ -55,6 +56,9 @@ struct SyncCandidate;
 //       sk "DAYTOTAL#<YYYY-MM-DD>"        minutes, logs: per date
 //   A log's items and its totals are written in one transaction, conditioned on the revision
 //   read, so logs need no lease and their totals never need a rebuild.
+//   pk "IT#LANGUAGES#<user>"  sk "<KIND>#<group>"  language: the language the user chose for
+//                                         a show folder, channel or podcast (changing one
+//                                         rebuilds the aggregates)
 //
 // A sync, holding the user's write lease (the LEASE item: across processes, with a mutex
 // within one), reads which of its items the user has (BatchGetItem), writes the new ones
@@ -127,6 +131,9 @@ class DynamoDbStore final : public Store {
   void recordSpotifyEpisodes(std::string_view username,
                              std::vector<domain::SpotifyEpisode> episodes, SyncStamp stamp,
                              CountDone done) override;
+  std::vector<LanguageChoice> languageChoices(std::string_view username) override;
+  void chooseLanguage(std::string_view username, domain::ItemKind kind, std::string_view group,
+                      std::optional<std::string> language) override;
   domain::ProgressInput progressInput(std::string_view username, const Calendar& calendar,
                                       std::int64_t recent_since) override;
   AddedLog addLog(std::string_view username, const domain::ImmersionLog& log,

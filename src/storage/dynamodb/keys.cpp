@@ -1,6 +1,7 @@
 #include "storage/dynamodb/keys.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 
 namespace it::storage::dynamodb {
@@ -36,8 +37,31 @@ std::string paddedTime(std::int64_t timestamp) {
   return text;
 }
 
-std::string daySk(domain::LocalDay day, ItemKind kind) {
-  return "DAY#" + std::to_string(day) + "#" + kindName(kind);
+std::string daySk(const domain::DayKey& key) {
+  std::string sk = "DAY#" + std::to_string(key.day) + "#" + kindName(key.kind);
+  if (!key.language.empty()) sk += "#" + key.language;
+  return sk;
+}
+
+std::optional<domain::DayKey> dayKeyOf(std::string_view sk) {
+  if (!startsWith(sk, "DAY#")) return std::nullopt;
+  sk.remove_prefix(4);
+  auto hash = sk.find('#');
+  if (hash == std::string_view::npos) return std::nullopt;
+  domain::DayKey key;
+  auto [end, error] = std::from_chars(sk.data(), sk.data() + hash, key.day);
+  if (error != std::errc() || end != sk.data() + hash) return std::nullopt;
+  sk.remove_prefix(hash + 1);
+  hash = sk.find('#');
+  auto kind = kindNamed(sk.substr(0, hash));
+  if (!kind) return std::nullopt;
+  key.kind = *kind;
+  if (hash != std::string_view::npos) key.language = std::string(sk.substr(hash + 1));
+  return key;
+}
+
+std::string languageChoiceSk(ItemKind kind, std::string_view group) {
+  return std::string(kindName(kind)) + "#" + std::string(group);
 }
 
 std::string groupSk(ItemKind kind, std::string_view group) {

@@ -10,6 +10,7 @@
 
 #include "domain/progress.hpp"
 #include "domain/time_zone.hpp"
+#include "domain/totals.hpp"
 #include "storage/dynamodb/table_ops.hpp"
 
 namespace it::storage::dynamodb {
@@ -24,7 +25,12 @@ std::optional<domain::ItemKind> kindNamed(std::string_view name);
 // Sync times as 12 digits, so that sort keys order by time (until the year 33658).
 std::string paddedTime(std::int64_t timestamp);
 
-std::string daySk(domain::LocalDay day, domain::ItemKind kind);
+// "DAY#<day>#<KIND>", with "#<language>" when it is known.
+std::string daySk(const domain::DayKey& key);
+// The key a DAY# sort key stands for; nothing for another sort key.
+std::optional<domain::DayKey> dayKeyOf(std::string_view sk);
+// "<KIND>#<group>": a language choice's sort key.
+std::string languageChoiceSk(domain::ItemKind kind, std::string_view group);
 std::string groupSk(domain::ItemKind kind, std::string_view group);
 std::string stampSk(std::int64_t timestamp, domain::ItemKind kind);
 // A movie in the aggregates, in the order GET /progress lists names: by name (byte order),

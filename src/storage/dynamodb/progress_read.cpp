@@ -74,14 +74,14 @@ bool readAggregates(TableOps& ops, const std::string& table, const std::string& 
               [&](json::object& item) {
                 std::string sk = stringOf(item, "sk").value_or("");
                 std::int64_t items = numberOf(item, "items").value_or(0);
-                if (startsWith(sk, "DAY#")) {  // DAY#<day>#<KIND>
-                  auto hash = sk.find('#', 4);
-                  if (hash == std::string::npos) return;
-                  auto kind = kindNamed(std::string_view(sk).substr(hash + 1));
-                  if (!kind) return;
-                  in.daily.push_back(domain::DailyTotal{
-                      static_cast<domain::LocalDay>(std::stol(sk.substr(4, hash - 4))), *kind,
-                      items, numberOf(item, "seconds").value_or(0)});
+                if (startsWith(sk, "DAY#")) {  // DAY#<day>#<KIND>[#<language>]
+                  auto key = dayKeyOf(sk);
+                  if (!key) return;
+                  std::optional<std::string> language;
+                  if (!key->language.empty()) language = std::move(key->language);
+                  in.daily.push_back(domain::DailyTotal{key->day, key->kind, items,
+                                                        numberOf(item, "seconds").value_or(0),
+                                                        std::move(language)});
                 } else if (startsWith(sk, "GROUP#")) {
                   readGroup(sk, item, items, in);
                 } else if (startsWith(sk, "MOVIE#")) {  // in name order, unnamed last

@@ -1,5 +1,5 @@
-// DynamoDbStore: tagging a show folder with its TVDB series (PUT /show), which re-times the
-// episodes already counted in the aggregates.
+// DynamoDbStore: tagging a show folder with its TVDB series (PUT /show), which recounts the
+// episodes already counted in the aggregates (runtime and language).
 
 #include <algorithm>
 
@@ -42,11 +42,18 @@ json::array tagActions(const std::string& table, const std::string& pk,
   show_values[":zero"] = N(0);
   show_values[":one"] = N(1);
   std::string set = group_set + ", version = if_not_exists(version, :zero) + :one";
+  std::string show_remove = remove;
+  if (series.language) {
+    set += ", tvdb_language = :language";
+    show_values[":language"] = S(*series.language);
+  } else {
+    show_remove += show_remove.empty() ? " REMOVE tvdb_language" : ", tvdb_language";
+  }
   json::array actions;
   actions.push_back(json::object{{"Update",
                                   {{"TableName", table},
                                    {"Key", pkSk(pk, itemKey("SHOW#", folder_name))},
-                                   {"UpdateExpression", set + remove},
+                                   {"UpdateExpression", set + show_remove},
                                    {"ConditionExpression", "attribute_exists(pk)"},
                                    {"ExpressionAttributeValues", std::move(show_values)}}}});
   actions.push_back(
@@ -75,22 +82,22 @@ std::vector<std::int64_t> episodeTimes(TableOps& ops, const std::string& table,
   return times;
 }
 
-// The folder's episodes now last another runtime: adds to `actions` the corrections of the
-// days and sync times they count in, conditioned on the aggregates' zone and generation, or,
-// when that is too much for one transaction (or the zone is unknown here), the removal of the
-// aggregates' zone, which has them rebuilt.
-void addRetiming(TableOps& ops, const std::string& table, const std::string& pk,
-                 const std::string& totals_pk, std::string_view folder_name,
-                 std::optional<std::int64_t> old_runtime, std::optional<std::int64_t> new_runtime,
-                 json::array& actions) {
+// The folder's episodes now count otherwise (another runtime or language): adds to `actions`
+// the corrections of the days and sync times they count in, conditioned on the aggregates' zone
+// and generation, or, when that is too much for one transaction (or the zone is unknown here),
+// the removal of the aggregates' zone, which has them rebuilt.
+void addRecount(TableOps& ops, const std::string& table, const std::string& pk,
+                const std::string& totals_pk, std::string_view folder_name,
+                const domain::Counting& before, const domain::Counting& after,
+                json::array& actions) {
   auto totals = readTotals(ops, table, totals_pk);
   auto zone_name = totals ? stringOf(*totals, "zone") : std::nullopt;
   if (!zone_name) return;  // no aggregates yet: built from the items when first needed
   const auto days = domain::dayRuleOfKey(*zone_name);
   domain::TotalsDelta delta;
   if (days) {
-    delta = domain::retimeEpisodes(episodeTimes(ops, table, pk, folder_name), old_runtime,
-                                   new_runtime, *days, domain::SyncTimes::all());
+    delta = domain::recount(episodeTimes(ops, table, pk, folder_name), ItemKind::kEpisode, before,
+                            after, *days, domain::SyncTimes::all());
   }
   json::object totals_condition{
       {"TableName", table},
@@ -123,14 +130,20 @@ void DynamoDbStore::updateShow(std::string_view username, std::string_view folde
       const std::string totals_pk = itemKey(kTotalsPkPrefix, user);
       std::lock_guard lock(writeLock(user));
       Lease lease = acquireLease(user);
+      const auto chosen = readLanguageChoices(ops_, tables_.immersion, user);
       for (int attempt = 0; attempt < kWriteAttempts; ++attempt) {
         auto show = findShow(user, folder_name);
         if (!show) return;
         json::array actions = tagActions(tables_.immersion, pk, totals_pk, folder_name, series);
-        if (domain::changesEpisodeSeconds(show->tvdb_average_runtime,
-                                          series.average_runtime_seconds)) {
-          addRetiming(ops_, tables_.immersion, pk, totals_pk, folder_name,
-                      show->tvdb_average_runtime, series.average_runtime_seconds, actions);
+        auto choice = chosen.find({ItemKind::kEpisode, std::string(folder_name)});
+        const auto language =
+            choice == chosen.end() ? std::nullopt : std::optional<std::string>(choice->second);
+        const domain::Counting before{domain::episodeSeconds(show->tvdb_average_runtime),
+                                      domain::countedLanguage(language, show->tvdb_language)};
+        const domain::Counting after{domain::episodeSeconds(series.average_runtime_seconds),
+                                     domain::countedLanguage(language, series.language)};
+        if (before != after) {
+          addRecount(ops_, tables_.immersion, pk, totals_pk, folder_name, before, after, actions);
         }
         try {
           ops_.transact(std::move(actions));

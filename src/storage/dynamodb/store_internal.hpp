@@ -18,6 +18,8 @@ constexpr const char* kUserPkPrefix = "USER#";  // the immersion original's
 constexpr const char* kTotalsPkPrefix = "IT#TOTALS#";
 constexpr const char* kMetaPkPrefix = "IT#META#";
 constexpr const char* kLogsPkPrefix = "IT#LOGS#";
+// The languages a user chose for groups: sk "<KIND>#<group>", language.
+constexpr const char* kLanguagesPkPrefix = "IT#LANGUAGES#";
 // The sort key of the write lease in a user's IT#TOTALS# partition.
 constexpr const char* kLeaseSk = "LEASE";
 
@@ -27,9 +29,10 @@ std::string itemKey(const char* prefix, std::string_view rest);
 // it already.
 struct SyncCandidate {
   std::string sk;
-  json::object item;         // every attribute but pk, sk, user, timestamp and version
-  std::string group;         // folder, channel or show id; empty for movies
-  std::int64_t seconds = 0;  // episodes: set from their show's runtime
+  json::object item;                    // every attribute but pk, sk, user, timestamp and version
+  std::string group;                    // folder, channel or show id; empty for movies
+  std::int64_t seconds = 0;             // episodes: set from their show's runtime
+  std::optional<std::string> language;  // the provider's; episodes: set from their show's
   // The group item's attributes besides pk, sk, user and version (folder_name, channel id
   // and title, ...), written only where the item does not exist.
   std::vector<std::pair<std::string, json::object>> group_attributes;

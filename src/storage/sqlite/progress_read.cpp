@@ -13,12 +13,14 @@ domain::ProgressInput readProgressInput(Connection& db, std::string_view usernam
                                         std::int64_t recent_since) {
   domain::ProgressInput in;
   {
-    auto s = db.prepare("SELECT day, kind, items, seconds FROM daily_totals WHERE username = ?1");
+    auto s = db.prepare(
+        "SELECT day, kind, items, seconds, NULLIF(language, '') FROM daily_totals "
+        "WHERE username = ?1");
     s.bind(1, username);
     while (s.step()) {
       in.daily.push_back(domain::DailyTotal{static_cast<domain::LocalDay>(s.columnInt(0)),
                                             static_cast<ItemKind>(s.columnInt(1)), s.columnInt(2),
-                                            s.columnInt(3)});
+                                            s.columnInt(3), s.columnOptionalText(4)});
     }
   }
   {
@@ -30,7 +32,8 @@ domain::ProgressInput readProgressInput(Connection& db, std::string_view usernam
     }
   }
   forEachItem(db, username, recent_since,
-              [&](ItemKind kind, std::int64_t timestamp, const std::string&, std::int64_t seconds) {
+              [&](ItemKind kind, std::int64_t timestamp, const std::string&, std::int64_t seconds,
+                  const std::string&) {
                 in.recent.push_back(domain::RecentItem{kind, timestamp, seconds});
               });
   for (const char* table : kItemTables) {

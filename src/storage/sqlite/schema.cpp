@@ -230,6 +230,34 @@ constexpr const char* kMigrations[] = {
       PRIMARY KEY (username, day)
     ) WITHOUT ROWID;
     )sql",
+    // 7: languages. Synced items keep what their provider says they are in (a show's in
+    // shows.tvdb_language), the user may choose one for a show folder, channel or podcast
+    // (kind: 0 show folder, 2 YouTube channel, 3 podcast, as domain::ItemKind), and the daily
+    // totals are kept per language too ('' when unknown): rebuilt from the items, once.
+    R"sql(
+    ALTER TABLE shows ADD COLUMN tvdb_language TEXT;
+    ALTER TABLE movies ADD COLUMN language TEXT;
+    ALTER TABLE youtube_videos ADD COLUMN language TEXT;
+    ALTER TABLE spotify_episodes ADD COLUMN language TEXT;
+    CREATE TABLE language_choices (
+      username TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+      kind     INTEGER NOT NULL,
+      grp      TEXT NOT NULL,
+      language TEXT NOT NULL,
+      PRIMARY KEY (username, kind, grp)
+    ) WITHOUT ROWID;
+    DROP TABLE daily_totals;
+    CREATE TABLE daily_totals (
+      username TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+      day      INTEGER NOT NULL,
+      kind     INTEGER NOT NULL,
+      language TEXT NOT NULL,
+      items    INTEGER NOT NULL,
+      seconds  INTEGER NOT NULL,
+      PRIMARY KEY (username, day, kind, language)
+    ) WITHOUT ROWID;
+    DELETE FROM daily_totals_zone;
+    )sql",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));

@@ -15,11 +15,13 @@ using domain::ItemKind;
 
 ShowRecord readShow(Statement& s) {
   return ShowRecord{s.columnText(0),         s.columnOptionalInt(1), s.columnOptionalText(2),
-                    s.columnOptionalText(3), s.columnOptionalInt(4), s.columnInt(5)};
+                    s.columnOptionalText(3), s.columnOptionalInt(4), s.columnInt(5),
+                    s.columnOptionalText(6)};
 }
 
 constexpr const char* kShowColumns =
-    "SELECT folder_name, tvdb_id, tvdb_name, tvdb_image, tvdb_average_runtime, version FROM shows ";
+    "SELECT folder_name, tvdb_id, tvdb_name, tvdb_image, tvdb_average_runtime, version, "
+    "tvdb_language FROM shows ";
 
 }  // namespace
 
@@ -91,31 +93,67 @@ std::optional<ShowRecord> SqliteStore::findShow(std::string_view username,
 
 namespace {
 
-// The show's TVDB runtime, or nothing when the folder does not exist.
-std::optional<std::optional<std::int64_t>> showRuntime(Connection& db, std::string_view user,
-                                                       std::string_view folder) {
-  auto s =
-      db.prepare("SELECT tvdb_average_runtime FROM shows WHERE username = ?1 AND folder_name = ?2");
-  s.bind(1, user).bind(2, folder);
+// The language the user chose for a group, if they did.
+std::optional<std::string> chosenLanguage(Connection& db, std::string_view user, ItemKind kind,
+                                          std::string_view group) {
+  auto s = db.prepare(
+      "SELECT language FROM language_choices WHERE username = ?1 AND kind = ?2 AND grp = ?3");
+  s.bind(1, user).bind(2, std::int64_t{static_cast<int>(kind)}).bind(3, group);
   if (!s.step()) return std::nullopt;
-  return s.columnOptionalInt(0);
+  return s.columnText(0);
 }
 
-// The runtime of each show folder a sync adds episodes to, read once per folder.
-class FolderRuntimes {
- public:
-  FolderRuntimes(Connection& db, std::string_view username) : db_(db), username_(username) {}
+// What TVDB said of a show folder that decides how its episodes count.
+struct FolderFacts {
+  std::optional<std::int64_t> runtime;
+  std::optional<std::string> language;  // TVDB's
+};
 
-  std::optional<std::int64_t> of(const std::string& folder) {
-    auto [at, inserted] = runtimes_.try_emplace(folder);
-    if (inserted) at->second = showRuntime(db_, username_, folder).value_or(std::nullopt);
+// The show folder's facts, or nothing when the folder does not exist.
+std::optional<FolderFacts> folderFacts(Connection& db, std::string_view user,
+                                       std::string_view folder) {
+  auto s = db.prepare(
+      "SELECT tvdb_average_runtime, tvdb_language FROM shows "
+      "WHERE username = ?1 AND folder_name = ?2");
+  s.bind(1, user).bind(2, folder);
+  if (!s.step()) return std::nullopt;
+  return FolderFacts{s.columnOptionalInt(0), s.columnOptionalText(1)};
+}
+
+// How a group's items count in a sync, read once per group: an episode by its folder's
+// runtime and language, a video or podcast episode in its group's chosen language if any.
+class GroupCountings {
+ public:
+  GroupCountings(Connection& db, std::string_view username, ItemKind kind)
+      : db_(db), username_(username), kind_(kind) {}
+
+  // An episode of `folder`.
+  const domain::Counting& episodeOf(const std::string& folder) {
+    auto [at, inserted] = countings_.try_emplace(folder);
+    if (inserted) {
+      FolderFacts facts = folderFacts(db_, username_, folder).value_or(FolderFacts{});
+      at->second = {domain::episodeSeconds(facts.runtime),
+                    domain::countedLanguage(chosen(folder), facts.language)};
+    }
     return at->second;
+  }
+  // An item of `group` that says it is in `language`.
+  std::string languageOf(const std::string& group, const std::optional<std::string>& language) {
+    return domain::countedLanguage(chosen(group), language);
   }
 
  private:
+  std::optional<std::string> chosen(const std::string& group) {
+    auto [at, inserted] = chosen_.try_emplace(group);
+    if (inserted) at->second = chosenLanguage(db_, username_, kind_, group);
+    return at->second;
+  }
+
   Connection& db_;
   std::string_view username_;
-  std::unordered_map<std::string, std::optional<std::int64_t>> runtimes_;
+  ItemKind kind_;
+  std::unordered_map<std::string, domain::Counting> countings_;
+  std::unordered_map<std::string, std::optional<std::string>> chosen_;
 };
 
 // Records the episodes the user has not got yet (and their folders); returns them.
@@ -123,7 +161,7 @@ std::vector<domain::TalliedItem> insertEpisodes(Connection& db, const std::strin
                                                 const std::vector<EpisodeRef>& episodes,
                                                 std::int64_t timestamp) {
   std::unordered_set<std::string_view> folders;
-  FolderRuntimes runtimes(db, user);
+  GroupCountings countings(db, user, ItemKind::kEpisode);
   std::vector<domain::TalliedItem> added;
   for (const auto& e : episodes) {
     if (folders.insert(e.folder_name).second) {
@@ -143,8 +181,9 @@ std::vector<domain::TalliedItem> insertEpisodes(Connection& db, const std::strin
         .bind(4, timestamp)
         .run();
     if (db.changes() != 1) continue;  // already recorded: not counted, not re-stamped
-    added.push_back({ItemKind::kEpisode, timestamp, e.folder_name,
-                     domain::episodeSeconds(runtimes.of(e.folder_name))});
+    const domain::Counting& counting = countings.episodeOf(e.folder_name);
+    added.push_back(
+        {ItemKind::kEpisode, timestamp, e.folder_name, counting.seconds, counting.language});
   }
   return added;
 }
@@ -156,27 +195,69 @@ std::int64_t countAdded(Connection& db, std::string_view user,
   return static_cast<std::int64_t>(added.size());
 }
 
-// The folder's episodes now last `new_runtime` instead of `old_runtime`: corrects the days
-// they fall on.
-void retimeFolder(Connection& db, std::string_view user, std::string_view folder,
-                  std::optional<std::int64_t> old_runtime,
-                  std::optional<std::int64_t> new_runtime) {
-  if (!domain::changesEpisodeSeconds(old_runtime, new_runtime)) return;
+// The day rule the user's totals are kept by, or nothing when they have none to correct (none
+// yet, or kept by a zone this machine no longer knows: those are forgotten and rebuilt).
+std::optional<domain::DayRule> keptDayRule(Connection& db, std::string_view user) {
   auto kept_by = totalsZone(db, user);
-  if (!kept_by) return;  // no totals yet: built from the items when first needed
+  if (!kept_by) return std::nullopt;  // no totals yet: built from the items when first needed
   auto days = domain::dayRuleOfKey(*kept_by);
-  if (!days) {
-    // Totals in a zone this machine no longer knows: forget them; they are rebuilt.
-    db.prepare("DELETE FROM daily_totals_zone WHERE username = ?1").bind(1, user).run();
-    return;
-  }
+  if (!days) db.prepare("DELETE FROM daily_totals_zone WHERE username = ?1").bind(1, user).run();
+  return days;
+}
+
+// The folder's episodes now count as `after` instead of `before`: corrects the days they fall
+// on.
+void recountFolder(Connection& db, std::string_view user, std::string_view folder,
+                   const domain::Counting& before, const domain::Counting& after) {
+  if (before == after) return;
+  auto days = keptDayRule(db, user);
+  if (!days) return;
   std::vector<std::int64_t> timestamps;
   auto s = db.prepare("SELECT timestamp FROM episodes WHERE username = ?1 AND folder_name = ?2");
   s.bind(1, user).bind(2, folder);
   while (s.step()) timestamps.push_back(s.columnInt(0));
   applyTotals(db, user,
-              domain::retimeEpisodes(timestamps, old_runtime, new_runtime, *days,
-                                     domain::SyncTimes::none()));
+              domain::recount(timestamps, ItemKind::kEpisode, before, after, *days,
+                              domain::SyncTimes::none()));
+}
+
+// A group's items now count in `after` (a language, or nothing for the provider's) instead
+// of `before`: corrects the days they fall on.
+void recountGroup(Connection& db, std::string_view user, ItemKind kind, std::string_view group,
+                  const std::optional<std::string>& before,
+                  const std::optional<std::string>& after) {
+  if (before == after) return;
+  auto days = keptDayRule(db, user);
+  if (!days) return;
+  static constexpr std::pair<ItemKind, const char*> kGroupItems[] = {
+      {ItemKind::kEpisode,
+       "SELECT i.timestamp, s.tvdb_average_runtime, s.tvdb_language FROM episodes i "
+       "JOIN shows s ON s.username = i.username AND s.folder_name = i.folder_name "
+       "WHERE i.username = ?1 AND i.folder_name = ?2"},
+      {ItemKind::kYoutubeVideo,
+       "SELECT timestamp, youtube_video_duration, language FROM youtube_videos "
+       "WHERE username = ?1 AND youtube_channel_id = ?2"},
+      {ItemKind::kSpotifyEpisode,
+       "SELECT timestamp, spotify_episode_duration, language FROM spotify_episodes "
+       "WHERE username = ?1 AND spotify_show_id = ?2"},
+  };
+  domain::TotalsDelta delta;
+  for (const auto& [item_kind, sql] : kGroupItems) {
+    if (item_kind != kind) continue;
+    auto s = db.prepare(sql);
+    s.bind(1, user).bind(2, group);
+    while (s.step()) {
+      const std::int64_t timestamp = s.columnInt(0);
+      const std::int64_t seconds = kind == ItemKind::kEpisode
+                                       ? domain::episodeSeconds(s.columnOptionalInt(1))
+                                       : s.columnInt(1);
+      const auto provided = s.columnOptionalText(2);
+      delta.merge(domain::recount(
+          {&timestamp, 1}, kind, {seconds, domain::countedLanguage(before, provided)},
+          {seconds, domain::countedLanguage(after, provided)}, *days, domain::SyncTimes::none()));
+    }
+  }
+  applyTotals(db, user, delta);
 }
 
 }  // namespace
@@ -197,11 +278,11 @@ void SqliteStore::updateShow(std::string_view username, std::string_view folder_
   submitCounting(
       [user = std::string(username), folder = std::string(folder_name),
        series = std::move(series)](Connection& db) -> std::int64_t {
-        auto old_runtime = showRuntime(db, user, folder);
-        if (!old_runtime) return 0;
+        auto old_facts = folderFacts(db, user, folder);
+        if (!old_facts) return 0;
         db.prepare(
               "UPDATE shows SET tvdb_id = ?3, tvdb_name = ?4, tvdb_image = ?5, "
-              "tvdb_average_runtime = ?6, version = version + 1 "
+              "tvdb_average_runtime = ?6, tvdb_language = ?7, version = version + 1 "
               "WHERE username = ?1 AND folder_name = ?2")
             .bind(1, user)
             .bind(2, folder)
@@ -209,8 +290,14 @@ void SqliteStore::updateShow(std::string_view username, std::string_view folder_
             .bind(4, series.name)
             .bindOptional(5, series.image)
             .bindOptional(6, series.average_runtime_seconds)
+            .bindOptional(7, series.language)
             .run();
-        retimeFolder(db, user, folder, *old_runtime, series.average_runtime_seconds);
+        const auto chosen = chosenLanguage(db, user, ItemKind::kEpisode, folder);
+        recountFolder(db, user, folder,
+                      {domain::episodeSeconds(old_facts->runtime),
+                       domain::countedLanguage(chosen, old_facts->language)},
+                      {domain::episodeSeconds(series.average_runtime_seconds),
+                       domain::countedLanguage(chosen, series.language)});
         return 1;
       },
       std::move(done));
@@ -271,12 +358,12 @@ void SqliteStore::recordMovies(std::string_view username, std::vector<MovieRecor
           // The same columns for either database: its own id, name and image.
           bool tmdb = m.movie.database == domain::MovieDatabase::kTmdb;
           db.prepare(tmdb ? "INSERT INTO movies (username, file_name, tmdb_id, tmdb_name, "
-                            "tmdb_image, movie_duration, timestamp) "
-                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                            "tmdb_image, movie_duration, timestamp, language) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
                             "ON CONFLICT (username, file_name) DO NOTHING"
                           : "INSERT INTO movies (username, file_name, tvdb_id, tvdb_name, "
-                            "tvdb_image, movie_duration, timestamp) "
-                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                            "tvdb_image, movie_duration, timestamp, language) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
                             "ON CONFLICT (username, file_name) DO NOTHING")
               .bind(1, user)
               .bind(2, m.file_name)
@@ -285,9 +372,11 @@ void SqliteStore::recordMovies(std::string_view username, std::vector<MovieRecor
               .bindOptional(5, m.movie.image)
               .bind(6, m.movie.runtime_seconds)
               .bind(7, stamp.timestamp)
+              .bindOptional(8, m.movie.language)
               .run();
           if (db.changes() == 1) {
-            added.push_back({ItemKind::kMovie, stamp.timestamp, "", m.movie.runtime_seconds});
+            added.push_back({ItemKind::kMovie, stamp.timestamp, "", m.movie.runtime_seconds,
+                             m.movie.language.value_or("")});
           }
         }
         return countAdded(db, user, added, stamp);
@@ -301,7 +390,8 @@ namespace {
 // its channel, a Spotify episode and its show.
 struct MediaTables {
   ItemKind kind;
-  const char* insert_item;  // ?1 user, ?2 id, ?3 title, ?4 group id, ?5 seconds, ?6 timestamp
+  // ?1 user, ?2 id, ?3 title, ?4 group id, ?5 seconds, ?6 timestamp, ?7 language
+  const char* insert_item;
   // ?1 user, ?2 group id, ?3 group name, ?4 artwork; a known artwork replaces the one kept (a
   // lookup that failed before is made good by a later one).
   const char* insert_group;
@@ -310,7 +400,8 @@ struct MediaTables {
 constexpr MediaTables kYoutubeTables{
     ItemKind::kYoutubeVideo,
     "INSERT INTO youtube_videos (username, youtube_video_id, youtube_video_title, "
-    "youtube_channel_id, youtube_video_duration, timestamp) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+    "youtube_channel_id, youtube_video_duration, timestamp, language) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
     "ON CONFLICT (username, youtube_video_id) DO NOTHING",
     "INSERT INTO youtube_channels (username, youtube_channel_id, youtube_channel_title, "
     "youtube_channel_artwork_url) VALUES (?1, ?2, ?3, ?4) "
@@ -320,7 +411,8 @@ constexpr MediaTables kYoutubeTables{
 constexpr MediaTables kSpotifyTables{
     ItemKind::kSpotifyEpisode,
     "INSERT INTO spotify_episodes (username, spotify_episode_id, spotify_episode_title, "
-    "spotify_show_id, spotify_episode_duration, timestamp) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+    "spotify_show_id, spotify_episode_duration, timestamp, language) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
     "ON CONFLICT (username, spotify_episode_id) DO NOTHING",
     "INSERT INTO spotify_shows (username, spotify_show_id, spotify_show_name, "
     "spotify_show_artwork_url) VALUES (?1, ?2, ?3, ?4) "
@@ -334,12 +426,16 @@ struct MediaFields {
   const std::string& group_name;
   std::int64_t seconds;
   const std::optional<std::string>& group_artwork;
+  const std::optional<std::string>& language;
 };
 MediaFields fieldsOf(const domain::YoutubeVideo& v) {
-  return {v.id, v.title, v.channel_id, v.channel_title, v.duration_seconds, v.channel_artwork_url};
+  return {
+      v.id,      v.title, v.channel_id, v.channel_title, v.duration_seconds, v.channel_artwork_url,
+      v.language};
 }
 MediaFields fieldsOf(const domain::SpotifyEpisode& e) {
-  return {e.id, e.title, e.show_id, e.show_name, e.duration_seconds, e.show_artwork_url};
+  return {e.id,      e.title, e.show_id, e.show_name, e.duration_seconds, e.show_artwork_url,
+          e.language};
 }
 
 // Records the items the user has not got yet, with their groups; counts them.
@@ -348,6 +444,7 @@ std::int64_t recordMedia(Connection& db, const std::string& user, const std::vec
                          const SyncStamp& stamp, const MediaTables& tables) {
   ensureTotalsZone(db, user, stamp.calendar);
   std::vector<domain::TalliedItem> added;
+  GroupCountings countings(db, user, tables.kind);
   for (const auto& item : items) {
     MediaFields f = fieldsOf(item);
     db.prepare(tables.insert_item)
@@ -357,9 +454,11 @@ std::int64_t recordMedia(Connection& db, const std::string& user, const std::vec
         .bind(4, f.group_id)
         .bind(5, f.seconds)
         .bind(6, stamp.timestamp)
+        .bindOptional(7, f.language)
         .run();
     if (db.changes() != 1) continue;  // already recorded: not counted, not re-stamped
-    added.push_back({tables.kind, stamp.timestamp, f.group_id, f.seconds});
+    added.push_back({tables.kind, stamp.timestamp, f.group_id, f.seconds,
+                     countings.languageOf(f.group_id, f.language)});
     db.prepare(tables.insert_group)
         .bind(1, user)
         .bind(2, f.group_id)
@@ -388,6 +487,44 @@ void SqliteStore::recordSpotifyEpisodes(std::string_view username,
       [user = std::string(username), episodes = std::move(episodes), stamp = std::move(stamp)](
           Connection& db) { return recordMedia(db, user, episodes, stamp, kSpotifyTables); },
       std::move(done));
+}
+
+// ---- languages ----------------------------------------------------------------------------
+
+std::vector<LanguageChoice> SqliteStore::languageChoices(std::string_view username) {
+  auto db = reader();
+  auto s = db->prepare(
+      "SELECT kind, grp, language FROM language_choices WHERE username = ?1 ORDER BY kind, grp");
+  s.bind(1, username);
+  std::vector<LanguageChoice> choices;
+  while (s.step()) {
+    choices.push_back({static_cast<ItemKind>(s.columnInt(0)), s.columnText(1), s.columnText(2)});
+  }
+  return choices;
+}
+
+void SqliteStore::chooseLanguage(std::string_view username, ItemKind kind, std::string_view group,
+                                 std::optional<std::string> language) {
+  writeAndWait([&](Connection& db) {
+    const auto before = chosenLanguage(db, username, kind, group);
+    if (language) {
+      db.prepare(
+            "INSERT INTO language_choices (username, kind, grp, language) VALUES (?1, ?2, ?3, ?4) "
+            "ON CONFLICT (username, kind, grp) DO UPDATE SET language = excluded.language")
+          .bind(1, username)
+          .bind(2, std::int64_t{static_cast<int>(kind)})
+          .bind(3, group)
+          .bind(4, *language)
+          .run();
+    } else {
+      db.prepare("DELETE FROM language_choices WHERE username = ?1 AND kind = ?2 AND grp = ?3")
+          .bind(1, username)
+          .bind(2, std::int64_t{static_cast<int>(kind)})
+          .bind(3, group)
+          .run();
+    }
+    recountGroup(db, username, kind, group, before, language);
+  });
 }
 
 // ---- metadata cache -----------------------------------------------------------------------

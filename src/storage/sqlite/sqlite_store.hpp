@@ -89,6 +89,9 @@ class SqliteStore final : public Store {
   void recordSpotifyEpisodes(std::string_view username,
                              std::vector<domain::SpotifyEpisode> episodes, SyncStamp stamp,
                              CountDone done) override;
+  std::vector<LanguageChoice> languageChoices(std::string_view username) override;
+  void chooseLanguage(std::string_view username, domain::ItemKind kind, std::string_view group,
+                      std::optional<std::string> language) override;
   domain::ProgressInput progressInput(std::string_view username, const Calendar& calendar,
                                       std::int64_t recent_since) override;
   AddedLog addLog(std::string_view username, const domain::ImmersionLog& log,

@@ -5,17 +5,18 @@ namespace {
 
 using domain::ItemKind;
 
-void addToDay(Connection& db, std::string_view username, domain::LocalDay day, ItemKind kind,
-              std::int64_t items, std::int64_t seconds) {
+void addToDay(Connection& db, std::string_view username, const domain::DayKey& key,
+              const domain::Tally& tally) {
   db.prepare(
-        "INSERT INTO daily_totals (username, day, kind, items, seconds) "
-        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (username, day, kind) DO UPDATE SET "
-        "items = items + excluded.items, seconds = seconds + excluded.seconds")
+        "INSERT INTO daily_totals (username, day, kind, language, items, seconds) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (username, day, kind, language) DO UPDATE "
+        "SET items = items + excluded.items, seconds = seconds + excluded.seconds")
       .bind(1, username)
-      .bind(2, std::int64_t{day})
-      .bind(3, std::int64_t{static_cast<int>(kind)})
-      .bind(4, items)
-      .bind(5, seconds)
+      .bind(2, std::int64_t{key.day})
+      .bind(3, std::int64_t{static_cast<int>(key.kind)})
+      .bind(4, key.language)
+      .bind(5, tally.items)
+      .bind(6, tally.seconds)
       .run();
 }
 
@@ -34,8 +35,15 @@ void addToGroup(Connection& db, std::string_view username, ItemKind kind, std::s
 }  // namespace
 
 void applyTotals(Connection& db, std::string_view username, const domain::TotalsDelta& delta) {
+  bool moved = false;  // items counted in another language leave a row behind
   for (const auto& [key, sum] : delta.days) {
-    addToDay(db, username, key.first, key.second, sum.items, sum.seconds);
+    addToDay(db, username, key, sum);
+    moved = moved || sum.items < 0;
+  }
+  if (moved) {
+    db.prepare("DELETE FROM daily_totals WHERE username = ?1 AND items = 0 AND seconds = 0")
+        .bind(1, username)
+        .run();
   }
   for (const auto& [key, items] : delta.groups) {
     addToGroup(db, username, key.first, key.second, items);
@@ -46,9 +54,10 @@ void rebuildTotals(Connection& db, std::string_view username, const Calendar& ca
   db.prepare("DELETE FROM daily_totals WHERE username = ?1").bind(1, username).run();
   db.prepare("DELETE FROM group_totals WHERE username = ?1").bind(1, username).run();
   domain::TotalsBuilder totals(calendar.days(), domain::SyncTimes::none());
-  forEachItem(db, username, std::nullopt,
-              [&](ItemKind kind, std::int64_t timestamp, const std::string& group,
-                  std::int64_t seconds) { totals.add(kind, timestamp, group, seconds); });
+  forEachItem(
+      db, username, std::nullopt,
+      [&](ItemKind kind, std::int64_t timestamp, const std::string& group, std::int64_t seconds,
+          const std::string& language) { totals.add(kind, timestamp, group, seconds, language); });
   applyTotals(db, username, totals.take());
   db.prepare(
         "INSERT INTO daily_totals_zone (username, zone) VALUES (?1, ?2) "

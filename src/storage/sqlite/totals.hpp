@@ -16,7 +16,7 @@
 namespace it::storage::sqlite {
 
 // Per-user totals (domain/totals.hpp) that let GET /progress read O(days + groups) rows
-// instead of every item: daily_totals per (local day, kind), kept in the zone recorded in
+// instead of every item: daily_totals per (local day, kind, language), kept in the zone recorded in
 // daily_totals_zone; group_totals per (kind, show folder / channel / podcast). Recent items
 // are read directly, so no sync-time totals are kept. A change of zone (user set-timezone,
 // another server default) rebuilds them from the items once, inside the transaction that
@@ -25,35 +25,43 @@ namespace it::storage::sqlite {
 // Adds the ledger's `delta` to the user's totals rows.
 void applyTotals(Connection& db, std::string_view username, const domain::TotalsDelta& delta);
 
-// Each item table as (timestamp, group, duration) rows; an episode's duration column is its
-// show's runtime, NULL when TVDB gave none.
+// Each item table as (timestamp, group, duration, language) rows, as `i`; an episode's
+// duration column is its show's runtime, NULL when TVDB gave none. The language is the one the
+// user chose for the item's group (language_choices, kinds as domain::ItemKind), else the
+// provider's; NULL when unknown.
 struct ItemSource {
   domain::ItemKind kind;
   const char* sql;
 };
 inline constexpr ItemSource kItemSources[] = {
     {domain::ItemKind::kEpisode,
-     "SELECT e.timestamp, e.folder_name, s.tvdb_average_runtime "
-     "FROM episodes e LEFT JOIN shows s "
-     "ON s.username = e.username AND s.folder_name = e.folder_name WHERE e.username = ?1"},
+     "SELECT i.timestamp, i.folder_name, s.tvdb_average_runtime, "
+     "COALESCE(c.language, s.tvdb_language) "
+     "FROM episodes i LEFT JOIN shows s "
+     "ON s.username = i.username AND s.folder_name = i.folder_name "
+     "LEFT JOIN language_choices c "
+     "ON c.username = i.username AND c.kind = 0 AND c.grp = i.folder_name WHERE i.username = ?1"},
     {domain::ItemKind::kMovie,
-     "SELECT timestamp, '', movie_duration FROM movies WHERE username = ?1"},
+     "SELECT i.timestamp, '', i.movie_duration, i.language FROM movies i WHERE i.username = ?1"},
     {domain::ItemKind::kYoutubeVideo,
-     "SELECT timestamp, youtube_channel_id, youtube_video_duration FROM youtube_videos "
-     "WHERE username = ?1"},
+     "SELECT i.timestamp, i.youtube_channel_id, i.youtube_video_duration, "
+     "COALESCE(c.language, i.language) FROM youtube_videos i LEFT JOIN language_choices c "
+     "ON c.username = i.username AND c.kind = 2 AND c.grp = i.youtube_channel_id "
+     "WHERE i.username = ?1"},
     {domain::ItemKind::kSpotifyEpisode,
-     "SELECT timestamp, spotify_show_id, spotify_episode_duration FROM spotify_episodes "
-     "WHERE username = ?1"},
+     "SELECT i.timestamp, i.spotify_show_id, i.spotify_episode_duration, "
+     "COALESCE(c.language, i.language) FROM spotify_episodes i LEFT JOIN language_choices c "
+     "ON c.username = i.username AND c.kind = 3 AND c.grp = i.spotify_show_id "
+     "WHERE i.username = ?1"},
 };
 
-// Calls `visit(kind, timestamp, group, seconds)` for each of the user's items, or only those
-// watched at or after `since`.
+// Calls `visit(kind, timestamp, group, seconds, language)` for each of the user's items, or
+// only those watched at or after `since`; the language is "" when unknown.
 template <class Visit>
 void forEachItem(Connection& db, std::string_view username, std::optional<std::int64_t> since,
                  Visit visit) {
   for (const auto& source : kItemSources) {
-    const char* timestamp = source.kind == domain::ItemKind::kEpisode ? "e.timestamp" : "timestamp";
-    auto s = db.prepare(since ? std::string(source.sql) + " AND " + timestamp + " >= ?2"
+    auto s = db.prepare(since ? std::string(source.sql) + " AND i.timestamp >= ?2"
                               : std::string(source.sql));
     s.bind(1, username);
     if (since) s.bind(2, *since);
@@ -61,7 +69,8 @@ void forEachItem(Connection& db, std::string_view username, std::optional<std::i
       const std::int64_t seconds = source.kind == domain::ItemKind::kEpisode
                                        ? domain::episodeSeconds(s.columnOptionalInt(2))
                                        : s.columnInt(2);
-      visit(source.kind, s.columnInt(0), s.columnText(1), seconds);
+      visit(source.kind, s.columnInt(0), s.columnText(1), seconds,
+            s.columnOptionalText(3).value_or(""));
     }
   }
 }
