@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +46,21 @@ struct Request {
 bool parseTarget(std::string_view target, std::string& path,
                  std::vector<std::pair<std::string, std::string>>& query);
 
+// Makes a response's body piece by piece, for answers too large to hold in memory (a user's
+// whole history). The front end asks for the next piece only once it has sent the previous one,
+// so a connection holds one piece at a time however slowly its client reads. next() may block
+// (a store read, page by page), so the Beast front end never calls it on an I/O thread but on
+// the pool the route's handler ran on (the workers for an inline route): one call at a time,
+// not always from the same thread. Dropped once the answer is sent, cut short or abandoned by
+// its client, on the connection's I/O thread: its destructor must not block.
+class BodyProducer {
+ public:
+  virtual ~BodyProducer() = default;
+  // The next piece of the body (an empty one is skipped), or nothing after the last. A throw
+  // cuts the answer short: the client sees a truncated transfer, never a complete one.
+  virtual std::optional<std::string> next() = 0;
+};
+
 struct Response {
   int status = 200;
   std::string body;
@@ -53,6 +69,9 @@ struct Response {
   // Not sent: how long the front end should hold the response back (slows down clients that
   // keep failing authentication). Front ends that cannot wait cheaply may ignore it.
   std::chrono::milliseconds delay{0};
+  // Set: the body is what this producer makes, sent as it comes (HTTP/1.1 chunked), and `body`
+  // is ignored. The Lambda front end, which cannot stream, reads it whole.
+  std::shared_ptr<BodyProducer> stream;
 };
 
 }  // namespace it::http

@@ -364,6 +364,33 @@ void Router::run(const Request& request, const std::shared_ptr<Exchange>& exchan
   invoke(request, route, exchange->principal, answer);
 }
 
+void Router::pull(const Admission& admission, std::shared_ptr<BodyProducer> producer,
+                  Pulled pulled) {
+  const Route* route = admission.exchange ? admission.exchange->route : nullptr;
+  Execution where = route == nullptr || route->execution == Execution::kInline
+                        ? Execution::kBlocking
+                        : route->execution;
+  // `pulled` is kept for a refusal: a task that was not queued has not taken it.
+  auto shared = std::make_shared<Pulled>(std::move(pulled));
+  auto next = [producer = std::move(producer), shared] {
+    Piece piece = Piece::success(std::nullopt);
+    try {
+      piece = Piece::success(producer->next());
+    } catch (...) {
+      Failure failure = currentFailure();
+      telemetry::logError(
+          failure.kind == FailureKind::kStorage ? "database error in a stream" : "stream failed",
+          failure.message);
+      piece = std::move(failure);
+    }
+    (*shared)(std::move(piece));
+  };
+  if (!offload_(where, std::move(next))) {
+    telemetry::logError("stream failed", "its pool's queue is full");
+    (*shared)(Failure{FailureKind::kInternal, "the pool's queue is full"});
+  }
+}
+
 void Router::invoke(const Request& request, const Route& route, const auth::Principal& principal,
                     const Respond& answer) {
   try {

@@ -13,6 +13,7 @@
 #include "auth/authenticator.hpp"
 #include "http/cors.hpp"
 #include "http/message.hpp"
+#include "util/failure.hpp"
 
 namespace it::http {
 
@@ -118,6 +119,16 @@ class Router {
   // through `respond`; `request` must stay alive until then. A body over the route's limit gets
   // 413.
   void dispatch(const Request& request, Respond respond);
+
+  // One piece of a streamed answer's body: the next piece, nothing after the last, or the
+  // failure its producer threw (logged already).
+  using Piece = Result<std::optional<std::string>>;
+  using Pulled = std::function<void(Piece)>;
+  // Asks `producer`, the stream of the answer proceed() gave for `admission`, for its next
+  // piece where the route's handler ran (the workers for an inline route: a producer may
+  // block), and calls `pulled` with it exactly once, from that pool's thread. A transport asks
+  // for a piece only once it has sent the previous one.
+  void pull(const Admission& admission, std::shared_ptr<BodyProducer> producer, Pulled pulled);
 
  private:
   using AuthStep = auth::AuthResult (auth::Authenticator::*)(std::string_view authorization,

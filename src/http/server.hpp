@@ -35,7 +35,7 @@ class Server {
     std::size_t max_body_bytes_in_flight = 64 * 1024 * 1024;
     // Bounds waiting for a request's line and headers (also between keep-alive requests).
     std::chrono::milliseconds header_timeout{10'000};
-    // Bounds reading one request's body, and writing one response.
+    // Bounds reading one request's body, and writing one response (a streamed one: each piece).
     std::chrono::milliseconds io_timeout{30'000};
     // How long a graceful stop waits for in-flight requests before closing them.
     std::chrono::milliseconds shutdown_grace{30'000};

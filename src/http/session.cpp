@@ -6,9 +6,12 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <cctype>
@@ -81,6 +84,13 @@ std::optional<Refusal> bodyReadRefusal(beast::error_code ec) {
     return Refusal{400, kMalformedRequest};
   }
   return std::nullopt;
+}
+
+// What every answer's head carries: its Content-Type, the request's id and its own headers.
+void addHeaders(bhttp::fields& fields, const Response& response, const std::string& request_id) {
+  if (!response.content_type.empty()) fields.set(bhttp::field::content_type, response.content_type);
+  fields.set("X-Request-Id", request_id);
+  for (const auto& [name, value] : response.headers) fields.set(name, value);
 }
 
 // One of the router's asynchronous answers (`start` starts it with a callback that completes
@@ -165,11 +175,14 @@ class Session {
   asio::awaitable<bool> readHead(HeadParser& parser);
   Request toRequest(const HeadParser& parser);
   asio::awaitable<Response> answer(HeadParser& head, Request& request, bool& body_unread,
-                                   BodyReservation& reservation);
+                                   BodyReservation& reservation, Router::Admission& admission);
   asio::awaitable<BodyRead> readBody(HeadParser& head, std::size_t max_body_bytes, Request& request,
                                      BodyReservation& reservation, Response& refusal);
   asio::awaitable<bool> writeResponse(Response& response, const std::string& request_id,
-                                      unsigned version, bool keep_alive);
+                                      unsigned version, bool keep_alive, bool head_only);
+  asio::awaitable<bool> writeStream(Response& response, const Router::Admission& admission,
+                                    const std::string& request_id, unsigned version,
+                                    bool keep_alive, bool head_only);
   asio::awaitable<void> sendFinal(Refusal refusal);
   asio::awaitable<void> discardAndClose();
 
@@ -197,8 +210,9 @@ asio::awaitable<void> Session::run() {
     Request request = toRequest(head);
     bool body_unread = !head.is_done();
     BodyReservation reservation(listener_);
+    Router::Admission admission;  // the one proceed() answered, for a streamed answer
     // Initialised, not assigned: see the g++ 12 note in await().
-    Response response = co_await answer(head, request, body_unread, reservation);
+    Response response = co_await answer(head, request, body_unread, reservation, admission);
     if (response.status == 0) break;  // the client left or went quiet mid-body
     // The body is not needed any more: freed before a held-back answer waits.
     std::string().swap(request.body);
@@ -208,7 +222,18 @@ asio::awaitable<void> Session::run() {
       co_await timer.async_wait(kTuple);
     }
     keep_alive = keep_alive && !body_unread && !listener_.stopping();
-    bool written = co_await writeResponse(response, request.request_id, version, keep_alive);
+    // A HEAD answer's head is a GET's, without the body.
+    const bool head_only = request.method == Method::kHead;
+    // HTTP/1.0 has no chunked encoding: a streamed body ends when the connection closes.
+    if (response.stream && version < 11 && !head_only) keep_alive = false;
+    bool written = false;
+    if (response.stream) {
+      written = co_await writeStream(response, admission, request.request_id, version, keep_alive,
+                                     head_only);
+    } else {
+      written =
+          co_await writeResponse(response, request.request_id, version, keep_alive, head_only);
+    }
     if (written && body_unread) co_await discardAndClose();
     if (!written || !keep_alive) break;
   }
@@ -250,17 +275,20 @@ Request Session::toRequest(const HeadParser& parser) {
 // The answer to `request`: the router admits it from its head, then its body is read (only
 // then) and the router answers it. A response with status 0: the client left or went quiet
 // while sending its body, and gets no answer. `body_unread` stays true when the answer came
-// without the body having been read.
+// without the body having been read. `admission` is set when the router's handler answered
+// (the stream of a streamed answer is pulled through it).
 asio::awaitable<Response> Session::answer(HeadParser& head, Request& request, bool& body_unread,
-                                          BodyReservation& reservation) {
+                                          BodyReservation& reservation,
+                                          Router::Admission& admission) {
   if (!parseTarget(request.target, request.path, request.query)) {
     co_return errorResponse(400, "Malformed request target");
   }
   Router& router = listener_.router();
   try {
-    Router::Admission admission = co_await await<Router::Admission>(
-        [&](Router::Admit admitted) { router.admit(request, std::move(admitted)); });
-    if (admission.answer) co_return std::move(*admission.answer);
+    Router::Admission admitted = co_await await<Router::Admission>(
+        [&](Router::Admit done) { router.admit(request, std::move(done)); });
+    if (admitted.answer) co_return std::move(*admitted.answer);
+    admission = std::move(admitted);
     Response refusal;
     BodyRead read =
         co_await readBody(head, admission.max_body_bytes, request, reservation, refusal);
@@ -314,19 +342,79 @@ asio::awaitable<Session::BodyRead> Session::readBody(HeadParser& head, std::size
   co_return BodyRead::kRead;
 }
 
-// Writes `response` (taking its body) in the request's HTTP version. False when that failed.
+// Writes `response` (taking its body) in the request's HTTP version; only its head when
+// `head_only` (a HEAD). False when that failed.
 asio::awaitable<bool> Session::writeResponse(Response& response, const std::string& request_id,
-                                             unsigned version, bool keep_alive) {
+                                             unsigned version, bool keep_alive, bool head_only) {
   bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), version};
-  if (!response.content_type.empty()) res.set(bhttp::field::content_type, response.content_type);
-  res.set("X-Request-Id", request_id);
-  for (auto& [name, value] : response.headers) res.set(name, value);
+  addHeaders(res, response, request_id);
   res.body() = std::move(response.body);
   res.keep_alive(keep_alive);
   res.prepare_payload();
   stream_.expires_after(listener_.options().io_timeout);
+  if (head_only) {
+    bhttp::response_serializer<bhttp::string_body> serializer{res};
+    auto [head_ec, head_n] = co_await bhttp::async_write_header(stream_, serializer, kTuple);
+    co_return !head_ec;
+  }
   auto [write_ec, written] = co_await bhttp::async_write(stream_, res, kTuple);
   co_return !write_ec;
+}
+
+// Writes a streamed answer: its head, then each piece of its body, pulled from the producer
+// (on the route's pool, through the router) only once the previous piece is written: the
+// connection holds one piece at a time whatever its client's speed, and each write is bounded
+// by io_timeout. HTTP/1.1 gets the body chunked; HTTP/1.0 gets it raw, and then the connection
+// closes. False when the connection must close: the client went away or stopped reading (the
+// producer is dropped), or the producer failed. A failed body is left unfinished, without its
+// last chunk (HTTP/1.0: the connection is reset), so the client never takes it for complete.
+asio::awaitable<bool> Session::writeStream(Response& response, const Router::Admission& admission,
+                                           const std::string& request_id, unsigned version,
+                                           bool keep_alive, bool head_only) {
+  std::shared_ptr<BodyProducer> producer = std::move(response.stream);
+  const bool chunked = version >= 11;
+  const auto timeout = listener_.options().io_timeout;
+  bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(response.status), version};
+  addHeaders(res, response, request_id);
+  if (chunked) res.chunked(true);
+  res.keep_alive(keep_alive);
+  bhttp::response_serializer<bhttp::empty_body> serializer{res};
+  stream_.expires_after(timeout);
+  auto [head_ec, head_n] = co_await bhttp::async_write_header(stream_, serializer, kTuple);
+  if (head_ec) co_return false;
+  if (head_only) co_return true;
+  Router& router = listener_.router();
+  for (;;) {
+    Router::Piece piece = co_await await<Router::Piece>(
+        [&](Router::Pulled pulled) { router.pull(admission, producer, std::move(pulled)); });
+    if (!piece) {  // logged by the router
+      if (!chunked) {
+        beast::error_code ignored;
+        stream_.socket().set_option(tcp::socket::linger(true, 0), ignored);
+        stream_.socket().close(ignored);
+      }
+      co_return false;
+    }
+    if (!piece->has_value()) break;
+    const std::string& bytes = **piece;
+    if (bytes.empty()) continue;  // an empty chunk would end the body
+    stream_.expires_after(timeout);
+    beast::error_code write_ec;
+    if (chunked) {
+      auto chunk = bhttp::make_chunk(asio::buffer(bytes));
+      auto [chunk_ec, chunk_n] = co_await asio::async_write(stream_, chunk, kTuple);
+      write_ec = chunk_ec;
+    } else {
+      auto [raw_ec, raw_n] = co_await asio::async_write(stream_, asio::buffer(bytes), kTuple);
+      write_ec = raw_ec;
+    }
+    if (write_ec) co_return false;
+  }
+  if (!chunked) co_return true;
+  stream_.expires_after(timeout);
+  auto last = bhttp::make_chunk_last();
+  auto [last_ec, last_n] = co_await asio::async_write(stream_, last, kTuple);
+  co_return !last_ec;
 }
 
 // Sends an answer that ends the connection (after a malformed or oversized request).

@@ -6,8 +6,11 @@
 #include <boost/json/serialize.hpp>
 #include <cctype>
 #include <map>
+#include <stdexcept>
 
+#include "telemetry/log.hpp"
 #include "util/encoding.hpp"
+#include "util/failure.hpp"
 #include "util/json.hpp"
 #include "util/text.hpp"
 
@@ -30,6 +33,29 @@ std::optional<std::string> headerIn(const json::object* headers, std::string_vie
     if (value.is_string() && lower(name) == lower_name) return std::string(value.get_string());
   }
   return std::nullopt;
+}
+
+// What a streamed body may come to here: a Lambda function's answer is limited to 6 MB, which
+// the Runtime API would refuse anyway, so reading stops there instead of filling memory.
+constexpr std::size_t kMaxStreamedBody = 6 * 1024 * 1024;
+
+// A streamed answer's body, read whole: Lambda answers in one piece. Throws (logged) when the
+// producer does or the body outgrows what Lambda can return: the invocation then fails, and API
+// Gateway answers 502 instead of passing on a truncated document.
+std::string readWhole(http::BodyProducer& producer) {
+  std::string body;
+  try {
+    while (std::optional<std::string> piece = producer.next()) {
+      body += *piece;
+      if (body.size() > kMaxStreamedBody) {
+        throw std::length_error("a streamed answer over Lambda's 6 MB limit");
+      }
+    }
+  } catch (...) {
+    telemetry::logError("stream failed", currentFailure().message);
+    throw;
+  }
+  return body;
 }
 
 std::string sourceIp(const json::object& event) {
@@ -191,6 +217,9 @@ Event parseEvent(std::string_view json_text) {
 
 std::string proxyResponse(const http::Response& response, PayloadVersion version) {
   const bool v1 = version == PayloadVersion::kRestV1;
+  std::string streamed;
+  if (response.stream) streamed = readWhole(*response.stream);
+  const std::string& body = response.stream ? streamed : response.body;
   std::vector<std::pair<std::string, std::string>> all;
   if (!response.content_type.empty()) {
     all.emplace_back(v1 ? "Content-Type" : "content-type", response.content_type);
@@ -232,7 +261,7 @@ std::string proxyResponse(const http::Response& response, PayloadVersion version
                   [](const auto& h) { return equalsIgnoringCase(h.first, "content-encoding"); }) ||
       (!response.content_type.empty() &&
        response.content_type.find("charset=") == std::string::npos);
-  out["body"] = binary ? base64Encode(response.body) : response.body;
+  out["body"] = binary ? base64Encode(body) : body;
   out["isBase64Encoded"] = binary;
   return json::serialize(out);
 }

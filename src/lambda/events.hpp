@@ -11,7 +11,7 @@ namespace it::lambda {
 
 // The events Lambda hands the function (API Gateway REST v1 and HTTP API v2 proxy events, and
 // the REQUEST and TOKEN authorizer events the original Lambda service answers), and the
-// answers it expects back. Pure functions.
+// answers it expects back. Pure functions, but for reading a streamed answer's body.
 
 enum class PayloadVersion { kRestV1, kHttpV2 };
 
@@ -42,7 +42,11 @@ using Event = std::variant<HttpEvent, AuthorizerEvent, UnknownEvent>;
 // multi-value query parameters, a stage prefix in HTTP API paths.
 Event parseEvent(std::string_view json_text);
 
-// The proxy integration response for `response`, in the event's payload version.
+// The proxy integration response for `response`, in the event's payload version. Lambda cannot
+// stream: a streamed body (Response::stream) is read whole here, on the calling thread (the
+// runtime loop's, which may block). Throws (logged) when its producer throws or it comes to more
+// than Lambda can return (6 MB), so that the invocation fails rather than answer a truncated
+// body.
 std::string proxyResponse(const http::Response& response, PayloadVersion version);
 
 // The authorizer's answer: an IAM policy allowing or denying execute-api:Invoke on
