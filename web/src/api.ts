@@ -3,6 +3,7 @@
 // ApiError / NetworkError.
 import type { ActivityResponse } from './lib/activity';
 import { ApiError, NetworkError, bodyMessage, isAbortError, parseRetryAfter } from './lib/errors';
+import type { GroupKind, LanguageChoice } from './lib/languages';
 import type { ShowFolder } from './lib/library';
 import type { ImmersionLog, LogFields } from './lib/logs';
 import { createStore } from './lib/store';
@@ -81,7 +82,7 @@ export interface Progress {
   minutes_today: number;
   /** Most minutes first. */
   by_medium: MediumShare[];
-  /** Most minutes first; null: unknown (synced items have no language yet). */
+  /** Most minutes first; null: unknown (a log without one, a synced item whose provider gives none and no choice). */
   by_language: LanguageShare[];
   /** null: no goal. */
   goal_daily_minutes: number | null;
@@ -295,6 +296,15 @@ export const api = {
     request<{ results: TmdbResult[] }>('GET', `/tmdb/search?query=${q(query)}&limit=10`, signal ? { signal } : {}),
   addMovie: (tmdb_id: number, watched_on: string) =>
     request<AddMovieAnswer>('POST', '/api/movies', { body: { tmdb_id, watched_on } }),
+  /** The languages the user chose for show folders, channels and podcasts (not the providers'). */
+  languages: (signal?: AbortSignal) =>
+    request<{ languages: LanguageChoice[] }>('GET', '/api/languages', signal ? { signal } : {}),
+  /**
+   * The language a group's past and future items count in; null forgets the choice, so the
+   * providers' count again. `id`: the folder name, the channel id, the Spotify show id.
+   */
+  chooseLanguage: (kind: GroupKind, id: string, language: string | null) =>
+    request<LanguageChoice>('PUT', '/api/languages', { body: { kind, id, language } }),
 
   setTimeZone: (time_zone: string | null) =>
     request<{ time_zone: string; time_zone_is_default: boolean }>('PUT', '/api/me/time_zone', { body: { time_zone } }),

@@ -131,7 +131,12 @@ export function ImmersionPage({ me }: { me: Me }) {
                 note={
                   p.by_language.some((l) => l.language === null) ? (
                     <p class="hint">
-                      Synced items have no language yet, so they count as unknown; logs take your{' '}
+                      Synced items count in their provider's language, or in one you choose for their show, channel or podcast in
+                      the{' '}
+                      <a href={ROUTES.library} onClick={onLinkClick}>
+                        Library
+                      </a>
+                      ; unknown when neither says. Logs take your{' '}
                       <a href={ROUTES.settings} onClick={onLinkClick}>
                         default language
                       </a>{' '}

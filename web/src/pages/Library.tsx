@@ -1,13 +1,17 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, type Me, type TmdbResult, type TvdbResult } from '../api';
+import { api, type Me, type Progress, type TmdbResult, type TvdbResult } from '../api';
 import { Dialog } from '../components/Dialog';
 import { PageError, Skeleton, Status } from '../components/Feedback';
-import { PlusIcon } from '../components/Icons';
+import { GroupLanguage, LanguageDialog, type Group } from '../components/GroupLanguage';
+import { AlertIcon, PlusIcon } from '../components/Icons';
 import { Artwork, TileList } from '../components/Tiles';
 import { useDebounced, useFlash, useLoad } from '../hooks';
 import { todayIn } from '../lib/dates';
 import { errorMessage, type MessageOverrides } from '../lib/errors';
-import { searchTermsOf, sortFolders, type ShowFolder } from '../lib/library';
+import { PROVIDER_OF, choicesByGroup, chosenLanguage, isLanguageChoice, withChoice, type GroupKind } from '../lib/languages';
+import { plural, searchTermsOf, sortFolders, type ShowFolder } from '../lib/library';
+import { languageName } from '../lib/mediums';
 
 const TVDB_HELP = 'TVDB is not configured on this server: set IMMERSION_TRACKER_TVDB_API_KEY and restart it.';
 const TMDB_HELP =
@@ -20,6 +24,7 @@ const PROVIDER_MESSAGES: Record<'tvdb' | 'tmdb', MessageOverrides> = {
 };
 
 const MOVIES_FIRST = 24;
+const GROUPS_FIRST = 20;
 
 export function LibraryPage({ me }: { me: Me }) {
   const folders = useLoad(() => api.folders(), []);
@@ -27,6 +32,30 @@ export function LibraryPage({ me }: { me: Me }) {
   const [tagging, setTagging] = useState<ShowFolder | null>(null);
   const [addingMovie, setAddingMovie] = useState(false);
   const [flash, setFlash] = useFlash(8000);
+  // The user's language choices, once for the page; changed only by what PUT answers.
+  const languages = useLoad((signal) => api.languages(signal), []);
+  const [choosing, setChoosing] = useState<Group | null>(null);
+  const choices = useMemo(() => (languages.data ? choicesByGroup(languages.data.languages) : null), [languages.data]);
+  const chosenTags = useMemo(() => [...new Set(choices?.values() ?? [])], [choices]);
+  /** A group's chosen tag, null for its provider's, undefined while the choices are unknown. */
+  const languageOf = (kind: GroupKind, id: string): string | null | undefined => (choices ? chosenLanguage(choices, kind, id) : undefined);
+  const languageProps = (group: Group) => ({
+    group,
+    language: languageOf(group.kind, group.id),
+    loading: languages.loading && !languages.error,
+  });
+  const languageButton = (group: Group) => (
+    <button
+      type="button"
+      class="btn"
+      aria-label={`Language of ${group.name}`}
+      data-action="choose-language"
+      disabled={!choices}
+      onClick={() => setChoosing(group)}
+    >
+      Language
+    </button>
+  );
   const sorted = useMemo(() => sortFolders(folders.data?.shows ?? []), [folders.data]);
   // Tagging moves a folder in the list, and moving a node loses its focus: put it back.
   const refocus = useRef<string | null>(null);
@@ -44,9 +73,20 @@ export function LibraryPage({ me }: { me: Me }) {
     <div class="page narrow-wide">
       <div class="page-head">
         <h1>Library</h1>
-        <p class="muted">Your show folders and movies, and what they are in TVDB and TMDB.</p>
+        <p class="muted">
+          Your show folders, channels, podcasts and movies: what they are in TVDB and TMDB, and the language they count in.
+        </p>
       </div>
       <Status tone="success">{flash}</Status>
+      {languages.error ? (
+        <div class="notice notice-error" role="alert">
+          <AlertIcon />
+          <p>Could not load the languages you chose for your shows, channels and podcasts: {errorMessage(languages.error)}</p>
+          <button type="button" class="btn btn-small" onClick={languages.reload}>
+            Retry
+          </button>
+        </div>
+      ) : null}
 
       <section class="card" aria-labelledby="folders-h">
         <div class="card-head">
@@ -85,30 +125,86 @@ export function LibraryPage({ me }: { me: Me }) {
           </div>
         ) : (
           <ul class="folder-list">
-            {sorted.map((f) => (
-              <li key={f.folder_name} class="folder-row" data-folder={f.folder_name}>
-                <Artwork name={f.tvdb_name ?? f.folder_name} url={f.tvdb_image} size="small" />
-                <div class="folder-text">
-                  <span class="folder-name">{f.folder_name}</span>
-                  {f.tvdb_id === null ? (
-                    <span class="badge badge-warn">Untagged</span>
-                  ) : (
-                    <span class="muted folder-tag">
-                      {f.tvdb_name ?? 'TVDB series'} <span class="num">· TVDB {f.tvdb_id}</span>
-                    </span>
-                  )}
-                </div>
-                <button
-                  type="button"
-                  class={f.tvdb_id === null ? 'btn btn-primary' : 'btn'}
-                  aria-label={f.tvdb_id === null ? `Tag ${f.folder_name}` : `Change tag of ${f.folder_name}`}
-                  onClick={() => setTagging(f)}
-                >
-                  {f.tvdb_id === null ? 'Tag' : 'Change'}
-                </button>
-              </li>
-            ))}
+            {sorted.map((f) => {
+              const group: Group = { kind: 'show', id: f.folder_name, name: f.folder_name, untagged: f.tvdb_id === null };
+              return (
+                <li key={f.folder_name} class="folder-row" data-folder={f.folder_name}>
+                  <Artwork name={f.tvdb_name ?? f.folder_name} url={f.tvdb_image} size="small" />
+                  <div class="folder-text">
+                    <span class="folder-name">{f.folder_name}</span>
+                    {f.tvdb_id === null ? (
+                      <span class="badge badge-warn">Untagged</span>
+                    ) : (
+                      <span class="muted folder-tag">
+                        {f.tvdb_name ?? 'TVDB series'} <span class="num">· TVDB {f.tvdb_id}</span>
+                      </span>
+                    )}
+                    <GroupLanguage {...languageProps(group)} />
+                  </div>
+                  <div class="folder-actions">
+                    <button
+                      type="button"
+                      class={f.tvdb_id === null ? 'btn btn-primary' : 'btn'}
+                      aria-label={f.tvdb_id === null ? `Tag ${f.folder_name}` : `Change tag of ${f.folder_name}`}
+                      onClick={() => setTagging(f)}
+                    >
+                      {f.tvdb_id === null ? 'Tag' : 'Change'}
+                    </button>
+                    {languageButton(group)}
+                  </div>
+                </li>
+              );
+            })}
           </ul>
+        )}
+      </section>
+
+      <section class="card" aria-labelledby="groups-h">
+        <div class="card-head">
+          <h2 id="groups-h">Channels and podcasts</h2>
+        </div>
+        <PageError error={progress.error} onRetry={progress.reload} />
+        {!progress.data ? (
+          <Skeleton height={120} />
+        ) : progress.data.youtube_channels.length + progress.data.spotify_shows.length === 0 ? (
+          <p class="muted empty-line">No YouTube videos or Spotify episodes synced yet.</p>
+        ) : (
+          <>
+            <GroupList
+              title="YouTube channels"
+              kind="channel"
+              entries={channelEntries(progress.data)}
+              empty="No YouTube videos synced yet."
+              render={({ group, items, artwork }) => (
+                <li key={group.id} class="folder-row" data-channel={group.id}>
+                  <Artwork name={group.name} url={artwork} shape="square" size="small" />
+                  <div class="folder-text">
+                    <span class="folder-name">{group.name}</span>
+                    <span class="muted folder-tag num">{plural(items, 'video', 'videos')}</span>
+                    <GroupLanguage {...languageProps(group)} />
+                  </div>
+                  <div class="folder-actions">{languageButton(group)}</div>
+                </li>
+              )}
+            />
+            <GroupList
+              title="Podcasts"
+              kind="podcast"
+              entries={podcastEntries(progress.data)}
+              empty="No Spotify episodes synced yet."
+              render={({ group, items, artwork }) => (
+                <li key={group.id} class="folder-row" data-podcast={group.id}>
+                  <Artwork name={group.name} url={artwork} shape="square" size="small" />
+                  <div class="folder-text">
+                    <span class="folder-name">{group.name}</span>
+                    <span class="muted folder-tag num">{plural(items, 'episode', 'episodes')}</span>
+                    <GroupLanguage {...languageProps(group)} />
+                  </div>
+                  <div class="folder-actions">{languageButton(group)}</div>
+                </li>
+              )}
+            />
+          </>
         )}
       </section>
 
@@ -158,6 +254,29 @@ export function LibraryPage({ me }: { me: Me }) {
           }}
         />
       )}
+      {choosing && (
+        <LanguageDialog
+          group={choosing}
+          current={languageOf(choosing.kind, choosing.id) ?? null}
+          also={[...chosenTags, me.language]}
+          onClose={() => setChoosing(null)}
+          onSaved={(answer) => {
+            const group = choosing;
+            setChoosing(null);
+            // Only what the server answered is shown; an answer of another shape: ask again.
+            if (!isLanguageChoice(answer) || answer.kind !== group.kind || answer.id !== group.id) {
+              languages.reload();
+              return;
+            }
+            languages.setData((old) => ({ languages: withChoice(old?.languages ?? [], answer) }));
+            setFlash(
+              answer.language
+                ? `${group.name} counts in ${languageName(answer.language)} now.`
+                : `${group.name} counts in ${PROVIDER_OF[group.kind]}'s language again.`,
+            );
+          }}
+        />
+      )}
       {addingMovie && (
         <AddMovieDialog
           me={me}
@@ -168,6 +287,64 @@ export function LibraryPage({ me }: { me: Me }) {
             progress.reload();
           }}
         />
+      )}
+    </div>
+  );
+}
+
+interface GroupEntry {
+  group: Group;
+  items: number;
+  artwork: string | null;
+}
+
+/** /progress's channels (most watched first), by channel id: what PUT /api/languages takes. */
+function channelEntries(p: Progress): GroupEntry[] {
+  return p.youtube_channels.flatMap((c) =>
+    c.channel_id ? [{ group: { kind: 'channel', id: c.channel_id, name: c.channel_name ?? c.channel_id }, items: c.videos_watched, artwork: c.artwork_url }] : [],
+  );
+}
+
+/** /progress's Spotify shows, by Spotify show id. */
+function podcastEntries(p: Progress): GroupEntry[] {
+  return p.spotify_shows.flatMap((s) =>
+    s.show_id ? [{ group: { kind: 'podcast', id: s.show_id, name: s.show_name ?? s.show_id }, items: s.episodes_watched, artwork: s.artwork_url }] : [],
+  );
+}
+
+/** A titled list of channels or podcasts: the first GROUPS_FIRST, then "See all N". */
+function GroupList({
+  title,
+  kind,
+  entries,
+  empty,
+  render,
+}: {
+  title: string;
+  kind: GroupKind;
+  entries: GroupEntry[];
+  empty: string;
+  render: (entry: GroupEntry) => ComponentChildren;
+}) {
+  const [all, setAll] = useState(false);
+  const id = `${kind}-list`;
+  const shown = all ? entries : entries.slice(0, GROUPS_FIRST);
+  return (
+    <div class="group-list" data-section={`${kind}s`}>
+      <h3 id={`${id}-h`} class="group-list-title">
+        {title} <span class="muted num">· {entries.length}</span>
+      </h3>
+      {entries.length === 0 ? (
+        <p class="muted empty-line">{empty}</p>
+      ) : (
+        <ul class="folder-list" id={id} aria-labelledby={`${id}-h`}>
+          {shown.map(render)}
+        </ul>
+      )}
+      {entries.length > GROUPS_FIRST && (
+        <button type="button" class="btn btn-ghost see-all" aria-expanded={all} aria-controls={id} onClick={() => setAll(!all)}>
+          {all ? 'Show fewer' : `See all ${entries.length}`}
+        </button>
       )}
     </div>
   );

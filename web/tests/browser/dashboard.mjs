@@ -317,7 +317,11 @@ try {
   const japanese = await (await inJapanese).json();
   const japaneseToday = japanese.days[japanese.days.length - 1];
   assert.equal(japaneseToday.minutes.manga, 65);
-  assert.equal(japaneseToday.total_minutes, 65, 'synced items (no language yet) are left out');
+  // Synced items count in their provider's language (the fake TVDB, YouTube and Spotify say
+  // Japanese); the untagged folder's episodes have none, so they are left out.
+  const allToday = (await api('/api/activity')).body.days.at(-1);
+  assert.ok((japaneseToday.minutes.tv ?? 0) < allToday.minutes.tv, 'the untagged folder (no language) is left out');
+  assert.equal(japaneseToday.total_minutes, Object.values(japaneseToday.minutes).reduce((a, b) => a + b, 0));
   await page.waitForFunction(() => document.querySelector('.chart-readout').textContent.includes('in Japanese'));
 
   step('a log is edited and deleted');
@@ -386,6 +390,34 @@ try {
   if (save) await save.click();
   assert.equal((await tagged).status(), 200);
   await page.waitForFunction(() => document.querySelector('[data-folder="Haikyuu (2014)"]').textContent.includes('Haikyu!!'));
+
+  step('a channel counts in the language chosen for it, once the server accepts it');
+  const channel = 'UCLp8RBhQHu9wSsq62j_Md6A'; // Despacito's: the fake YouTube says Japanese
+  const languageOfChannel = () => page.$eval(`[data-channel="${channel}"] .group-lang`, (e) => e.dataset.language);
+  await page.waitForSelector(`[data-channel="${channel}"] .group-lang`);
+  assert.equal(await languageOfChannel(), '', 'no choice yet: the provider says');
+  await page.click(`[data-channel="${channel}"] [data-action="choose-language"]`);
+  await page.waitForSelector('dialog[open] #group-language');
+  await page.select('dialog[open] #group-language', 'es');
+  // Refused once (a 400 with its sentence): said in the dialog, and the row does not change.
+  fakeAnswers.push({ method: 'PUT', path: '/api/languages', status: 400, body: { error: 'language must be a BCP 47 primary language tag' } });
+  let chose = apiResponse(page, 'PUT', '/api/languages');
+  await page.click('[data-action="save-language"]');
+  assert.equal((await chose).status(), 400);
+  await page.waitForFunction(() => document.querySelector('dialog[open] [role="alert"]').textContent.includes('BCP 47'));
+  assert.equal(await languageOfChannel(), '', 'a refused choice is not shown');
+  forgiveFailedLoads();
+  chose = apiResponse(page, 'PUT', '/api/languages');
+  await page.click('[data-action="save-language"]');
+  const chosen = await chose;
+  assert.equal(chosen.status(), 200);
+  assert.deepEqual(JSON.parse(chosen.request().postData()), { kind: 'channel', id: channel, language: 'es' });
+  await page.waitForSelector(`[data-channel="${channel}"] [data-language="es"]`);
+  assert.match(await page.$eval(`[data-channel="${channel}"] .group-lang`, (e) => e.textContent), /es.*Spanish/);
+  assert.deepEqual((await api('/api/languages')).body.languages, [{ kind: 'channel', id: channel, language: 'es' }]);
+  assert.ok((await api('/progress')).body.by_language.some((l) => l.language === 'es' && l.items >= 1), 'its video counts in Spanish');
+  await page.reload({ waitUntil: 'networkidle0' });
+  await page.waitForSelector(`[data-channel="${channel}"] [data-language="es"]`);
   await screenshot(page, 'library');
 
   step('a change of time zone moves "today"');
