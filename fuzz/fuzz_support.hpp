@@ -166,6 +166,11 @@ class StubStore final : public storage::Store {
                              storage::SyncStamp, storage::CountDone done) override {
     done(Result<std::int64_t>::success(0));
   }
+  storage::WatchedPage listWatched(std::string_view, const std::optional<std::string>&,
+                                   std::size_t) override {
+    return {};
+  }
+  std::vector<storage::GroupRecord> listGroups(std::string_view) override { return {}; }
   std::vector<storage::LanguageChoice> languageChoices(std::string_view) override { return {}; }
   void chooseLanguage(std::string_view, domain::ItemKind, std::string_view,
                       std::optional<std::string>) override {}

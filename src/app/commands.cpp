@@ -46,6 +46,7 @@ int runCommandLine(int argc, char** argv) {
   cli::MovieCommands movies(app);
   cli::LogCommand log(app);
   cli::LogsCommand logs(app);
+  cli::ExportCommand exports(app);
   cli::LambdaCommand lambda(app);
   cli::DynamoDbCommands dynamodb(app);
 
@@ -63,6 +64,7 @@ int runCommandLine(int argc, char** argv) {
     if (movies.addChosen()) return movies.add();
     if (log.chosen()) return log.run();
     if (logs.chosen()) return logs.run();
+    if (exports.chosen()) return exports.run();
     if (dynamodb.createTablesChosen()) return dynamodb.createTables();
     Config config = loadConfig(overrides);
     if (serve.chosen()) return serve.run(config);

@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "api/account/handlers.hpp"
+#include "api/export/handlers.hpp"
 #include "api/immersion/handlers.hpp"
 #include "api/logs/handlers.hpp"
 #include "api/ops_handlers.hpp"
@@ -102,6 +103,7 @@ struct Service::Parts {
   api::immersion::Dependencies immersion;
   api::logs::Dependencies log_routes;
   api::account::Dependencies account;
+  api::exports::Dependencies exports;
   WorkerPool workers;
   WorkerPool provider_workers;  // Execution::kProvider
   WorkerPool password_workers;  // Execution::kPasswordCheck
@@ -127,6 +129,7 @@ struct Service::Parts {
     for (auto& r : api::immersion::routes(immersion)) routes.push_back(std::move(r));
     for (auto& r : api::logs::routes(log_routes)) routes.push_back(std::move(r));
     for (auto& r : api::account::routes(account)) routes.push_back(std::move(r));
+    for (auto& r : api::exports::routes(exports)) routes.push_back(std::move(r));
     for (auto& r : api::web::routes(api::web::embeddedBundle())) routes.push_back(std::move(r));
     return routes;
   }
@@ -155,6 +158,7 @@ struct Service::Parts {
         log_routes{logs},
         account{*store, calendars,     providers::configuredProviders(config.providers),
                 clock,  authenticator, config.secure_cookies},
+        exports{*store, calendars, clock},
         workers(config.worker_threads),
         provider_workers(config.provider_threads),
         password_workers(config.password_threads),

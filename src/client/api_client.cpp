@@ -21,6 +21,11 @@ std::string errorOf(const net::OutboundResponse& response) {
   return text.empty() ? "no details" : text;
 }
 
+// "GET /api/logs": a request as messages name it, without its query.
+std::string describe(std::string_view method, std::string_view path) {
+  return std::string(method) + " /" + std::string(path.substr(0, path.find('?')));
+}
+
 }  // namespace
 
 ApiClient::ApiClient(ServerLogin login, net::HttpTransport& transport)
@@ -28,10 +33,10 @@ ApiClient::ApiClient(ServerLogin login, net::HttpTransport& transport)
   login_.url = trimSlash(login_.url);
 }
 
-ApiClient::Reply ApiClient::call(std::string_view method, std::string_view path,
-                                 const boost::json::value& body,
-                                 std::initializer_list<long> also_ok,
-                                 const std::vector<std::string>& headers) {
+net::OutboundResponse ApiClient::exchange(std::string_view method, std::string_view path,
+                                          const boost::json::value& body,
+                                          std::initializer_list<long> also_ok,
+                                          const std::vector<std::string>& headers) {
   net::OutboundRequest request;
   request.method = std::string(method);
   request.url = login_.url + "/" + std::string(path);
@@ -51,13 +56,12 @@ ApiClient::Reply ApiClient::call(std::string_view method, std::string_view path,
     request.headers.push_back("Content-Type: application/json;charset=UTF-8");
     request.body = boost::json::serialize(body);
   }
-  std::string what = std::string(method) + " /" + std::string(path.substr(0, path.find('?')));
 
   net::TransportResult result = transport_.send(request);
   if (!result.response) {
     throw ClientError("cannot reach the server at " + login_.url + ": " + result.error);
   }
-  const net::OutboundResponse& response = *result.response;
+  net::OutboundResponse& response = *result.response;
   if (response.status == 401) {
     throw ClientError("the server at " + login_.url + " refused the credentials" +
                       (login_.token.empty() ? " of user " + login_.user +
@@ -68,16 +72,29 @@ ApiClient::Reply ApiClient::call(std::string_view method, std::string_view path,
   bool ok = response.status == 200 ||
             std::find(also_ok.begin(), also_ok.end(), response.status) != also_ok.end();
   if (!ok) {
-    throw ClientError(what + " failed with HTTP " + std::to_string(response.status) + ": " +
-                      errorOf(response));
+    throw ClientError(describe(method, path) + " failed with HTTP " +
+                      std::to_string(response.status) + ": " + errorOf(response));
   }
+  return std::move(response);
+}
+
+ApiClient::Reply ApiClient::call(std::string_view method, std::string_view path,
+                                 const boost::json::value& body,
+                                 std::initializer_list<long> also_ok,
+                                 const std::vector<std::string>& headers) {
+  net::OutboundResponse response = exchange(method, path, body, also_ok, headers);
   if (response.status == 204) return Reply{204, {}};
   auto parsed = parseJson(response.body);
   if (!parsed || !parsed->is_object()) {
-    throw ClientError(what + " answered something that is not a JSON object; is " + login_.url +
+    throw ClientError(describe(method, path) +
+                      " answered something that is not a JSON object; is " + login_.url +
                       " an immersion-tracker server?");
   }
   return Reply{response.status, std::move(parsed->get_object())};
+}
+
+std::string ApiClient::download(std::string_view path) {
+  return std::move(exchange("GET", path, nullptr, {}, {}).body);
 }
 
 }  // namespace it::client

@@ -45,8 +45,17 @@ class ApiClient {
   Reply call(std::string_view method, std::string_view path,
              const boost::json::value& body = nullptr, std::initializer_list<long> also_ok = {},
              const std::vector<std::string>& headers = {});
+  // GET `path` and the body of its 200 as it is (an export: JSON or CSV); throws ClientError as
+  // call() does.
+  std::string download(std::string_view path);
 
  private:
+  // Sends the request; the answer when its status is 200 or one of `also_ok`, else throws.
+  net::OutboundResponse exchange(std::string_view method, std::string_view path,
+                                 const boost::json::value& body,
+                                 std::initializer_list<long> also_ok,
+                                 const std::vector<std::string>& headers);
+
   ServerLogin login_;
   net::HttpTransport& transport_;
 };

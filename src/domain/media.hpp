@@ -61,6 +61,8 @@ struct Movie {
   std::optional<std::string> image;
   std::int64_t runtime_seconds = 0;
   std::optional<std::string> language;
+
+  friend bool operator==(const Movie&, const Movie&) = default;
 };
 
 inline Movie movieFrom(const TvdbMovie& m) {

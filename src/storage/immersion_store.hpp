@@ -82,6 +82,37 @@ struct SyncStamp {
   Calendar calendar;
 };
 
+// One watched item as recorded, for an export: when, and what identifies it and was learnt of
+// it (not how it counts, which follows from its show folder, channel or podcast).
+struct WatchedItem {
+  domain::ItemKind kind = domain::ItemKind::kEpisode;
+  std::int64_t timestamp = 0;  // epoch seconds
+  std::string folder_name;     // episodes
+  std::string file_name;       // episodes and movies
+  domain::Movie movie;         // movies
+  std::string id;              // videos and Spotify episodes
+  std::string title;           // videos and Spotify episodes
+  std::string group;           // a video's channel id, a Spotify episode's show id
+  std::int64_t seconds = 0;    // videos and Spotify episodes (a movie's is movie.runtime_seconds)
+  std::optional<std::string> language;  // the provider's: videos and Spotify episodes
+
+  friend bool operator==(const WatchedItem&, const WatchedItem&) = default;
+};
+
+// A page of a user's watched items, and where the next one starts (nothing after the last).
+struct WatchedPage {
+  std::vector<WatchedItem> items;
+  std::optional<std::string> next_cursor;
+};
+
+// A user's YouTube channel (kind kYoutubeVideo) or Spotify show (kSpotifyEpisode).
+struct GroupRecord {
+  domain::ItemKind kind = domain::ItemKind::kYoutubeVideo;
+  domain::GroupInfo info;
+
+  friend bool operator==(const GroupRecord&, const GroupRecord&) = default;
+};
+
 // What users watched (the original Lambda service's items), with the totals GET /progress
 // reads (domain/totals.hpp). Implementations are thread-safe; reads throw StoreError on
 // failure.
@@ -139,6 +170,14 @@ class ImmersionStore {
   virtual void recordSpotifyEpisodes(std::string_view username,
                                      std::vector<domain::SpotifyEpisode> episodes, SyncStamp stamp,
                                      CountDone done) = 0;
+
+  // The user's watched items, in an order of the store's own, at most `limit` (at least 1)
+  // after `cursor` (a page's next_cursor; nothing for the first page). A page may hold fewer
+  // items than the limit, even none, and still have a next one.
+  virtual WatchedPage listWatched(std::string_view username,
+                                  const std::optional<std::string>& cursor, std::size_t limit) = 0;
+  // The user's YouTube channels, then Spotify shows, each by id.
+  virtual std::vector<GroupRecord> listGroups(std::string_view username) = 0;
 
   // The languages the user chose, by kind and group.
   virtual std::vector<LanguageChoice> languageChoices(std::string_view username) = 0;

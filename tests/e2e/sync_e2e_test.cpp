@@ -335,6 +335,31 @@ TEST_F(SyncE2E, LogsAreAddedListedAndUndoneFromTheCommandLine) {
             "No logs yet. Add one with: immersion-tracker log 45m book \"Title\"\n");
 }
 
+// `export` as a user runs it: everything as JSON to standard output, or CSV to a file.
+TEST_F(SyncE2E, ExportWritesTheWholeHistoryToStandardOutputOrAFile) {
+  ASSERT_EQ(run({IT_BINARY, "log", "45m", "book", "Kiki, \"the\" book", "--date", "2025-01-02"})
+                .exit_code,
+            0);
+  auto r = run({IT_BINARY, "export"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  boost::json::object doc = boost::json::parse(r.out).as_object();
+  EXPECT_EQ(doc.at("format"), "immersion-tracker-export");
+  ASSERT_EQ(doc.at("logs").as_array().size(), 1u);
+  EXPECT_EQ(doc.at("logs").at(0).at("title"), "Kiki, \"the\" book");
+
+  r = run({IT_BINARY, "export", "--format", "csv", "--output", at("history.csv").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(readText(at("history.csv")),
+            "date,kind,medium,title,minutes,amount,unit,language\r\n"
+            "2025-01-02,log,book,\"Kiki, \"\"the\"\" book\",45.00,,,\r\n");
+  EXPECT_FALSE(fs::exists(at("history.csv.part")));
+
+  r = run({IT_BINARY, "export", "--format", "xml"});  // a usage error, as CLI11 reports them
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err.rfind("--format: xml not in {json,csv}\n", 0), 0u) << r.err;
+}
+
 TEST_F(SyncE2E, DryRunChangesNothing) {
   makeFile(at("shows/Free/watched/ep1.mkv"), 100 * kMiB);
   writeText(at("watched.txt"), "https://www.youtube.com/watch?v=9bZkp7q19f0\n");

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -778,6 +779,89 @@ TYPED_TEST(StoreContractTest, ItemsCountInTheirLanguageOrInTheOneChosenForTheirG
   EXPECT_EQ(dailyOf(in, ItemKind::kYoutubeVideo), (std::vector<Day>{{utcDay(kT0), 4, 1000}}));
   EXPECT_EQ(groupsOf(in, ItemKind::kYoutubeVideo),
             (std::map<std::string, std::int64_t>{{"UC1", 3}, {"UC2", 1}}));
+}
+
+// ---- immersion: export -------------------------------------------------------------------------
+
+TYPED_TEST(StoreContractTest, WatchedItemsAreListedInPagesWithWhatWasRecorded) {
+  auto& store = this->store();
+  addUser(store, "alice");
+  addUser(store, "bob");
+  std::vector<EpisodeRef> episodes;
+  for (int i = 0; i < 7; ++i)
+    episodes.push_back({"Show " + std::to_string(i % 2), "e" + std::to_string(i)});
+  EXPECT_EQ(recordEpisodes(store, "alice", episodes, stampAt(kT0)), 7);
+  MovieRecord film = movie("film.mkv", "Film", 7000);
+  film.movie.language = "ja";
+  EXPECT_EQ(recordMovies(store, "alice", {film}, stampAt(kT0 + 1)), 1);
+  EXPECT_EQ(recordVideos(store, "alice",
+                         {{"v1", "Video 1", "UC1", "One", 100, "https://yt3.example/1", "ja"},
+                          {"v2", "Video 2", "UC2", "Two", 200}},
+                         stampAt(kT0 + 2)),
+            2);
+  EXPECT_EQ(recordPodcastEpisodes(store, "alice", {{"s1", "Episode 1", "S1", "Pod", 600}},
+                                  stampAt(kT0 + 3)),
+            1);
+  EXPECT_EQ(recordEpisodes(store, "bob", {{"Bob's", "x"}}, stampAt(kT0)), 1);
+
+  // Pages of 3 until the end, each item once.
+  std::vector<storage::WatchedItem> all;
+  std::optional<std::string> cursor;
+  int pages = 0;
+  do {
+    storage::WatchedPage page = store.listWatched("alice", cursor, 3);
+    EXPECT_LE(page.items.size(), 3u);
+    for (auto& item : page.items) all.push_back(std::move(item));
+    cursor = page.next_cursor;
+    ASSERT_LT(++pages, 20);
+  } while (cursor);
+  ASSERT_EQ(all.size(), 11u);
+  std::map<ItemKind, int> kinds;
+  std::set<std::pair<std::string, std::string>> episode_keys;
+  for (const auto& item : all) {
+    ++kinds[item.kind];
+    if (item.kind == ItemKind::kEpisode) {
+      EXPECT_EQ(item.timestamp, kT0);
+      episode_keys.insert({item.folder_name, item.file_name});
+    } else if (item.kind == ItemKind::kMovie) {
+      EXPECT_EQ(item.file_name, "film.mkv");
+      EXPECT_EQ(item.movie, film.movie);
+      EXPECT_EQ(item.timestamp, kT0 + 1);
+    } else if (item.kind == ItemKind::kYoutubeVideo && item.id == "v1") {
+      EXPECT_EQ(
+          item,
+          (storage::WatchedItem{
+              ItemKind::kYoutubeVideo, kT0 + 2, "", "", {}, "v1", "Video 1", "UC1", 100, "ja"}));
+    } else if (item.kind == ItemKind::kSpotifyEpisode) {
+      EXPECT_EQ(item, (storage::WatchedItem{ItemKind::kSpotifyEpisode,
+                                            kT0 + 3,
+                                            "",
+                                            "",
+                                            {},
+                                            "s1",
+                                            "Episode 1",
+                                            "S1",
+                                            600,
+                                            std::nullopt}));
+    }
+  }
+  EXPECT_EQ(kinds, (std::map<ItemKind, int>{{ItemKind::kEpisode, 7},
+                                            {ItemKind::kMovie, 1},
+                                            {ItemKind::kYoutubeVideo, 2},
+                                            {ItemKind::kSpotifyEpisode, 1}}));
+  EXPECT_EQ(episode_keys.size(), 7u);
+  EXPECT_TRUE(episode_keys.contains({"Show 1", "e5"}));
+
+  EXPECT_EQ(store.listGroups("alice"),
+            (std::vector<storage::GroupRecord>{
+                {ItemKind::kYoutubeVideo, {"UC1", "One", "https://yt3.example/1"}},
+                {ItemKind::kYoutubeVideo, {"UC2", "Two", std::nullopt}},
+                {ItemKind::kSpotifyEpisode, {"S1", "Pod", std::nullopt}}}));
+  EXPECT_TRUE(store.listGroups("bob").empty());
+  storage::WatchedPage bobs = store.listWatched("bob", std::nullopt, 10);
+  ASSERT_EQ(bobs.items.size(), 1u);
+  EXPECT_EQ(bobs.items[0].folder_name, "Bob's");
+  EXPECT_FALSE(bobs.next_cursor.has_value());
 }
 
 // ---- immersion: time zones ----------------------------------------------------------------------

@@ -7,6 +7,7 @@
 
 #include "app/cli/command_support.hpp"
 #include "client/api_client.hpp"
+#include "client/export_command.hpp"
 #include "client/movie_command.hpp"
 #include "client/terminal.hpp"
 #include "net/curl_client.hpp"
@@ -160,6 +161,25 @@ LogsCommand::LogsCommand(CLI::App& app)
 int LogsCommand::run() {
   return runClient(clientLogin(login_), [this](client::ApiClient& api, client::Console& console) {
     return client::runLogs(api, limit_, console);
+  });
+}
+
+ExportCommand::ExportCommand(CLI::App& app)
+    : Subcommand(app, "export",
+                 "Write your whole history (TV progress, synced items, logs, settings) as JSON "
+                 "or CSV") {
+  addLoginFlags(command(), login_);
+  command()
+      .add_option("--format", format_, "json (everything, default) or csv (items and logs)")
+      ->check(CLI::IsMember({"json", "csv"}));
+  command().add_option("--output,-o", output_, "Write to this file instead of standard output");
+}
+
+int ExportCommand::run() {
+  return runClient(clientLogin(login_), [this](client::ApiClient& api, client::Console& console) {
+    // Exact bytes to a file or a pipe; on a terminal, through the filter as everything else.
+    std::ostream& destination = isatty(STDOUT_FILENO) == 1 ? console.out : std::cout;
+    return client::runExport(api, format_, output_, destination);
   });
 }
 

@@ -9,10 +9,10 @@
 #include "client/log_command.hpp"
 #include "client/sync_command.hpp"
 
-// `sync`, `progress`, `movie add`, `log` and `logs`: the client of a running server (local or
-// remote), as the original sync script was. They read no configuration file; the server and login
-// come from flags or the script's environment variables. Each run returns its exit code, and throws
-// CommandError for a missing login or client::ClientError when it cannot go on.
+// `sync`, `progress`, `movie add`, `log`, `logs` and `export`: the client of a running server
+// (local or remote), as the original sync script was. They read no configuration file; the server
+// and login come from flags or the script's environment variables. Each run returns its exit code,
+// and throws CommandError for a missing login or client::ClientError when it cannot go on.
 
 namespace it::app::cli {
 
@@ -75,6 +75,19 @@ class LogsCommand : public Subcommand {
  private:
   LoginFlags login_;
   int limit_ = 20;
+};
+
+// `export [--format json|csv] [--output FILE]`: writes the caller's whole history.
+class ExportCommand : public Subcommand {
+ public:
+  explicit ExportCommand(CLI::App& app);
+
+  int run();
+
+ private:
+  LoginFlags login_;
+  std::string format_ = "json";
+  std::optional<std::string> output_;
 };
 
 // `progress`: prints the progress summary.

@@ -484,6 +484,98 @@ void DynamoDbStore::recordSpotifyEpisodes(std::string_view username,
   record(username, std::move(candidates), stamp, ItemKind::kSpotifyEpisode, done);
 }
 
+// ---- export -------------------------------------------------------------------------------
+
+namespace {
+
+// A watched item of the user's partition as an export lists it; nothing for group items and
+// the items written without a timestamp (never by this server or the originals).
+std::optional<WatchedItem> watchedFrom(const json::object& item) {
+  const std::string sk = stringOf(item, "sk").value_or("");
+  auto timestamp = numberOf(item, "timestamp");
+  if (!timestamp) return std::nullopt;
+  WatchedItem w;
+  w.timestamp = *timestamp;
+  auto media = [&](ItemKind kind, const MediaAttributes& a) {
+    w.kind = kind;
+    w.id = stringOf(item, a.id).value_or(sk.substr(std::string_view(a.sk_prefix).size()));
+    w.title = stringOf(item, a.title).value_or("");
+    w.group = stringOf(item, a.group_id).value_or("");
+    w.seconds = numberOf(item, a.duration).value_or(0);
+    w.language = stringOf(item, "language");
+  };
+  if (startsWith(sk, "EPISODE#")) {
+    w.kind = ItemKind::kEpisode;
+    w.folder_name = folderOf(item);
+    w.file_name =
+        stringOf(item, "file_name")
+            .value_or(sk.substr(std::string_view("EPISODE#").size() + w.folder_name.size() + 1));
+  } else if (startsWith(sk, "MOVIE#")) {
+    w.kind = ItemKind::kMovie;
+    w.file_name = stringOf(item, "file_name").value_or(sk.substr(6));
+    const bool tmdb = numberOf(item, "tmdb_id").has_value();
+    const char* prefix = tmdb ? "tmdb_" : "tvdb_";
+    w.movie = {tmdb ? domain::MovieDatabase::kTmdb : domain::MovieDatabase::kTvdb,
+               numberOf(item, std::string(prefix) + "id").value_or(0),
+               stringOf(item, std::string(prefix) + "name").value_or(""),
+               stringOf(item, std::string(prefix) + "image"),
+               numberOf(item, "movie_duration").value_or(0),
+               stringOf(item, "language")};
+  } else if (startsWith(sk, kYoutubeAttributes.sk_prefix)) {
+    media(ItemKind::kYoutubeVideo, kYoutubeAttributes);
+  } else if (startsWith(sk, kSpotifyAttributes.sk_prefix)) {
+    media(ItemKind::kSpotifyEpisode, kSpotifyAttributes);
+  } else {
+    return std::nullopt;
+  }
+  return w;
+}
+
+}  // namespace
+
+WatchedPage DynamoDbStore::listWatched(std::string_view username,
+                                       const std::optional<std::string>& cursor,
+                                       std::size_t limit) {
+  return guarded("listing watched items", [&] {
+    const std::string pk = itemKey(kUserPkPrefix, username);
+    json::object query = partitionQuery(tables_.immersion, pk);
+    query["Limit"] = static_cast<std::int64_t>(std::max<std::size_t>(limit, 1));
+    if (cursor) query["ExclusiveStartKey"] = pkSk(pk, *cursor);
+    json::object answer = ops_.call("Query", std::move(query));
+    WatchedPage page;
+    if (auto* items = answer.if_contains("Items"); items != nullptr && items->is_array()) {
+      for (const auto& item : items->get_array()) {
+        if (!item.is_object()) continue;
+        if (auto w = watchedFrom(item.get_object())) page.items.push_back(std::move(*w));
+      }
+    }
+    if (auto* last = answer.if_contains("LastEvaluatedKey"); last != nullptr && last->is_object()) {
+      page.next_cursor = stringOf(last->get_object(), "sk");
+    }
+    return page;
+  });
+}
+
+std::vector<GroupRecord> DynamoDbStore::listGroups(std::string_view username) {
+  return guarded("listing channels and podcasts", [&] {
+    const std::string pk = itemKey(kUserPkPrefix, username);
+    std::vector<GroupRecord> groups;
+    auto read = [&](ItemKind kind, const MediaAttributes& a) {
+      const std::string prefix = prefixesOf(kind).group;
+      ops_.forEach("Query", prefixQuery(tables_.immersion, pk, prefix), [&](json::object& item) {
+        std::string id = stringOf(item, a.group_id)
+                             .value_or(stringOf(item, "sk").value_or(prefix).substr(prefix.size()));
+        groups.push_back({kind,
+                          {std::move(id), stringOf(item, a.group_title).value_or(""),
+                           stringOf(item, a.group_artwork)}});
+      });
+    };
+    read(ItemKind::kYoutubeVideo, kYoutubeAttributes);
+    read(ItemKind::kSpotifyEpisode, kSpotifyAttributes);
+    return groups;
+  });
+}
+
 // ---- languages ----------------------------------------------------------------------------
 
 std::vector<LanguageChoice> DynamoDbStore::languageChoices(std::string_view username) {

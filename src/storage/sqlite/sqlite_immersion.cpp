@@ -1,6 +1,7 @@
 // SqliteStore: immersion tracking, the original Lambda service's items (schema in migration 2
 // of schema.cpp).
 
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -487,6 +488,136 @@ void SqliteStore::recordSpotifyEpisodes(std::string_view username,
       [user = std::string(username), episodes = std::move(episodes), stamp = std::move(stamp)](
           Connection& db) { return recordMedia(db, user, episodes, stamp, kSpotifyTables); },
       std::move(done));
+}
+
+// ---- export -------------------------------------------------------------------------------
+
+namespace {
+
+// Each kind's items in key order, at most ?4, after the key (?2, ?3) when ?5: what an export
+// reads of them.
+constexpr std::pair<ItemKind, const char*> kWatchedPages[] = {
+    {ItemKind::kEpisode,
+     "SELECT timestamp, folder_name, file_name FROM episodes "
+     "WHERE username = ?1 AND (?5 = 0 OR (folder_name, file_name) > (?2, ?3)) "
+     "ORDER BY folder_name, file_name LIMIT ?4"},
+    {ItemKind::kMovie,
+     "SELECT timestamp, file_name, tmdb_id, tvdb_id, COALESCE(tmdb_name, tvdb_name), "
+     "COALESCE(tmdb_image, tvdb_image), movie_duration, language FROM movies "
+     "WHERE username = ?1 AND (?5 = 0 OR file_name > ?2) ORDER BY file_name LIMIT ?4"},
+    {ItemKind::kYoutubeVideo,
+     "SELECT timestamp, youtube_video_id, youtube_video_title, youtube_channel_id, "
+     "youtube_video_duration, language FROM youtube_videos "
+     "WHERE username = ?1 AND (?5 = 0 OR youtube_video_id > ?2) ORDER BY youtube_video_id LIMIT "
+     "?4"},
+    {ItemKind::kSpotifyEpisode,
+     "SELECT timestamp, spotify_episode_id, spotify_episode_title, spotify_show_id, "
+     "spotify_episode_duration, language FROM spotify_episodes "
+     "WHERE username = ?1 AND (?5 = 0 OR spotify_episode_id > ?2) ORDER BY spotify_episode_id "
+     "LIMIT ?4"},
+};
+
+WatchedItem readWatched(ItemKind kind, Statement& s) {
+  WatchedItem item;
+  item.kind = kind;
+  item.timestamp = s.columnInt(0);
+  switch (kind) {
+    case ItemKind::kEpisode:
+      item.folder_name = s.columnText(1);
+      item.file_name = s.columnText(2);
+      break;
+    case ItemKind::kMovie: {
+      item.file_name = s.columnText(1);
+      const bool tmdb = !s.columnIsNull(2);
+      item.movie = {tmdb ? domain::MovieDatabase::kTmdb : domain::MovieDatabase::kTvdb,
+                    tmdb ? s.columnInt(2) : s.columnInt(3),
+                    s.columnOptionalText(4).value_or(""),
+                    s.columnOptionalText(5),
+                    s.columnInt(6),
+                    s.columnOptionalText(7)};
+      break;
+    }
+    case ItemKind::kYoutubeVideo:
+    case ItemKind::kSpotifyEpisode:
+      item.id = s.columnText(1);
+      item.title = s.columnText(2);
+      item.group = s.columnText(3);
+      item.seconds = s.columnInt(4);
+      item.language = s.columnOptionalText(5);
+      break;
+  }
+  return item;
+}
+
+// A page's cursor: the last item's kind and key, apart by NULs (keys are text without them).
+std::string cursorOf(const WatchedItem& item) {
+  std::string cursor(1, static_cast<char>('0' + static_cast<int>(item.kind)));
+  cursor += '\0';
+  if (item.kind == ItemKind::kEpisode) {
+    cursor += item.folder_name;
+    cursor += '\0';
+    cursor += item.file_name;
+  } else {
+    cursor += item.kind == ItemKind::kMovie ? item.file_name : item.id;
+  }
+  return cursor;
+}
+
+}  // namespace
+
+WatchedPage SqliteStore::listWatched(std::string_view username,
+                                     const std::optional<std::string>& cursor, std::size_t limit) {
+  // Where the page starts: the kind of the cursor, after its key.
+  int first_kind = 0;
+  std::string key1;
+  std::string key2;
+  if (cursor && cursor->size() >= 2 && (*cursor)[1] == '\0') {
+    first_kind = (*cursor)[0] - '0';
+    std::string_view rest = std::string_view(*cursor).substr(2);
+    auto nul = rest.find('\0');
+    key1 = std::string(rest.substr(0, nul));
+    if (nul != std::string_view::npos) key2 = std::string(rest.substr(nul + 1));
+  }
+  limit = std::max<std::size_t>(limit, 1);
+  auto db = reader();
+  ReadTransaction snapshot(*db);
+  WatchedPage page;
+  for (const auto& [kind, sql] : kWatchedPages) {
+    if (static_cast<int>(kind) < first_kind) continue;
+    const bool resumed = static_cast<int>(kind) == first_kind && cursor;
+    auto s = db->prepare(sql);
+    s.bind(1, username)
+        .bind(2, resumed ? key1 : std::string())
+        .bind(3, resumed ? key2 : std::string())
+        .bind(4, static_cast<std::int64_t>(limit - page.items.size()))
+        .bind(5, std::int64_t{resumed});
+    while (s.step()) page.items.push_back(readWatched(kind, s));
+    if (page.items.size() == limit) {
+      page.next_cursor = cursorOf(page.items.back());
+      return page;
+    }
+  }
+  return page;
+}
+
+std::vector<GroupRecord> SqliteStore::listGroups(std::string_view username) {
+  auto db = reader();
+  ReadTransaction snapshot(*db);
+  std::vector<GroupRecord> groups;
+  auto read = [&](ItemKind kind, const char* sql) {
+    auto s = db->prepare(sql);
+    s.bind(1, username);
+    while (s.step()) {
+      groups.push_back({kind, {s.columnText(0), s.columnText(1), s.columnOptionalText(2)}});
+    }
+  };
+  read(ItemKind::kYoutubeVideo,
+       "SELECT youtube_channel_id, youtube_channel_title, youtube_channel_artwork_url "
+       "FROM youtube_channels WHERE username = ?1 ORDER BY youtube_channel_id");
+  read(ItemKind::kSpotifyEpisode,
+       "SELECT spotify_show_id, spotify_show_name, spotify_show_artwork_url "
+       "FROM spotify_shows WHERE username = ?1 ORDER BY spotify_show_id");
+  return groups;
 }
 
 // ---- languages ----------------------------------------------------------------------------

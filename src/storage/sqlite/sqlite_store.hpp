@@ -89,6 +89,9 @@ class SqliteStore final : public Store {
   void recordSpotifyEpisodes(std::string_view username,
                              std::vector<domain::SpotifyEpisode> episodes, SyncStamp stamp,
                              CountDone done) override;
+  WatchedPage listWatched(std::string_view username, const std::optional<std::string>& cursor,
+                          std::size_t limit) override;
+  std::vector<GroupRecord> listGroups(std::string_view username) override;
   std::vector<LanguageChoice> languageChoices(std::string_view username) override;
   void chooseLanguage(std::string_view username, domain::ItemKind kind, std::string_view group,
                       std::optional<std::string> language) override;

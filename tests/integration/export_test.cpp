@@ -1,0 +1,162 @@
+// GET /api/export over real HTTP on both stores: the caller's whole history as one streamed
+// JSON document or CSV, and nobody else's.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "api/export/export_document.hpp"
+#include "fakes/fake_providers.hpp"
+#include "integration/server_fixture.hpp"
+
+namespace it::test {
+namespace {
+
+namespace json = boost::json;
+
+class ExportTest : public ServerTest {
+ protected:
+  void adjust(app::Config& config) override {
+    config.providers = fake_.settings();
+    fake_.addSeries(278157, "Free!", std::nullopt, 24);
+    fake_.addTmdbMovie(372058, "君の名は。", "Your Name.", "/poster.jpg", 106);
+    fake_.addVideo("kJQP7kiw5Fk", "Despacito, \"Remix\"", "UCLp8RBhQHu9wSsq62j_Md6A",
+                   "LuisFonsiVEVO", "PT4M42S", "es");
+    fake_.addSpotifyEpisode("512ojhOuo1ktJprKbVcKyQ", "Episode 1", 1'500'000,
+                            "38bS44xjbVVZ3No3ByF1dJ", "The Miku Real Japanese Podcast");
+  }
+
+  // alice: two episodes of a tagged show, a movie, a video, a podcast episode, a log, TV
+  // progress, settings and a language choice.
+  void seedAlice() {
+    auto alice = clientFor("alice");
+    auto ok = [](const HttpResult& r) { EXPECT_LT(r.status, 300) << r.body; };
+    ok(alice->post("/sync", R"({"episodes": [{"folder_name": "Free", "file_name": "01.mkv"},
+        {"folder_name": "Free", "file_name": "02.mkv"}]})"));
+    ok(alice->request("PUT", "/show", R"({"folder_name": "Free", "tvdb_id": 278157})"));
+    ok(alice->post("/syncmovies", R"({"movies": [{"file_name": "kimi.mkv", "tmdb_id": 372058}]})"));
+    ok(alice->post("/syncyoutube", R"({"video_ids": ["kJQP7kiw5Fk"]})"));
+    ok(alice->post("/syncspotify", R"({"episode_ids": ["512ojhOuo1ktJprKbVcKyQ"]})"));
+    ok(alice->post("/api/logs", R"({"medium": "book", "minutes": 45, "title": "=SUM(A1), ok",
+        "amount": 30, "unit": "pages", "language": "ja", "date": "2025-01-14"})"));
+    ok(alice->post("/api/update_episode",
+                   R"({"username": "alice", "tv_show": "Lost", "season": 2, "episode": 3})"));
+    ok(alice->request("PUT", "/api/me/goal", R"({"daily_minutes": 30})"));
+    ok(alice->request("PUT", "/api/languages",
+                      R"({"kind": "podcast", "id": "38bS44xjbVVZ3No3ByF1dJ", "language": "ko"})"));
+  }
+
+  FakeProviders fake_;
+};
+
+TEST_F(ExportTest, TheJsonDocumentHoldsEverythingOfTheCallersAndNothingElse) {
+  seedAlice();
+  ASSERT_EQ(clientFor("bob")
+                ->post("/sync", R"({"episodes": [{"folder_name": "Bob",
+      "file_name": "x"}]})")
+                .status,
+            200);
+  auto r = clientFor("alice")->get("/api/export");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("content-type"), "application/json; charset=utf-8");
+  EXPECT_EQ(r.header("transfer-encoding"), "chunked");
+  EXPECT_EQ(r.header("content-disposition"),
+            "attachment; filename=\"immersion-tracker-alice-2025-01-15.json\"");
+  json::object doc = json::parse(r.body).as_object();
+  EXPECT_EQ(doc.at("format"), "immersion-tracker-export");
+  EXPECT_EQ(doc.at("version"), 1);
+  EXPECT_EQ(doc.at("exported_at"), "2025-01-15T10:30:00.123456");
+  EXPECT_EQ(doc.at("user"), json::parse(R"({"username": "alice", "time_zone": null,
+      "language": null, "daily_goal_minutes": 30, "day_start_hour": 0})"));
+  ASSERT_EQ(doc.at("tv_progress").as_array().size(), 1u);
+  EXPECT_EQ(doc.at("tv_progress").at(0).at("tv_show"), "Lost");
+  EXPECT_EQ(doc.at("tv_progress").at(0).at("season"), 2);
+  EXPECT_EQ(doc.at("shows"), json::parse(R"([{"folder_name": "Free", "tvdb_id": 278157,
+      "tvdb_name": "Free!", "tvdb_image": null, "tvdb_average_runtime_seconds": 1440,
+      "tvdb_language": "ja"}])"));
+  ASSERT_EQ(doc.at("channels").as_array().size(), 1u);
+  EXPECT_EQ(doc.at("channels").at(0).at("title"), "LuisFonsiVEVO");
+  EXPECT_EQ(doc.at("podcasts").at(0).at("id"), "38bS44xjbVVZ3No3ByF1dJ");
+  EXPECT_EQ(doc.at("language_choices"), json::parse(R"([{"kind": "podcast",
+      "id": "38bS44xjbVVZ3No3ByF1dJ", "language": "ko"}])"));
+
+  std::map<std::string, std::vector<json::object>> items;
+  for (const auto& item : doc.at("items").as_array()) {
+    items[std::string(item.at("kind").as_string())].push_back(item.as_object());
+  }
+  ASSERT_EQ(items["episode"].size(), 2u);
+  EXPECT_EQ(items["episode"][0].at("folder_name"), "Free");
+  EXPECT_EQ(items["episode"][0].at("date"), "2025-01-15");
+  EXPECT_EQ(items["episode"][0].at("timestamp"), 1736937000);
+  ASSERT_EQ(items["movie"].size(), 1u);
+  EXPECT_EQ(items["movie"][0], json::parse(R"({"kind": "movie", "timestamp": 1736937000,
+      "date": "2025-01-15", "file_name": "kimi.mkv", "database": "tmdb", "id": 372058,
+      "name": "君の名は。", "image": "https://image.tmdb.org/t/p/w500/poster.jpg",
+      "runtime_seconds": 6360, "language": "ja"})"));
+  ASSERT_EQ(items["youtube_video"].size(), 1u);
+  EXPECT_EQ(items["youtube_video"][0].at("channel_id"), "UCLp8RBhQHu9wSsq62j_Md6A");
+  EXPECT_EQ(items["youtube_video"][0].at("duration_seconds"), 282);
+  EXPECT_EQ(items["youtube_video"][0].at("language"), "es");
+  ASSERT_EQ(items["spotify_episode"].size(), 1u);
+  EXPECT_EQ(items["spotify_episode"][0].at("show_id"), "38bS44xjbVVZ3No3ByF1dJ");
+  EXPECT_EQ(items.size(), 4u);  // bob's episode is not there
+
+  ASSERT_EQ(doc.at("logs").as_array().size(), 1u);
+  json::object log = doc.at("logs").at(0).as_object();
+  EXPECT_EQ(log.at("medium"), "book");
+  EXPECT_EQ(log.at("date"), "2025-01-14");
+  EXPECT_EQ(log.at("amount"), 30);
+}
+
+TEST_F(ExportTest, CsvHasOneRowPerItemOrLogCountedAsProgressCountsThem) {
+  seedAlice();
+  auto r = clientFor("alice")->get("/api/export?format=csv");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("content-type"), "text/csv; charset=utf-8");
+  std::vector<std::string> rows;
+  for (std::size_t at = 0; at < r.body.size();) {
+    auto end = r.body.find("\r\n", at);
+    ASSERT_NE(end, std::string::npos) << "every row ends with CRLF";
+    rows.push_back(r.body.substr(at, end - at));
+    at = end + 2;
+  }
+  ASSERT_EQ(rows.size(), 7u);
+  EXPECT_EQ(rows[0], "date,kind,medium,title,minutes,amount,unit,language");
+  std::sort(rows.begin() + 1, rows.end());
+  EXPECT_EQ(rows[1], "2025-01-14,log,book,\"'=SUM(A1), ok\",45.00,30,pages,ja");
+  EXPECT_EQ(rows[2], "2025-01-15,episode,tv,Free! / 01.mkv,24.00,,,ja");
+  EXPECT_EQ(rows[3], "2025-01-15,episode,tv,Free! / 02.mkv,24.00,,,ja");
+  EXPECT_EQ(rows[4], "2025-01-15,movie,movie,君の名は。,106.00,,,ja");
+  EXPECT_EQ(rows[5], "2025-01-15,spotify_episode,podcast,Episode 1,25.00,,,ko");
+  EXPECT_EQ(rows[6], "2025-01-15,youtube_video,youtube,\"Despacito, \"\"Remix\"\"\",4.70,,,es");
+}
+
+TEST_F(ExportTest, AnEmptyHistoryIsAValidDocumentAndBadRequestsAreRefused) {
+  auto bob = clientFor("bob");
+  auto r = bob->get("/api/export");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json::object doc = json::parse(r.body).as_object();
+  EXPECT_EQ(doc.at("items"), json::array());
+  EXPECT_EQ(doc.at("logs"), json::array());
+  EXPECT_EQ(bob->get("/api/export?format=csv").body,
+            "date,kind,medium,title,minutes,amount,unit,language\r\n");
+  EXPECT_EQ(bob->get("/api/export?format=xml").status, 400);
+  EXPECT_EQ(bob->get("/api/export?user=alice").status, 403);
+  HttpClient anonymous(baseUrl());
+  EXPECT_EQ(anonymous.get("/api/export").status, 401);
+}
+
+TEST(CsvField, QuotesWhatNeedsItAndDisarmsFormulas) {
+  using api::exports::csvField;
+  EXPECT_EQ(csvField("plain"), "plain");
+  EXPECT_EQ(csvField(""), "");
+  EXPECT_EQ(csvField("a,b"), "\"a,b\"");
+  EXPECT_EQ(csvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(csvField("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(csvField("=1+1"), "'=1+1");
+  EXPECT_EQ(csvField("-5"), "'-5");
+  EXPECT_EQ(csvField("@cmd"), "'@cmd");
+  EXPECT_EQ(csvField("日本語"), "日本語");
+}
+
+}  // namespace
+}  // namespace it::test
