@@ -47,6 +47,7 @@ int runCommandLine(int argc, char** argv) {
   cli::LogCommand log(app);
   cli::LogsCommand logs(app);
   cli::ExportCommand exports(app);
+  cli::ImportCommand imports(app);
   cli::LambdaCommand lambda(app);
   cli::DynamoDbCommands dynamodb(app);
 
@@ -65,6 +66,7 @@ int runCommandLine(int argc, char** argv) {
     if (log.chosen()) return log.run();
     if (logs.chosen()) return logs.run();
     if (exports.chosen()) return exports.run();
+    if (imports.chosen()) return imports.run();
     if (dynamodb.createTablesChosen()) return dynamodb.createTables();
     Config config = loadConfig(overrides);
     if (serve.chosen()) return serve.run(config);

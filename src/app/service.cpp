@@ -7,6 +7,7 @@
 #include "api/account/handlers.hpp"
 #include "api/export/handlers.hpp"
 #include "api/immersion/handlers.hpp"
+#include "api/import/handlers.hpp"
 #include "api/logs/handlers.hpp"
 #include "api/ops_handlers.hpp"
 #include "api/tv_progress/handlers.hpp"
@@ -104,6 +105,7 @@ struct Service::Parts {
   api::logs::Dependencies log_routes;
   api::account::Dependencies account;
   api::exports::Dependencies exports;
+  api::imports::Dependencies imports;
   WorkerPool workers;
   WorkerPool provider_workers;  // Execution::kProvider
   WorkerPool password_workers;  // Execution::kPasswordCheck
@@ -130,6 +132,7 @@ struct Service::Parts {
     for (auto& r : api::logs::routes(log_routes)) routes.push_back(std::move(r));
     for (auto& r : api::account::routes(account)) routes.push_back(std::move(r));
     for (auto& r : api::exports::routes(exports)) routes.push_back(std::move(r));
+    for (auto& r : api::imports::routes(imports)) routes.push_back(std::move(r));
     for (auto& r : api::web::routes(api::web::embeddedBundle())) routes.push_back(std::move(r));
     return routes;
   }
@@ -159,6 +162,8 @@ struct Service::Parts {
         account{*store, calendars,     providers::configuredProviders(config.providers),
                 clock,  authenticator, config.secure_cookies},
         exports{*store, calendars, clock},
+        imports{*store, calendars,
+                std::min(api::imports::kMaxImportBytes, config.max_body_bytes_in_flight)},
         workers(config.worker_threads),
         provider_workers(config.provider_threads),
         password_workers(config.password_threads),

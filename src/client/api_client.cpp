@@ -34,7 +34,7 @@ ApiClient::ApiClient(ServerLogin login, net::HttpTransport& transport)
 }
 
 net::OutboundResponse ApiClient::exchange(std::string_view method, std::string_view path,
-                                          const boost::json::value& body,
+                                          std::optional<std::string> json_body,
                                           std::initializer_list<long> also_ok,
                                           const std::vector<std::string>& headers) {
   net::OutboundRequest request;
@@ -52,9 +52,9 @@ net::OutboundResponse ApiClient::exchange(std::string_view method, std::string_v
                               base64Encode(login_.user + ":" + login_.password));
   }
   request.headers.insert(request.headers.end(), headers.begin(), headers.end());
-  if (!body.is_null()) {
+  if (json_body) {
     request.headers.push_back("Content-Type: application/json;charset=UTF-8");
-    request.body = boost::json::serialize(body);
+    request.body = std::move(*json_body);
   }
 
   net::TransportResult result = transport_.send(request);
@@ -82,7 +82,19 @@ ApiClient::Reply ApiClient::call(std::string_view method, std::string_view path,
                                  const boost::json::value& body,
                                  std::initializer_list<long> also_ok,
                                  const std::vector<std::string>& headers) {
-  net::OutboundResponse response = exchange(method, path, body, also_ok, headers);
+  net::OutboundResponse response = exchange(
+      method, path, body.is_null() ? std::nullopt : std::optional(boost::json::serialize(body)),
+      also_ok, headers);
+  return replyOf(method, path, response);
+}
+
+ApiClient::Reply ApiClient::postJsonText(std::string_view path, std::string json_text) {
+  net::OutboundResponse response = exchange("POST", path, std::move(json_text), {}, {});
+  return replyOf("POST", path, response);
+}
+
+ApiClient::Reply ApiClient::replyOf(std::string_view method, std::string_view path,
+                                    const net::OutboundResponse& response) const {
   if (response.status == 204) return Reply{204, {}};
   auto parsed = parseJson(response.body);
   if (!parsed || !parsed->is_object()) {
@@ -94,7 +106,7 @@ ApiClient::Reply ApiClient::call(std::string_view method, std::string_view path,
 }
 
 std::string ApiClient::download(std::string_view path) {
-  return std::move(exchange("GET", path, nullptr, {}, {}).body);
+  return std::move(exchange("GET", path, std::nullopt, {}, {}).body);
 }
 
 }  // namespace it::client

@@ -3,6 +3,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <initializer_list>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -48,13 +49,19 @@ class ApiClient {
   // GET `path` and the body of its 200 as it is (an export: JSON or CSV); throws ClientError as
   // call() does.
   std::string download(std::string_view path);
+  // POST `path` with a body that is JSON text already (an export file, sent as it is); the
+  // answer as call() gives it.
+  Reply postJsonText(std::string_view path, std::string json_text);
 
  private:
   // Sends the request; the answer when its status is 200 or one of `also_ok`, else throws.
   net::OutboundResponse exchange(std::string_view method, std::string_view path,
-                                 const boost::json::value& body,
+                                 std::optional<std::string> json_body,
                                  std::initializer_list<long> also_ok,
                                  const std::vector<std::string>& headers);
+  // A successful answer's JSON object; throws ClientError when it is not one.
+  Reply replyOf(std::string_view method, std::string_view path,
+                const net::OutboundResponse& response) const;
 
   ServerLogin login_;
   net::HttpTransport& transport_;

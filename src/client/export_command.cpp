@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <system_error>
 
 namespace it::client {
@@ -28,6 +29,26 @@ int runExport(ApiClient& api, const std::string& format, const std::optional<std
   std::filesystem::rename(partial, *output, error);
   if (error)
     throw ClientError("could not rename " + partial + " to " + *output + ": " + error.message());
+  return 0;
+}
+
+int runImport(ApiClient& api, const std::string& file, std::ostream& out, bool on_terminal) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw ClientError("cannot read " + file);
+  std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw ClientError("cannot read " + file);
+  if (on_terminal) {
+    out << "Importing " << file << " (" << (body.size() + 1023) / 1024 << " KiB)..." << std::endl;
+  }
+  ApiClient::Reply reply = api.postJsonText("api/import", std::move(body));
+  auto count = [&](const char* key) {
+    const auto* v = reply.body.if_contains(key);
+    return v != nullptr && v->is_int64() ? v->get_int64() : 0;
+  };
+  out << "Imported " << count("items_added") << " items and " << count("logs_added") << " logs ("
+      << count("items_present") << " items and " << count("logs_present")
+      << " logs were there already); " << count("tv_progress_updated")
+      << " shows' TV progress updated.\n";
   return 0;
 }
 

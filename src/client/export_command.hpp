@@ -15,4 +15,10 @@ namespace it::client {
 int runExport(ApiClient& api, const std::string& format, const std::optional<std::string>& output,
               std::ostream& destination);
 
+// `immersion-tracker import FILE`: an export (JSON) into the caller's account (POST
+// /api/import), then one line of what it added. The server checks the whole file before it
+// writes anything; importing a file twice adds nothing the second time. Returns 0; throws
+// ClientError (one sentence) when the file cannot be read or the server refuses it.
+int runImport(ApiClient& api, const std::string& file, std::ostream& out, bool on_terminal);
+
 }  // namespace it::client

@@ -355,6 +355,21 @@ TEST_F(SyncE2E, ExportWritesTheWholeHistoryToStandardOutputOrAFile) {
             "2025-01-02,log,book,\"Kiki, \"\"the\"\" book\",45.00,,,\r\n");
   EXPECT_FALSE(fs::exists(at("history.csv.part")));
 
+  // Imported back: it is all there already.
+  ASSERT_EQ(run({IT_BINARY, "export", "--output", at("history.json").string()}).exit_code, 0);
+  r = run({IT_BINARY, "import", at("history.json").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "Imported 0 items and 0 logs (0 items and 1 logs were there already); 0 shows' TV "
+            "progress updated.\n");
+  r = run({IT_BINARY, "import", at("missing.json").string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "immersion-tracker: cannot read " + at("missing.json").string() + "\n");
+  writeText(at("bad.json"), "{\"format\": \"something else\", \"version\": 1}");
+  r = run({IT_BINARY, "import", at("bad.json").string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("this is not an immersion-tracker export"), std::string::npos) << r.err;
+
   r = run({IT_BINARY, "export", "--format", "xml"});  // a usage error, as CLI11 reports them
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err.rfind("--format: xml not in {json,csv}\n", 0), 0u) << r.err;

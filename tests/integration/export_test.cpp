@@ -145,6 +145,92 @@ TEST_F(ExportTest, AnEmptyHistoryIsAValidDocumentAndBadRequestsAreRefused) {
   EXPECT_EQ(anonymous.get("/api/export").status, 401);
 }
 
+// The export's parts that must survive a move to another account, as they are compared.
+json::object movable(json::object doc) {
+  doc.erase("exported_at");
+  doc.at("user").as_object().erase("username");
+  return doc;
+}
+
+TEST_F(ExportTest, AnExportImportsIntoAnotherAccountOnceAndCompletely) {
+  seedAlice();
+  auto alice = clientFor("alice");
+  auto bob = clientFor("bob");
+  const std::string exported = alice->get("/api/export").body;
+
+  auto r = bob->post("/api/import", exported);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body), json::parse(R"({"items_added": 5, "items_present": 0,
+      "logs_added": 1, "logs_present": 0, "tv_progress_updated": 1, "shows_tagged": 1,
+      "language_choices": 1})"));
+  json::object bobs = json::parse(bob->get("/api/export").body).as_object();
+  EXPECT_EQ(movable(bobs), movable(json::parse(exported).as_object()));
+  // They count the same.
+  auto progress = [](HttpClient& c, const std::string& user) {
+    json::object p = json::parse(c.get("/progress?user=" + user).body).as_object();
+    return json::array{p.at("by_language"), p.at("by_medium"), p.at("total_minutes_immersed")};
+  };
+  EXPECT_EQ(progress(*bob, "bob"), progress(*alice, "alice"));
+
+  // Again: nothing more.
+  r = bob->post("/api/import", exported);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body), json::parse(R"({"items_added": 0, "items_present": 5,
+      "logs_added": 0, "logs_present": 1, "tv_progress_updated": 0, "shows_tagged": 1,
+      "language_choices": 1})"));
+  EXPECT_EQ(movable(json::parse(bob->get("/api/export").body).as_object()), movable(bobs));
+}
+
+TEST_F(ExportTest, ABadDocumentIsRefusedNamingItsFirstBadRecordAndNothingIsWritten) {
+  seedAlice();
+  auto bob = clientFor("bob");
+  const std::string before = bob->get("/api/export").body;
+  json::object good = json::parse(clientFor("alice")->get("/api/export").body).as_object();
+  auto broken = [&](auto change) {
+    json::object doc = good;
+    change(doc);
+    return json::serialize(doc);
+  };
+  struct Case {
+    std::string body;
+    std::string error;
+  };
+  const std::vector<Case> cases = {
+      {"[]", "Not an export document: the document: it must be a JSON object"},
+      {"{\"items\": [", "Request body must be an export document (JSON)"},
+      {broken([](json::object& d) { d["version"] = 2; }),
+       "the document: version must be 1, the one this server reads"},
+      {broken([](json::object& d) { d["extra"] = json::array(); }),
+       "Not an export document: the document: unknown member \"extra\""},
+      {broken(
+           [](json::object& d) { d.at("items").as_array().at(1).as_object()["timestamp"] = -1; }),
+       "items[1]: timestamp must be a whole number from 0 to 253402300799"},
+      {broken([](json::object& d) { d.at("items").as_array().at(2).as_object()["kind"] = "book"; }),
+       "items[2]: kind must be episode, movie, youtube_video or spotify_episode"},
+      {broken([](json::object& d) {
+         d.at("items").as_array().at(0).as_object()["tags"] = json::array{"x"};
+       }),
+       "Not an export document: items[0]: a nested value"},
+      {broken([](json::object& d) { d.at("logs").as_array().at(0).as_object()["minutes"] = 0; }),
+       "logs[0]: minutes must be a whole number from 1 to 1440"},
+      {broken([](json::object& d) { d.at("user").as_object()["day_start_hour"] = 24; }),
+       "user: day_start_hour must be a whole number from 0 to 23"},
+      {broken([](json::object& d) {
+         d.at("language_choices").as_array().at(0).as_object()["kind"] = "movie";
+       }),
+       "language_choices[0]: kind must be \"show\", \"channel\" or \"podcast\""},
+  };
+  for (const auto& c : cases) {
+    auto r = bob->post("/api/import", c.body);
+    EXPECT_EQ(r.status, 400) << c.error;
+    auto error = json::parse(r.body).at("error").as_string();
+    EXPECT_EQ(std::string(error).rfind(c.error, 0), 0u) << error;
+  }
+  EXPECT_EQ(bob->get("/api/export").body, before);
+  HttpClient anonymous(baseUrl());
+  EXPECT_EQ(anonymous.post("/api/import", "{}").status, 401);
+}
+
 TEST(CsvField, QuotesWhatNeedsItAndDisarmsFormulas) {
   using api::exports::csvField;
   EXPECT_EQ(csvField("plain"), "plain");

@@ -34,8 +34,9 @@ Result<std::string> text(const json::value& v, std::string_view field, std::size
   return Result<std::string>::success(std::string(v.get_string()));
 }
 
-// The members of `document` as a change. `nullable` fields may be null (cleared).
-Result<domain::LogChange> decode(const json::object& document) {
+}  // namespace
+
+Result<domain::LogChange> decodeLogFields(const json::object& document) {
   domain::LogChange change;
   for (const auto& [key, value] : document) {
     std::string_view field = key;
@@ -107,6 +108,8 @@ Result<domain::LogChange> decode(const json::object& document) {
   return Result<domain::LogChange>::success(std::move(change));
 }
 
+namespace {
+
 Result<std::optional<domain::LocalDay>> dateParameter(std::optional<std::string_view> text,
                                                       std::string_view name) {
   if (!text) return Result<std::optional<domain::LocalDay>>::success(std::nullopt);
@@ -122,7 +125,7 @@ Result<domain::LogChange> parseNewLog(std::string_view body) {
                                   "Request body must be a JSON object with \"medium\" and "
                                   "\"minutes\"");
   if (!document) return document.failure;
-  auto change = decode(*document);
+  auto change = decodeLogFields(*document);
   if (!change) return change;
   if (!change->medium) return invalidRequest("medium is required: one of " + domain::mediumNames());
   if (!change->minutes) return invalidRequest("minutes is required: a whole number from 1 to 1440");
@@ -134,7 +137,7 @@ Result<domain::LogChange> parseLogChange(std::string_view body) {
                                   "Request body must be a JSON object with the fields to "
                                   "change");
   if (!document) return document.failure;
-  return decode(*document);
+  return decodeLogFields(*document);
 }
 
 Result<std::optional<std::string>> parseIdempotencyKey(std::optional<std::string_view> header) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,10 @@ namespace it::api::logs {
 // POST /api/logs: {"medium", "minutes", "title"?, "amount"?, "unit"?, "language"?, "date"?,
 // "note"?}. medium and minutes are required; any other member is refused.
 Result<domain::LogChange> parseNewLog(std::string_view body);
+// The members of a log's JSON object as a change (what POST and PATCH decode, and an import
+// reads): any of medium, minutes, title, amount, unit, language, date, note; null clears the
+// optional ones; any other member is refused.
+Result<domain::LogChange> decodeLogFields(const boost::json::object& document);
 // PATCH /api/logs/{id}: any of the same members, at least one; null clears title, amount,
 // unit, language and note.
 Result<domain::LogChange> parseLogChange(std::string_view body);

@@ -183,6 +183,19 @@ int ExportCommand::run() {
   });
 }
 
+ImportCommand::ImportCommand(CLI::App& app)
+    : Subcommand(app, "import",
+                 "Add an export (immersion-tracker export) to your account; twice adds nothing") {
+  addLoginFlags(command(), login_);
+  command().add_option("file", file_, "The export, a JSON file")->required();
+}
+
+int ImportCommand::run() {
+  return runClient(clientLogin(login_), [this](client::ApiClient& api, client::Console& console) {
+    return client::runImport(api, file_, console.out, isatty(STDOUT_FILENO) == 1);
+  });
+}
+
 ProgressCommand::ProgressCommand(CLI::App& app)
     : Subcommand(app, "progress", "Print the progress summary") {
   addLoginFlags(command(), login_);

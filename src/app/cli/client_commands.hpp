@@ -9,7 +9,7 @@
 #include "client/log_command.hpp"
 #include "client/sync_command.hpp"
 
-// `sync`, `progress`, `movie add`, `log`, `logs` and `export`: the client of a running server
+// `sync`, `progress`, `movie add`, `log`, `logs`, `export` and `import`: the client of a running server
 // (local or remote), as the original sync script was. They read no configuration file; the server
 // and login come from flags or the script's environment variables. Each run returns its exit code,
 // and throws CommandError for a missing login or client::ClientError when it cannot go on.
@@ -88,6 +88,18 @@ class ExportCommand : public Subcommand {
   LoginFlags login_;
   std::string format_ = "json";
   std::optional<std::string> output_;
+};
+
+// `import FILE`: an export into the caller's account.
+class ImportCommand : public Subcommand {
+ public:
+  explicit ImportCommand(CLI::App& app);
+
+  int run();
+
+ private:
+  LoginFlags login_;
+  std::string file_;
 };
 
 // `progress`: prints the progress summary.

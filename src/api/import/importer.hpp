@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "service/calendars.hpp"
+#include "storage/store.hpp"
+#include "util/clock.hpp"
+#include "util/failure.hpp"
+
+namespace it::api::imports {
+
+// What an import added, and what it found there already (importing a file twice adds nothing
+// the second time).
+struct ImportReport {
+  std::int64_t items_added = 0;
+  std::int64_t items_present = 0;
+  std::int64_t logs_added = 0;
+  std::int64_t logs_present = 0;
+  std::int64_t tv_progress_updated = 0;
+  std::int64_t shows_tagged = 0;
+  std::int64_t language_choices = 0;
+};
+
+// POST /api/import: an export document (version 1) into `username`'s account. The whole body
+// is checked first, record by record; the first bad record is a kInvalidRequest failure naming
+// it ("items[17]: duration_seconds must be ..."), and nothing is written. Then it is written
+// in this order: the settings, the items (in pages, each sync time in its own write, as the
+// original synced them), the shows' tags, the language choices, the TV progress (where it is
+// newer than the account's) and the logs (by id). Every write keeps what is there already, so
+// an import stopped half way by a store failure is completed by running it again.
+Result<ImportReport> importExport(storage::Store& store, const service::Calendars& calendars,
+                                  std::string_view username, std::string_view body);
+
+}  // namespace it::api::imports
