@@ -49,6 +49,7 @@ bench: build
 	@bench/run.sh $(BIN)
 	@bench/immersion.sh $(BIN)
 	@bench/logs.sh $(BIN)
+	@bench/import.sh $(BIN)
 	@bench/dynamodb.sh $(BIN)
 	@bench/hostile.py $(BIN)
 	@bench/dashboard.sh $(BIN)

@@ -537,7 +537,9 @@ TEST_F(DynamoDbLayout, ItemsWrittenByTheServerHaveTheOriginalsLayout) {
   EXPECT_EQ(str(untagged, "folder_name"), "Haikyuu");
   EXPECT_EQ(num(untagged, "version"), "1");
 
-  // Tagged by PUT /show: TVDB's fields, the runtime in seconds, the version bumped.
+  // Tagged by PUT /show: TVDB's fields, the runtime in seconds, the version bumped. One
+  // attribute is ours, which the original ignores: the series' language (tvdb_language), as
+  // `language` is on movies, videos and podcast episodes.
   json::object show = findItem(immersion, "SHOW#Free!", "USER#alice");
   EXPECT_EQ(typesOf(show), (Types{{"pk", "S"},
                                   {"sk", "S"},
@@ -547,6 +549,7 @@ TEST_F(DynamoDbLayout, ItemsWrittenByTheServerHaveTheOriginalsLayout) {
                                   {"tvdb_name", "S"},
                                   {"tvdb_image", "S"},
                                   {"tvdb_average_runtime", "N"},
+                                  {"tvdb_language", "S"},
                                   {"version", "N"}}))
       << show;
   EXPECT_EQ(num(show, "tvdb_id"), "278157");
@@ -564,6 +567,7 @@ TEST_F(DynamoDbLayout, ItemsWrittenByTheServerHaveTheOriginalsLayout) {
                                    {"tvdb_name", "S"},
                                    {"tvdb_image", "S"},
                                    {"movie_duration", "N"},
+                                   {"language", "S"},
                                    {"timestamp", "N"},
                                    {"version", "N"}}))
       << movie;
@@ -579,7 +583,7 @@ TEST_F(DynamoDbLayout, ItemsWrittenByTheServerHaveTheOriginalsLayout) {
   Types tmdb_types{
       {"pk", "S"},        {"sk", "S"},        {"user", "S"},       {"file_name", "S"},
       {"tmdb_id", "N"},   {"tmdb_name", "S"}, {"tmdb_image", "S"}, {"movie_duration", "N"},
-      {"timestamp", "N"}, {"version", "N"}};
+      {"language", "S"},  {"timestamp", "N"}, {"version", "N"}};
   EXPECT_EQ(typesOf(tmdb_movie), tmdb_types) << tmdb_movie;
   EXPECT_EQ(num(tmdb_movie, "tmdb_id"), "372058");
   EXPECT_EQ(str(tmdb_movie, "tmdb_name"), "君の名は。");
@@ -600,6 +604,7 @@ TEST_F(DynamoDbLayout, ItemsWrittenByTheServerHaveTheOriginalsLayout) {
                                    {"youtube_video_title", "S"},
                                    {"youtube_channel_id", "S"},
                                    {"youtube_video_duration", "N"},
+                                   {"language", "S"},
                                    {"timestamp", "N"},
                                    {"version", "N"}}))
       << video;
@@ -630,6 +635,7 @@ TEST_F(DynamoDbLayout, ItemsWrittenByTheServerHaveTheOriginalsLayout) {
                                              {"spotify_episode_title", "S"},
                                              {"spotify_show_id", "S"},
                                              {"spotify_episode_duration", "N"},
+                                             {"language", "S"},
                                              {"timestamp", "N"},
                                              {"version", "N"}}))
       << podcast_episode;
