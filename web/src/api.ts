@@ -7,6 +7,7 @@ import type { GroupKind, LanguageChoice } from './lib/languages';
 import type { ShowFolder } from './lib/library';
 import type { ImmersionLog, LogFields } from './lib/logs';
 import { createStore } from './lib/store';
+import type { ImportReport } from './lib/transfer';
 
 export interface Providers {
   tvdb: boolean;
@@ -177,6 +178,8 @@ export function onUnauthorized(handler: () => void) {
 
 interface RequestOptions {
   body?: unknown;
+  /** A JSON document sent as it is, instead of `body` (a file the user picked: the browser streams it). */
+  jsonDocument?: Blob | string;
   /** Let the caller handle 401 itself (the sign-in form). */
   allow401?: boolean;
   signal?: AbortSignal;
@@ -204,6 +207,9 @@ export async function request<T>(method: string, path: string, options: RequestO
   };
   if (options.body !== undefined) {
     init.body = JSON.stringify(options.body);
+    (init.headers as Record<string, string>)['Content-Type'] = 'application/json';
+  } else if (options.jsonDocument !== undefined) {
+    init.body = options.jsonDocument;
     (init.headers as Record<string, string>)['Content-Type'] = 'application/json';
   }
   let response: Response;
@@ -320,4 +326,6 @@ export const api = {
   addUser: (username: string, password: string, is_admin: boolean) =>
     request<User>('POST', '/api/users', { body: { username, password, is_admin } }),
   deleteUser: (username: string) => request('DELETE', `/api/users/${q(username)}`, { noBody: true }),
+  /** An export document (the file as picked, up to 48 MiB) into the caller's account; all or nothing. */
+  importExport: (document: Blob | string) => request<ImportReport>('POST', '/api/import', { jsonDocument: document }),
 };

@@ -108,4 +108,14 @@ describe('the logs and settings calls', () => {
       ['PUT', '/api/me/day_start', { hour: 4 }],
     ]);
   });
+  it('sends an export document to import as it is, as JSON', async () => {
+    const calls = recorder(200, '{"items_added":1,"items_present":0,"logs_added":0,"logs_present":0,"tv_progress_updated":0,"shows_tagged":0,"language_choices":0}');
+    const file = new Blob(['{"format":"immersion-tracker-export"}'], { type: '' });
+    await expect(api.importExport(file)).resolves.toMatchObject({ items_added: 1 });
+    const headers = calls[0]!.init.headers as Record<string, string>;
+    expect([calls[0]!.init.method, calls[0]!.url]).toEqual(['POST', '/api/import']);
+    expect(calls[0]!.init.body).toBe(file);
+    expect(headers['Content-Type']).toBe('application/json');
+    expect(calls[0]!.init.credentials).toBe('same-origin');
+  });
 });

@@ -76,6 +76,20 @@ export const CloseIcon = (p: Props) => (
 export const TrendIcon = ({ down, ...p }: Props & { down?: boolean }) => (
   <Icon {...p}>{down ? <path d="m3 7 7 7 4-4 7 7M21 11v6h-6" /> : <path d="m3 17 7-7 4 4 7-7M21 13V7h-6" />}</Icon>
 );
+export const DownloadIcon = (p: Props) => (
+  <Icon {...p}>
+    <path d="M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4" />
+    <path d="m7 10 5 5 5-5" />
+    <path d="M12 15V3" />
+  </Icon>
+);
+export const UploadIcon = (p: Props) => (
+  <Icon {...p}>
+    <path d="M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4" />
+    <path d="m17 8-5-5-5 5" />
+    <path d="M12 3v12" />
+  </Icon>
+);
 export const AlertIcon = (p: Props) => (
   <Icon {...p}>
     <circle cx="12" cy="12" r="10" />

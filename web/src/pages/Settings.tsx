@@ -1,17 +1,28 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import { api, type ApiToken, type Me, type Settings, type User } from '../api';
 import { ConfirmDialog } from '../components/Dialog';
 import { ErrorNotice, PageError, Skeleton, Status } from '../components/Feedback';
 import { DurationField, LanguageField } from '../components/Fields';
-import { SignOutIcon } from '../components/Icons';
+import { DownloadIcon, SignOutIcon, UploadIcon } from '../components/Icons';
 import { useFlash, useLoad } from '../hooks';
 import { formatMinutes } from '../lib/activity';
 import { formatServerDate, isKnownTimeZone, todayIn } from '../lib/dates';
 import { formatDurationInput, parseDuration } from '../lib/duration';
 import { ApiError, errorMessage } from '../lib/errors';
 import { languageName, languageTag } from '../lib/mediums';
+import { EXPORT_CSV_URL, EXPORT_JSON_URL, formatBytes, importFileProblem, importSummary } from '../lib/transfer';
 
 export function SettingsPage({ me, onMeChange, onSignOut }: { me: Me; onMeChange: (me: Me) => void; onSignOut: () => void }) {
+  // An import sets the settings to the file's: the forms start again from the new ones.
+  const [imports, setImports] = useState(0);
+  const afterImport = async () => {
+    try {
+      onMeChange(await api.me());
+    } catch {
+      // The import is done; the settings on screen are the old ones until the next load.
+    }
+    setImports((n) => n + 1);
+  };
   return (
     <div class="page narrow">
       <div class="page-head">
@@ -21,10 +32,11 @@ export function SettingsPage({ me, onMeChange, onSignOut }: { me: Me; onMeChange
           {me.is_admin && <span class="badge">admin</span>}
         </p>
       </div>
-      <Learning me={me} onMeChange={onMeChange} />
-      <TimeZone me={me} onMeChange={onMeChange} />
+      <Learning key={`learning-${imports}`} me={me} onMeChange={onMeChange} />
+      <TimeZone key={`tz-${imports}`} me={me} onMeChange={onMeChange} />
       <Password username={me.username} />
       <Tokens me={me} />
+      <YourData onImported={afterImport} />
       {me.is_admin && <Users me={me} />}
       <section class="card" aria-labelledby="session-h">
         <h2 id="session-h" class="card-title">
@@ -488,6 +500,104 @@ function Tokens({ me }: { me: Me }) {
           }}
         />
       )}
+    </section>
+  );
+}
+
+function YourData({ onImported }: { onImported: () => Promise<void> }) {
+  const [file, setFile] = useState<File | null>(null);
+  // The file being sent, while it is.
+  const [sending, setSending] = useState<File | null>(null);
+  const [error, setError] = useState('');
+  const [summary, setSummary] = useState('');
+  const input = useRef<HTMLInputElement>(null);
+
+  const pick = (e: Event) => {
+    const picked = (e.currentTarget as HTMLInputElement).files?.[0] ?? null;
+    setFile(picked);
+    setSummary('');
+    setError(picked ? (importFileProblem(picked) ?? '') : '');
+  };
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (sending) return;
+    setSummary('');
+    const problem = importFileProblem(file);
+    if (problem || !file) {
+      input.current?.focus();
+      return setError(problem ?? '');
+    }
+    setError('');
+    setSending(file);
+    try {
+      const report = await api.importExport(file);
+      setSummary(importSummary(report));
+      setFile(null);
+      if (input.current) input.current.value = '';
+      await onImported();
+    } catch (err) {
+      setError(
+        errorMessage(err, {
+          413: `${file.name} is larger than this server takes at once (its max_body_bytes, 8 MiB unless raised).`,
+        }),
+      );
+    } finally {
+      setSending(null);
+    }
+  };
+
+  return (
+    <section class="card" aria-labelledby="data-h">
+      <h2 id="data-h" class="card-title">
+        Your data
+      </h2>
+      <p class="muted">
+        Everything you have recorded: synced items, logs, TV progress, show tags, language choices and settings. The
+        JSON file can be imported here or on another immersion-tracker server; the CSV has one row per item or log, for
+        a spreadsheet.
+      </p>
+      <div class="form-actions">
+        <a class="btn" href={EXPORT_JSON_URL} download data-action="export-json">
+          <DownloadIcon />
+          Export everything (JSON)
+        </a>
+        <a class="btn" href={EXPORT_CSV_URL} download data-action="export-csv">
+          <DownloadIcon />
+          Export items and logs (CSV)
+        </a>
+      </div>
+      <form class="form import-form" onSubmit={submit} noValidate>
+        <h3 class="form-title">Import an export</h3>
+        <p class="hint">
+          Adds the file’s items and logs to yours; what is already here is not counted twice, so importing a file again
+          adds nothing. Your time zone, goal, default language and day start become the file’s.
+        </p>
+        <div class="field">
+          <label for="import-file">Export file (.json)</label>
+          <input
+            ref={input}
+            id="import-file"
+            type="file"
+            accept=".json,application/json"
+            disabled={sending !== null}
+            aria-invalid={error && file ? true : undefined}
+            aria-describedby="import-file-hint"
+            onChange={pick}
+          />
+          <p id="import-file-hint" class="field-hint">
+            {file ? `${file.name}, ${formatBytes(file.size)}` : 'An immersion-tracker export (JSON).'}
+          </p>
+        </div>
+        <Status tone="error">{error}</Status>
+        <Status tone="success">{summary}</Status>
+        <div class="form-actions">
+          <button type="submit" class="btn btn-primary" disabled={sending !== null} data-action="import">
+            <UploadIcon />
+            {sending ? `Importing… (${formatBytes(sending.size)})` : 'Import'}
+          </button>
+        </div>
+      </form>
     </section>
   );
 }

@@ -5,8 +5,9 @@
 // Exits non-zero, saying why, on the first check that fails; any console error, failed page
 // script or request to a host other than the server and the providers' artwork hosts fails too.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 
@@ -439,6 +440,63 @@ try {
   const east = await todayIn('Pacific/Kiritimati');
   const west = await todayIn('Pacific/Pago_Pago');
   assert.notEqual(east, west, 'UTC+14 and UTC-11 are never on the same day');
+
+  step('the exports download with the cookie; an export imported again adds nothing');
+  await page.goto(base + '/settings', { waitUntil: 'networkidle0' });
+  await page.waitForSelector('[data-action="export-json"]');
+  const links = await page.$$eval('a[download][data-action^="export-"]', (as) => as.map((a) => a.getAttribute('href')));
+  assert.deepEqual(links, ['/api/export', '/api/export?format=csv']);
+  // What the links download, fetched from the page (a real download would leave the page).
+  const downloads = await page.evaluate(async (hrefs) => {
+    const answers = [];
+    for (const href of hrefs) {
+      const r = await fetch(href);
+      answers.push({ status: r.status, type: r.headers.get('Content-Type'), disposition: r.headers.get('Content-Disposition'), text: await r.text() });
+    }
+    return answers;
+  }, links);
+  for (const d of downloads) {
+    assert.equal(d.status, 200);
+    assert.match(d.disposition ?? '', new RegExp(`^attachment; filename="immersion-tracker-${username}-`));
+  }
+  assert.match(downloads[0].type, /^application\/json/);
+  assert.match(downloads[1].type, /^text\/csv/);
+  const exported = JSON.parse(downloads[0].text);
+  const files = mkdtempSync(join(tmpdir(), 'it-import-'));
+  try {
+    // A document the server refuses: its sentence is shown, nothing is written.
+    writeFileSync(join(files, 'not-an-export.json'), '{"format":"something else","version":1}');
+    await (await page.$('#import-file')).uploadFile(join(files, 'not-an-export.json'));
+    let imported = apiResponse(page, 'POST', '/api/import');
+    await page.click('[data-action="import"]');
+    assert.equal((await imported).status(), 400);
+    await page.waitForFunction(() => /not an immersion-tracker export/.test(document.querySelector('.import-form [role="alert"]').textContent));
+    forgiveFailedLoads();
+    // The export itself: everything in it is there already.
+    writeFileSync(join(files, 'export.json'), downloads[0].text);
+    await (await page.$('#import-file')).uploadFile(join(files, 'export.json'));
+    await page.waitForFunction(() => document.getElementById('import-file-hint').textContent.startsWith('export.json, '));
+    imported = apiResponse(page, 'POST', '/api/import');
+    await page.click('[data-action="import"]');
+    const answer = await imported;
+    assert.equal(answer.status(), 200);
+    const sent = Object.entries(answer.request().headers()).find(([k]) => k.toLowerCase() === 'content-type');
+    assert.equal(sent?.[1], 'application/json');
+    // (The answer's body is read from the page: DevTools may have dropped it by now.)
+    const count = (n, one, many) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+    const present = [
+      exported.items.length ? count(exported.items.length, 'item', 'items') : '',
+      exported.logs.length ? count(exported.logs.length, 'log', 'logs') : '',
+    ].filter(Boolean);
+    assert.ok(present.length > 0, 'the seeded account has items or logs');
+    const expected = `Nothing new: ${present.join(' and ')} ${exported.items.length + exported.logs.length === 1 ? 'was' : 'were'} already there.`;
+    await page.waitForFunction(() => document.querySelector('.import-form [role="status"]').textContent !== '');
+    const summary = await page.$eval('.import-form [role="status"]', (e) => e.textContent);
+    assert.ok(summary.startsWith(expected), `the summary "${summary}" starts with "${expected}"`);
+    assert.equal(await page.$eval('[data-action="import"]', (b) => b.disabled), false);
+  } finally {
+    rmSync(files, { recursive: true, force: true });
+  }
 
   step('the server going away is said in words');
   serverReachable = false;
