@@ -581,9 +581,9 @@ TEST_F(DynamoDbLayout, ItemsWrittenByTheServerHaveTheOriginalsLayout) {
   // a poster; a movie added without a file under manual_tmdb_<id>.
   json::object tmdb_movie = findItem(immersion, "MOVIE#your_name.mkv", "USER#alice");
   Types tmdb_types{
-      {"pk", "S"},        {"sk", "S"},        {"user", "S"},       {"file_name", "S"},
-      {"tmdb_id", "N"},   {"tmdb_name", "S"}, {"tmdb_image", "S"}, {"movie_duration", "N"},
-      {"language", "S"},  {"timestamp", "N"}, {"version", "N"}};
+      {"pk", "S"},       {"sk", "S"},        {"user", "S"},       {"file_name", "S"},
+      {"tmdb_id", "N"},  {"tmdb_name", "S"}, {"tmdb_image", "S"}, {"movie_duration", "N"},
+      {"language", "S"}, {"timestamp", "N"}, {"version", "N"}};
   EXPECT_EQ(typesOf(tmdb_movie), tmdb_types) << tmdb_movie;
   EXPECT_EQ(num(tmdb_movie, "tmdb_id"), "372058");
   EXPECT_EQ(str(tmdb_movie, "tmdb_name"), "君の名は。");

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 
+#include "api/account/requests.hpp"
 #include "api/json_body.hpp"
 #include "api/logs/handlers.hpp"
 #include "domain/logs.hpp"
@@ -30,20 +31,6 @@ std::string_view itemKindName(ItemKind kind) {
       return "spotify_episode";
   }
   return "episode";
-}
-
-std::string_view groupKindName(ItemKind kind) {
-  switch (kind) {
-    case ItemKind::kEpisode:
-      return "show";
-    case ItemKind::kYoutubeVideo:
-      return "channel";
-    case ItemKind::kSpotifyEpisode:
-      return "podcast";
-    case ItemKind::kMovie:
-      break;
-  }
-  return "";
 }
 
 json::value text(const std::optional<std::string>& s) { return jsonOrNull(s); }
@@ -195,8 +182,8 @@ std::string ExportDocument::head() {
   }
   json::array language_choices;
   for (const auto& c : choices) {
-    language_choices.push_back(
-        json::object{{"kind", groupKindName(c.kind)}, {"id", c.group}, {"language", c.language}});
+    language_choices.push_back(json::object{
+        {"kind", account::groupKindName(c.kind)}, {"id", c.group}, {"language", c.language}});
   }
   // The document up to its items, which follow page by page: the object is closed by hand.
   json::object doc{{"format", kExportFormat},

@@ -9,10 +9,10 @@
 #include "client/log_command.hpp"
 #include "client/sync_command.hpp"
 
-// `sync`, `progress`, `movie add`, `log`, `logs`, `export` and `import`: the client of a running server
-// (local or remote), as the original sync script was. They read no configuration file; the server
-// and login come from flags or the script's environment variables. Each run returns its exit code,
-// and throws CommandError for a missing login or client::ClientError when it cannot go on.
+// `sync`, `progress`, `movie add`, `log`, `logs`, `export` and `import`: the client of a running
+// server (local or remote), as the original sync script was. They read no configuration file; the
+// server and login come from flags or the script's environment variables. Each run returns its exit
+// code, and throws CommandError for a missing login or client::ClientError when it cannot go on.
 
 namespace it::app::cli {
 
