@@ -89,6 +89,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(c.max_connections >= 1 && c.max_connections <= 1'000'000);
   FUZZ_CHECK(c.max_header_bytes >= 1024 && c.max_header_bytes <= 1024 * 1024);
   FUZZ_CHECK(c.max_body_bytes >= 1024 && c.max_body_bytes <= 1024 * 1024 * 1024);
+  FUZZ_CHECK(c.max_import_bytes >= 1024 && c.max_import_bytes <= 1024 * 1024 * 1024);
   FUZZ_CHECK(c.io_timeout_seconds >= 1 && c.io_timeout_seconds <= 3600);
   FUZZ_CHECK(it::domain::findTimeZone(c.time_zone) != nullptr);
   const auto& p = c.providers;

@@ -57,6 +57,8 @@ constexpr CountSetting kCounts[] = {
      1024, 1024 * 1024},
     {"max_body_bytes", "IMMERSION_TRACKER_MAX_BODY_BYTES", storeIn<&Config::max_body_bytes>, 1024,
      1024 * 1024 * 1024},
+    {"max_import_bytes", "IMMERSION_TRACKER_MAX_IMPORT_BYTES", storeIn<&Config::max_import_bytes>,
+     1024, 1024 * 1024 * 1024},
     {"max_body_bytes_in_flight", "IMMERSION_TRACKER_MAX_BODY_BYTES_IN_FLIGHT",
      storeIn<&Config::max_body_bytes_in_flight>, 1024, std::size_t{64} * 1024 * 1024 * 1024},
     {"header_timeout_seconds", "IMMERSION_TRACKER_HEADER_TIMEOUT_SECONDS",

@@ -42,9 +42,13 @@ struct Config {
   // Open connections from one client: one IPv4 address, or one IPv6 /64.
   std::size_t max_connections_per_client = 256;
   std::size_t max_header_bytes = 16 * 1024;
-  // The sync endpoints' body limit; the others read at most 64 KiB (a sign-in 4 KiB).
+  // The sync endpoints' body limit; the others read at most 64 KiB (a sign-in 4 KiB), and
+  // never more than this, but for the import.
   std::size_t max_body_bytes = 8 * 1024 * 1024;
+  // POST /api/import's body limit, its own: an export of 100,000 records is 12 MiB.
+  std::size_t max_import_bytes = 64 * 1024 * 1024;
   // Request bodies read or held at once, over all connections; past it, 503 with Retry-After.
+  // Never below max_body_bytes or max_import_bytes (one such body always fits).
   std::size_t max_body_bytes_in_flight = 64 * 1024 * 1024;
   // Waiting for a request's line and headers (also between keep-alive requests).
   std::size_t header_timeout_seconds = 10;

@@ -162,7 +162,7 @@ struct Service::Parts {
         account{*store, calendars,     providers::configuredProviders(config.providers),
                 clock,  authenticator, config.secure_cookies},
         exports{*store, calendars, clock},
-        imports{*store, calendars},
+        imports{*store, calendars, config.max_import_bytes},
         workers(config.worker_threads),
         provider_workers(config.provider_threads),
         password_workers(config.password_threads),
@@ -177,7 +177,7 @@ struct Service::Parts {
               return true;
             },
             store->fastReads(), http::CorsPolicy(config.cors_allowed_origins),
-            config.secure_cookies),
+            config.secure_cookies, config.max_body_bytes),
         server(
             http::Server::Options{
                 .host = config.host,
@@ -186,7 +186,6 @@ struct Service::Parts {
                 .max_connections = config.max_connections,
                 .max_connections_per_client = config.max_connections_per_client,
                 .max_header_bytes = config.max_header_bytes,
-                .max_body_bytes = config.max_body_bytes,
                 .max_body_bytes_in_flight = config.max_body_bytes_in_flight,
                 .header_timeout = std::chrono::seconds(config.header_timeout_seconds),
                 .io_timeout = std::chrono::seconds(config.io_timeout_seconds),

@@ -36,7 +36,8 @@ ApiClient::ApiClient(ServerLogin login, net::HttpTransport& transport)
 net::OutboundResponse ApiClient::exchange(std::string_view method, std::string_view path,
                                           std::optional<std::string> json_body,
                                           std::initializer_list<long> also_ok,
-                                          const std::vector<std::string>& headers) {
+                                          const std::vector<std::string>& headers,
+                                          net::UploadProgress progress) {
   net::OutboundRequest request;
   request.method = std::string(method);
   request.url = login_.url + "/" + std::string(path);
@@ -56,6 +57,7 @@ net::OutboundResponse ApiClient::exchange(std::string_view method, std::string_v
     request.headers.push_back("Content-Type: application/json;charset=UTF-8");
     request.body = std::move(*json_body);
   }
+  request.upload_progress = std::move(progress);
 
   net::TransportResult result = transport_.send(request);
   if (!result.response) {
@@ -88,8 +90,10 @@ ApiClient::Reply ApiClient::call(std::string_view method, std::string_view path,
   return replyOf(method, path, response);
 }
 
-ApiClient::Reply ApiClient::postJsonText(std::string_view path, std::string json_text) {
-  net::OutboundResponse response = exchange("POST", path, std::move(json_text), {}, {});
+ApiClient::Reply ApiClient::postJsonText(std::string_view path, std::string json_text,
+                                         net::UploadProgress progress) {
+  net::OutboundResponse response =
+      exchange("POST", path, std::move(json_text), {}, {}, std::move(progress));
   return replyOf("POST", path, response);
 }
 

@@ -50,15 +50,18 @@ class ApiClient {
   // call() does.
   std::string download(std::string_view path);
   // POST `path` with a body that is JSON text already (an export file, sent as it is); the
-  // answer as call() gives it.
-  Reply postJsonText(std::string_view path, std::string json_text);
+  // answer as call() gives it. `progress`, when set, is told how much of the body has gone
+  // (see net::UploadProgress), on this thread.
+  Reply postJsonText(std::string_view path, std::string json_text,
+                     net::UploadProgress progress = {});
 
  private:
   // Sends the request; the answer when its status is 200 or one of `also_ok`, else throws.
   net::OutboundResponse exchange(std::string_view method, std::string_view path,
                                  std::optional<std::string> json_body,
                                  std::initializer_list<long> also_ok,
-                                 const std::vector<std::string>& headers);
+                                 const std::vector<std::string>& headers,
+                                 net::UploadProgress progress = {});
   // A successful answer's JSON object; throws ClientError when it is not one.
   Reply replyOf(std::string_view method, std::string_view path,
                 const net::OutboundResponse& response) const;

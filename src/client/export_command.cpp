@@ -1,9 +1,12 @@
 #include "client/export_command.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <system_error>
+
+#include "client/terminal.hpp"
 
 namespace it::client {
 
@@ -37,10 +40,29 @@ int runImport(ApiClient& api, const std::string& file, std::ostream& out, bool o
   if (!in) throw ClientError("cannot read " + file);
   std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) throw ClientError("cannot read " + file);
-  if (on_terminal) {
-    out << "Importing " << file << " (" << (body.size() + 1023) / 1024 << " KiB)..." << std::endl;
+  ApiClient::Reply reply;
+  if (!on_terminal) {
+    reply = api.postJsonText("api/import", std::move(body));
+  } else {
+    // A bar while the file goes, then a line while the server checks and writes it.
+    const std::uint64_t size = body.size();
+    const std::string label = "Importing " + file;
+    const std::size_t columns = progressColumns();
+    ProgressLine line(out);
+    bool sent = false;
+    auto uploaded = [&](std::uint64_t bytes) {
+      if (sent) return;
+      sent = bytes >= size;
+      if (sent || line.due()) line.draw(progressBar(label, bytes, size, columns), sent);
+      if (!sent) return;
+      line.finish();
+      out << "Checking and writing..." << std::endl;
+    };
+    uploaded(0);
+    reply = api.postJsonText("api/import", std::move(body),
+                             [&](std::uint64_t bytes, std::uint64_t) { uploaded(bytes); });
+    uploaded(size);  // the answer came before the transport said all had gone
   }
-  ApiClient::Reply reply = api.postJsonText("api/import", std::move(body));
   auto count = [&](const char* key) {
     const auto* v = reply.body.if_contains(key);
     return v != nullptr && v->is_int64() ? v->get_int64() : 0;

@@ -29,9 +29,9 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 Listener::Listener(Server::Options options, Router& router)
     : options_(std::move(options)), router_(router) {
-  // One request with the largest body must always fit.
+  // One request with the largest body any route reads must always fit.
   options_.max_body_bytes_in_flight =
-      std::max(options_.max_body_bytes_in_flight, options_.max_body_bytes);
+      std::max(options_.max_body_bytes_in_flight, router_.maxBodyBytes());
   unsigned char prefix[4];
   randomBytes(prefix, sizeof prefix);
   char buf[9];

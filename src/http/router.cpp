@@ -128,7 +128,7 @@ std::string parameterPattern(std::string_view path) {
 
 Router::Router(std::vector<Route> routes, auth::Authenticator& authenticator,
                RequestObserver& observer, Offload offload, bool inline_reads_allowed,
-               CorsPolicy cors, bool secure_cookies)
+               CorsPolicy cors, bool secure_cookies, std::size_t server_body_bytes)
     : routes_(std::move(routes)),
       authenticator_(authenticator),
       observer_(observer),
@@ -136,6 +136,14 @@ Router::Router(std::vector<Route> routes, auth::Authenticator& authenticator,
       inline_allowed_(inline_reads_allowed),
       cors_(std::move(cors)),
       secure_cookies_(secure_cookies) {
+  // Every route's limit as a number, so that each announced length is checked against it
+  // before anything else, and a transport knows the most body it may have to read.
+  for (Route& r : routes_) {
+    if (r.access == Access::kSignIn) r.max_body_bytes = kSignInBodyBytes;
+    if (r.max_body_bytes == kServerBodyLimit) r.max_body_bytes = server_body_bytes;
+    if (!r.own_body_limit) r.max_body_bytes = std::min(r.max_body_bytes, server_body_bytes);
+    max_body_bytes_ = std::max(max_body_bytes_, r.max_body_bytes);
+  }
   for (const Route& r : routes_) {
     auto& same_path = by_path_[r.path];
     // Two handlers for one request would hide one of them (a dashboard page named like an
@@ -151,8 +159,7 @@ Router::Router(std::vector<Route> routes, auth::Authenticator& authenticator,
 void Router::dispatch(const Request& request, Respond respond) {
   admit(request, [this, &request, respond = std::move(respond)](Admission admission) {
     if (admission.answer) return respond(std::move(*admission.answer));
-    if (admission.max_body_bytes != kServerBodyLimit &&
-        request.body.size() > admission.max_body_bytes) {
+    if (request.body.size() > admission.max_body_bytes) {
       return respond(refuse(admission, request, bodyTooLarge()));
     }
     proceed(admission, request, respond);
@@ -189,10 +196,8 @@ void Router::admit(const Request& head, Admit admitted) {
   exchange->route = route;
   exchange->route_path = route->path;
 
-  std::size_t max_body =
-      route->access == Access::kSignIn ? kSignInBodyBytes : route->max_body_bytes;
-  if (auto length = announcedLength(head);
-      length && max_body != kServerBodyLimit && *length > max_body) {
+  const std::size_t max_body = route->max_body_bytes;
+  if (auto length = announcedLength(head); length && *length > max_body) {
     return answer(bodyTooLarge());
   }
   // Every check below needs the caller, and none of them the body.

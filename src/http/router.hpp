@@ -41,11 +41,16 @@ enum class Access { kPublic, kUser, kAdmin, kSignIn };
 // user).
 enum class Execution { kInline, kBlocking, kProvider, kPasswordCheck };
 
-// The most body a route reads. Most endpoints take a few fields; only the sync endpoints need
-// megabytes, so only they are given the server's limit (max_body_bytes), and a request for any
-// other route that announces more is refused (413) before a byte of its body is read.
+// The most body a route reads (Route::max_body_bytes). Most endpoints take a few fields; only
+// the sync endpoints need megabytes, so only they are given the server's limit (its
+// max_body_bytes, which the Router is given and also caps every other route's limit with), and
+// a request that announces more than its route reads is refused (413) before a byte of its body
+// is read. A route whose limit is a setting of its own (POST /api/import: max_import_bytes,
+// Route::own_body_limit) is not capped by the server's.
 inline constexpr std::size_t kSmallBodyBytes = 64 * 1024;
 inline constexpr std::size_t kServerBodyLimit = SIZE_MAX;  // the server's max_body_bytes
+// The server's max_body_bytes when the Router is not told another.
+inline constexpr std::size_t kDefaultServerBodyBytes = 8 * 1024 * 1024;
 // A sign-in's body, {"username", "password"}, is read before anyone is authenticated: it may
 // cost a stranger no more than a header.
 inline constexpr std::size_t kSignInBodyBytes = 4096;
@@ -58,7 +63,10 @@ struct Route {
   Access access;
   Execution execution;
   Handler handler;
-  std::size_t max_body_bytes = kSmallBodyBytes;
+  std::size_t max_body_bytes = kSmallBodyBytes;  // or kServerBodyLimit
+  // max_body_bytes is a setting of the route's own, taken as it is: the server's max_body_bytes
+  // does not cap it.
+  bool own_body_limit = false;
 };
 
 // Told about every answered request (logs, metrics). Must be thread-safe.
@@ -78,10 +86,11 @@ class RequestObserver {
 // HTML form and no "simple" cross-site request can. Thread-safe once built.
 //
 // A request is answered in two halves, so that strangers cost nothing: admit() decides from
-// the request line and headers alone (the route, CORS, authentication, access, the body's
-// announced size), and only then does the transport read the body, at most the admitted
-// limit, and hand the request to proceed(). dispatch() does both for a transport that already
-// holds the whole request (Lambda).
+// the request line and headers alone (the route, CORS, the body's announced size against its
+// route's limit, authentication, access), and only then does the transport read the body, at
+// most the admitted limit, and hand the request to proceed(). dispatch() does both for a
+// transport that already holds the whole request (Lambda), refusing a body over its route's
+// limit.
 class Router {
  public:
   // Runs a task on the pool for `where` (any but kInline). False when that pool's queue is
@@ -89,9 +98,15 @@ class Router {
   using Offload = std::function<bool(Execution where, std::function<void()> task)>;
 
   // `secure_cookies`: session cookies are Secure even without a TLS proxy saying so.
+  // `server_body_bytes`: the server's max_body_bytes, the limit of the routes that say
+  // kServerBodyLimit and the cap of every route's limit but those of their own.
   Router(std::vector<Route> routes, auth::Authenticator& authenticator, RequestObserver& observer,
          Offload offload, bool inline_reads_allowed, CorsPolicy cors = {},
-         bool secure_cookies = false);
+         bool secure_cookies = false, std::size_t server_body_bytes = kDefaultServerBodyBytes);
+
+  // The most body any route reads: a transport refuses a longer announced body with the
+  // request's head, and its budget for bodies in flight must hold at least one such body.
+  std::size_t maxBodyBytes() const { return max_body_bytes_; }
 
   struct Exchange;
   // What admit() decided. Either `answer` is the final answer (logged and counted already; the
@@ -99,7 +114,7 @@ class Router {
   // `max_body_bytes`, and passed to proceed() with this admission.
   struct Admission {
     std::optional<Response> answer;
-    std::size_t max_body_bytes = 0;  // kServerBodyLimit: the transport's own limit
+    std::size_t max_body_bytes = 0;  // the route's limit, at most maxBodyBytes()
     std::shared_ptr<Exchange> exchange;
   };
   using Admit = std::function<void(Admission)>;
@@ -155,6 +170,7 @@ class Router {
   bool inline_allowed_;
   CorsPolicy cors_;
   bool secure_cookies_;
+  std::size_t max_body_bytes_ = 0;
 };
 
 }  // namespace it::http

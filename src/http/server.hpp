@@ -28,10 +28,9 @@ class Server {
     // client cannot take every slot.
     std::size_t max_connections_per_client = 256;
     std::size_t max_header_bytes = 16 * 1024;
-    // The largest body of any route (routes that take a few fields read far less).
-    std::size_t max_body_bytes = 8 * 1024 * 1024;
     // Request bodies being read or held at once, over all connections: past it, a request
-    // gets 503 with Retry-After instead of an allocation. Never below max_body_bytes.
+    // gets 503 with Retry-After instead of an allocation. Never below the largest body a route
+    // reads (bodies are limited per route, by the router: Router::maxBodyBytes()).
     std::size_t max_body_bytes_in_flight = 64 * 1024 * 1024;
     // Bounds waiting for a request's line and headers (also between keep-alive requests).
     std::chrono::milliseconds header_timeout{10'000};

@@ -176,7 +176,7 @@ class Session {
   Request toRequest(const HeadParser& parser);
   asio::awaitable<Response> answer(HeadParser& head, Request& request, bool& body_unread,
                                    BodyReservation& reservation, Router::Admission& admission);
-  asio::awaitable<BodyRead> readBody(HeadParser& head, std::size_t max_body_bytes, Request& request,
+  asio::awaitable<BodyRead> readBody(HeadParser& head, std::size_t limit, Request& request,
                                      BodyReservation& reservation, Response& refusal);
   asio::awaitable<bool> writeResponse(Response& response, const std::string& request_id,
                                       unsigned version, bool keep_alive, bool head_only);
@@ -202,7 +202,7 @@ asio::awaitable<void> Session::run() {
     HeadParser head;  // a fresh parser per message
     head.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     // A Content-Length above every route's limit is refused with the header, before anything.
-    head.body_limit(options.max_body_bytes);
+    head.body_limit(listener_.router().maxBodyBytes());
     bool complete = co_await readHead(head);
     if (!complete) break;
     const unsigned version = head.get().version();
@@ -304,18 +304,17 @@ asio::awaitable<Response> Session::answer(HeadParser& head, Request& request, bo
   }
 }
 
-// Reads the admitted request's body into request.body: at most `max_body_bytes` (or the
-// server's max_body_bytes), and only once the budget for bodies in flight has room for it.
-// kRefused with `refusal` to send (the rest of the body unread), or kGone.
-asio::awaitable<Session::BodyRead> Session::readBody(HeadParser& head, std::size_t max_body_bytes,
+// Reads the admitted request's body into request.body: at most `limit` (the admitted route's),
+// and only once the budget for bodies in flight has room for it. kRefused with `refusal` to
+// send (the rest of the body unread), or kGone.
+asio::awaitable<Session::BodyRead> Session::readBody(HeadParser& head, std::size_t limit,
                                                      Request& request, BodyReservation& reservation,
                                                      Response& refusal) {
   if (head.is_done()) co_return BodyRead::kRead;  // no body
   const Server::Options& options = listener_.options();
-  std::size_t limit = std::min(max_body_bytes, options.max_body_bytes);
   // An announced length over the limit never gets here: the head parser refused it against
-  // max_body_bytes, admit() against the route's limit. A chunked body may grow to the limit:
-  // that much is reserved.
+  // the largest route's limit, admit() against its route's. A chunked body may grow to the
+  // limit: that much is reserved.
   boost::optional<std::uint64_t> length = head.content_length();
   if (!reservation.take(length ? static_cast<std::size_t>(*length) : limit)) {
     refusal = errorResponse(503, "The server is busy; try again in a moment");

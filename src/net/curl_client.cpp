@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <cstdlib>
 #include <mutex>
 #include <optional>
@@ -83,6 +84,17 @@ std::size_t onHeader(char* data, std::size_t size, std::size_t n, void* user) {
   return line.size();
 }
 
+// CURLOPT_XFERINFOFUNCTION: passes the upload's progress on to the request's callback.
+int onProgress(void* user, curl_off_t, curl_off_t, curl_off_t upload_total, curl_off_t uploaded) {
+  const auto& progress = *static_cast<const UploadProgress*>(user);
+  try {
+    progress(static_cast<std::uint64_t>(uploaded), static_cast<std::uint64_t>(upload_total));
+  } catch (...) {
+    return 1;  // nothing may unwind through libcurl: the call fails instead
+  }
+  return 0;
+}
+
 // Where the answer goes, the limits and the callbacks of one call.
 void setTransferOptions(CURL* curl, const OutboundRequest& request, const CurlCallOptions& options,
                         CallState& state, char* error_buffer) {
@@ -103,6 +115,12 @@ void setTransferOptions(CURL* curl, const OutboundRequest& request, const CurlCa
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &onHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &state);
+  if (request.upload_progress) {  // curl_easy_reset turns it off again for the next call
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &onProgress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA,
+                     const_cast<void*>(static_cast<const void*>(&request.upload_progress)));
+  }
 }
 
 // The method, the body (not copied by libcurl: it must outlive the call) and the signature.

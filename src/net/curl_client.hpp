@@ -56,7 +56,9 @@ class CurlClient {
   CurlClient& operator=(const CurlClient&) = delete;
 
   // Performs `request` as `options` say. GET sends no body; any other method sends `body`
-  // (through CURLOPT_POSTFIELDS, which is what libcurl's SigV4 signer hashes). Returns the
+  // (through CURLOPT_POSTFIELDS, which is what libcurl's SigV4 signer hashes), telling
+  // `request.upload_progress`, when set, how much of it has gone (CURLOPT_XFERINFOFUNCTION,
+  // called many times a second while sending, about once a second while waiting). Returns the
   // answer with any status, or why none came back (a body over max_response_bytes counts as
   // none: "response larger than N bytes").
   TransportResult send(const OutboundRequest& request, const CurlCallOptions& options);

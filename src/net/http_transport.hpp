@@ -1,6 +1,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,12 +11,18 @@
 
 namespace it::net {
 
+// Told, on the sending thread, that `sent` bytes of a request's body of `total` have gone (0 of
+// 0 until the transport knows the total), often while it is sent and now and then while the
+// answer is awaited. Must not throw.
+using UploadProgress = std::function<void(std::uint64_t sent, std::uint64_t total)>;
+
 // One outbound HTTP request, as a plain value.
 struct OutboundRequest {
   std::string method = "GET";
   std::string url;
   std::vector<std::string> headers;  // "Name: value"
   std::string body;
+  UploadProgress upload_progress;  // optional; transports that cannot tell never call it
 };
 
 // An answer with any status, as a plain value.

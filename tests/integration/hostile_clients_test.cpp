@@ -15,6 +15,7 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -27,7 +28,9 @@
 #include <utility>
 #include <vector>
 
+#include "client/api_client.hpp"
 #include "integration/server_fixture.hpp"
+#include "net/curl_client.hpp"
 #include "support/raw_connection.hpp"
 #include "util/encoding.hpp"
 
@@ -812,6 +815,19 @@ TEST_F(HostileClientsTest, BodiesOverTheirRoutesLimitAreRefusedUnread) {
   EXPECT_EQ(aliceShows().as_array().size(), 1u);
 }
 
+// The syncs keep the server's max_body_bytes (8 MiB by default), though the import reads more.
+TEST_F(HostileClientsTest, TheSyncsKeepTheServersBodyLimit) {
+  for (const char* path : {"/sync", "/syncmovies", "/syncyoutube", "/syncspotify"}) {
+    Conn c(port());
+    ASSERT_TRUE(c.send(std::string("POST ") + path + " HTTP/1.1\r\nHost: test\r\n" + kAliceAuth +
+                       "Content-Type: application/json\r\nContent-Length: " +
+                       std::to_string(8 * 1024 * 1024 + 1) + "\r\n\r\n"));
+    auto r = c.readResponse(5s);
+    ASSERT_TRUE(r) << path << ": no answer before the body";
+    expectJsonError(*r, 413, path);
+  }
+}
+
 // Writes must say they are JSON: an HTML form on another site can send form data or text/plain
 // with a browser's remembered Basic credentials, never application/json.
 TEST_F(HostileClientsTest, WritesThatDoNotSayJsonGet415AndChangeNothing) {
@@ -869,6 +885,8 @@ TEST_F(HostileClientsTest, JsonBuiltToMultiplyIsRefusedWhileParsing) {
 class HostileBodyBudgetTest : public HostileTest {
   void adjust(app::Config& c) override {
     c.max_body_bytes = 256 * 1024;
+    // The budget is never below the largest body a route reads (the import's).
+    c.max_import_bytes = 256 * 1024;
     c.max_body_bytes_in_flight = 512 * 1024;
   }
 };
@@ -909,6 +927,151 @@ TEST_F(HostileBodyBudgetTest, PastTheBudgetForBodiesA503SaysComeBack) {
   auto served = fourth.readResponse(5s);
   ASSERT_TRUE(served);
   EXPECT_EQ(served->status, 200) << served->body;
+}
+
+// ---------------------------------------------------------------------------------------------
+// POST /api/import reads up to max_import_bytes, a limit of its own, larger than the server's
+// max_body_bytes; every other route keeps its limit.
+
+class HostileImportLimitsTest : public HostileTest {
+ protected:
+  static constexpr std::size_t kServerLimit = 16 * 1024;
+  static constexpr std::size_t kImportLimit = 256 * 1024;
+  void adjust(app::Config& c) override {
+    c.max_body_bytes = kServerLimit;
+    c.max_import_bytes = kImportLimit;
+  }
+
+  // A request's head announcing `length` bytes of JSON, with `credentials` (header lines).
+  static std::string head(const std::string& line, const std::string& credentials,
+                          std::size_t length, const std::string& expect = "") {
+    return line + " HTTP/1.1\r\nHost: test\r\n" + credentials + expect +
+           "Content-Type: application/json\r\nContent-Length: " + std::to_string(length) +
+           "\r\n\r\n";
+  }
+
+  // The items alice's export holds.
+  std::size_t aliceItems() {
+    auto r = clientFor("alice")->get("/api/export");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body).at("items").as_array().size();
+  }
+
+  // bob's (empty) export, with `count` episodes.
+  std::string exportOfEpisodes(int count) {
+    json::object doc = json::parse(clientFor("bob")->get("/api/export").body).as_object();
+    json::array items;
+    for (int i = 0; i < count; ++i) {
+      items.push_back(json::object{{"kind", "episode"},
+                                   {"timestamp", 1'700'000'000 + (i / 100) * 3600},
+                                   {"folder_name", "Show " + std::to_string(i % 10)},
+                                   {"file_name", "Episode " + std::to_string(i) + ".mkv"}});
+    }
+    doc["items"] = std::move(items);
+    return json::serialize(doc);
+  }
+};
+
+TEST_F(HostileImportLimitsTest, AnImportOverTheServersBodyLimitButWithinItsOwnIsImported) {
+  const int count = 1000;
+  const std::string body = exportOfEpisodes(count);
+  ASSERT_GT(body.size(), kServerLimit);
+  ASSERT_LT(body.size(), kImportLimit);
+
+  auto r = clientFor("alice")->post("/api/import", body);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body).at("items_added"), count);
+  EXPECT_EQ(aliceItems(), static_cast<std::size_t>(count));
+  EXPECT_EQ(aliceEpisodesWatched(), count);
+}
+
+// The command-line client (immersion-tracker import) is told, through libcurl, how much of its
+// file has gone: never backwards, all of it in the end.
+TEST_F(HostileImportLimitsTest, TheClientIsToldHowMuchOfItsImportHasGone) {
+  const std::string body = exportOfEpisodes(1000);
+  net::CurlTransport transport(net::CurlTransport::Options{});
+  client::ApiClient api(client::ServerLogin{baseUrl(), "alice", "alice-pass", ""}, transport);
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> told;
+  auto reply = api.postJsonText("api/import", body, [&](std::uint64_t sent, std::uint64_t total) {
+    told.emplace_back(sent, total);
+  });
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body.at("items_added"), 1000);
+  ASSERT_FALSE(told.empty());
+  for (std::size_t i = 1; i < told.size(); ++i) {
+    EXPECT_GE(told[i].first, told[i - 1].first) << i;
+  }
+  EXPECT_EQ(told.back().first, body.size());
+  EXPECT_EQ(told.back().second, body.size());
+  // Without a callback, nothing is told (and nothing breaks): the next call's handle is reset.
+  EXPECT_EQ(api.postJsonText("api/import", body).body.at("items_present"), 1000);
+}
+
+// A signed-in caller's import over max_import_bytes is refused from its Content-Length, before
+// any of it is sent (and never told "100 Continue"); one far over it, with the head.
+TEST_F(HostileImportLimitsTest, AnImportOverItsLimitIsRefusedFromItsContentLength) {
+  for (const char* expect : {"", "Expect: 100-continue\r\n"}) {
+    for (std::size_t length : {kImportLimit + 1, std::size_t{10'000'000'000'000}}) {
+      std::string what = std::to_string(length) + " bytes; expect: " + expect;
+      Conn c(port());
+      ASSERT_TRUE(c.send(head("POST /api/import", kAliceAuth, length, expect) + "{"));
+      auto r = c.readResponse(5s);
+      ASSERT_TRUE(r) << what << ": no answer before the body";
+      expectJsonError(*r, 413, what);
+      EXPECT_EQ(json::parse(r->body), json::parse(R"({"error":"Request body too large"})"));
+      EXPECT_TRUE(r->hasHeader("connection: close")) << what;
+      EXPECT_TRUE(c.waitForClose(5s)) << what << ": the connection stays open";
+    }
+  }
+  EXPECT_EQ(aliceItems(), 0u);
+  expectOthersServed("after imports over their limit");
+}
+
+// Strangers get 401 for an import within its limit, 413 for one over it, from the head alone:
+// none of their body is read, however large the import's limit.
+TEST_F(HostileImportLimitsTest, StrangersImportsAreAnsweredBeforeTheirBodyIsRead) {
+  const std::string wrong = "Authorization: Basic " + base64Encode("alice:wrong") + "\r\n";
+  for (const auto& [who, credentials] : std::vector<std::pair<std::string, std::string>>{
+           {"no credentials", ""}, {"a wrong password", wrong}}) {
+    for (const auto& [length, status] :
+         std::vector<std::pair<std::size_t, int>>{{kImportLimit, 401}, {kImportLimit + 1, 413}}) {
+      std::string what = who + ", " + std::to_string(length) + " bytes";
+      Conn c(port());
+      ASSERT_TRUE(c.send(head("POST /api/import", credentials, length) + "{"));
+      auto r = c.readResponse(5s);
+      ASSERT_TRUE(r) << what << ": no answer before the body";
+      expectJsonError(*r, status, what);
+      EXPECT_TRUE(r->hasHeader("connection: close")) << what;
+      EXPECT_TRUE(c.waitForClose(5s)) << what << ": the connection stays open";
+    }
+  }
+  EXPECT_EQ(aliceItems(), 0u);
+  expectOthersServed("after strangers' imports");
+}
+
+// The syncs read up to the server's max_body_bytes, and every other route no more than it
+// does today (64 KiB, signing in 4 KiB, both capped by max_body_bytes), however large the
+// import's limit.
+TEST_F(HostileImportLimitsTest, EveryOtherRouteKeepsItsLimit) {
+  for (const auto& [line, length] : std::vector<std::pair<std::string, std::size_t>>{
+           {"POST /sync", kServerLimit + 1},
+           {"POST /syncyoutube", kServerLimit + 1},
+           {"POST /api/update_episode", kServerLimit + 1},
+           {"POST /api/logs", kServerLimit + 1},
+           {"POST /api/session", 4097}}) {
+    Conn c(port());
+    ASSERT_TRUE(c.send(head(line, line == "POST /api/session" ? "" : kAliceAuth, length)));
+    auto r = c.readResponse(5s);
+    ASSERT_TRUE(r) << line << ": no answer before the body";
+    expectJsonError(*r, 413, line);
+  }
+  EXPECT_EQ(aliceEpisodesWatched(), 0);
+  // Exactly the server's limit is read.
+  std::string sync = R"({"episodes":[{"folder_name":"A","file_name":"A - 01"}]})";
+  sync.insert(1, std::string(kServerLimit - sync.size(), ' '));
+  auto r = clientFor("alice")->post("/sync", sync);
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(aliceEpisodesWatched(), 1);
 }
 
 class HostileFewPerClientTest : public HostileTest {

@@ -20,7 +20,8 @@ class ConfigTest : public ::testing::Test {
           "IMMERSION_TRACKER_YOUTUBE_API_KEY", "IMMERSION_TRACKER_TIME_ZONE",
           "IMMERSION_TRACKER_PROVIDER_THREADS", "IMMERSION_TRACKER_PROVIDER_TIMEOUT_SECONDS",
           "IMMERSION_TRACKER_PASSWORD_THREADS", "IMMERSION_TRACKER_CORS_ALLOWED_ORIGINS",
-          "IMMERSION_TRACKER_TMDB_READ_ACCESS_TOKEN", "IMMERSION_TRACKER_SECURE_COOKIES"}) {
+          "IMMERSION_TRACKER_TMDB_READ_ACCESS_TOKEN", "IMMERSION_TRACKER_SECURE_COOKIES",
+          "IMMERSION_TRACKER_MAX_IMPORT_BYTES"}) {
       unsetenv(v);
     }
   }
@@ -71,6 +72,21 @@ TEST_F(ConfigTest, FlagsBeatEnvironmentBeatFile) {
   EXPECT_EQ(c.host, "::1");
   EXPECT_EQ(c.port, 0);
   EXPECT_EQ(c.data_dir, "/from/flag");
+}
+
+// The import's body limit is a setting of its own, larger than the syncs' by default.
+TEST_F(ConfigTest, MaxImportBytes) {
+  Config defaults = loadConfig({});
+  EXPECT_EQ(defaults.max_import_bytes, 64u * 1024 * 1024);
+  EXPECT_EQ(defaults.max_body_bytes, 8u * 1024 * 1024);
+  ConfigOverrides o;
+  o.config_file = writeFile("max_import_bytes = 2048\n");
+  EXPECT_EQ(loadConfig(o).max_import_bytes, 2048u);
+  setenv("IMMERSION_TRACKER_MAX_IMPORT_BYTES", "134217728", 1);
+  EXPECT_EQ(loadConfig(o).max_import_bytes, 128u * 1024 * 1024);
+  setenv("IMMERSION_TRACKER_MAX_IMPORT_BYTES", "100", 1);
+  EXPECT_NE(errorOf({}).find("IMMERSION_TRACKER_MAX_IMPORT_BYTES must be a whole number from 1024"),
+            std::string::npos);
 }
 
 // The provider pool and timeout (the timeout lands in the provider settings).

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -174,6 +175,82 @@ TEST_F(RouterTest, TwoRoutesForOneMethodAndPathAreRefusedAtStart) {
                             {Method::kPut, "/shows", Access::kUser, Execution::kInline, handler},
                             {Method::kGet, "/shows", Access::kPublic, Execution::kInline, handler}};
   EXPECT_THROW(Router(std::move(routes), *authenticator_, observer_, {}, true), std::logic_error);
+}
+
+// Every route's body limit is a number, checked against the announced length before anything
+// else: the server's max_body_bytes for kServerBodyLimit, and a cap on every other limit but
+// one of the route's own (the import's), which may be larger. The Lambda front end (dispatch)
+// checks the body it holds against the same limits.
+TEST_F(RouterTest, BodyLimitsAreNumbersAndOnlyARoutesOwnMayExceedTheServers) {
+  auto handler = [](const Request& r, const auth::Principal&, Respond respond) {
+    Response answer;
+    answer.body = std::to_string(r.body.size());
+    respond(std::move(answer));
+  };
+  constexpr std::size_t kServer = 8192;  // below kSmallBodyBytes, above kSignInBodyBytes
+  constexpr std::size_t kOwn = 200 * 1024;
+  Route own{Method::kPost, "/import", Access::kPublic, Execution::kInline, handler, kOwn};
+  own.own_body_limit = true;
+  std::vector<Route> routes{
+      {Method::kPost, "/small", Access::kPublic, Execution::kInline, handler},
+      {Method::kPost, "/sync", Access::kPublic, Execution::kInline, handler, kServerBodyLimit},
+      {Method::kPost, "/session", Access::kSignIn, Execution::kInline, handler},
+      own};
+  Router router(
+      std::move(routes), *authenticator_, observer_,
+      [this](Execution where, std::function<void()> task) {
+        queued_.push_back({where, std::move(task)});
+        return true;
+      },
+      true, {}, false, kServer);
+  EXPECT_EQ(router.maxBodyBytes(), kOwn);
+
+  auto post = [](const std::string& path, std::size_t length) {
+    Request r;
+    r.method = Method::kPost;
+    r.path = path;
+    r.target = path;
+    r.client_address = "192.0.2.1";
+    r.headers.emplace_back("content-type", "application/json");
+    r.headers.emplace_back("content-length", std::to_string(length));
+    return r;
+  };
+  // {path, the most it reads}
+  for (const auto& [path, limit] :
+       std::vector<std::pair<std::string, std::size_t>>{{"/small", kServer},
+                                                        {"/sync", kServer},
+                                                        {"/session", kSignInBodyBytes},
+                                                        {"/import", kOwn}}) {
+    for (std::size_t length : {limit, limit + 1}) {
+      Request head = post(path, length);
+      std::optional<Router::Admission> admitted;
+      router.admit(head, [&](Router::Admission a) { admitted = std::move(a); });
+      ASSERT_TRUE(admitted) << path << " " << length;
+      if (length > limit) {
+        ASSERT_TRUE(admitted->answer) << path << " " << length;
+        EXPECT_EQ(admitted->answer->status, 413) << path << " " << length;
+      } else {
+        EXPECT_FALSE(admitted->answer) << path << " " << length;
+        EXPECT_EQ(admitted->max_body_bytes, limit) << path;
+      }
+    }
+  }
+
+  // Whole requests (Lambda): the body itself is measured.
+  std::vector<Response> answers;
+  for (const auto& [path, size] : std::vector<std::pair<std::string, std::size_t>>{
+           {"/import", 100 * 1024}, {"/sync", kServer + 1}, {"/import", kOwn + 1}}) {
+    Request whole = post(path, size);
+    whole.headers.pop_back();  // no Content-Length: the body counts
+    whole.body.assign(size, ' ');
+    router.dispatch(whole, [&](Response r) { answers.push_back(std::move(r)); });
+    while (!queued_.empty()) runNext();  // a large body runs on the workers
+  }
+  ASSERT_EQ(answers.size(), 3u);
+  EXPECT_EQ(answers[0].status, 200);
+  EXPECT_EQ(answers[0].body, std::to_string(100 * 1024));
+  EXPECT_EQ(answers[1].status, 413);
+  EXPECT_EQ(answers[2].status, 413);
 }
 
 }  // namespace

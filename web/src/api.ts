@@ -326,6 +326,6 @@ export const api = {
   addUser: (username: string, password: string, is_admin: boolean) =>
     request<User>('POST', '/api/users', { body: { username, password, is_admin } }),
   deleteUser: (username: string) => request('DELETE', `/api/users/${q(username)}`, { noBody: true }),
-  /** An export document (the file as picked, up to 48 MiB) into the caller's account; all or nothing. */
+  /** An export document (the file as picked, up to 64 MiB) into the caller's account; checked whole before anything is written. */
   importExport: (document: Blob | string) => request<ImportReport>('POST', '/api/import', { jsonDocument: document }),
 };

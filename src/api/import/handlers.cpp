@@ -37,7 +37,8 @@ std::vector<http::Route> routes(const Dependencies& deps) {
                     [&deps](const Request& r, const auth::Principal& p, Respond respond) {
                       postImport(deps, r, p, respond);
                     }};
-  route.max_body_bytes = http::kServerBodyLimit;
+  route.max_body_bytes = deps.max_body_bytes;
+  route.own_body_limit = true;
   return {std::move(route)};
 }
 

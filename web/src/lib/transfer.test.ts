@@ -21,7 +21,7 @@ describe('formatBytes', () => {
     expect(formatBytes(999)).toBe('999 bytes');
     expect(formatBytes(4_200)).toBe('4.2 kB');
     expect(formatBytes(12_345_678)).toBe('12.3 MB');
-    expect(formatBytes(MAX_IMPORT_BYTES)).toBe('50.3 MB');
+    expect(formatBytes(MAX_IMPORT_BYTES)).toBe('67.1 MB');
   });
   it('goes up a unit rather than show 1000.0', () => {
     expect(formatBytes(999_960)).toBe('1.0 MB');
@@ -41,9 +41,9 @@ describe('importFileProblem', () => {
     expect(importFileProblem(null)).toBe('Choose the .json file of an export first.');
     expect(importFileProblem(file('empty.json', 0))).toBe('empty.json is empty.');
     expect(importFileProblem(file('big.json', MAX_IMPORT_BYTES + 1))).toBe(
-      'big.json is 50.3 MB; the server takes at most 50.3 MB (48 MiB) at once.',
+      'big.json is 67.1 MB; the server takes at most 67.1 MB (64 MiB) at once.',
     );
-    expect(importFileProblem(file('big.json', 60_000_000))).toMatch(/^big.json is 60.0 MB;/);
+    expect(importFileProblem(file('big.json', 70_000_000))).toMatch(/^big.json is 70.0 MB;/);
   });
   it('turns the CSV export away: only the JSON one can be imported', () => {
     expect(importFileProblem(file('immersion-tracker-alice.CSV', 10, ''))).toMatch(/CSV export cannot be imported/);

@@ -3,11 +3,10 @@
 import { plural } from './library';
 
 /**
- * The largest file sent to POST /api/import: the most a server can be configured to take without
- * tuning its bodies in flight. The server's own limit (max_body_bytes, 8 MiB by default) may be
- * lower: it answers 413.
+ * The largest file sent to POST /api/import. The server's own limit (max_import_bytes, 64 MiB by
+ * default) may be lower: it answers 413.
  */
-export const MAX_IMPORT_BYTES = 48 * 1024 * 1024;
+export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 
 /** What POST /api/import answers: what it added, and what it found there already. */
 export interface ImportReport {

@@ -539,7 +539,7 @@ function YourData({ onImported }: { onImported: () => Promise<void> }) {
     } catch (err) {
       setError(
         errorMessage(err, {
-          413: `${file.name} is larger than this server takes at once (its max_body_bytes, 8 MiB unless raised).`,
+          413: `${file.name} is larger than this server takes at once (its max_import_bytes, 64 MiB unless changed).`,
         }),
       );
     } finally {
