@@ -92,6 +92,7 @@ class StubStore final : public storage::Store {
     return std::nullopt;
   }
   std::vector<storage::TokenInfo> listTokens(std::string_view) override { return {}; }
+  std::vector<storage::StoredToken> listStoredTokens(std::string_view) override { return {}; }
   int revokeTokens(std::string_view, std::string_view) override { return 0; }
   void addSession(std::string_view, std::string_view, std::int64_t, std::int64_t) override {}
   std::optional<storage::SessionUser> findUserBySessionHash(std::string_view hash) override {

@@ -1,5 +1,6 @@
 // POST /api/import's body (api/import/importer.hpp): each input imported into a store that keeps
-// nothing (fuzz_support.hpp's StubStore), both reads of the document running.
+// nothing (fuzz_support.hpp's StubStore), both reads of the document running; and the same input
+// as a file of `import --all` (one document per line, with accounts and tokens).
 //
 // Invariants: an input is imported or refused as an invalid request, rendered as a 400 in the
 // service's error shape, of bounded size; an import's counts are never negative; the reader
@@ -26,6 +27,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (const auto* r = it::fuzz::decodedOrRefused(report)) {
     FUZZ_CHECK(r->items_added >= 0 && r->items_present >= 0 && r->logs_added >= 0 &&
                r->logs_present >= 0);
+  }
+  auto every_user = imports::importEveryUser(store, calendars, body);
+  if (const auto* users = it::fuzz::decodedOrRefused(every_user)) {
+    for (const auto& u : *users) FUZZ_CHECK(!u.username.empty() && u.tokens_added >= 0);
   }
   auto flat = imports::readExport(
       body, [](imports::Section, std::size_t, const boost::json::object& record) {

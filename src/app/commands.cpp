@@ -59,14 +59,14 @@ int runCommandLine(int argc, char** argv) {
 
   try {
     // The client and table creation need no configuration; the others load it first, and the
-    // user and token commands then open its store.
+    // user and token commands, export --all and import --all then open its store.
     if (sync.chosen()) return sync.run();
     if (progress.chosen()) return progress.run();
     if (movies.addChosen()) return movies.add();
     if (log.chosen()) return log.run();
     if (logs.chosen()) return logs.run();
-    if (exports.chosen()) return exports.run();
-    if (imports.chosen()) return imports.run();
+    if (exports.chosen() && !exports.everyUser()) return exports.run();
+    if (imports.chosen() && !imports.everyUser()) return imports.run();
     if (dynamodb.createTablesChosen()) return dynamodb.createTables();
     Config config = loadConfig(overrides);
     if (serve.chosen()) return serve.run(config);
@@ -76,6 +76,8 @@ int runCommandLine(int argc, char** argv) {
     auto store = openStore(config);
     if (users.chosen()) return users.run(config, *store);
     if (tokens.chosen()) return tokens.run(*store);
+    if (exports.chosen()) return exports.runEveryUser(config, *store);
+    if (imports.chosen()) return imports.runEveryUser(config, *store);
     return 0;
   } catch (const std::exception& e) {
     // The sentence may quote the server's answer: printed without its control characters.

@@ -4,9 +4,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <system_error>
+#include <utility>
 
 #include "telemetry/log.hpp"
 
@@ -77,15 +80,34 @@ void keepDataPrivate(const Config& config) {
 }
 
 bool writePrivateFile(const std::string& path, std::string_view contents) {
+  bool given = false;
+  return writePrivateFile(path, [&]() -> std::optional<std::string> {
+    if (std::exchange(given, true)) return std::nullopt;
+    return std::string(contents);
+  });
+}
+
+bool writePrivateFile(const std::string& path,
+                      const std::function<std::optional<std::string>()>& next_piece) {
   std::error_code ec;
   fs::create_directories(fs::path(path).parent_path(), ec);
-  int fd = openPrivate(path, O_TRUNC);
+  const int fd = openPrivate(path, O_TRUNC);
   if (fd < 0) return false;
-  bool written =
-      ::write(fd, contents.data(), contents.size()) == static_cast<ssize_t>(contents.size()) &&
-      ::fsync(fd) == 0;
-  ::close(fd);
-  return written;
+  // Closed however this ends: `next_piece` may throw.
+  std::unique_ptr<const int, void (*)(const int*)> closer(&fd, [](const int* f) { ::close(*f); });
+  bool written = true;
+  while (written) {
+    std::optional<std::string> piece = next_piece();
+    if (!piece) break;
+    std::string_view rest = *piece;
+    while (written && !rest.empty()) {
+      const ssize_t n = ::write(fd, rest.data(), rest.size());
+      if (n < 0 && errno == EINTR) continue;
+      written = n > 0;
+      if (written) rest.remove_prefix(static_cast<std::size_t>(n));
+    }
+  }
+  return written && ::fsync(fd) == 0;
 }
 
 void warnIfOthersMayRead(const std::string& path, std::string_view setting) {

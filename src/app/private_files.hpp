@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,6 +19,10 @@ void keepDataPrivate(const Config& config);
 // Writes `contents` to `path` (created, or emptied first) readable and writable by its owner
 // only, whatever the umask, and syncs it. False when that failed.
 bool writePrivateFile(const std::string& path, std::string_view contents);
+// The same with the pieces `next_piece` gives until it gives nothing (it may throw: the file is
+// then left as far as it got).
+bool writePrivateFile(const std::string& path,
+                      const std::function<std::optional<std::string>()>& next_piece);
 
 // Logs a warning when the file at `path` (a setting named `setting`) may be read by other
 // users: the configuration and the original's secret hold credentials.

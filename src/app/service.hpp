@@ -45,4 +45,8 @@ class Service {
 // Opens the store of `config` for the admin commands.
 std::unique_ptr<storage::Store> openStore(const Config& config);
 
+// The time zone of users without one of their own: the configured one, else the machine's.
+// Throws ConfigError when it is not a zone of the tz database.
+std::string defaultTimeZone(const Config& config);
+
 }  // namespace it::app

@@ -29,6 +29,13 @@ struct TokenInfo {
   std::string created_at;
 };
 
+// A token as the store keeps it: what is shown of it and the hash it is found by (the token
+// itself is never stored). Read only to move every user to another store.
+struct StoredToken {
+  TokenInfo info;
+  std::string hash;
+};
+
 // Users and their API tokens. Synchronous: used by the CLI, start-up and the authenticator's
 // slow path. Implementations are thread-safe; reads throw StoreError on failure.
 class UserStore {
@@ -53,6 +60,8 @@ class UserStore {
   virtual void addToken(const TokenInfo& token, std::string_view token_hash) = 0;
   virtual std::optional<UserRecord> findUserByTokenHash(std::string_view token_hash) = 0;
   virtual std::vector<TokenInfo> listTokens(std::string_view username) = 0;
+  // The same (oldest first) with their hashes, for `export --all`.
+  virtual std::vector<StoredToken> listStoredTokens(std::string_view username) = 0;
   // Revokes one token (by id) or all of a user's tokens (id empty). Returns how many.
   virtual int revokeTokens(std::string_view username, std::string_view id) = 0;
 

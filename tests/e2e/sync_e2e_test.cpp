@@ -375,6 +375,70 @@ TEST_F(SyncE2E, ExportWritesTheWholeHistoryToStandardOutputOrAFile) {
   EXPECT_EQ(r.err.rfind("--format: xml not in {json,csv}\n", 0), 0u) << r.err;
 }
 
+// `export --all` and `import --all`, an operator's: every user, with their password and tokens,
+// from one store into another (here SQLite to SQLite; the integration tests cover DynamoDB).
+TEST_F(SyncE2E, EveryUserMovesToAnotherStoreWithTheirPasswordAndTokens) {
+  ASSERT_EQ(run({IT_BINARY, "log", "45m", "book", "--date", "2025-01-02"}).exit_code, 0);
+  auto created = cli(data_.path(), {"token", "create", "alice", "--label", "phone"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  const std::string token = created.out.substr(0, created.out.find('\n'));
+  const std::string file = at("everyone.jsonl").string();
+  auto r = cli(data_.path(), {"export", "--all", "--output", file});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // alice, and the admin the server created in the empty store.
+  EXPECT_EQ(r.err,
+            "Exported 2 users to " + file + " (it holds their password hashes: keep it private)\n");
+  EXPECT_EQ(fs::status(file).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_FALSE(fs::exists(file + ".part"));
+
+  TempDir moved_data;
+  r = cli(moved_data.path(), {"import", "--all", file});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "admin: added, 0 tokens; 0 items and 0 logs imported (0 and 0 there already)\n"
+            "alice: added, 1 token; 0 items and 1 logs imported (0 and 0 there already)\n"
+            "Imported 2 users from " +
+                file + "\n");
+  r = cli(moved_data.path(), {"import", "--all", file});  // twice: nothing more
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\nalice: already there (password kept), 0 tokens; 0 items and 0 logs "
+                       "imported (0 and 1 there already)\n"),
+            std::string::npos)
+      << r.out;
+
+  // The other store serves alice, by her password and by her token.
+  ServerProcess moved = ServerProcess::start(moved_data.path());
+  HttpClient by_password(moved.url());
+  by_password.setBasicAuth("alice", "password");
+  auto progress = by_password.get("/progress");
+  ASSERT_EQ(progress.status, 200) << progress.body;
+  EXPECT_EQ(boost::json::parse(progress.body).at("total_minutes_immersed"), 45);
+  HttpClient by_token(moved.url());
+  by_token.setBearer(token);
+  EXPECT_EQ(by_token.get("/progress").status, 200);
+
+  // Mistakes: one sentence each, nothing written.
+  ASSERT_EQ(run({IT_BINARY, "export", "--output", at("mine.json").string()}).exit_code, 0);
+  TempDir empty_data;
+  for (const auto& [args, message] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"export", "--all", "--format", "csv"},
+            "--all writes JSON only; leave out --format csv"},
+           {{"export", "--all", "--server", "http://127.0.0.1:1"},
+            "--all reads the store of the configuration (--config, --data-dir, --store), not a "
+            "server: leave out --server, --user and --token"},
+           {{"import", "--all", at("mine.json").string()},
+            at("mine.json").string() +
+                ": line 1: the document has no account: it is one user's export (import it into "
+                "an account with immersion-tracker import FILE), not an export of every user"},
+       }) {
+    r = cli(empty_data.path(), args);
+    EXPECT_EQ(r.exit_code, 1) << args[0];
+    EXPECT_EQ(r.err, "immersion-tracker: " + message + "\n");
+  }
+  EXPECT_EQ(cli(empty_data.path(), {"user", "list"}).out, "No users.\n");
+}
+
 TEST_F(SyncE2E, DryRunChangesNothing) {
   makeFile(at("shows/Free/watched/ep1.mkv"), 100 * kMiB);
   writeText(at("watched.txt"), "https://www.youtube.com/watch?v=9bZkp7q19f0\n");

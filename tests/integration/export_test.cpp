@@ -1,12 +1,20 @@
 // GET /api/export over real HTTP on both stores: the caller's whole history as one streamed
-// JSON document or CSV, and nobody else's.
+// JSON document or CSV, and nobody else's; POST /api/import of it; export --all and import --all.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <fstream>
+#include <map>
+#include <sstream>
 
 #include "api/export/export_document.hpp"
+#include "app/cli/command_support.hpp"
+#include "app/cli/transfer_all.hpp"
+#include "auth/passwords.hpp"
 #include "fakes/fake_providers.hpp"
 #include "integration/server_fixture.hpp"
+#include "service/calendars.hpp"
+#include "support/temp_dir.hpp"
 
 namespace it::test {
 namespace {
@@ -146,9 +154,15 @@ TEST_F(ExportTest, AnEmptyHistoryIsAValidDocumentAndBadRequestsAreRefused) {
 }
 
 // The export's parts that must survive a move to another account, as they are compared.
+// Items of one sync time are in the order their store keeps them, which differs between stores:
+// they are compared sorted.
 json::object movable(json::object doc) {
   doc.erase("exported_at");
   doc.at("user").as_object().erase("username");
+  json::array& items = doc.at("items").as_array();
+  std::sort(items.begin(), items.end(), [](const json::value& a, const json::value& b) {
+    return json::serialize(a) < json::serialize(b);
+  });
   return doc;
 }
 
@@ -229,6 +243,128 @@ TEST_F(ExportTest, ABadDocumentIsRefusedNamingItsFirstBadRecordAndNothingIsWritt
   EXPECT_EQ(bob->get("/api/export").body, before);
   HttpClient anonymous(baseUrl());
   EXPECT_EQ(anonymous.post("/api/import", "{}").status, 401);
+}
+
+// The lines of an export of every user, parsed.
+std::vector<json::object> documentsOf(const std::string& every_user) {
+  std::vector<json::object> documents;
+  std::istringstream lines(every_user);
+  for (std::string line; std::getline(lines, line);) {
+    documents.push_back(json::parse(line).as_object());
+  }
+  return documents;
+}
+
+// `export --all` and `import --all` (an operator's, on the store itself) on this test's store:
+// every user with their account and tokens, copied whole into a fresh SQLite store and back
+// into this one.
+TEST_F(ExportTest, EveryUserMovesToAnotherStoreWithTheirAccountTokensAndData) {
+  seedAlice();
+  auto alice = clientFor("alice");
+  auto r = alice->post("/api/tokens", R"({"name": "phone"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string token(json::parse(r.body).at("token").as_string());
+  const json::object alice_before =
+      movable(json::parse(alice->get("/api/export").body).as_object());
+  storage::Store& store = service_->store();
+
+  std::ostringstream every_user;
+  ASSERT_EQ(app::cli::exportEveryUser(config_, store, std::nullopt, every_user), 0);
+  std::map<std::string, json::object> by_name;
+  for (auto& doc : documentsOf(every_user.str())) {
+    by_name[std::string(doc.at("user").at("username").as_string())] = doc;
+  }
+  ASSERT_EQ(by_name.size(), 3u);
+  EXPECT_EQ(by_name["alice"].at("account"),
+            (json::object{{"password_hash", store.findUser("alice")->password_hash},
+                          {"admin", false},
+                          {"created_at", "2025-01-01T00:00:00.000000"}}));
+  EXPECT_EQ(by_name["root"].at("account").at("admin"), true);
+  ASSERT_EQ(by_name["alice"].at("tokens").as_array().size(), 1u);
+  EXPECT_EQ(by_name["alice"].at("tokens").at(0).at("hash"), json::value(auth::tokenHash(token)));
+  EXPECT_EQ(by_name["alice"].at("tokens").at(0).at("label"), "phone");
+  EXPECT_EQ(by_name["bob"].at("tokens"), json::array());
+  // A line of it is not for one account.
+  r = clientFor("bob")->post("/api/import", json::serialize(by_name["alice"]));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(json::parse(r.body).at("error"),
+            "account: this is a part of an export of every user, which only an operator imports, "
+            "with immersion-tracker import --all");
+  const std::string file = dir_.path() + "/everyone.jsonl";
+  std::ofstream(file) << every_user.str();
+
+  // Into a fresh SQLite store: the same users, passwords, tokens and data.
+  TempDir other;
+  app::Config copy = config_;
+  copy.store = "sqlite";
+  copy.data_dir = other.path();
+  auto copied = app::openStore(copy);
+  std::ostringstream out;
+  ASSERT_EQ(app::cli::importEveryUser(copy, *copied, file, out, false), 0);
+  EXPECT_NE(out.str().find("alice: added, 1 token; 5 items and 1 logs imported (0 and 0 there "
+                           "already)\n"),
+            std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("Imported 3 users from " + file + "\n"), std::string::npos);
+  for (const auto& user : store.listUsers()) {
+    auto moved = copied->findUser(user.name);
+    ASSERT_TRUE(moved) << user.name;
+    EXPECT_EQ(moved->password_hash, user.password_hash);
+    EXPECT_EQ(moved->admin, user.admin);
+    EXPECT_EQ(moved->created_at, user.created_at);
+  }
+  EXPECT_EQ(copied->findUserByTokenHash(auth::tokenHash(token))->name, "alice");
+  const service::Calendars calendars(*copied, "UTC");
+  api::exports::ExportDocument copied_alice(*copied, calendars, clock_, "alice",
+                                            api::exports::ExportFormat::kJson);
+  std::string copied_text;
+  while (auto piece = copied_alice.next()) copied_text += *piece;
+  EXPECT_EQ(json::serialize(movable(json::parse(copied_text).as_object())),
+            json::serialize(alice_before));
+  out.str("");
+  ASSERT_EQ(app::cli::importEveryUser(copy, *copied, file, out, false), 0);  // nothing more
+  EXPECT_NE(out.str().find("alice: already there (password kept), 0 tokens; 0 items and 0 logs "
+                           "imported (5 and 1 there already)\n"),
+            std::string::npos)
+      << out.str();
+
+  // A bad line: nothing written, the line named.
+  ASSERT_TRUE(store.removeUser("alice"));
+  json::object broken = by_name["bob"];
+  broken["items"] = json::array{json::object{{"kind", "book"}, {"timestamp", 1}}};
+  const std::string bad_file = dir_.path() + "/bad.jsonl";
+  std::ofstream(bad_file) << json::serialize(by_name["alice"]) << "\n"
+                          << json::serialize(broken) << "\n";
+  try {
+    app::cli::importEveryUser(config_, store, bad_file, out, false);
+    ADD_FAILURE() << "a bad line was imported";
+  } catch (const app::cli::CommandError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              bad_file +
+                  ": line 2: items[0]: kind must be episode, movie, youtube_video or "
+                  "spotify_episode");
+  }
+  std::ofstream(bad_file) << json::serialize(by_name["alice"]) << "\n\n"
+                          << json::serialize(by_name["alice"]) << "\n";
+  try {
+    app::cli::importEveryUser(config_, store, bad_file, out, false);
+    ADD_FAILURE() << "a user twice was imported";
+  } catch (const app::cli::CommandError& e) {
+    EXPECT_EQ(std::string(e.what()), bad_file + ": line 3: user \"alice\" is on line 1 too");
+  }
+  EXPECT_FALSE(store.findUser("alice"));
+
+  // Removed, alice comes back whole from the file, with her password and her token.
+  out.str("");
+  ASSERT_EQ(app::cli::importEveryUser(config_, store, file, out, false), 0);
+  EXPECT_NE(out.str().find("alice: added, 1 token; 5 items and 1 logs imported"), std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("bob: already there (password kept), 0 tokens"), std::string::npos);
+  EXPECT_EQ(movable(json::parse(clientFor("alice")->get("/api/export").body).as_object()),
+            alice_before);
+  HttpClient by_token(baseUrl());
+  by_token.setBearer(token);
+  EXPECT_EQ(by_token.get("/api/me").status, 200);
 }
 
 TEST(CsvField, QuotesWhatNeedsItAndDisarmsFormulas) {

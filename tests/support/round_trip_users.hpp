@@ -32,6 +32,9 @@ class RoundTripUsers : public storage::UserStore {
   std::vector<storage::TokenInfo> listTokens(std::string_view username) override {
     return inner_.listTokens(username);
   }
+  std::vector<storage::StoredToken> listStoredTokens(std::string_view username) override {
+    return inner_.listStoredTokens(username);
+  }
   int revokeTokens(std::string_view username, std::string_view id) override {
     return inner_.revokeTokens(username, id);
   }

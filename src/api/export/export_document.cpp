@@ -116,12 +116,14 @@ struct ExportDocument::State {
 };
 
 ExportDocument::ExportDocument(storage::Store& store, const service::Calendars& calendars,
-                               const Clock& clock, std::string username, ExportFormat format)
+                               const Clock& clock, std::string username, ExportFormat format,
+                               ExportScope scope)
     : store_(store),
       calendars_(calendars),
       clock_(clock),
       username_(std::move(username)),
       format_(format),
+      scope_(scope),
       state_(std::make_unique<State>()) {}
 
 ExportDocument::~ExportDocument() = default;
@@ -189,16 +191,34 @@ std::string ExportDocument::head() {
   json::object doc{{"format", kExportFormat},
                    {"version", kExportVersion},
                    {"exported_at", formatUtcMicros(clock_.now())},
-                   {"user", std::move(user)},
-                   {"tv_progress", std::move(tv_progress)},
-                   {"shows", std::move(shows)},
-                   {"channels", std::move(channels)},
-                   {"podcasts", std::move(podcasts)},
-                   {"language_choices", std::move(language_choices)}};
+                   {"user", std::move(user)}};
+  if (scope_ == ExportScope::kDataAndAccount) addAccount(doc);
+  doc["tv_progress"] = std::move(tv_progress);
+  doc["shows"] = std::move(shows);
+  doc["channels"] = std::move(channels);
+  doc["podcasts"] = std::move(podcasts);
+  doc["language_choices"] = std::move(language_choices);
   std::string out = json::serialize(doc);
   out.pop_back();  // '}'
   out += ",\"items\":[";
   return out;
+}
+
+void ExportDocument::addAccount(json::object& doc) {
+  std::optional<storage::UserRecord> account = store_.findUser(username_);
+  if (!account)
+    throw storage::StoreError("user \"" + username_ + "\" was removed during the export");
+  doc["account"] = json::object{{"password_hash", account->password_hash},
+                                {"admin", account->admin},
+                                {"created_at", account->created_at}};
+  json::array tokens;
+  for (const auto& t : store_.listStoredTokens(username_)) {
+    tokens.push_back(json::object{{"id", t.info.id},
+                                  {"label", t.info.label},
+                                  {"created_at", t.info.created_at},
+                                  {"hash", t.hash}});
+  }
+  doc["tokens"] = std::move(tokens);
 }
 
 std::string ExportDocument::itemPage() {

@@ -10,6 +10,10 @@
 #include "storage/store.hpp"
 #include "util/clock.hpp"
 
+namespace boost::json {
+class object;
+}
+
 namespace it::api::exports {
 
 // GET /api/export: everything of one user's, written a page at a time so that a history of any
@@ -21,6 +25,11 @@ namespace it::api::exports {
 //    "items": [...], "logs": [...]}
 // CSV, one row per synced item or log: date,kind,medium,title,minutes,amount,unit,language.
 //
+// `export --all` (an operator's, from the store) writes one JSON document per user, each on one
+// line, with two more members after "user": "account" ({password_hash, admin, created_at}) and
+// "tokens" ([{id, label, created_at, hash}]), so that `import --all` can recreate the user with
+// their password and tokens in another store.
+//
 // Pages are read one after the other, not in one snapshot: what is written during an export
 // may or may not be in it.
 
@@ -29,13 +38,16 @@ inline constexpr std::int64_t kExportVersion = 1;
 
 enum class ExportFormat { kJson, kCsv };
 
+// Whether a JSON export holds the user's account (password hash, tokens) too.
+enum class ExportScope { kData, kDataAndAccount };
+
 // Items or logs read per piece.
 inline constexpr std::size_t kExportPageSize = 500;
 
 class ExportDocument {
  public:
   ExportDocument(storage::Store& store, const service::Calendars& calendars, const Clock& clock,
-                 std::string username, ExportFormat format);
+                 std::string username, ExportFormat format, ExportScope scope = ExportScope::kData);
   ExportDocument(const ExportDocument&) = delete;
   ExportDocument& operator=(const ExportDocument&) = delete;
   ~ExportDocument();
@@ -47,6 +59,7 @@ class ExportDocument {
  private:
   struct State;
   std::string head();
+  void addAccount(boost::json::object& doc);
   std::string itemPage();
   std::string logPage();
 
@@ -55,6 +68,7 @@ class ExportDocument {
   const Clock& clock_;
   std::string username_;
   ExportFormat format_;
+  ExportScope scope_;
   std::unique_ptr<State> state_;
 };
 

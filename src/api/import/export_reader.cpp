@@ -14,10 +14,12 @@ using boost::system::error_code;
 struct NamedSection {
   std::string_view name;
   Section section;
-  bool array;  // an array of records, else one record (user)
+  bool array;  // an array of records, else one record (user, account)
 };
-constexpr std::array<NamedSection, 8> kSections{{
+constexpr std::array<NamedSection, 10> kSections{{
     {"user", Section::kUser, false},
+    {"account", Section::kAccount, false},
+    {"tokens", Section::kTokens, true},
     {"tv_progress", Section::kTvProgress, true},
     {"shows", Section::kShows, true},
     {"channels", Section::kChannels, true},
@@ -35,7 +37,7 @@ const NamedSection* sectionNamed(std::string_view name) {
   return nullptr;
 }
 
-// The SAX handler: depth 1 is the document object, 2 a section's array (or the user object), 3
+// The SAX handler: depth 1 is the document object, 2 a section's array (or a one-record section), 3
 // a record in an array. What it builds at any time is one record.
 class Handler {
  public:

@@ -21,6 +21,8 @@ namespace it::api::imports {
 enum class Section {
   kHeader,
   kUser,
+  kAccount,  // only in an export of every user: the password hash, admin, created_at
+  kTokens,   // the same: the user's API tokens
   kTvProgress,
   kShows,
   kChannels,

@@ -176,6 +176,38 @@ Result<storage::SettingsChange> decodeUser(const Fields& f) {
   return Result<storage::SettingsChange>::success(std::move(change));
 }
 
+// The account of an export of every user, for `username`.
+Result<storage::UserRecord> decodeAccount(const Fields& f, const std::string& username) {
+  if (auto unknown = f.only({"password_hash", "admin", "created_at"}); !unknown) {
+    return *unknown.failure;
+  }
+  // libsodium's crypto_pwhash_str output, which is what the stores keep.
+  IT_TRY(hash, f.text("password_hash", 128));
+  if (hash.rfind("$argon2id$", 0) != 0 && hash.rfind("$argon2i$", 0) != 0) {
+    return f.bad("password_hash must be an Argon2 hash ($argon2id$...)");
+  }
+  const json::value* admin = f.at("admin");
+  if (admin == nullptr || !admin->is_bool()) return f.bad("admin must be true or false");
+  IT_TRY(created, f.text("created_at", 64));
+  return Result<storage::UserRecord>::success(
+      {username, std::move(hash), admin->get_bool(), std::move(created)});
+}
+
+Result<storage::StoredToken> decodeToken(const Fields& f, const std::string& username) {
+  if (auto unknown = f.only({"id", "label", "created_at", "hash"}); !unknown) {
+    return *unknown.failure;
+  }
+  IT_TRY(id, f.text("id", 64));
+  IT_TRY(label, f.text("label", 1024, true));
+  IT_TRY(created, f.text("created_at", 64));
+  IT_TRY(hash, f.text("hash", 64));
+  if (hash.size() != 64 || hash.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return f.bad("hash must be a token's SHA-256, 64 hexadecimal digits");
+  }
+  return Result<storage::StoredToken>::success(
+      {{std::move(id), username, std::move(label), std::move(created)}, std::move(hash)});
+}
+
 Result<storage::TvProgress> decodeTvProgress(const Fields& f, const std::string& username) {
   if (auto unknown = f.only({"tv_show", "season", "episode", "last_updated"}); !unknown) {
     return *unknown.failure;
@@ -513,14 +545,20 @@ class Writer {
   ImportReport report_;
 };
 
-}  // namespace
-
-Result<ImportReport> importExport(storage::Store& store, const service::Calendars& calendars,
-                                  std::string_view username, std::string_view body) {
-  const std::string user(username);
-  // First read: every record checked; the channels' and podcasts' names kept for the items.
+// What the first read keeps for the second: the channels' and podcasts' names for the items,
+// and in an export of every user, whose document it is.
+struct CheckedDocument {
+  std::string username;
+  std::optional<storage::UserRecord> account;
+  std::vector<storage::StoredToken> tokens;
   std::map<std::string, domain::GroupInfo> channels;
   std::map<std::string, domain::GroupInfo> podcasts;
+};
+
+// The first read: every record checked. `every_user`: a document of an export of every user,
+// whose user, account and tokens are kept; else its account and tokens are refused.
+Result<CheckedDocument> checkDocument(std::string_view body, bool every_user) {
+  CheckedDocument doc;
   Result<void> checked = readExport(
       body, [&](Section section, std::size_t index, const json::object& record) -> Result<void> {
         const Fields f(record, section, index);
@@ -528,20 +566,41 @@ Result<ImportReport> importExport(storage::Store& store, const service::Calendar
           if (!decoded) return decoded.failure;
           return Result<void>::success();
         };
+        if (!every_user && (section == Section::kAccount || section == Section::kTokens)) {
+          return f.bad(
+              "this is a part of an export of every user, which only an operator imports, "
+              "with immersion-tracker import --all");
+        }
         switch (section) {
           case Section::kHeader:
             return checkHeader(f);
-          case Section::kUser:
+          case Section::kUser: {
+            if (every_user) {
+              IT_TRY(name, f.text("username", 64));
+              if (!domain::isValidUsername(name)) return f.bad("username must be a user's name");
+              doc.username = std::move(name);
+            }
             return keep(decodeUser(f));
+          }
+          case Section::kAccount: {
+            IT_TRY(account, decodeAccount(f, doc.username));
+            doc.account = std::move(account);
+            return Result<void>::success();
+          }
+          case Section::kTokens: {
+            IT_TRY(token, decodeToken(f, doc.username));
+            doc.tokens.push_back(std::move(token));
+            return Result<void>::success();
+          }
           case Section::kTvProgress:
-            return keep(decodeTvProgress(f, user));
+            return keep(decodeTvProgress(f, doc.username));
           case Section::kShows:
             return keep(decodeShow(f));
           case Section::kChannels:
           case Section::kPodcasts: {
             auto group = decodeGroup(f);
             if (!group) return group.failure;
-            (section == Section::kChannels ? channels : podcasts)[group->id] = *group;
+            (section == Section::kChannels ? doc.channels : doc.podcasts)[group->id] = *group;
             return Result<void>::success();
           }
           case Section::kLanguageChoices:
@@ -554,15 +613,102 @@ Result<ImportReport> importExport(storage::Store& store, const service::Calendar
         return Result<void>::success();
       });
   if (!checked) return *checked.failure;
+  if (every_user) {
+    if (doc.username.empty())
+      return Failure{FailureKind::kInvalidRequest, "user: its username is missing"};
+    if (!doc.account) {
+      return Failure{FailureKind::kInvalidRequest,
+                     "the document has no account: it is one user's export (import it into an "
+                     "account with immersion-tracker import FILE), not an export of every user"};
+    }
+    // Whichever came first in the document.
+    doc.account->name = doc.username;
+    for (auto& token : doc.tokens) token.info.username = doc.username;
+  }
+  return Result<CheckedDocument>::success(std::move(doc));
+}
 
-  // Second read: everything checked, written.
-  Writer writer(store, calendars, user, std::move(channels), std::move(podcasts));
+// The second read: everything checked, written into `username`'s account.
+ImportReport writeDocument(storage::Store& store, const service::Calendars& calendars,
+                           const std::string& username, std::string_view body,
+                           CheckedDocument checked) {
+  Writer writer(store, calendars, username, std::move(checked.channels),
+                std::move(checked.podcasts));
   Result<void> written =
       readExport(body, [&](Section section, std::size_t index, const json::object& record) {
         return writer.visit(section, index, record);
       });
-  if (!written) return *written.failure;
-  return Result<ImportReport>::success(writer.finish());
+  // The first read accepted this body: only a store failure (thrown) stops the second.
+  if (!written) throw FailureError(*written.failure);
+  return writer.finish();
+}
+
+// The documents of an export of every user: its non-empty lines, numbered from 1.
+std::vector<std::pair<std::size_t, std::string_view>> documentLines(std::string_view body) {
+  std::vector<std::pair<std::size_t, std::string_view>> lines;
+  std::size_t number = 0;
+  while (!body.empty()) {
+    ++number;
+    const std::size_t end = body.find('\n');
+    std::string_view line = body.substr(0, end);
+    body.remove_prefix(end == std::string_view::npos ? body.size() : end + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") != std::string_view::npos) lines.emplace_back(number, line);
+  }
+  return lines;
+}
+
+}  // namespace
+
+Result<ImportReport> importExport(storage::Store& store, const service::Calendars& calendars,
+                                  std::string_view username, std::string_view body) {
+  auto checked = checkDocument(body, false);
+  if (!checked) return checked.failure;
+  return Result<ImportReport>::success(
+      writeDocument(store, calendars, std::string(username), body, std::move(*checked)));
+}
+
+Result<std::vector<UserImport>> importEveryUser(storage::Store& store,
+                                                const service::Calendars& calendars,
+                                                std::string_view body,
+                                                const ImportProgress& progress) {
+  const auto lines = documentLines(body);
+  if (lines.empty()) {
+    return Failure{FailureKind::kInvalidRequest, "the file holds no user's document"};
+  }
+  // First: every document checked, and no user twice.
+  std::vector<CheckedDocument> documents;
+  std::map<std::string, std::size_t> line_of_user;
+  for (const auto& [number, line] : lines) {
+    auto checked = checkDocument(line, true);
+    const std::string where = "line " + std::to_string(number);
+    if (!checked) return Failure{checked.failure.kind, where + ": " + checked.failure.message};
+    auto [first, fresh] = line_of_user.emplace(checked->username, number);
+    if (!fresh) {
+      return Failure{FailureKind::kInvalidRequest, where + ": user \"" + checked->username +
+                                                       "\" is on line " +
+                                                       std::to_string(first->second) + " too"};
+    }
+    documents.push_back(std::move(*checked));
+  }
+  // Then each user: their account unless it exists, their tokens, their data.
+  std::vector<UserImport> imported;
+  for (std::size_t i = 0; i < documents.size(); ++i) {
+    if (progress) progress(i, documents.size(), documents[i].username);
+    CheckedDocument& doc = documents[i];
+    UserImport result;
+    result.username = doc.username;
+    if (!store.findUser(doc.username)) result.account_created = store.addUser(*doc.account);
+    for (const auto& token : doc.tokens) {
+      if (store.findUserByTokenHash(token.hash)) continue;
+      store.addToken(token.info, token.hash);
+      ++result.tokens_added;
+    }
+    result.data = writeDocument(store, calendars, result.username, lines[i].second, std::move(doc));
+    imported.push_back(std::move(result));
+  }
+  if (progress) progress(documents.size(), documents.size(), "");
+  return Result<std::vector<UserImport>>::success(std::move(imported));
 }
 
 }  // namespace it::api::imports

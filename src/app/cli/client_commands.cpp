@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "app/cli/command_support.hpp"
+#include "app/cli/transfer_all.hpp"
 #include "client/api_client.hpp"
 #include "client/export_command.hpp"
 #include "client/movie_command.hpp"
@@ -173,6 +174,29 @@ ExportCommand::ExportCommand(CLI::App& app)
       .add_option("--format", format_, "json (everything, default) or csv (items and logs)")
       ->check(CLI::IsMember({"json", "csv"}));
   command().add_option("--output,-o", output_, "Write to this file instead of standard output");
+  command().add_flag("--all", all_,
+                     "Every user of the configured store (--config, --data-dir, --store), with "
+                     "their password hashes and tokens, one JSON document per line: an operator's "
+                     "move to another store (import --all)");
+}
+
+namespace {
+
+// The login flags name a server; --all reads a store.
+void refuseLoginWithAll(const LoginFlags& login) {
+  if (!login.server.empty() || !login.user.empty() || !login.token.empty()) {
+    throw CommandError(
+        "--all reads the store of the configuration (--config, --data-dir, --store), not a "
+        "server: leave out --server, --user and --token");
+  }
+}
+
+}  // namespace
+
+int ExportCommand::runEveryUser(const Config& config, storage::Store& store) {
+  refuseLoginWithAll(login_);
+  if (format_ != "json") throw CommandError("--all writes JSON only; leave out --format csv");
+  return exportEveryUser(config, store, output_, std::cout);
 }
 
 int ExportCommand::run() {
@@ -188,6 +212,14 @@ ImportCommand::ImportCommand(CLI::App& app)
                  "Add an export (immersion-tracker export) to your account; twice adds nothing") {
   addLoginFlags(command(), login_);
   command().add_option("file", file_, "The export, a JSON file")->required();
+  command().add_flag("--all", all_,
+                     "The file is an export of every user (export --all): recreate them, with "
+                     "their passwords and tokens, in the configured store");
+}
+
+int ImportCommand::runEveryUser(const Config& config, storage::Store& store) {
+  refuseLoginWithAll(login_);
+  return importEveryUser(config, store, file_, std::cout, isatty(STDOUT_FILENO) == 1);
 }
 
 int ImportCommand::run() {

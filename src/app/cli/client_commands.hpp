@@ -6,13 +6,17 @@
 #include <string>
 
 #include "app/cli/command_support.hpp"
+#include "app/config.hpp"
 #include "client/log_command.hpp"
 #include "client/sync_command.hpp"
+#include "storage/store.hpp"
 
 // `sync`, `progress`, `movie add`, `log`, `logs`, `export` and `import`: the client of a running
 // server (local or remote), as the original sync script was. They read no configuration file; the
 // server and login come from flags or the script's environment variables. Each run returns its exit
 // code, and throws CommandError for a missing login or client::ClientError when it cannot go on.
+// The exception: `export --all` and `import --all`, an operator's (app/cli/transfer_all.hpp),
+// read the configuration and open its store, as `user` does.
 
 namespace it::app::cli {
 
@@ -78,28 +82,36 @@ class LogsCommand : public Subcommand {
 };
 
 // `export [--format json|csv] [--output FILE]`: writes the caller's whole history.
+// `export --all [--output FILE]`: every user's, from the store (runEveryUser).
 class ExportCommand : public Subcommand {
  public:
   explicit ExportCommand(CLI::App& app);
 
+  bool everyUser() const { return all_; }
   int run();
+  int runEveryUser(const Config& config, storage::Store& store);
 
  private:
   LoginFlags login_;
   std::string format_ = "json";
   std::optional<std::string> output_;
+  bool all_ = false;
 };
 
 // `import FILE`: an export into the caller's account.
+// `import --all FILE`: an export of every user into the store (runEveryUser).
 class ImportCommand : public Subcommand {
  public:
   explicit ImportCommand(CLI::App& app);
 
+  bool everyUser() const { return all_; }
   int run();
+  int runEveryUser(const Config& config, storage::Store& store);
 
  private:
   LoginFlags login_;
   std::string file_;
+  bool all_ = false;
 };
 
 // `progress`: prints the progress summary.

@@ -213,18 +213,18 @@ std::optional<UserRecord> DynamoDbStore::findUserByTokenHash(std::string_view to
 namespace {
 
 // A user's tokens with their hashes (the sort keys), oldest first.
-std::vector<std::pair<TokenInfo, std::string>> tokensOf(TableOps& ops, const std::string& table,
-                                                        std::string_view username) {
+std::vector<StoredToken> tokensOf(TableOps& ops, const std::string& table,
+                                  std::string_view username) {
   json::object query = partitionQuery(table, kTokensPk);
   query["FilterExpression"] = "#u = :u";
   query["ExpressionAttributeNames"] = {{"#u", "username"}};
   query["ExpressionAttributeValues"].as_object()[":u"] = S(username);
-  std::vector<std::pair<TokenInfo, std::string>> tokens;
+  std::vector<StoredToken> tokens;
   ops.forEach("Query", std::move(query), [&](json::object& item) {
-    tokens.emplace_back(tokenFrom(item), stringOf(item, "sk").value_or(""));
+    tokens.push_back({tokenFrom(item), stringOf(item, "sk").value_or("")});
   });
   std::sort(tokens.begin(), tokens.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.first.created_at, a.first.id) < std::tie(b.first.created_at, b.first.id);
+    return std::tie(a.info.created_at, a.info.id) < std::tie(b.info.created_at, b.info.id);
   });
   return tokens;
 }
@@ -234,21 +234,25 @@ std::vector<std::pair<TokenInfo, std::string>> tokensOf(TableOps& ops, const std
 std::vector<TokenInfo> DynamoDbStore::listTokens(std::string_view username) {
   return guarded("listing tokens", [&] {
     std::vector<TokenInfo> tokens;
-    for (auto& [info, hash] : tokensOf(ops_, tables_.immersion, username)) {
-      tokens.push_back(std::move(info));
+    for (auto& stored : tokensOf(ops_, tables_.immersion, username)) {
+      tokens.push_back(std::move(stored.info));
     }
     return tokens;
   });
 }
 
+std::vector<StoredToken> DynamoDbStore::listStoredTokens(std::string_view username) {
+  return guarded("listing tokens", [&] { return tokensOf(ops_, tables_.immersion, username); });
+}
+
 int DynamoDbStore::revokeTokens(std::string_view username, std::string_view id) {
   return guarded("revoking tokens", [&] {
     int revoked = 0;
-    for (const auto& [info, hash] : tokensOf(ops_, tables_.immersion, username)) {
-      if (!id.empty() && info.id != id) continue;
+    for (const auto& stored : tokensOf(ops_, tables_.immersion, username)) {
+      if (!id.empty() && stored.info.id != id) continue;
       try {
         ops_.call("DeleteItem", {{"TableName", tables_.immersion},
-                                 {"Key", pkSk(kTokensPk, hash)},
+                                 {"Key", pkSk(kTokensPk, stored.hash)},
                                  {"ConditionExpression", "attribute_exists(pk)"}});
         ++revoked;
       } catch (const aws::AwsError& e) {

@@ -280,14 +280,22 @@ std::optional<UserRecord> SqliteStore::findUserByTokenHash(std::string_view toke
 }
 
 std::vector<TokenInfo> SqliteStore::listTokens(std::string_view username) {
+  std::vector<TokenInfo> tokens;
+  for (auto& stored : listStoredTokens(username)) tokens.push_back(std::move(stored.info));
+  return tokens;
+}
+
+std::vector<StoredToken> SqliteStore::listStoredTokens(std::string_view username) {
   auto db = reader();
   auto s = db->prepare(
-      "SELECT id, username, label, created_at FROM api_tokens WHERE username = ?1 "
+      "SELECT id, username, label, created_at, token_hash FROM api_tokens WHERE username = ?1 "
       "ORDER BY created_at, id");
   s.bind(1, username);
-  std::vector<TokenInfo> tokens;
+  std::vector<StoredToken> tokens;
   while (s.step()) {
-    tokens.push_back(TokenInfo{s.columnText(0), s.columnText(1), s.columnText(2), s.columnText(3)});
+    tokens.push_back(
+        StoredToken{TokenInfo{s.columnText(0), s.columnText(1), s.columnText(2), s.columnText(3)},
+                    s.columnText(4)});
   }
   return tokens;
 }

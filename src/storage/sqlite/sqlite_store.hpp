@@ -51,6 +51,7 @@ class SqliteStore final : public Store {
   void addToken(const TokenInfo& token, std::string_view token_hash) override;
   std::optional<UserRecord> findUserByTokenHash(std::string_view token_hash) override;
   std::vector<TokenInfo> listTokens(std::string_view username) override;
+  std::vector<StoredToken> listStoredTokens(std::string_view username) override;
   int revokeTokens(std::string_view username, std::string_view id) override;
   void addSession(std::string_view session_hash, std::string_view username, std::int64_t expires_at,
                   std::int64_t now) override;
