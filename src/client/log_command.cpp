@@ -8,6 +8,7 @@
 
 #include "util/encoding.hpp"
 #include "util/json.hpp"
+#include "util/utf8.hpp"
 
 namespace it::client {
 namespace {
@@ -34,15 +35,8 @@ std::string describe(const json::object& log) {
   return text + " on " + stringAt(log, "date").value_or("?");
 }
 
-// Code points, for padding columns of text that may be Japanese.
-std::size_t width(std::string_view text) {
-  std::size_t n = 0;
-  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 std::string padded(std::string text, std::size_t to) {
-  std::size_t w = width(text);
+  std::size_t w = utf8CodePoints(text);
   if (w < to) text.append(to - w, ' ');
   return text;
 }
@@ -148,7 +142,7 @@ int runLogs(ApiClient& api, int limit, Console& console) {
   std::size_t widths[5] = {};
   for (const auto& r : rows) {
     const std::string* cells[5] = {&r.date, &r.medium, &r.time, &r.amount, &r.language};
-    for (int c = 0; c < 5; ++c) widths[c] = std::max(widths[c], width(*cells[c]));
+    for (int c = 0; c < 5; ++c) widths[c] = std::max(widths[c], utf8CodePoints(*cells[c]));
   }
   for (const auto& r : rows) {
     console.out << padded(r.date, widths[0]) << "  " << padded(r.medium, widths[1]) << "  "

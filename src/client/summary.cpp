@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/utf8.hpp"
+
 namespace it::client {
 namespace {
 
@@ -104,22 +106,14 @@ Int floorMod(Int a, Int b) { return a - floorDiv(a, b) * b; }
 double toDouble(Int value) { return static_cast<double>(value); }
 
 // Python pads by code points, so a multi-byte character counts once.
-std::size_t codePoints(std::string_view text) {
-  std::size_t count = 0;
-  for (unsigned char c : text) {
-    if ((c & 0xC0) != 0x80) ++count;
-  }
-  return count;
-}
-
 std::string padRight(std::string text, std::size_t width) {
-  const std::size_t length = codePoints(text);
+  const std::size_t length = utf8CodePoints(text);
   if (length < width) text.append(width - length, ' ');
   return text;
 }
 
 std::string padLeft(const std::string& text, std::size_t width) {
-  const std::size_t length = codePoints(text);
+  const std::size_t length = utf8CodePoints(text);
   if (length >= width) return text;
   return std::string(width - length, ' ') + text;
 }

@@ -45,13 +45,6 @@ void TerminalSafeBuffer::rewriteLine(std::string_view text) {
 
 namespace {
 
-// The code points of UTF-8 `text` (its bytes that do not continue a sequence).
-std::size_t codePoints(std::string_view text) {
-  std::size_t n = 0;
-  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-  return n;
-}
-
 // Where the code point after the first `count` of `text` starts.
 std::size_t byteOfCodePoint(std::string_view text, std::size_t count) {
   std::size_t at = 0;
@@ -64,7 +57,7 @@ std::size_t byteOfCodePoint(std::string_view text, std::size_t count) {
 
 // `text` within `width` code points: its start and its end around "...".
 std::string shortened(std::string_view text, std::size_t width) {
-  std::size_t length = codePoints(text);
+  std::size_t length = utf8CodePoints(text);
   if (length <= width) return std::string(text);
   if (width <= 3) return std::string(text.substr(0, byteOfCodePoint(text, width)));
   std::size_t head = (width - 3) / 2;
@@ -121,7 +114,7 @@ void ProgressLine::draw(std::string_view text, bool force) {
   if (!force && !due()) return;
   last_draw_ = std::chrono::steady_clock::now();
   std::string line = terminalSafe(text);  // as it will show, to measure it
-  std::size_t width = codePoints(line);
+  std::size_t width = utf8CodePoints(line);
   if (open_ && width < last_width_) line.append(last_width_ - width, ' ');  // the old tail
   last_width_ = width;
   open_ = true;

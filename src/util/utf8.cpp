@@ -29,6 +29,12 @@ std::size_t utf8SequenceLength(std::string_view text, std::size_t at) {
   return len;
 }
 
+std::size_t utf8CodePoints(std::string_view text) {
+  std::size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
+
 bool isValidUtf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     std::size_t len = utf8SequenceLength(text, i);

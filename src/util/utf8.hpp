@@ -13,6 +13,10 @@ namespace it {
 // bytes there are not one (overlongs, surrogates and code points above U+10FFFF are not).
 std::size_t utf8SequenceLength(std::string_view text, std::size_t at);
 
+// The code points of UTF-8 `text` (its bytes that do not continue a sequence): the columns it
+// takes on a terminal, for padding text that may be Japanese.
+std::size_t utf8CodePoints(std::string_view text);
+
 // Well-formed UTF-8 throughout.
 bool isValidUtf8(std::string_view text);
 

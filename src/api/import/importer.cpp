@@ -433,6 +433,9 @@ class Writer {
       case Section::kChannels:
       case Section::kPodcasts:
         break;  // read before, with the first read
+      case Section::kAccount:
+      case Section::kTokens:
+        break;  // written before the data, by importEveryUser
       case Section::kLanguageChoices:
         choices_.push_back(*decodeChoice(f, record));
         break;
