@@ -7,7 +7,6 @@
 #include <sqlite3.h>
 
 #include <atomic>
-#include <filesystem>
 #include <future>
 #include <thread>
 
@@ -107,9 +106,30 @@ TEST_F(SqliteStoreTest, CredentialsVersionChangesWithUsersAcrossStores) {
   EXPECT_FALSE(cli.setPasswordHash("alice", "h3"));  // nothing changed: no new version
   auto v3 = server.credentialsVersion();
   EXPECT_EQ(server.credentialsVersion(), v3);
+  EXPECT_EQ(SqliteStore({path()}).credentialsVersion(), v3);  // kept in the file, as restarted
+}
 
-  std::filesystem::remove(path() + "-credentials");
-  EXPECT_FALSE(server.credentialsVersion());  // unknown: callers re-read the user
+// The TV progress entries a store keeps between commits are never stale: the next read after a
+// write by this store or by another process on the same file (here a second store, which maps
+// the shared counters apart) sees the write.
+TEST_F(SqliteStoreTest, TvProgressReadsSeeEveryCommitOfEveryProcess) {
+  SqliteStore server({path()});
+  SqliteStore cli({path()});
+  ASSERT_TRUE(server.addUser({"alice", "h", false, "t"}));
+  EXPECT_FALSE(server.getTvProgress("alice", "Lost"));  // an absence is kept too
+  putAndWait(cli, progress("alice", "Lost", 1, 2));
+  auto read = server.getTvProgress("alice", "Lost");
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->episode, 2);
+  EXPECT_EQ(server.getTvProgress("alice", "Lost")->episode, 2);  // a second read, kept
+
+  putAndWait(server, progress("alice", "Lost", 1, 3));
+  EXPECT_EQ(server.getTvProgress("alice", "Lost")->episode, 3);
+  putAndWait(cli, progress("alice", "Lost", 2, 1));
+  EXPECT_EQ(server.getTvProgress("alice", "Lost")->season, 2);
+  // A commit that touches no TV progress at all empties the cache as well.
+  ASSERT_TRUE(cli.removeUser("alice"));
+  EXPECT_FALSE(server.getTvProgress("alice", "Lost"));
 }
 
 // 2024-03-31T12:00:00Z.

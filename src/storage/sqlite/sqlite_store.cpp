@@ -1,12 +1,6 @@
 #include "storage/sqlite/sqlite_store.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <atomic>
-#include <cerrno>
-#include <cstring>
 #include <future>
 
 #include "storage/sqlite/schema.hpp"
@@ -34,19 +28,22 @@ struct ThreadReader {
 thread_local ThreadReader t_reader;
 std::atomic<std::uint64_t> g_next_store_id{1};
 
+// TV progress entries kept between commits: about 200 bytes each, so at most ~2 MiB.
+constexpr std::size_t kTvCacheEntries = 10000;
+
 }  // namespace
 
 int SqliteStore::latestSchemaVersion() { return sqlite::latestSchemaVersion(); }
 
 SqliteStore::SqliteStore(Options options)
-    : options_(std::move(options)), id_(g_next_store_id.fetch_add(1)) {
-  stamp_path_ = options_.path + "-credentials";
-  int fd = ::open(stamp_path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) throw StoreError("cannot create " + stamp_path_ + ": " + std::strerror(errno));
-  ::close(fd);
+    : options_(std::move(options)),
+      id_(g_next_store_id.fetch_add(1)),
+      counters_(options_.path),
+      tv_cache_(kTvCacheEntries) {
   writer_conn_ = std::make_unique<Connection>(options_.path, Connection::Mode::kReadWrite);
   writer_conn_->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
   migrate(*writer_conn_);
+  counters_.bumpCommits();  // a migration may have changed what other processes cached
   writer_ = std::thread([this] { writerLoop(); });
 }
 
@@ -154,6 +151,7 @@ void SqliteStore::commitBatch(std::vector<PendingWrite>& batch) {
       }
     }
     db.prepare("COMMIT").run();
+    counters_.bumpCommits();  // before any write of the group is acknowledged
   } catch (...) {
     batch_error = std::current_exception();
     try {
@@ -171,27 +169,7 @@ void SqliteStore::commitBatch(std::vector<PendingWrite>& batch) {
 
 // ---- users and tokens ---------------------------------------------------------------------
 
-std::optional<std::uint64_t> SqliteStore::credentialsVersion() {
-  struct stat st {};
-  if (::stat(stamp_path_.c_str(), &st) != 0) return std::nullopt;  // removed: re-read users
-  // The inode tells a replaced file apart; the size grows with every change.
-  return static_cast<std::uint64_t>(st.st_size) +
-         static_cast<std::uint64_t>(st.st_ino) * 0x9E3779B97F4A7C15ULL;
-}
-
-void SqliteStore::bumpCredentialsVersion() {
-  // Appends are atomic, so changes from several processes each add their byte.
-  int fd = ::open(stamp_path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-  bool ok = fd >= 0 && ::write(fd, "+", 1) == 1;
-  int error = errno;
-  if (fd >= 0) ::close(fd);
-  if (!ok) {
-    throw StoreError(
-        "the change was saved, but running servers may accept old credentials until "
-        "their credential cache expires: cannot update " +
-        stamp_path_ + ": " + std::strerror(error));
-  }
-}
+std::optional<std::uint64_t> SqliteStore::credentialsVersion() { return counters_.credentials(); }
 
 std::optional<UserRecord> SqliteStore::findUser(std::string_view name) {
   auto db = reader();
@@ -223,7 +201,7 @@ bool SqliteStore::addUser(const UserRecord& user) {
         .run();
     added = db.changes() == 1;
   });
-  if (added) bumpCredentialsVersion();
+  if (added) counters_.bumpCredentials();
   return added;
 }
 
@@ -238,7 +216,7 @@ bool SqliteStore::setPasswordHash(std::string_view name, std::string_view hash) 
     // Signed in with the old password: signed out.
     db.prepare("DELETE FROM sessions WHERE username = ?1").bind(1, name).run();
   });
-  if (changed) bumpCredentialsVersion();
+  if (changed) counters_.bumpCredentials();
   return changed;
 }
 
@@ -251,7 +229,7 @@ bool SqliteStore::removeUser(std::string_view name) {
     db.prepare("DELETE FROM users WHERE name = ?1").bind(1, name).run();
     removed = db.changes() == 1;
   });
-  if (removed) bumpCredentialsVersion();
+  if (removed) counters_.bumpCredentials();
   return removed;
 }
 
@@ -320,13 +298,19 @@ int SqliteStore::revokeTokens(std::string_view username, std::string_view id) {
 
 std::optional<TvProgress> SqliteStore::getTvProgress(std::string_view username,
                                                      std::string_view tv_show) {
-  auto db = reader();
-  auto s = db->prepare(
-      "SELECT username, tv_show, season, episode, last_updated FROM tv_progress "
-      "WHERE username = ?1 AND tv_show = ?2");
-  s.bind(1, username).bind(2, tv_show);
-  if (!s.step()) return std::nullopt;
-  return readProgress(s);
+  std::uint64_t read_at = counters_.commits();
+  if (auto cached = tv_cache_.find(read_at, username, tv_show)) return *cached;
+  std::optional<TvProgress> entry;
+  {
+    auto db = reader();
+    auto s = db->prepare(
+        "SELECT username, tv_show, season, episode, last_updated FROM tv_progress "
+        "WHERE username = ?1 AND tv_show = ?2");
+    s.bind(1, username).bind(2, tv_show);
+    if (s.step()) entry = readProgress(s);
+  }
+  tv_cache_.keep(read_at, counters_.commits(), username, tv_show, entry);
+  return entry;
 }
 
 std::vector<TvProgress> SqliteStore::listTvProgress(std::string_view username) {

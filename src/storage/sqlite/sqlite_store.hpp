@@ -9,7 +9,9 @@
 #include <thread>
 #include <vector>
 
+#include "storage/sqlite/change_counters.hpp"
 #include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/tv_progress_cache.hpp"
 #include "storage/store.hpp"
 
 namespace it::storage::sqlite {
@@ -23,8 +25,9 @@ namespace it::storage::sqlite {
 // separate read-only connections, one per reading thread, so they never wait for the writer
 // or for each other. Thread-safe.
 //
-// Beside the database lives "<database>-credentials", a file that grows by one byte whenever
-// a user is added, removed or given a new password (see credentialsVersion()).
+// Beside the database lives "<database>-changes", counters shared with every process that
+// uses the database (ChangeCounters): the credentials version, and the commit count that keeps
+// the cache of TV progress entries (TvProgressCache) from serving what another write changed.
 class SqliteStore final : public Store {
  public:
   struct Options {
@@ -147,14 +150,12 @@ class SqliteStore final : public Store {
   std::vector<std::string> existingKeys(const char* sql, std::string_view username,
                                         const std::vector<std::string>& keys);
   void writerLoop();
-  void bumpCredentialsVersion();
   void commitBatch(std::vector<PendingWrite>& batch);
 
   Options options_;
   const std::uint64_t id_;  // tells stores apart in the threads' reader caches
-  // "<database>-credentials": grows by one byte whenever users change, in any process. Its
-  // size is the credentials version: one stat() per request instead of a database read.
-  std::string stamp_path_;
+  ChangeCounters counters_;
+  TvProgressCache tv_cache_;
   std::unique_ptr<Connection> writer_conn_;
 
   std::mutex queue_mutex_;
