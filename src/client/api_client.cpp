@@ -74,8 +74,10 @@ net::OutboundResponse ApiClient::exchange(std::string_view method, std::string_v
   bool ok = response.status == 200 ||
             std::find(also_ok.begin(), also_ok.end(), response.status) != also_ok.end();
   if (!ok) {
-    throw ClientError(describe(method, path) + " failed with HTTP " +
-                      std::to_string(response.status) + ": " + errorOf(response));
+    std::string message = describe(method, path) + " failed with HTTP " +
+                          std::to_string(response.status) + ": " + errorOf(response);
+    if (response.status == 413) throw RequestTooLarge(message);
+    throw ClientError(message);
   }
   return std::move(response);
 }
@@ -91,9 +93,10 @@ ApiClient::Reply ApiClient::call(std::string_view method, std::string_view path,
 }
 
 ApiClient::Reply ApiClient::postJsonText(std::string_view path, std::string json_text,
-                                         net::UploadProgress progress) {
+                                         net::UploadProgress progress,
+                                         std::initializer_list<long> also_ok) {
   net::OutboundResponse response =
-      exchange("POST", path, std::move(json_text), {}, {}, std::move(progress));
+      exchange("POST", path, std::move(json_text), also_ok, {}, std::move(progress));
   return replyOf("POST", path, response);
 }
 

@@ -19,6 +19,14 @@ class ClientError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The server refused a request's body as too large (HTTP 413: over its max_body_bytes, or
+// over what a gateway in front of it takes), whatever the answer's body says. A sync sends the
+// items again in smaller requests (sync/common.hpp).
+class RequestTooLarge : public ClientError {
+ public:
+  using ClientError::ClientError;
+};
+
 // Where the server is and who we are: Basic credentials (what the original client sent) or
 // an API token.
 struct ServerLogin {
@@ -42,18 +50,18 @@ class ApiClient {
   // Sends `method` `path` (e.g. "sync") with `body` (none when null) and `headers` ("Name:
   // value"). Returns the answer when its status is 200 or one of `also_ok` (a 204's body is an
   // empty object); otherwise, or when the server cannot be reached or answers something that
-  // is not a JSON object, throws ClientError.
+  // is not a JSON object, throws ClientError (RequestTooLarge for a 413 not in `also_ok`).
   Reply call(std::string_view method, std::string_view path,
              const boost::json::value& body = nullptr, std::initializer_list<long> also_ok = {},
              const std::vector<std::string>& headers = {});
   // GET `path` and the body of its 200 as it is (an export: JSON or CSV); throws ClientError as
   // call() does.
   std::string download(std::string_view path);
-  // POST `path` with a body that is JSON text already (an export file, sent as it is); the
-  // answer as call() gives it. `progress`, when set, is told how much of the body has gone
-  // (see net::UploadProgress), on this thread.
+  // POST `path` with a body that is JSON text already (an export file, a sync's batch, sent as
+  // it is); the answer as call() gives it, with `also_ok` as there. `progress`, when set, is
+  // told how much of the body has gone (see net::UploadProgress), on this thread.
   Reply postJsonText(std::string_view path, std::string json_text,
-                     net::UploadProgress progress = {});
+                     net::UploadProgress progress = {}, std::initializer_list<long> also_ok = {});
 
  private:
   // Sends the request; the answer when its status is 200 or one of `also_ok`, else throws.

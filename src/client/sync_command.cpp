@@ -1,11 +1,14 @@
 #include "client/sync_command.hpp"
 
+#include <unistd.h>
+
 #include <iostream>
 #include <string>
 
 #include "client/summary.hpp"
 #include "client/sync/common.hpp"
 #include "client/sync/steps.hpp"
+#include "client/terminal.hpp"
 
 namespace it::client {
 namespace {
@@ -43,6 +46,12 @@ int finish(const sync::SyncRun& run, Console& console) {
 }
 
 }  // namespace
+
+bool outIsTerminal(const Console& console) {
+  if (console.out_is_terminal) return *console.out_is_terminal;
+  const auto* safe = dynamic_cast<const TerminalSafeBuffer*>(console.out.rdbuf());
+  return safe != nullptr && &safe->target() == &std::cout && isatty(STDOUT_FILENO) == 1;
+}
 
 void runProgress(ApiClient& api, Console& console) {
   printSummary(api, console);

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <iosfwd>
+#include <optional>
 
 #include "client/api_client.hpp"
 
@@ -21,7 +22,14 @@ struct Console {
   std::ostream& out;
   std::ostream& err;
   bool in_is_terminal = false;  // "Press ENTER to close..." only then
+  // Whether `out` shows on a terminal (a progress bar while a sync takes several requests,
+  // only then). Unset: when `out` writes through a TerminalSafeBuffer to std::cout and
+  // standard output is a terminal (see outIsTerminal()).
+  std::optional<bool> out_is_terminal;
 };
+
+// console.out_is_terminal, or, when unset, what the process's standard output is.
+bool outIsTerminal(const Console& console);
 
 // `immersion-tracker sync`: what the original sync_episodes.py does, in its order and with its
 // output, plus TVDB suggestions at the prompts, more link forms, and safety: a file is deleted, and

@@ -66,12 +66,10 @@ std::string shortened(std::string_view text, std::size_t width) {
          std::string(text.substr(byteOfCodePoint(text, length - tail)));
 }
 
-}  // namespace
-
-std::string progressBar(std::string_view label, std::uint64_t done, std::uint64_t total,
-                        std::size_t columns) {
+// `label`, shortened to fit, then the bar of `done` of `total`, its percentage and `amounts`.
+std::string barLine(std::string_view label, std::uint64_t done, std::uint64_t total,
+                    std::size_t columns, std::string_view amounts) {
   constexpr std::size_t kCells = 20;
-  constexpr std::uint64_t kMiB = 1024 * 1024;
   if (total == 0) done = total = 1;
   done = std::min(done, total);
   // Whole numbers, rounded down; scaled so that done * 100 fits in 64 bits.
@@ -87,15 +85,39 @@ std::string progressBar(std::string_view label, std::uint64_t done, std::uint64_
     cells = std::min(cells, kCells - 1);
     percent = std::min(percent, 99);
   }
-  const bool in_mib = total >= kMiB;
-  const double unit = in_mib ? static_cast<double>(kMiB) : 1024.0;
-  char numbers[96];
-  std::snprintf(numbers, sizeof numbers, "] %3d%%  %.1f / %.1f %s", percent,
-                static_cast<double>(done) / unit, static_cast<double>(total) / unit,
-                in_mib ? "MiB" : "KiB");
+  char numbers[32];
+  std::snprintf(numbers, sizeof numbers, "] %3d%%  ", percent);
   std::string bar = "  [" + std::string(cells, '#') + std::string(kCells - cells, '.') + numbers;
+  bar += amounts;
   std::size_t room = columns > bar.size() ? columns - bar.size() : 0;
   return shortened(label, room) + bar;
+}
+
+// 100000 as "100,000".
+std::string withThousands(std::uint64_t n) {
+  std::string digits = std::to_string(n);
+  for (std::size_t at = digits.size(); at > 3; at -= 3) digits.insert(at - 3, ",");
+  return digits;
+}
+
+}  // namespace
+
+std::string progressBar(std::string_view label, std::uint64_t done, std::uint64_t total,
+                        std::size_t columns) {
+  constexpr std::uint64_t kMiB = 1024 * 1024;
+  done = std::min(done, total);
+  const bool in_mib = total >= kMiB;
+  const double unit = in_mib ? static_cast<double>(kMiB) : 1024.0;
+  char sizes[80];
+  std::snprintf(sizes, sizeof sizes, "%.1f / %.1f %s", static_cast<double>(done) / unit,
+                static_cast<double>(total) / unit, in_mib ? "MiB" : "KiB");
+  return barLine(label, done, total, columns, sizes);
+}
+
+std::string countProgressBar(std::string_view label, std::uint64_t done, std::uint64_t total,
+                             std::size_t columns) {
+  done = std::min(done, total);
+  return barLine(label, done, total, columns, withThousands(done) + " of " + withThousands(total));
 }
 
 std::size_t progressColumns() {

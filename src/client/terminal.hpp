@@ -27,6 +27,8 @@ class TerminalSafeBuffer : public std::streambuf {
   // carriage return, which no text written through the buffer can send) and writes `text`,
   // filtered, over it; flushes. For a line redrawn in place (ProgressLine).
   void rewriteLine(std::string_view text);
+  // The stream it writes to (std::cout for the client's standard output).
+  const std::ostream& target() const { return target_; }
 
  protected:
   int_type overflow(int_type ch) override;
@@ -58,6 +60,11 @@ class TerminalSafeStream : public std::ostream {
 // in KiB, or MiB from 1 MiB on, with one decimal. A `total` of 0 is all done. Pure.
 std::string progressBar(std::string_view label, std::uint64_t done, std::uint64_t total,
                         std::size_t columns = 79);
+
+// The same bar for a number of items: "Syncing episodes  [########............]  40%  40,000 of
+// 100,000" (the counts with thousands separators). Pure.
+std::string countProgressBar(std::string_view label, std::uint64_t done, std::uint64_t total,
+                             std::size_t columns = 79);
 
 // The columns of the terminal standard output is on, less one (a line that fills the width
 // wraps on some terminals, and a carriage return then goes back to the wrong line); 79 when it

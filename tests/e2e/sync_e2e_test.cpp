@@ -6,13 +6,19 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <linux/fs.h>
+#include <pty.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 
 #include "domain/time_zone.hpp"
 #include "e2e/server_process.hpp"
@@ -44,6 +50,46 @@ void writeText(const fs::path& path, const std::string& text) {
 std::string readText(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// What a command printed on a terminal (a pseudo-terminal of 120 columns, its standard input,
+// output and error; `input` typed first), and its exit code.
+struct TerminalRun {
+  int exit_code;
+  std::string output;
+};
+
+TerminalRun runOnTerminal(const std::vector<std::string>& argv, const std::string& input) {
+  winsize size{};
+  size.ws_row = 40;
+  size.ws_col = 120;
+  int terminal = -1;
+  pid_t pid = ::forkpty(&terminal, nullptr, nullptr, &size);
+  if (pid < 0) return {-1, "forkpty failed"};
+  if (pid == 0) {
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  if (::write(terminal, input.data(), input.size()) < 0) return {-1, "cannot type the input"};
+  std::string output;
+  char buffer[4096];
+  for (;;) {
+    ssize_t n = ::read(terminal, buffer, sizeof buffer);
+    if (n > 0) {
+      output.append(buffer, static_cast<std::size_t>(n));
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      break;  // EIO once the command has closed the terminal
+    }
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ::close(terminal);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), output};
 }
 
 // "Oct 2026     ": the label of this quarter in the server's zone (the machine's), padded.
@@ -745,6 +791,134 @@ TEST_F(SyncWithTmdbE2E, MovieAddRecordsAFilmWatchedElsewhereOnce) {
   EXPECT_EQ(progressJson().at("total_movies_watched"), 1);
 }
 
+// ---- large syncs: batches within the server's body limit ------------------------------------
+
+// A server that takes at most 256 KiB a request (IMMERSION_TRACKER_MAX_BODY_BYTES), as one with
+// a smaller max_body_bytes than the client's first budget of 1 MiB would.
+class SyncLargeE2E : public SyncE2E {
+ protected:
+  void SetUp() override {
+    env_.set("IMMERSION_TRACKER_MAX_BODY_BYTES", std::to_string(body_limit_));
+    SyncE2E::SetUp();
+  }
+
+  // `shows` show folders of `per_show` empty episode files each ("Show 007/watched/Episode
+  // 0042.mkv").
+  void makeEpisodes(int shows, int per_show) {
+    for (int s = 0; s < shows; ++s) {
+      char show[32];
+      std::snprintf(show, sizeof show, "shows/Show %03d/watched", s);
+      fs::path watched = at(show);
+      fs::create_directories(watched);
+      for (int e = 0; e < per_show; ++e) {
+        char name[32];
+        std::snprintf(name, sizeof name, "Episode %04d.mkv", e);
+        std::ofstream(watched / name).close();
+      }
+    }
+  }
+
+  std::size_t filesLeft() {
+    std::size_t n = 0;
+    if (!fs::exists(at("shows"))) return 0;
+    for (const auto& entry : fs::recursive_directory_iterator(at("shows"))) {
+      n += entry.is_regular_file() ? 1 : 0;
+    }
+    return n;
+  }
+
+  // How many POST /sync the server answered with `status`, from its /metrics.
+  long syncRequests(int status) {
+    std::string metrics = HttpClient(server_.url()).get("/metrics").body;
+    std::string series = "http_requests_total{route=\"/sync\",method=\"POST\",status=\"" +
+                         std::to_string(status) + "\"} ";
+    auto found = metrics.find(series);
+    return found == std::string::npos ? 0 : std::stol(metrics.substr(found + series.size()));
+  }
+
+  std::size_t body_limit_ = 256 * 1024;
+};
+
+std::size_t occurrences(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+// 100,000 episode files (5.4 MB of JSON, 20 times the server's limit): the client learns the
+// limit from the server's 413s, sends them in batches under it, and reports them as one
+// request; the server has them all, and every file is deleted.
+TEST_F(SyncLargeE2E, AHundredThousandEpisodesGoInBatchesUnderTheServersLimit) {
+  const auto started = std::chrono::steady_clock::now();
+  makeEpisodes(200, 500);
+  const auto made = std::chrono::steady_clock::now();
+  auto r = sync("", {"--non-interactive"});
+  const auto synced = std::chrono::steady_clock::now();
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out.substr(0, 2000);
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.out.rfind("Finding local episodes watched...\n"
+                        "Finding local movies watched...\n"
+                        "Finding watched URLs...\n"
+                        "Syncing 100000 local episodes watched...\n"
+                        "Successfully added 100000 new episodes to the remote server.\n"
+                        "Retrieving remote show metadata...\n"
+                        "Left 200 shows untagged (--non-interactive); tag them in a run without "
+                        "it.\n"
+                        "Retrieving progress summary...\n"
+                        "\n"
+                        "100000 episodes of Unknown\n"  // untagged shows, as the original
+                        "\n"
+                        "100000 episodes watched today.\n",
+                        0),
+            0u)
+      << r.out.substr(0, 2000);
+  EXPECT_EQ(occurrences(r.out, "Successfully added"), 1u);
+  // Syncing, added, of Unknown, watched today, deleting: the total, once each.
+  EXPECT_EQ(occurrences(r.out, "100000"), 5u) << r.out;
+  EXPECT_NE(r.out.find("\nDeleting 100000 local episodes watched...\n"
+                       "Deleted 0.00 GB of watched episodes.\n"
+                       "Deleted completed show: Show 000\n"),
+            std::string::npos);
+  EXPECT_EQ(occurrences(r.out, "Deleted completed show: "), 200u);
+  EXPECT_EQ(r.out.find('\r'), std::string::npos);  // not a terminal: no bar
+
+  EXPECT_EQ(progressJson().at("total_episodes_watched"), 100000);
+  EXPECT_EQ(filesLeft(), 0u);
+  EXPECT_FALSE(fs::exists(at("shows/Show 000")));
+  // The first budget refused twice (1 MiB, then half of it), then 5.4 MB in batches of at
+  // most 256 KiB.
+  EXPECT_EQ(syncRequests(413), 2);
+  EXPECT_GE(syncRequests(200), 21);
+  EXPECT_LE(syncRequests(200), 22);
+
+  auto seconds = [](auto d) { return std::chrono::duration<double>(d).count(); };
+  std::cerr << "[ timing   ] 100,000 files made in " << seconds(made - started) << " s, synced in "
+            << seconds(synced - made) << " s\n";
+}
+
+// On a terminal the same sync draws a bar that counts the episodes (here 2,000 in batches
+// under a limit of 16 KiB); the rest of the output is unchanged.
+class SyncLargeOnTerminalE2E : public SyncLargeE2E {
+ protected:
+  SyncLargeOnTerminalE2E() { body_limit_ = 16 * 1024; }
+};
+
+TEST_F(SyncLargeOnTerminalE2E, ABarCountsTheEpisodes) {
+  makeEpisodes(4, 500);
+  auto r = runOnTerminal({IT_BINARY, "sync", "--dir", tree_.path(), "--non-interactive"}, "\n");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("Syncing 2000 local episodes watched...\r\n\rSyncing episodes  ["),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("] 100%  2,000 of 2,000\r\n"
+                          "Successfully added 2000 new episodes to the remote server.\r\n"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("Press ENTER to close..."), std::string::npos) << r.output;
+  EXPECT_EQ(progressJson().at("total_episodes_watched"), 2000);
+  EXPECT_EQ(filesLeft(), 0u);
+}
+
 // What the client prints came from the server: a hostile (or compromised) one answering with
 // terminal escape sequences (OSC 52 sets the clipboard, CSI 2J clears the screen, C1 CSI) gets
 // them printed as plain text without the control characters.
@@ -766,7 +940,7 @@ TEST(SyncClientTerminal, ControlCharactersFromTheServerAreNotPrinted) {
   server.stop();
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("]52;c;SGVsbG8=[2J31mboom"), std::string::npos) << r.err;
-  for (const std::string& control : {"\x1b", "\x07", "\xc2\x9b", "\r"}) {
+  for (std::string control : {"\x1b", "\x07", "\xc2\x9b", "\r"}) {
     EXPECT_EQ((r.out + r.err).find(control), std::string::npos)
         << "printed a control character: " << r.err;
   }

@@ -1,7 +1,8 @@
 // syncEpisodes and deleteEpisodes (steps.hpp): the watched episodes of shows/*/watched/.
 
-#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <cstdint>
 #include <set>
 #include <string>
 #include <system_error>
@@ -50,13 +51,18 @@ void syncEpisodes(ApiClient& api, const std::vector<LocalEpisode>& episodes,
   if (episodes.empty()) return;
   console.out << "Syncing " << episodes.size() << " local episodes watched...\n";
   console.out.flush();
-  json::array list;
+  BatchedRequest request{.path = "sync", .list_field = "episodes", .noun_plural = "episodes"};
+  request.items.reserve(episodes.size());
   for (const auto& e : episodes) {
-    list.push_back(json::object{{"folder_name", e.folder_name}, {"file_name", e.file_name}});
+    request.items.push_back(
+        json::serialize(json::object{{"folder_name", e.folder_name}, {"file_name", e.file_name}}));
   }
-  auto reply = api.call("POST", "sync", json::object{{"episodes", std::move(list)}});
-  console.out << "Successfully added " << intOr(reply.body, "episodes_added")
-              << " new episodes to the remote server.\n";
+  std::int64_t added = 0;
+  sendInBatches(api, request, run.body_budget, console,
+                [&](const ApiClient::Reply& reply, std::size_t, std::size_t) {
+                  added += intOr(reply.body, "episodes_added");
+                });
+  console.out << "Successfully added " << added << " new episodes to the remote server.\n";
   run.synced_anything = true;
   run.untagged = tagUntaggedShows(api, options, console);
 }

@@ -1,7 +1,8 @@
 // syncMovies and deleteMovies (steps.hpp): the watched movies of movies/watched/.
 
-#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <span>
 #include <string>
 
 #include "client/sync/common.hpp"
@@ -24,18 +25,25 @@ void syncMovies(ApiClient& api, const std::vector<LocalMovie>& movies, const Syn
     return;
   }
   const IdSource& source = movieSource(api);
-  json::array list;
+  BatchedRequest request{.path = "syncmovies",
+                         .list_field = "movies",
+                         .noun_plural = "movies",
+                         .partial_answers = true};
   std::vector<std::string> names;
   for (const auto& m : movies) {
     std::string what = "movie " + m.file_name;
     auto matches = offerMatches(api, console, m.file_name, source, what);
     std::int64_t id = askId(console, source, what, matches);
-    list.push_back(json::object{{"file_name", m.file_name}, {source.id_field, id}});
+    request.items.push_back(
+        json::serialize(json::object{{"file_name", m.file_name}, {source.id_field, id}}));
     names.push_back(m.file_name);
   }
-  auto reply =
-      api.call("POST", "syncmovies", json::object{{"movies", std::move(list)}}, {422, 502, 503});
-  auto result = settle(reply, names, {"movies_added", "movie", "movies", "file_name"}, console);
+  Settlement settlement({"movies_added", "movie", "movies", "file_name"});
+  sendInBatches(api, request, run.body_budget, console,
+                [&](const ApiClient::Reply& reply, std::size_t first, std::size_t count) {
+                  settlement.add(reply, std::span(names).subspan(first, count));
+                });
+  auto result = settlement.report(console);
   run.confirmed_movies = std::move(result.confirmed);
   run.failures += result.failed;
   run.synced_anything = true;

@@ -25,9 +25,16 @@ struct LocalState {
   std::optional<WatchedFile> watched;  // nothing when there is no watched.txt
 };
 
+// The most bytes of JSON one sync request carries, to begin with: 1 MiB, well under the
+// server's default max_body_bytes (8 MiB) and the 6 MB AWS Lambda takes, so that a usual sync
+// is one request. A server that refuses a request as too large lowers it (sendInBatches(),
+// common.hpp).
+inline constexpr std::size_t kFirstBodyBudget = 1024 * 1024;
+
 // What a run has done so far, filled in by the sync steps: what the deletion steps may
 // delete, and the exit code.
 struct SyncRun {
+  std::size_t body_budget = kFirstBodyBudget;  // what this server takes, as far as we know
   std::size_t failures = 0;      // items not synced or not deleted: kept for the next run
   std::size_t untagged = 0;      // shows TVDB could not tag this time: the next run asks again
   bool synced_anything = false;  // a sync request was sent (a blank line follows the summary)
@@ -44,8 +51,9 @@ LocalState scanFolder(const SyncOptions& options, Console& console);
 // (dry_run.cpp).
 int dryRun(const LocalState& state, const SyncOptions& options, Console& console);
 
-// Sends the episodes; the server records them all or answers an error, which ends the run.
-// Then has untagged shows tagged (episodes.cpp).
+// Sends the episodes, in batches within run.body_budget (a progress bar on a terminal when there
+// are several) reported as one request; the server records them all or answers an error,
+// which ends the run. Then has untagged shows tagged (episodes.cpp).
 void syncEpisodes(ApiClient& api, const std::vector<LocalEpisode>& episodes,
                   const SyncOptions& options, Console& console, SyncRun& run);
 
@@ -59,7 +67,7 @@ std::size_t tagUntaggedShows(ApiClient& api, const SyncOptions& options, Console
 void syncMovies(ApiClient& api, const std::vector<LocalMovie>& movies, const SyncOptions& options,
                 Console& console, SyncRun& run);
 
-// Sends the links of watched.txt, each kind in its own request (watched_links.cpp).
+// Sends the links of watched.txt, each kind in its own requests (watched_links.cpp).
 void syncYoutubeVideos(ApiClient& api, const std::vector<std::string>& ids, Console& console,
                        SyncRun& run);
 // With `backfill`, the server also records the earlier episodes of their shows.

@@ -3,9 +3,11 @@
 
 #include <unistd.h>
 
-#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
 #include <fstream>
+#include <span>
 #include <string>
 #include <system_error>
 
@@ -30,18 +32,26 @@ constexpr LinkEndpoint kYoutube{
 constexpr LinkEndpoint kSpotify{
     "syncspotify", "episode_ids", {"episodes_added", "Spotify episode", "Spotify episodes", "id"}};
 
-// Sends `ids` to `endpoint`, counting in `run` those not synced; returns those the server
-// confirmed.
-// `extra` goes into the request body too.
+// Sends `ids` to `endpoint` (in batches within run.body_budget), counting in `run` those not
+// synced; returns those the server confirmed. `extra` goes into each request body too.
 std::set<std::string> syncLinks(ApiClient& api, const std::vector<std::string>& ids,
                                 const LinkEndpoint& endpoint, Console& console, SyncRun& run,
                                 json::object extra = {}) {
   console.out << "Syncing " << ids.size() << " " << endpoint.kind.noun_plural << " watched...\n";
   console.out.flush();
-  json::object body = std::move(extra);
-  body[endpoint.ids_field] = json::array(ids.begin(), ids.end());
-  auto reply = api.call("POST", endpoint.path, body, {422, 502, 503});
-  auto result = settle(reply, ids, endpoint.kind, console);
+  BatchedRequest request{.path = endpoint.path,
+                         .list_field = endpoint.ids_field,
+                         .noun_plural = endpoint.kind.noun_plural,
+                         .fields = std::move(extra),
+                         .partial_answers = true};
+  request.items.reserve(ids.size());
+  for (const auto& id : ids) request.items.push_back(json::serialize(json::string(id)));
+  Settlement settlement(endpoint.kind);
+  sendInBatches(api, request, run.body_budget, console,
+                [&](const ApiClient::Reply& reply, std::size_t first, std::size_t count) {
+                  settlement.add(reply, std::span(ids).subspan(first, count));
+                });
+  auto result = settlement.report(console);
   run.failures += result.failed;
   run.synced_anything = true;
   return std::move(result.confirmed);
