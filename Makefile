@@ -53,6 +53,7 @@ bench: build
 	@bench/dynamodb.sh $(BIN)
 	@bench/hostile.py $(BIN)
 	@bench/dashboard.sh $(BIN)
+	@bench/providers.sh $(BIN)
 
 # libFuzzer targets (clang, preset fuzz) for every parser of untrusted input, each run for a
 # bounded time on a copy of its seed corpus (scripts/fuzz.sh; fuzz/).

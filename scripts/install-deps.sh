@@ -21,7 +21,7 @@ packages=(
 )
 # Optional extras for `make bench` (load generator and the nginx reference server).
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(wrk nginx-light)
+  packages+=(wrk nginx-light openssl)  # openssl: the TLS certificate of bench/providers.sh
 fi
 # The browser tests drive Debian's Chromium (never a downloaded one).
 if [[ "${1:-}" == "--test" ]]; then

@@ -7,9 +7,11 @@
 #include <cctype>
 #include <cstdint>
 #include <cstdlib>
+#include <iterator>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -155,15 +157,28 @@ struct HeaderList {
   void add(const std::string& line) { list = curl_slist_append(list, line.c_str()); }
 };
 
+// "scheme://host:port" of `url` (as much of it as comes before the path): which connections a
+// handle that called it keeps.
+std::string_view originOf(std::string_view url) {
+  std::size_t scheme_end = url.find("://");
+  std::size_t start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+  return url.substr(0, url.find_first_of("/?#", start));
+}
+
 }  // namespace
 
-// The idle easy handles, and the share handle of Connections::kShared, for which libcurl asks
-// us to lock each kind of shared data.
+// The idle easy handles, each with the origin of its last call, and the share handle of
+// Connections::kSharedSessions, for which libcurl asks us to lock each kind of shared data.
 struct CurlClient::Impl {
+  struct Idle {
+    CURL* curl;
+    std::string origin;  // of its last call
+  };
+
   CURLSH* share = nullptr;
   std::array<std::mutex, CURL_LOCK_DATA_LAST> locks;
   std::mutex idle_mutex;
-  std::vector<CURL*> idle;
+  std::vector<Idle> idle;  // the most recently used last
 
   static void lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
     static_cast<Impl*>(user)->locks[static_cast<std::size_t>(data)].lock();
@@ -172,21 +187,30 @@ struct CurlClient::Impl {
     static_cast<Impl*>(user)->locks[static_cast<std::size_t>(data)].unlock();
   }
 
-  CURL* takeHandle() {
+  // The most recently used idle handle that last called `origin` (its connection there is the
+  // likeliest to be open still), else the most recently used one, else a new one.
+  CURL* takeHandle(std::string_view origin) {
     {
       std::lock_guard lock(idle_mutex);
       if (!idle.empty()) {
-        CURL* curl = idle.back();
-        idle.pop_back();
+        auto chosen = std::prev(idle.end());
+        for (auto it = idle.rbegin(); it != idle.rend(); ++it) {
+          if (it->origin == origin) {
+            chosen = std::prev(it.base());
+            break;
+          }
+        }
+        CURL* curl = chosen->curl;
+        idle.erase(chosen);
         return curl;
       }
     }
     return curl_easy_init();
   }
-  void giveBack(CURL* curl) {
+  void giveBack(CURL* curl, std::string_view origin) {
     curl_easy_reset(curl);  // options only: live connections and caches stay
     std::lock_guard lock(idle_mutex);
-    idle.push_back(curl);
+    idle.push_back(Idle{curl, std::string(origin)});
   }
 };
 
@@ -198,7 +222,6 @@ CurlClient::CurlClient(Connections connections) : impl_(std::make_unique<Impl>()
   curl_share_setopt(impl_->share, CURLSHOPT_LOCKFUNC, &Impl::lock);
   curl_share_setopt(impl_->share, CURLSHOPT_UNLOCKFUNC, &Impl::unlock);
   curl_share_setopt(impl_->share, CURLSHOPT_USERDATA, impl_.get());
-  curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
   curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
   curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 }
@@ -206,13 +229,14 @@ CurlClient::CurlClient(Connections connections) : impl_(std::make_unique<Impl>()
 CurlClient::~CurlClient() {
   // No call is running, so every handle is idle; they go first, as the share is in use while
   // a handle refers to it.
-  for (CURL* curl : impl_->idle) curl_easy_cleanup(curl);
+  for (const Impl::Idle& handle : impl_->idle) curl_easy_cleanup(handle.curl);
   if (impl_->share != nullptr) curl_share_cleanup(impl_->share);
 }
 
 TransportResult CurlClient::send(const OutboundRequest& request, const CurlCallOptions& options) {
   TransportResult result;
-  CURL* curl = impl_->takeHandle();
+  std::string_view origin = originOf(request.url);
+  CURL* curl = impl_->takeHandle(origin);
   if (curl == nullptr) {
     result.error = "curl_easy_init failed";
     return result;
@@ -239,7 +263,7 @@ TransportResult CurlClient::send(const OutboundRequest& request, const CurlCallO
   CURLcode rc = curl_easy_perform(curl);
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  impl_->giveBack(curl);
+  impl_->giveBack(curl, origin);
 
   if (state.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
     result.error = "response larger than " + std::to_string(options.max_response_bytes) + " bytes";
@@ -258,7 +282,7 @@ CurlTransport::CurlTransport(Options options)
                .total_timeout = options.total_timeout,
                .max_response_bytes = options.max_response_bytes,
                .accept_compressed = true},
-      client_(CurlClient::Connections::kShared) {}
+      client_(CurlClient::Connections::kSharedSessions) {}
 
 TransportResult CurlTransport::send(const OutboundRequest& request) {
   return client_.send(request, options_);

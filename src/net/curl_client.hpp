@@ -30,24 +30,31 @@ struct CurlCallOptions {
 };
 
 // The process's one libcurl client: every outbound HTTP exchange (providers, the sync client,
-// AWS, the Lambda Runtime API) goes through send(). It owns a pool of easy handles (each
-// handed back reset after its call, so no handle serves two threads at once while its
-// keep-alive connections live on) and, with Connections::kShared, one CURLSH connection pool,
-// DNS cache and TLS session cache for all of them. Every call: TLS verified (with the CA
+// AWS, the Lambda Runtime API) goes through send(). It owns a pool of easy handles, each
+// handed back reset after its call (so no handle serves two threads at once) with its
+// keep-alive connections still open: a handle keeps one connection per host it has called
+// (up to libcurl's default of 5 hosts, CURLOPT_MAXCONNECTS), and a call takes the idle handle
+// that last called the same scheme, host and port, so calls to one host go over the
+// connections already open to it. There are as many handles as calls have ever run at once,
+// hence at most that many connections to a host. Every call: TLS verified (with the CA
 // bundle of the platform, Amazon Linux's included), http/https only, no redirects followed,
 // no 100-continue round trip (except for signed bodies over 1 MiB: libcurl 7.88's signer
 // would list the value-less "Expect:" that turns it off without sending it, breaking the
 // signature). curl_global_init runs once, when the first client is built. Thread-safe.
+//
+// Connections are never shared between handles through a CURLSH (CURL_LOCK_DATA_CONNECT):
+// libcurl does not support sharing connections between concurrent threads, and its shared
+// cache keeps at most 5 connections in all, counting those in use, so with more callers at
+// once than that nearly every call opened a new connection.
 class CurlClient {
  public:
   enum class Connections {
-    // Each pooled handle keeps its own connections: as many threads as call at once keep
-    // that many connections alive (AWS, where a store's workers call in parallel; the Lambda
-    // runtime's single connection).
+    // Nothing shared between handles (AWS, where a store's workers call in parallel; the
+    // Lambda runtime's single connection).
     kPerHandle,
-    // One pool of connections (libcurl keeps up to 5 idle), DNS and TLS sessions for all
-    // handles (the providers).
-    kShared,
+    // One DNS cache and one TLS session cache for all handles (CURLSH), so that a handle's
+    // first connection to a host resumes a session another handle made (the providers).
+    kSharedSessions,
   };
 
   explicit CurlClient(Connections connections);
@@ -68,7 +75,7 @@ class CurlClient {
   std::unique_ptr<Impl> impl_;
 };
 
-// HttpTransport over a CurlClient with shared connections: a connect and a total timeout on
+// HttpTransport over a CurlClient with shared TLS sessions: a connect and a total timeout on
 // every call, responses larger than max_response_bytes cut off as an error, compressed answers
 // accepted. Thread-safe.
 class CurlTransport final : public HttpTransport {

@@ -167,11 +167,15 @@ struct FakeProviders::Impl {
   std::set<std::string> expired_tokens;
   int next_token = 1;
   std::vector<std::pair<std::string, std::string>> requests;  // path, target
+  std::atomic<bool> close_connections{false};
 
   // Last: stopped (its threads joined) before the members they use go.
   LoopbackServer server{[this](tcp::socket& socket) {
-    serveHttp(socket, 1 << 20, "fake-providers",
-              [this](const Request& request, tcp::socket&) { return handle(request); });
+    serveHttp(socket, 1 << 20, "fake-providers", [this](const Request& request, tcp::socket&) {
+      Reply reply = handle(request);
+      reply.close = close_connections;
+      return std::optional<Reply>(std::move(reply));
+    });
   }};
 
   ~Impl() {
@@ -908,6 +912,12 @@ void FakeProviders::expireTokens() {
   for (const auto& t : impl_->spotify_tokens) impl_->expired_tokens.insert(t);
   impl_->tvdb_tokens.clear();
   impl_->spotify_tokens.clear();
+}
+
+void FakeProviders::closeEveryConnection(bool close) { impl_->close_connections = close; }
+
+int FakeProviders::connectionCount() const {
+  return static_cast<int>(impl_->server.acceptedConnections());
 }
 
 int FakeProviders::requestCount(std::string_view path_prefix) const {

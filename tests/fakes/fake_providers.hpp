@@ -79,12 +79,18 @@ class FakeProviders {
   void setDelay(std::string path_prefix, std::chrono::milliseconds delay);
   // Every token handed out so far stops working (TVDB and Spotify answer 401 to it).
   void expireTokens();
+  // From now on, every answer says "Connection: close" and its connection is closed after it,
+  // as a server without keep-alive does (what a client that never reuses connections costs);
+  // `false` restores keep-alive, which the real APIs offer.
+  void closeEveryConnection(bool close);
 
   // Requests received so far whose path starts with `path_prefix` ("/v4/login",
   // "/v4/series/", "/3/movie/", "/youtube/v3/videos", "/v1/episodes/", "/api/token", ...).
   int requestCount(std::string_view path_prefix) const;
   // Their full targets (path and query), in arrival order.
   std::vector<std::string> requestTargets(std::string_view path_prefix) const;
+  // TCP connections accepted so far, for all the providers together.
+  int connectionCount() const;
 
  private:
   struct Impl;

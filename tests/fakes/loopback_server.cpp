@@ -29,6 +29,7 @@ struct LoopbackServer::Impl {
   tcp::acceptor acceptor{ioc};
   std::thread accept_thread;
   unsigned short port = 0;
+  std::atomic<std::size_t> accepted{0};
 
   std::mutex mutex;
   bool closing = false;  // guarded by mutex
@@ -82,6 +83,7 @@ struct LoopbackServer::Impl {
           ++it;
         }
       }
+      ++accepted;
       auto connection = std::make_unique<Connection>(std::move(socket));
       Connection& c = *connection;
       connections.push_back(std::move(connection));
@@ -96,6 +98,7 @@ struct LoopbackServer::Impl {
 LoopbackServer::LoopbackServer(Serve serve) : impl_(std::make_unique<Impl>(std::move(serve))) {}
 LoopbackServer::~LoopbackServer() { stop(); }
 unsigned short LoopbackServer::port() const { return impl_->port; }
+std::size_t LoopbackServer::acceptedConnections() const { return impl_->accepted; }
 void LoopbackServer::stop() { impl_->stop(); }
 
 void serveHttp(tcp::socket& socket, std::size_t body_limit, std::string_view server_name,
@@ -117,10 +120,11 @@ void serveHttp(tcp::socket& socket, std::size_t body_limit, std::string_view ser
     response.set(http::field::content_type, reply->content_type);
     for (const auto& [name, value] : reply->headers) response.set(name, value);
     response.body() = std::move(reply->body);
-    response.keep_alive(request.keep_alive());
+    bool keep_alive = request.keep_alive() && !reply->close;
+    response.keep_alive(keep_alive);
     response.prepare_payload();
     http::write(socket, response, ec);
-    if (ec || !request.keep_alive()) break;
+    if (ec || !keep_alive) break;
   }
   ::shutdown(socket.native_handle(), SHUT_RDWR);
 }

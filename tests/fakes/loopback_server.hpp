@@ -28,6 +28,9 @@ class LoopbackServer {
   LoopbackServer& operator=(const LoopbackServer&) = delete;
 
   unsigned short port() const;
+  // TCP connections accepted so far (each one a `serve` call): how tests see whether their
+  // clients keep connections alive.
+  std::size_t acceptedConnections() const;
   void stop();
 
  private:
@@ -43,12 +46,15 @@ struct HttpReply {
   std::string body;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
+  // Answer with "Connection: close" and close the connection after this answer, whatever the
+  // client asked for (as a server that does not keep connections alive).
+  bool close = false;
 };
 
 // A `serve` for LoopbackServer speaking HTTP/1.1: reads requests from `socket` (bodies up to
 // `body_limit`) and answers each with what `handle` returns, until the client closes, stops
-// keeping the connection alive, or `handle` returns nothing (the connection is then closed
-// without an answer).
+// keeping the connection alive, `handle` returns nothing (the connection is then closed
+// without an answer) or a reply that says to close it.
 using HttpHandler =
     std::function<std::optional<HttpReply>(const HttpRequest&, boost::asio::ip::tcp::socket&)>;
 void serveHttp(boost::asio::ip::tcp::socket& socket, std::size_t body_limit,
