@@ -19,15 +19,13 @@
 namespace it::net {
 namespace {
 
-// libcurl's process-wide initialisation, done once before the first handle (curl_global_init
-// itself is not thread-safe). Throws on failure.
-void initCurlOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-      throw std::runtime_error("curl_global_init failed");
-    }
-  });
+// libcurl's process-wide initialisation, done once before the first handle is made
+// (curl_global_init itself is not thread-safe), not when a client is built: it initialises the
+// TLS libraries, about 2 MiB of memory that a server whose clients never call out (SQLite, no
+// provider asked) does not need. False when it failed.
+bool initCurlOnce() {
+  static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+  return initialised;
 }
 
 // The CA certificates file for TLS, or null for libcurl's built-in one: CURL_CA_BUNDLE when
@@ -205,7 +203,7 @@ struct CurlClient::Impl {
         return curl;
       }
     }
-    return curl_easy_init();
+    return initCurlOnce() ? curl_easy_init() : nullptr;
   }
   void giveBack(CURL* curl, std::string_view origin) {
     curl_easy_reset(curl);  // options only: live connections and caches stay
@@ -215,7 +213,7 @@ struct CurlClient::Impl {
 };
 
 CurlClient::CurlClient(Connections connections) : impl_(std::make_unique<Impl>()) {
-  initCurlOnce();
+  // The share handle needs no curl_global_init: it is plain memory until a handle uses it.
   if (connections == Connections::kPerHandle) return;
   impl_->share = curl_share_init();
   if (impl_->share == nullptr) throw std::runtime_error("curl_share_init failed");
