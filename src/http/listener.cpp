@@ -102,6 +102,10 @@ asio::awaitable<void> Listener::acceptLoop() {
       continue;
     }
     connections_.fetch_add(1);
+    // No Nagle: an answer written in several pieces (a streamed export's chunks, a body
+    // larger than the socket's free buffer) must not wait for the client's delayed ACK of
+    // the piece before; nginx's tcp_nodelay does the same.
+    socket.set_option(asio::ip::tcp::no_delay(true), peer_ec);
     asio::co_spawn(target.io, runSession(*this, target, std::move(socket), std::move(client)),
                    asio::detached);
   }

@@ -64,6 +64,9 @@ class BodyProducer {
 struct Response {
   int status = 200;
   std::string body;
+  // Set: the body is these bytes instead of `body`, which must outlive every response
+  // (the dashboard's files, embedded in the binary), so they are written without a copy.
+  std::string_view static_body;
   std::string content_type = "application/json; charset=utf-8";  // empty: none (a 204)
   std::vector<std::pair<std::string, std::string>> headers;
   // Not sent: how long the front end should hold the response back (slows down clients that

@@ -12,6 +12,7 @@
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <cctype>
@@ -180,6 +181,11 @@ class Session {
                                      BodyReservation& reservation, Response& refusal);
   asio::awaitable<bool> writeResponse(Response& response, const std::string& request_id,
                                       unsigned version, bool keep_alive, bool head_only);
+  // writeResponse's second half, for either kind of body.
+  template <typename Message>
+  asio::awaitable<bool> writeMessage(Message& res, const Response& response,
+                                     const std::string& request_id, bool keep_alive,
+                                     bool head_only);
   asio::awaitable<bool> writeStream(Response& response, const Router::Admission& admission,
                                     const std::string& request_id, unsigned version,
                                     bool keep_alive, bool head_only);
@@ -345,14 +351,27 @@ asio::awaitable<Session::BodyRead> Session::readBody(HeadParser& head, std::size
 // `head_only` (a HEAD). False when that failed.
 asio::awaitable<bool> Session::writeResponse(Response& response, const std::string& request_id,
                                              unsigned version, bool keep_alive, bool head_only) {
+  if (!response.static_body.empty()) {
+    bhttp::response<bhttp::span_body<const char>> res{static_cast<bhttp::status>(response.status),
+                                                      version};
+    res.body() = {response.static_body.data(), response.static_body.size()};
+    co_return co_await writeMessage(res, response, request_id, keep_alive, head_only);
+  }
   bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), version};
-  addHeaders(res, response, request_id);
   res.body() = std::move(response.body);
+  co_return co_await writeMessage(res, response, request_id, keep_alive, head_only);
+}
+
+template <typename Message>
+asio::awaitable<bool> Session::writeMessage(Message& res, const Response& response,
+                                            const std::string& request_id, bool keep_alive,
+                                            bool head_only) {
+  addHeaders(res, response, request_id);
   res.keep_alive(keep_alive);
   res.prepare_payload();
   stream_.expires_after(listener_.options().io_timeout);
   if (head_only) {
-    bhttp::response_serializer<bhttp::string_body> serializer{res};
+    bhttp::response_serializer<typename Message::body_type> serializer{res};
     auto [head_ec, head_n] = co_await bhttp::async_write_header(stream_, serializer, kTuple);
     co_return !head_ec;
   }

@@ -219,7 +219,9 @@ std::string proxyResponse(const http::Response& response, PayloadVersion version
   const bool v1 = version == PayloadVersion::kRestV1;
   std::string streamed;
   if (response.stream) streamed = readWhole(*response.stream);
-  const std::string& body = response.stream ? streamed : response.body;
+  std::string_view body = response.stream                 ? std::string_view(streamed)
+                          : !response.static_body.empty() ? response.static_body
+                                                          : std::string_view(response.body);
   std::vector<std::pair<std::string, std::string>> all;
   if (!response.content_type.empty()) {
     all.emplace_back(v1 ? "Content-Type" : "content-type", response.content_type);
@@ -261,7 +263,7 @@ std::string proxyResponse(const http::Response& response, PayloadVersion version
                   [](const auto& h) { return equalsIgnoringCase(h.first, "content-encoding"); }) ||
       (!response.content_type.empty() &&
        response.content_type.find("charset=") == std::string::npos);
-  out["body"] = binary ? base64Encode(body) : body;
+  out["body"] = binary ? json::string(base64Encode(body)) : json::string(body);
   out["isBase64Encoded"] = binary;
   return json::serialize(out);
 }
