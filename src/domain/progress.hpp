@@ -92,7 +92,8 @@ struct ProgressInput {
   std::vector<ShowInfo> shows;
   std::vector<GroupInfo> youtube_channels;
   std::vector<GroupInfo> spotify_shows;
-  // One per movie; sorted by name with unnamed ones last saves a sort.
+  // One per movie, in any order (computeProgress sorts them; sorted by name with unnamed ones
+  // last saves it the sort).
   std::vector<MovieInfo> movies;
   // The user's manual logs, summed (domain/logs.hpp): filled by the caller, apart from the
   // store's progressInput.
@@ -126,13 +127,9 @@ struct SpotifyShowProgress {
   std::string show_id;
   std::optional<std::string> artwork_url;
 };
-struct MovieProgress {
-  std::string movie_id;  // the file name
-  std::optional<std::string> name;
-  std::optional<std::string> artwork_url;
-
-  friend bool operator==(const MovieProgress&, const MovieProgress&) = default;
-};
+// A movie as the answer lists it: as the store gives it (its id is the file name), so that the
+// store's list of them becomes the answer's without a copy.
+using MovieProgress = MovieInfo;
 
 // The fields of GET /progress, in the original Lambda service's order and meaning.
 struct Progress {
@@ -159,8 +156,10 @@ struct Progress {
 // 7-day trend window or of today, whichever is earlier.
 std::int64_t recentWindowStart(std::chrono::sys_seconds now, const DayRule& days);
 
-// GET /progress for `input` at `now`, with days (and so quarters) by `days`.
+// GET /progress for `input` at `now`, with days (and so quarters) by `days`. The second takes
+// the movies from `input` instead of copying them (and leaves it without movies).
 Progress computeProgress(const ProgressInput& input, std::chrono::sys_seconds now,
                          const DayRule& days);
+Progress computeProgress(ProgressInput&& input, std::chrono::sys_seconds now, const DayRule& days);
 
 }  // namespace it::domain

@@ -109,7 +109,21 @@ std::optional<LocalDay> parseIsoDate(std::string_view text) {
 }
 
 std::string formatIsoDate(LocalDay day) {
-  return date::format("%F", date::local_days{date::days{day}});
+  // Written digit by digit: date::format goes through a stream, and GET /api/activity writes up
+  // to 366 of these per answer. Years outside 0-9999 (never seen) are left to it.
+  const date::year_month_day date{date::sys_days{date::days{day}}};
+  const int year = static_cast<int>(date.year());
+  if (year < 0 || year > 9999) return date::format("%F", date::local_days{date::days{day}});
+  std::string text = "0000-00-00";
+  auto put = [&text](std::size_t end, unsigned value) {  // right-aligned, ending before `end`
+    for (std::size_t at = end; value > 0; value /= 10) {
+      text[--at] = static_cast<char>('0' + value % 10);
+    }
+  };
+  put(4, static_cast<unsigned>(year));
+  put(7, static_cast<unsigned>(date.month()));
+  put(10, static_cast<unsigned>(date.day()));
+  return text;
 }
 
 }  // namespace it::domain

@@ -12,9 +12,12 @@ ProgressReport ProgressService::progressOf(std::string_view username) const {
       domain::localDayOf(now.time_since_epoch().count(), calendar.days());
   // The rows of the last week (the summary's "last 7 days"), and the all-time totals.
   input.logs = logs_.logTotals(username, today - 6, today, true);
-  return {domain::computeProgress(input, now, calendar.days()),
-          domain::summarizeImmersion(input, today, user.settings.daily_goal_minutes),
-          calendar.zone_name};
+  ProgressReport report;
+  report.immersion = domain::summarizeImmersion(input, today, user.settings.daily_goal_minutes);
+  // Last: it takes the movies out of `input` rather than copying them.
+  report.progress = domain::computeProgress(std::move(input), now, calendar.days());
+  report.time_zone = calendar.zone_name;
+  return report;
 }
 
 Result<ActivityReport> ProgressService::activity(std::string_view username,
@@ -33,8 +36,9 @@ Result<ActivityReport> ProgressService::activity(std::string_view username,
     return Failure{FailureKind::kInvalidRequest,
                    "A range of at most " + std::to_string(kMaxActivityDays) + " days, please"};
   }
-  // The per-day totals only: no recent items are needed.
-  auto input = store_.progressInput(username, calendar, now.time_since_epoch().count());
+  // The per-day totals of the range only, of synced items and of logs.
+  domain::ProgressInput input;
+  input.daily = store_.dailyTotals(username, calendar, report.from, report.to);
   input.logs = logs_.logTotals(username, report.from, report.to, false);
   report.time_zone = calendar.zone_name;
   report.days = domain::activityBetween(input, report.from, report.to, language);

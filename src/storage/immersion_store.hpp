@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -190,6 +191,17 @@ class ImmersionStore {
   // since `recent_since` (epoch seconds), names. Reads O(days + recent items), not O(history).
   virtual domain::ProgressInput progressInput(std::string_view username, const Calendar& calendar,
                                               std::int64_t recent_since) = 0;
+  // The per-day totals of the days from `from` to `to` in `calendar`, as progressInput gives
+  // them (its `daily`): all GET /api/activity needs. A store may read those days alone.
+  virtual std::vector<domain::DailyTotal> dailyTotals(std::string_view username,
+                                                      const Calendar& calendar,
+                                                      domain::LocalDay from, domain::LocalDay to) {
+    // No recent items: none is watched at or after the largest time.
+    auto in = progressInput(username, calendar, std::numeric_limits<std::int64_t>::max());
+    std::erase_if(in.daily,
+                  [&](const domain::DailyTotal& t) { return t.day < from || t.day > to; });
+    return std::move(in.daily);
+  }
 };
 
 }  // namespace it::storage

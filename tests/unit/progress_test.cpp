@@ -586,6 +586,36 @@ TEST(Progress, MoviesSortedNullsLast) {
                                                   {"m2.mkv", std::nullopt, std::nullopt}}));
 }
 
+// Computed from an input it may take apart (the service's case), the answer is the same as from
+// one it must leave alone, and the movies' strings are moved rather than copied.
+TEST(Progress, FromAnInputItMayTakeTheSameAsFromOneItMustKeep) {
+  const std::int64_t now = utc(2024, 1, 7, 12);
+  ProgressInput base;
+  const std::string long_name(100, 'z');  // on the heap, unlike short strings
+  base.movies = {{"b.mkv", long_name, "https://img/b"},
+                 {"a.mkv", std::nullopt, std::nullopt},
+                 {"c.mkv", "Another", std::nullopt},
+                 {"d.mkv", long_name, std::nullopt}};
+  ProgressInput input =
+      inputOf({movie(now, kHour), movie(now - 3 * 24 * kHour, kHour), movie(now, 0), movie(now, 0)},
+              now, auckland(), base);
+  const Progress kept = computeProgress(input, at(now), auckland());
+  EXPECT_EQ(input.movies, base.movies);
+  const char* heap = input.movies[0].name->data();
+  const Progress taken = computeProgress(std::move(input), at(now), auckland());
+  EXPECT_EQ(taken.movies, (std::vector<MovieProgress>{{"c.mkv", "Another", std::nullopt},
+                                                      {"b.mkv", long_name, "https://img/b"},
+                                                      {"d.mkv", long_name, std::nullopt},
+                                                      {"a.mkv", std::nullopt, std::nullopt}}));
+  EXPECT_EQ(taken.movies, kept.movies);
+  EXPECT_EQ(taken.movies[1].name->data(), heap);  // the same string, moved
+  EXPECT_EQ(taken.total_movies_watched, kept.total_movies_watched);
+  EXPECT_EQ(taken.total_hours_watched, kept.total_hours_watched);
+  EXPECT_EQ(taken.movies_watched_today, kept.movies_watched_today);
+  EXPECT_EQ(taken.weekly_trend_percentage, kept.weekly_trend_percentage);
+  EXPECT_EQ(minutesByDay(taken), minutesByDay(kept));
+}
+
 // Ids and pictures come with each group: a series' TVDB id and image (of the folder that
 // names it), a channel's or podcast's id and picture; none for untagged folders.
 TEST(Progress, GroupsCarryTheirIdsAndArtwork) {

@@ -188,5 +188,55 @@ TEST_F(SqliteStoreTest, MoviesOfAVersion3FileStayAndTmdbMoviesJoinThem) {
   EXPECT_EQ(store.movieWithTmdbId("alice", 331904), std::nullopt);
 }
 
+// The movies come in the answer's order (by name in byte order, unnamed last, then by file
+// name), TMDB's and TVDB's together, straight from movies_by_name: neither a sort in a
+// temporary b-tree nor a row of the table per movie (migration 8).
+TEST_F(SqliteStoreTest, MoviesAreReadInTheAnswersOrderFromOneIndex) {
+  {
+    Connection db(path(), Connection::Mode::kReadWrite);
+    migrate(db, 7);
+    db.exec(
+        "INSERT INTO users (name, password_hash, is_admin, created_at) "
+        "VALUES ('alice', 'hash', 0, '2025-01-01T00:00:00.000000');"
+        // Synced by an older client: named by TVDB, or not named at all.
+        "INSERT INTO movies (username, file_name, tvdb_id, tvdb_name, tvdb_image, "
+        "movie_duration, timestamp) VALUES "
+        "('alice', 'z.mkv', 1, 'Alien', 'https://img/z', 60, 1711800000), "
+        "('alice', 'unnamed b.mkv', 2, NULL, NULL, 60, 1711800000), "
+        "('alice', 'unnamed a.mkv', 3, NULL, 'https://img/a', 60, 1711800000)");
+  }
+  SqliteStore store({path()});
+  SyncStamp stamp{kEndOfMarch, calendar("UTC")};
+  auto tmdb = [](const char* name, std::optional<std::string> image) {
+    return domain::Movie{domain::MovieDatabase::kTmdb, 7, name, std::move(image), 60};
+  };
+  EXPECT_EQ(test::recordMovies(store, "alice",
+                               {{"a.mkv", tmdb("Alien", std::nullopt)},
+                                {"b.mkv", tmdb("alien", "https://img/b")},
+                                {"c.mkv", tmdb("君の名は。", std::nullopt)},
+                                {"d.mkv", tmdb("Zodiac", std::nullopt)}},
+                               stamp),
+            4);
+  EXPECT_EQ(store.progressInput("alice", calendar("UTC"), 0).movies,
+            (std::vector<domain::MovieInfo>{{"a.mkv", "Alien", std::nullopt},
+                                            {"z.mkv", "Alien", "https://img/z"},
+                                            {"d.mkv", "Zodiac", std::nullopt},
+                                            {"b.mkv", "alien", "https://img/b"},
+                                            {"c.mkv", "君の名は。", std::nullopt},
+                                            {"unnamed a.mkv", std::nullopt, "https://img/a"},
+                                            {"unnamed b.mkv", std::nullopt, std::nullopt}}));
+
+  Connection db(path(), Connection::Mode::kReadOnly);
+  auto plan = db.prepare(
+      "EXPLAIN QUERY PLAN SELECT file_name, COALESCE(tmdb_name, tvdb_name), "
+      "COALESCE(tmdb_image, tvdb_image) FROM movies WHERE username = ?1 "
+      "ORDER BY COALESCE(tmdb_name, tvdb_name) IS NULL, COALESCE(tmdb_name, tvdb_name), "
+      "file_name");
+  plan.bind(1, "alice");
+  std::string steps;
+  while (plan.step()) steps += plan.columnText(3) + "\n";
+  EXPECT_EQ(steps, "SEARCH movies USING COVERING INDEX movies_by_name (username=?)\n");
+}
+
 }  // namespace
 }  // namespace it::storage::sqlite

@@ -896,6 +896,58 @@ TYPED_TEST(StoreContractTest, DailyTotalsFollowTheAskedZone) {
   EXPECT_EQ(recentSum(ny, ItemKind::kEpisode).items, 3);
 }
 
+// What GET /api/activity reads: the per-day totals of a range of days, as progressInput has
+// them, in the calendar asked for (rebuilt into it first when they are kept in another).
+TYPED_TEST(StoreContractTest, DailyTotalsOfARangeAreThoseProgressInputHasOfIt) {
+  auto& store = this->store();
+  addUser(store, "alice");
+  addUser(store, "bob");
+  using Row = std::tuple<domain::LocalDay, ItemKind, std::int64_t, std::int64_t,
+                         std::optional<std::string>>;
+  auto rows = [](const std::vector<domain::DailyTotal>& totals) {
+    std::vector<Row> out;
+    for (const auto& t : totals) out.emplace_back(t.day, t.kind, t.items, t.seconds, t.language);
+    return sorted(std::move(out));
+  };
+  auto between = [&](const domain::ProgressInput& in, domain::LocalDay from, domain::LocalDay to) {
+    std::vector<domain::DailyTotal> days;
+    for (const auto& t : in.daily) {
+      if (t.day >= from && t.day <= to) days.push_back(t);
+    }
+    return rows(days);
+  };
+  constexpr std::int64_t kDay = 24 * 3600;
+  for (int d = 0; d < 5; ++d) {
+    const std::int64_t t = kEndOfMarch + d * kDay;  // noon in UTC, 01:00 the next day in Auckland
+    EXPECT_EQ(recordEpisodes(store, "alice", {{"Show", "e" + std::to_string(d)}}, stampAt(t)), 1);
+    EXPECT_EQ(
+        recordMovies(store, "alice", {movie("m" + std::to_string(d), "M", 60 * d)}, stampAt(t)), 1);
+  }
+  EXPECT_EQ(recordEpisodes(store, "bob", {{"Show", "e0"}}, stampAt(kEndOfMarch)), 1);
+
+  // Asked in Auckland first: kept in UTC until now, so rebuilt (a day later there).
+  const domain::LocalDay first = utcDay(kEndOfMarch);
+  auto auckland = store.dailyTotals("alice", calendar("Pacific/Auckland"), first + 2, first + 3);
+  EXPECT_EQ(rows(auckland), between(store.progressInput("alice", calendar("Pacific/Auckland"), 0),
+                                    first + 2, first + 3));
+  ASSERT_EQ(auckland.size(), 4u);  // an episode and a movie on each of the two days
+  for (const auto& t : auckland) EXPECT_TRUE(t.day == first + 2 || t.day == first + 3);
+
+  const domain::ProgressInput all = store.progressInput("alice", utc(), 0);
+  for (auto [from, to] :
+       std::vector<std::pair<domain::LocalDay, domain::LocalDay>>{{first, first + 4},
+                                                                  {first - 10, first + 10},
+                                                                  {first + 1, first + 1},
+                                                                  {first + 5, first + 9},
+                                                                  {first + 3, first + 2}}) {
+    EXPECT_EQ(rows(store.dailyTotals("alice", utc(), from, to)), between(all, from, to))
+        << from - first << " to " << to - first;
+  }
+  EXPECT_EQ(store.dailyTotals("alice", utc(), first, first + 4).size(), 10u);
+  EXPECT_EQ(store.dailyTotals("bob", utc(), first, first + 4).size(), 1u);
+  EXPECT_TRUE(store.dailyTotals("nobody", utc(), first, first + 4).empty());
+}
+
 TYPED_TEST(StoreContractTest, RetaggingCorrectsTheDaysOfTheZoneTheTotalsAreKeptIn) {
   auto& store = this->store();
   addUser(store, "alice");

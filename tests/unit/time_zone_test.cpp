@@ -127,6 +127,24 @@ TEST(TimeZone, RoundTrips) {
   }
 }
 
+// Dates are written as date::format("%F") writes them, digit by digit, and read back.
+TEST(IsoDate, IsWrittenAsDateFormatWritesIt) {
+  auto reference = [](LocalDay day) {
+    return date::format("%F", date::local_days{date::days{day}});
+  };
+  // 1900 to 2200 day by day (leap years, 2000, 2100), and the edges of four-digit years.
+  for (LocalDay day = dayOf(1900, 1, 1); day <= dayOf(2200, 12, 31); ++day) {
+    ASSERT_EQ(formatIsoDate(day), reference(day)) << day;
+    ASSERT_EQ(parseIsoDate(formatIsoDate(day)), day) << day;
+  }
+  for (LocalDay day : {dayOf(0, 1, 1), dayOf(9, 12, 31), dayOf(999, 6, 15), dayOf(9999, 12, 31),
+                       dayOf(10000, 1, 1), dayOf(-1, 12, 31), dayOf(-44, 3, 15)}) {
+    EXPECT_EQ(formatIsoDate(day), reference(day)) << day;
+  }
+  EXPECT_EQ(formatIsoDate(0), "1970-01-01");
+  EXPECT_EQ(formatIsoDate(dayOf(2024, 2, 29)), "2024-02-29");
+}
+
 TEST(TimeZone, MachineTimeZoneNameIsAKnownZone) {
   const std::string name = machineTimeZoneName();
   EXPECT_FALSE(name.empty());

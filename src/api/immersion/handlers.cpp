@@ -1,11 +1,12 @@
 #include "api/immersion/handlers.hpp"
 
+#include <algorithm>
 #include <boost/json/array.hpp>
-#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <charconv>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -128,128 +129,314 @@ std::string formatTrend(double value) {
   return text;
 }
 
-// Each of `items` as the object `to_object` makes of it, in an array on the arena `sp`.
-template <class Items, class ToObject>
-json::array listOf(const Items& items, const json::storage_ptr& sp, ToObject to_object) {
-  json::array list(sp);
-  list.reserve(items.size());
-  for (const auto& item : items) list.push_back(to_object(item));
-  return list;
-}
+// Writes JSON straight into a string, byte for byte as boost::json::serialize writes the same
+// document (no spaces; strings escaped alike: \" \\ \b \f \n \r \t, other control characters
+// as \u00XX in lower case, every other byte as it is), for the answers whose shape is fixed and
+// whose lists are long: GET /progress lists every movie of the user. Building a json::value of
+// them first cost more than the rest of the request. Keys must need no escaping (they are ours).
+class JsonWriter {
+ public:
+  // `capacity`: about what the document will take (it grows past it if need be).
+  explicit JsonWriter(std::size_t capacity) : out_(capacity, '\0') {}
 
-// Boost.JSON writes 100.0 as "1E2": the trend goes in through a placeholder instead. It is the
-// first string of the document (only numbers come before it), so the first match is it.
-constexpr std::string_view kTrendPlaceholder = "\"@weekly_trend_percentage@\"";
+  JsonWriter& beginObject() { return open('{'); }
+  JsonWriter& endObject() { return close('}'); }
+  JsonWriter& beginArray() { return open('['); }
+  JsonWriter& endArray() { return close(']'); }
+  JsonWriter& key(std::string_view name) {
+    char* p = room(name.size() + 4);
+    if (!first_) *p++ = ',';
+    *p++ = '"';
+    p = copy(p, name);
+    *p++ = '"';
+    *p++ = ':';
+    done(p);
+    first_ = true;  // the value follows without a comma
+    return *this;
+  }
+  JsonWriter& value(std::int64_t n) {
+    char* p = separate(21);
+    done(std::to_chars(p, p + 20, n).ptr);
+    return *this;
+  }
+  JsonWriter& value(int n) { return value(static_cast<std::int64_t>(n)); }
+  JsonWriter& value(bool b) { return raw(b ? "true" : "false"); }
+  JsonWriter& value(std::nullptr_t) { return raw("null"); }
+  JsonWriter& value(std::string_view text) {
+    // The bytes before the first that needs an escape (usually all of them) in one copy.
+    std::size_t plain = 0;
+    while (plain < text.size() && !needsEscape(text[plain])) ++plain;
+    char* p = separate(plain + 2);
+    *p++ = '"';
+    p = copy(p, text.substr(0, plain));
+    if (plain < text.size()) p = escaped(p, text.substr(plain));
+    *p++ = '"';
+    done(p);
+    return *this;
+  }
+  JsonWriter& value(const std::string& text) { return value(std::string_view(text)); }
+  JsonWriter& value(const char* text) { return value(std::string_view(text)); }
+  template <class T>
+  JsonWriter& value(const std::optional<T>& v) {
+    return v ? value(*v) : value(nullptr);
+  }
+  // A value written already (a number formatted elsewhere).
+  JsonWriter& raw(std::string_view text) {
+    done(copy(separate(text.size()), text));
+    return *this;
+  }
+  template <class T>
+  JsonWriter& field(std::string_view name, const T& v) {
+    key(name);
+    return value(v);
+  }
+
+  std::string take() {
+    out_.resize(used_);
+    return std::move(out_);
+  }
+
+ private:
+  static bool needsEscape(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == '"' || u == '\\';
+  }
+  static char* copy(char* p, std::string_view text) {
+    std::memcpy(p, text.data(), text.size());
+    return p + text.size();
+  }
+  // Room for `n` more bytes; where they go.
+  char* room(std::size_t n) {
+    if (out_.size() - used_ < n) out_.resize(std::max(out_.size() * 2, used_ + n));
+    return out_.data() + used_;
+  }
+  // Room for a comma (unless first) and `n` bytes; where the bytes go.
+  char* separate(std::size_t n) {
+    char* p = room(n + 1);
+    if (!first_) *p++ = ',';
+    first_ = false;
+    return p;
+  }
+  void done(char* end) { used_ = static_cast<std::size_t>(end - out_.data()); }
+  JsonWriter& open(char bracket) {
+    char* p = separate(1);
+    *p++ = bracket;
+    done(p);
+    first_ = true;
+    return *this;
+  }
+  JsonWriter& close(char bracket) {
+    char* p = room(1);
+    *p++ = bracket;
+    done(p);
+    first_ = false;
+    return *this;
+  }
+  // `text` escaped as Boost.JSON escapes it, at `p` (whose room is grown as needed).
+  char* escaped(char* p, std::string_view text) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (char ch : text) {
+      done(p);
+      p = room(7);  // the longest escape, and the closing quote
+      const auto c = static_cast<unsigned char>(ch);
+      if (!needsEscape(ch)) {
+        *p++ = ch;
+        continue;
+      }
+      *p++ = '\\';
+      switch (c) {
+        case '"':
+        case '\\':
+          *p++ = ch;
+          break;
+        case '\b':
+          *p++ = 'b';
+          break;
+        case '\f':
+          *p++ = 'f';
+          break;
+        case '\n':
+          *p++ = 'n';
+          break;
+        case '\r':
+          *p++ = 'r';
+          break;
+        case '\t':
+          *p++ = 't';
+          break;
+        default:
+          p = copy(p, "u00");
+          *p++ = kHex[c >> 4];
+          *p++ = kHex[c & 15];
+      }
+    }
+    return p;
+  }
+
+  std::string out_;  // its size is the room; the document is its first used_ bytes
+  std::size_t used_ = 0;
+  bool first_ = true;  // nothing written yet at this level: no comma before the next value
+};
+
+// What the answer's strings add up to, with room for the punctuation and numbers around
+// each, so that the writer seldom grows its string.
+std::size_t sizeOf(const std::optional<std::string>& s) { return s ? s->size() : 4; }
+
+std::size_t progressBodySize(const domain::Progress& p) {
+  std::size_t size = 2048;
+  for (const auto& q : p.all_time_progress) size += 48 + q.label.size();
+  for (const auto& s : p.shows) {
+    size += 96 + sizeOf(s.show_id) + sizeOf(s.name) + sizeOf(s.artwork_url);
+  }
+  for (const auto& c : p.youtube_channels) {
+    size += 96 + c.channel_id.size() + sizeOf(c.channel_name) + sizeOf(c.artwork_url);
+  }
+  for (const auto& s : p.spotify_shows) {
+    size += 96 + s.show_id.size() + sizeOf(s.show_name) + sizeOf(s.artwork_url);
+  }
+  for (const auto& m : p.movies) {
+    size += 48 + m.file_name.size() + sizeOf(m.name) + sizeOf(m.artwork_url);
+  }
+  return size;
+}
 
 // The fields of all immersion, synced and logged, that we add to the original's.
-void addImmersionFields(json::object& body, const domain::ImmersionSummary& s,
-                        const json::storage_ptr& sp) {
-  auto share = [&sp](std::string_view key, json::value name, const domain::ImmersionShare& m) {
-    json::object o(sp);
-    o.reserve(4);
-    o.emplace(key, std::move(name));
-    o.emplace("minutes", m.minutes);
-    o.emplace("items", m.items);
-    o.emplace("minutes_last_7_days", m.minutes_last_7_days);
-    return o;
+void addImmersionFields(JsonWriter& out, const domain::ImmersionSummary& s) {
+  auto share = [&out](const domain::ImmersionShare& m) {
+    out.field("minutes", m.minutes)
+        .field("items", m.items)
+        .field("minutes_last_7_days", m.minutes_last_7_days)
+        .endObject();
   };
-  json::array by_medium = listOf(s.by_medium, sp, [&](const domain::MediumShare& m) {
-    return share("medium", json::value(domain::mediumName(m.medium), sp), m);
-  });
-  json::array by_language = listOf(s.by_language, sp, [&](const domain::LanguageShare& l) {
-    return share("language", l.language ? json::value(*l.language, sp) : json::value(nullptr, sp),
-                 l);
-  });
-  body.emplace("total_minutes_immersed", s.total_minutes);
-  body.emplace("minutes_today", s.minutes_today);
-  body.emplace("by_medium", std::move(by_medium));
-  body.emplace("by_language", std::move(by_language));
-  body.emplace("goal_daily_minutes",
-               s.goal_daily_minutes ? json::value(*s.goal_daily_minutes) : json::value(nullptr));
-  body.emplace("goal_met_today",
-               s.goal_met_today ? json::value(*s.goal_met_today) : json::value(nullptr));
-  body.emplace("current_streak_days", s.current_streak_days);
-  body.emplace("longest_streak_days", s.longest_streak_days);
-}
-
-// The progress document, with the trend as kTrendPlaceholder, on the arena `sp`.
-json::object progressDocument(const service::ProgressReport& report, const json::storage_ptr& sp) {
-  const domain::Progress& p = report.progress;
-  auto optional = [&sp](const std::optional<std::string>& s) {
-    return s ? json::value(*s, sp) : json::value(nullptr, sp);
-  };
-  using Fields = std::initializer_list<std::pair<json::string_view, json::value_ref>>;
-  auto object = [&sp](Fields fields) { return json::object(fields, sp); };
-  json::array daily = listOf(p.daily_activity, sp, [&](const domain::DailyActivity& d) {
-    return object({{"days_ago", d.days_ago}, {"minutes_watched", d.minutes_watched}});
-  });
-  json::array all_time = listOf(p.all_time_progress, sp, [&](const domain::CumulativeProgress& q) {
-    return object({{"label", q.label}, {"cumulative_hours", q.cumulative_hours}});
-  });
-  // In the fields' order of the original's answer (ids and artwork came later).
-  json::array shows = listOf(p.shows, sp, [&](const domain::ShowProgress& s) {
-    return object({{"show_id", optional(s.show_id)},
-                   {"name", optional(s.name)},
-                   {"artwork_url", optional(s.artwork_url)},
-                   {"episodes_watched", s.episodes_watched}});
-  });
-  json::array channels = listOf(p.youtube_channels, sp, [&](const domain::ChannelProgress& c) {
-    return object({{"channel_id", c.channel_id},
-                   {"channel_name", optional(c.channel_name)},
-                   {"artwork_url", optional(c.artwork_url)},
-                   {"videos_watched", c.videos_watched}});
-  });
-  json::array spotify = listOf(p.spotify_shows, sp, [&](const domain::SpotifyShowProgress& s) {
-    return object({{"show_id", s.show_id},
-                   {"show_name", optional(s.show_name)},
-                   {"artwork_url", optional(s.artwork_url)},
-                   {"episodes_watched", s.episodes_watched}});
-  });
-  json::array movies = listOf(p.movies, sp, [&](const domain::MovieProgress& m) {
-    return object({{"movie_id", m.movie_id},
-                   {"name", optional(m.name)},
-                   {"artwork_url", optional(m.artwork_url)}});
-  });
-
-  json::object body(sp);
-  body.reserve(26);
-  body.emplace("total_episodes_watched", p.total_episodes_watched);
-  body.emplace("total_movies_watched", p.total_movies_watched);
-  body.emplace("total_hours_watched", p.total_hours_watched);
-  body.emplace("episodes_watched_today", p.episodes_watched_today);
-  body.emplace("movies_watched_today", p.movies_watched_today);
-  body.emplace("youtube_videos_watched", p.youtube_videos_watched);
-  body.emplace("youtube_videos_watched_today", p.youtube_videos_watched_today);
-  body.emplace("spotify_episodes_watched", p.spotify_episodes_watched);
-  body.emplace("spotify_episodes_watched_today", p.spotify_episodes_watched_today);
-  body.emplace("days_since_first_episode", p.days_since_first_episode);
-  if (p.weekly_trend_percentage) {
-    body.emplace("weekly_trend_percentage",
-                 kTrendPlaceholder.substr(1, kTrendPlaceholder.size() - 2));
-  } else {
-    body.emplace("weekly_trend_percentage", nullptr);
+  out.field("total_minutes_immersed", s.total_minutes).field("minutes_today", s.minutes_today);
+  out.key("by_medium").beginArray();
+  for (const auto& m : s.by_medium) {
+    out.beginObject().field("medium", domain::mediumName(m.medium));
+    share(m);
   }
-  body.emplace("daily_activity", std::move(daily));
-  body.emplace("all_time_progress", std::move(all_time));
-  body.emplace("shows", std::move(shows));
-  body.emplace("youtube_channels", std::move(channels));
-  body.emplace("spotify_shows", std::move(spotify));
-  body.emplace("movies", std::move(movies));
-  body.emplace("time_zone", report.time_zone);
-  addImmersionFields(body, report.immersion, sp);
-  return body;
+  out.endArray().key("by_language").beginArray();
+  for (const auto& l : s.by_language) {
+    out.beginObject().field("language", l.language);
+    share(l);
+  }
+  out.endArray()
+      .field("goal_daily_minutes", s.goal_daily_minutes)
+      .field("goal_met_today", s.goal_met_today)
+      .field("current_streak_days", s.current_streak_days)
+      .field("longest_streak_days", s.longest_streak_days);
 }
+
+}  // namespace
 
 std::string progressBody(const service::ProgressReport& report) {
-  // One arena for the whole document: a user's lists can hold thousands of small objects.
-  json::monotonic_resource arena;
-  std::string text = json::serialize(progressDocument(report, json::storage_ptr(&arena)));
-  if (const auto& trend = report.progress.weekly_trend_percentage) {
-    auto at = text.find(kTrendPlaceholder);
-    text.replace(at, kTrendPlaceholder.size(), formatTrend(*trend));
+  const domain::Progress& p = report.progress;
+  JsonWriter out(progressBodySize(p));
+  out.beginObject()
+      .field("total_episodes_watched", p.total_episodes_watched)
+      .field("total_movies_watched", p.total_movies_watched)
+      .field("total_hours_watched", p.total_hours_watched)
+      .field("episodes_watched_today", p.episodes_watched_today)
+      .field("movies_watched_today", p.movies_watched_today)
+      .field("youtube_videos_watched", p.youtube_videos_watched)
+      .field("youtube_videos_watched_today", p.youtube_videos_watched_today)
+      .field("spotify_episodes_watched", p.spotify_episodes_watched)
+      .field("spotify_episodes_watched_today", p.spotify_episodes_watched_today)
+      .field("days_since_first_episode", p.days_since_first_episode)
+      .key("weekly_trend_percentage");
+  // Boost.JSON would write 100.0 as "1E2": the trend is formatted as the original's Java did.
+  if (p.weekly_trend_percentage) {
+    out.raw(formatTrend(*p.weekly_trend_percentage));
+  } else {
+    out.value(nullptr);
   }
-  return text;
+  out.key("daily_activity").beginArray();
+  for (const auto& d : p.daily_activity) {
+    out.beginObject()
+        .field("days_ago", d.days_ago)
+        .field("minutes_watched", d.minutes_watched)
+        .endObject();
+  }
+  out.endArray().key("all_time_progress").beginArray();
+  for (const auto& q : p.all_time_progress) {
+    out.beginObject()
+        .field("label", q.label)
+        .field("cumulative_hours", q.cumulative_hours)
+        .endObject();
+  }
+  // In the fields' order of the original's answer (ids and artwork came later).
+  out.endArray().key("shows").beginArray();
+  for (const auto& s : p.shows) {
+    out.beginObject()
+        .field("show_id", s.show_id)
+        .field("name", s.name)
+        .field("artwork_url", s.artwork_url)
+        .field("episodes_watched", s.episodes_watched)
+        .endObject();
+  }
+  out.endArray().key("youtube_channels").beginArray();
+  for (const auto& c : p.youtube_channels) {
+    out.beginObject()
+        .field("channel_id", c.channel_id)
+        .field("channel_name", c.channel_name)
+        .field("artwork_url", c.artwork_url)
+        .field("videos_watched", c.videos_watched)
+        .endObject();
+  }
+  out.endArray().key("spotify_shows").beginArray();
+  for (const auto& s : p.spotify_shows) {
+    out.beginObject()
+        .field("show_id", s.show_id)
+        .field("show_name", s.show_name)
+        .field("artwork_url", s.artwork_url)
+        .field("episodes_watched", s.episodes_watched)
+        .endObject();
+  }
+  out.endArray().key("movies").beginArray();
+  for (const auto& m : p.movies) {
+    out.beginObject()
+        .field("movie_id", m.file_name)
+        .field("name", m.name)
+        .field("artwork_url", m.artwork_url)
+        .endObject();
+  }
+  out.endArray().field("time_zone", report.time_zone);
+  addImmersionFields(out, report.immersion);
+  out.endObject();
+  return out.take();
 }
+
+std::string activityBody(const service::ActivityReport& report) {
+  JsonWriter out(256 + report.days.size() * 160);
+  out.beginObject()
+      .field("from", domain::formatIsoDate(report.from))
+      .field("to", domain::formatIsoDate(report.to))
+      .field("time_zone", report.time_zone)
+      .key("days")
+      .beginArray();
+  for (const auto& day : report.days) {
+    std::int64_t seconds = 0;
+    for (const domain::MediumTotal& medium : day.mediums) seconds += medium.seconds;
+    // Minutes truncated as /progress truncates them: the day's total, and each kind's.
+    out.beginObject()
+        .field("date", domain::formatIsoDate(day.day))
+        .field("total_minutes", seconds / 60);
+    for (bool minutes : {true, false}) {
+      out.key(minutes ? "minutes" : "items").beginObject();
+      for (std::size_t m = 0; m < domain::kMediums; ++m) {
+        const domain::MediumTotal& medium = day.mediums[m];
+        if (medium.items == 0 && medium.seconds == 0) continue;
+        out.field(domain::mediumName(static_cast<domain::Medium>(m)),
+                  minutes ? medium.seconds / 60 : medium.items);
+      }
+      out.endObject();
+    }
+    out.endObject();
+  }
+  out.endArray().endObject();
+  return out.take();
+}
+
+namespace {
 
 void getProgress(const Dependencies& deps, const Request&, const auth::Principal& caller,
                  const Respond& respond) {
@@ -314,30 +501,9 @@ void getActivity(const Dependencies& deps, const Request& req, const auth::Princ
   if (!language) return respond(http::failureResponse(language.failure));
   auto report = deps.progress.activity(caller.username, *from, *to, *language);
   if (!report) return respond(http::failureResponse(report.failure));
-  json::array days;
-  days.reserve(report->days.size());
-  for (const auto& day : report->days) {
-    json::object minutes;
-    json::object items;
-    std::int64_t seconds = 0;
-    for (std::size_t m = 0; m < domain::kMediums; ++m) {
-      const domain::MediumTotal& medium = day.mediums[m];
-      seconds += medium.seconds;
-      if (medium.items == 0 && medium.seconds == 0) continue;
-      auto name = domain::mediumName(static_cast<domain::Medium>(m));
-      minutes.emplace(name, medium.seconds / 60);
-      items.emplace(name, medium.items);
-    }
-    // Minutes truncated as /progress truncates them: the day's total, and each kind's.
-    days.push_back(json::object{{"date", domain::formatIsoDate(day.day)},
-                                {"total_minutes", seconds / 60},
-                                {"minutes", std::move(minutes)},
-                                {"items", std::move(items)}});
-  }
-  respond(jsonResponse(200, json::object{{"from", domain::formatIsoDate(report->from)},
-                                         {"to", domain::formatIsoDate(report->to)},
-                                         {"time_zone", report->time_zone},
-                                         {"days", std::move(days)}}));
+  Response response;
+  response.body = activityBody(*report);
+  respond(std::move(response));
 }
 
 void searchTvdb(const Dependencies& deps, const Request& req, const auth::Principal&,

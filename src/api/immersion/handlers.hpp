@@ -22,4 +22,9 @@ struct Dependencies {
 // GET /tmdb/search and POST /api/movies. Each acts for the caller only.
 std::vector<http::Route> routes(const Dependencies& deps);
 
+// The bodies of GET /progress and GET /api/activity, written straight into a string (the same
+// bytes boost::json::serialize makes of the same document, in the same field order).
+std::string progressBody(const service::ProgressReport& report);
+std::string activityBody(const service::ActivityReport& report);
+
 }  // namespace it::api::immersion

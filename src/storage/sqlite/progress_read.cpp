@@ -1,5 +1,7 @@
 // SqliteStore: what GET /progress reads, in one snapshot.
 
+#include <algorithm>
+
 #include "storage/sqlite/sqlite_store.hpp"
 #include "storage/sqlite/totals.hpp"
 
@@ -8,19 +10,49 @@ namespace {
 
 using domain::ItemKind;
 
+// The items watched at or after ?2, as (timestamp, duration) rows of each kind: what the
+// recent items need and no more, so that each comes from its table's time index (episodes':
+// the folder is in it; the others': the duration is, since migration 8) rather than from its
+// row, and the rows of the last days lie all over the tables. An episode lasts its show's
+// runtime.
+struct RecentSource {
+  ItemKind kind;
+  const char* sql;
+};
+constexpr RecentSource kRecentSources[] = {
+    {ItemKind::kEpisode,
+     "SELECT i.timestamp, s.tvdb_average_runtime FROM episodes i LEFT JOIN shows s "
+     "ON s.username = i.username AND s.folder_name = i.folder_name "
+     "WHERE i.username = ?1 AND i.timestamp >= ?2"},
+    {ItemKind::kMovie,
+     "SELECT timestamp, movie_duration FROM movies WHERE username = ?1 AND timestamp >= ?2"},
+    {ItemKind::kYoutubeVideo,
+     "SELECT timestamp, youtube_video_duration FROM youtube_videos "
+     "WHERE username = ?1 AND timestamp >= ?2"},
+    {ItemKind::kSpotifyEpisode,
+     "SELECT timestamp, spotify_episode_duration FROM spotify_episodes "
+     "WHERE username = ?1 AND timestamp >= ?2"},
+};
+
+// A row of daily_totals as SELECT day, kind, items, seconds, NULLIF(language, '') reads it.
+domain::DailyTotal dailyTotalOf(const Statement& s) {
+  return {static_cast<domain::LocalDay>(s.columnInt(0)), static_cast<ItemKind>(s.columnInt(1)),
+          s.columnInt(2), s.columnInt(3), s.columnOptionalText(4)};
+}
+
 // Everything GET /progress needs, read inside the caller's snapshot.
 domain::ProgressInput readProgressInput(Connection& db, std::string_view username,
                                         std::int64_t recent_since) {
   domain::ProgressInput in;
+  std::int64_t movies = 0;  // how many, to size their list
   {
     auto s = db.prepare(
         "SELECT day, kind, items, seconds, NULLIF(language, '') FROM daily_totals "
         "WHERE username = ?1");
     s.bind(1, username);
     while (s.step()) {
-      in.daily.push_back(domain::DailyTotal{static_cast<domain::LocalDay>(s.columnInt(0)),
-                                            static_cast<ItemKind>(s.columnInt(1)), s.columnInt(2),
-                                            s.columnInt(3), s.columnOptionalText(4)});
+      in.daily.push_back(dailyTotalOf(s));
+      if (in.daily.back().kind == ItemKind::kMovie) movies += in.daily.back().items;
     }
   }
   {
@@ -31,11 +63,16 @@ domain::ProgressInput readProgressInput(Connection& db, std::string_view usernam
                                              s.columnInt(2)});
     }
   }
-  forEachItem(db, username, recent_since,
-              [&](ItemKind kind, std::int64_t timestamp, const std::string&, std::int64_t seconds,
-                  const std::string&) {
-                in.recent.push_back(domain::RecentItem{kind, timestamp, seconds});
-              });
+  for (const auto& source : kRecentSources) {
+    auto s = db.prepare(source.sql);
+    s.bind(1, username).bind(2, recent_since);
+    while (s.step()) {
+      const std::int64_t seconds = source.kind == ItemKind::kEpisode
+                                       ? domain::episodeSeconds(s.columnOptionalInt(1))
+                                       : s.columnInt(1);
+      in.recent.push_back(domain::RecentItem{source.kind, s.columnInt(0), seconds});
+    }
+  }
   for (const char* table : kItemTables) {
     auto s =
         db.prepare(std::string("SELECT MIN(timestamp) FROM ") + table + " WHERE username = ?1");
@@ -70,8 +107,10 @@ domain::ProgressInput readProgressInput(Connection& db, std::string_view usernam
       "WHERE username = ?1",
       in.spotify_shows);
   {
-    // In the order of the answer (byte order, unnamed last). A movie is named by TMDB or, when
-    // an older client synced it, by TVDB.
+    // In the answer's order (byte order, unnamed last), read from movies_by_name (migration 8),
+    // which holds every column asked for: no sort and no row of the table. A movie is named by
+    // TMDB or, when an older client synced it, by TVDB.
+    in.movies.reserve(static_cast<std::size_t>(std::max<std::int64_t>(movies, 0)));
     auto s = db.prepare(
         "SELECT file_name, COALESCE(tmdb_name, tvdb_name), COALESCE(tmdb_image, tvdb_image) "
         "FROM movies WHERE username = ?1 "
@@ -87,9 +126,8 @@ domain::ProgressInput readProgressInput(Connection& db, std::string_view usernam
 
 }  // namespace
 
-domain::ProgressInput SqliteStore::progressInput(std::string_view username,
-                                                 const Calendar& calendar,
-                                                 std::int64_t recent_since) {
+void SqliteStore::readTotals(std::string_view username, const Calendar& calendar,
+                             const std::function<void(Connection&)>& read) {
   // One snapshot checks the totals' zone and reads them. Totals kept in another zone are
   // rebuilt first (a write); a concurrent change of zone can make that happen again, but not
   // forever.
@@ -98,13 +136,38 @@ domain::ProgressInput SqliteStore::progressInput(std::string_view username,
       auto db = reader();
       ReadTransaction snapshot(*db);
       if (totalsZone(*db, username) == calendar.key() || !hasItems(*db, username)) {
-        return readProgressInput(*db, username, recent_since);
+        read(*db);
+        return;
       }
     }
     if (attempt == 3) throw StoreError("the daily totals keep changing time zone");
     std::string user(username);
     writeAndWait([&](Connection& db) { ensureTotalsZone(db, user, calendar); });
   }
+}
+
+domain::ProgressInput SqliteStore::progressInput(std::string_view username,
+                                                 const Calendar& calendar,
+                                                 std::int64_t recent_since) {
+  domain::ProgressInput in;
+  readTotals(username, calendar,
+             [&](Connection& db) { in = readProgressInput(db, username, recent_since); });
+  return in;
+}
+
+std::vector<domain::DailyTotal> SqliteStore::dailyTotals(std::string_view username,
+                                                         const Calendar& calendar,
+                                                         domain::LocalDay from,
+                                                         domain::LocalDay to) {
+  std::vector<domain::DailyTotal> days;
+  readTotals(username, calendar, [&](Connection& db) {
+    auto s = db.prepare(
+        "SELECT day, kind, items, seconds, NULLIF(language, '') FROM daily_totals "
+        "WHERE username = ?1 AND day BETWEEN ?2 AND ?3");
+    s.bind(1, username).bind(2, std::int64_t{from}).bind(3, std::int64_t{to});
+    while (s.step()) days.push_back(dailyTotalOf(s));
+  });
+  return days;
 }
 
 }  // namespace it::storage::sqlite

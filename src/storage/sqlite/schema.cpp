@@ -258,6 +258,26 @@ constexpr const char* kMigrations[] = {
     ) WITHOUT ROWID;
     DELETE FROM daily_totals_zone;
     )sql",
+    // 8: what GET /progress reads, from indexes that hold all of it. Each item of the last days
+    // is read for its time and duration only: with the duration in the time index, those come
+    // from a few index pages instead of one page of the table per item (episodes' time index
+    // holds their folder already). The movies are listed in the answer's order (by name,
+    // unnamed last, then by file name), which the older movies_by_name did not give without a
+    // sort of every movie in a temporary b-tree, and with the columns the list shows, so that
+    // no row of the table is read for it either.
+    R"sql(
+    DROP INDEX movies_by_name;
+    CREATE INDEX movies_by_name ON movies(username, COALESCE(tmdb_name, tvdb_name) IS NULL,
+      COALESCE(tmdb_name, tvdb_name), file_name, tmdb_name, tvdb_name, tmdb_image, tvdb_image);
+    DROP INDEX movies_by_time;
+    CREATE INDEX movies_by_time ON movies(username, timestamp, movie_duration);
+    DROP INDEX youtube_videos_by_time;
+    CREATE INDEX youtube_videos_by_time
+      ON youtube_videos(username, timestamp, youtube_video_duration);
+    DROP INDEX spotify_episodes_by_time;
+    CREATE INDEX spotify_episodes_by_time
+      ON spotify_episodes(username, timestamp, spotify_episode_duration);
+    )sql",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));

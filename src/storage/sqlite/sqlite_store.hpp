@@ -101,6 +101,8 @@ class SqliteStore final : public Store {
                       std::optional<std::string> language) override;
   domain::ProgressInput progressInput(std::string_view username, const Calendar& calendar,
                                       std::int64_t recent_since) override;
+  std::vector<domain::DailyTotal> dailyTotals(std::string_view username, const Calendar& calendar,
+                                              domain::LocalDay from, domain::LocalDay to) override;
   AddedLog addLog(std::string_view username, const domain::ImmersionLog& log,
                   std::string_view idempotency_key) override;
   std::optional<domain::ImmersionLog> findLog(std::string_view username,
@@ -145,6 +147,10 @@ class SqliteStore final : public Store {
   void submit(WriteOp op, WriteDone done);
   // Queues `op` and waits for its commit; rethrows its failure.
   void writeAndWait(WriteOp op);
+  // Runs `read` in one snapshot in which the user's totals are kept by `calendar`, rebuilding
+  // them first when they are not (progress_read.cpp).
+  void readTotals(std::string_view username, const Calendar& calendar,
+                  const std::function<void(Connection&)>& read);
   // Queues a write that counts something; `done` gets the count after the commit.
   void submitCounting(std::function<std::int64_t(Connection&)> op, CountDone done);
   std::vector<std::string> existingKeys(const char* sql, std::string_view username,
