@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <charconv>
 #include <string>
 
 #include "api/immersion/handlers.hpp"
@@ -20,14 +19,6 @@ namespace json = boost::json;
 
 json::value optional(const std::optional<std::string>& s) {
   return s ? json::value(*s) : json::value(nullptr);
-}
-
-std::string formatTrend(double value) {
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  std::string text(buf, ec == std::errc() ? end : buf);
-  if (text.find_first_of(".eE") == std::string::npos) text += ".0";
-  return text;
 }
 
 constexpr std::string_view kTrendPlaceholder = "\"@weekly_trend_percentage@\"";

@@ -119,16 +119,6 @@ void syncSpotify(const Dependencies& deps, const Request& req, const auth::Princ
                             answerSync(respond, "episodes_added", true));
 }
 
-// The trend as Java's Double.toString would print the common cases ("100.0", "-12.5",
-// "122.22222222222223"): shortest round-trip digits, with ".0" on whole numbers.
-std::string formatTrend(double value) {
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  std::string text(buf, ec == std::errc() ? end : buf);
-  if (text.find_first_of(".eE") == std::string::npos) text += ".0";
-  return text;
-}
-
 // Writes JSON straight into a string, byte for byte as boost::json::serialize writes the same
 // document (no spaces; strings escaped alike: \" \\ \b \f \n \r \t, other control characters
 // as \u00XX in lower case, every other byte as it is), for the answers whose shape is fixed and
@@ -691,6 +681,16 @@ std::vector<http::Route> routes(const Dependencies& deps) {
     }
   }
   return table;
+}
+
+// The trend as Java's Double.toString would print the common cases ("100.0", "-12.5",
+// "122.22222222222223"): shortest round-trip digits, with ".0" on whole numbers.
+std::string formatTrend(double value) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  std::string text(buf, ec == std::errc() ? end : buf);
+  if (text.find_first_of(".eE") == std::string::npos) text += ".0";
+  return text;
 }
 
 }  // namespace it::api::immersion

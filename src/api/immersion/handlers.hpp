@@ -27,4 +27,8 @@ std::vector<http::Route> routes(const Dependencies& deps);
 std::string progressBody(const service::ProgressReport& report);
 std::string activityBody(const service::ActivityReport& report);
 
+// The trend as Java's Double.toString would print the common cases ("100.0", "-12.5",
+// "122.22222222222223"): shortest round-trip digits, with ".0" on whole numbers.
+std::string formatTrend(double value);
+
 }  // namespace it::api::immersion
