@@ -1,5 +1,6 @@
 #include "app/cli/server_commands.hpp"
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -23,6 +24,16 @@ namespace {
 
 // When this process started (static initialisation runs before main), for the Lambda cold start.
 const auto kProcessStart = std::chrono::steady_clock::now();
+
+// glibc's malloc hands a freed block of more than 128 KiB back to the kernel (an mmap of its own,
+// or a trim of the heap's top), so a large answer that is built and freed on every request, such
+// as /progress for 100,000 items (several MiB), had its pages faulted in again each time: most of
+// that request's median. Up to 64 MiB of freed memory is now kept for reuse; the idle server's
+// footprint is unchanged, since nothing large is allocated before the first such request.
+void keepFreedMemoryForReuse() {
+  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+}
 
 // Where the first admin's password is left when no terminal can show it.
 std::filesystem::path firstPasswordFile(const Config& config) {
@@ -105,6 +116,7 @@ ServeCommand::ServeCommand(CLI::App& app, ConfigOverrides& overrides)
 }
 
 int ServeCommand::run(Config config) {
+  keepFreedMemoryForReuse();
   telemetry::configureLogging(config.log_level, /*buffered=*/true);
   warnIfOthersMayRead(config.config_file, "config");
   warnIfOthersMayRead(config.secrets_file, "secrets_file");
