@@ -53,6 +53,7 @@ bench: build
 	@bench/dynamodb.sh $(BIN)
 	@bench/hostile.py $(BIN)
 	@bench/dashboard.sh $(BIN)
+	@bench/lambda_cold_start.py $(BIN)
 	@bench/providers.sh $(BIN)
 
 # libFuzzer targets (clang, preset fuzz) for every parser of untrusted input, each run for a

@@ -6,8 +6,9 @@
 # Amazon Linux 2023 has glibc 2.34, older than the 2.36 we build against on Debian 12, and
 # lacks most of the shared libraries we link (libcurl and its dependencies, libsodium, Boost
 # json/url, spdlog/fmt, SQLite, ...). So the zip is self-contained: the stripped binary, every
-# shared library it loads (its ldd closure, glibc and libstdc++ included) and glibc's dynamic
-# loader, plus a `bootstrap` that starts the binary through that bundled loader:
+# shared library it loads (its ldd closure, glibc and libstdc++ included, and that of libcurl,
+# which it loads with dlopen) and glibc's dynamic loader, plus a `bootstrap` that starts the
+# binary through that bundled loader:
 #
 #   bootstrap                      runs bin/immersion-tracker lambda "$@" via lib/ld-linux-*
 #   bin/immersion-tracker          stripped copy of BINARY
@@ -71,17 +72,36 @@ trap 'rm -rf -- "$stage"; rm -f -- "$tmp_zip"' EXIT
 mkdir -p "$stage/bin" "$stage/lib"
 
 # ---- The library closure, as the host's loader resolves it. ---------------------------------
+# The binary's ldd closure, and that of each library it loads later with dlopen (libcurl, on
+# its first outbound call: src/net/curl_library.hpp), which ldd cannot see.
 # LD_PRELOAD would add libraries the binary does not need; LD_LIBRARY_PATH is honoured (what
 # the binary loads with it is what it needs).
-ldd_out=$(env -u LD_PRELOAD LC_ALL=C ldd "$binary" 2>&1) || die "ldd $binary failed: $ldd_out"
-if grep -qE 'not a dynamic executable|statically linked' <<<"$ldd_out"; then
-  die "$binary is not dynamically linked; this packaging bundles a dynamic loader and its libraries"
-fi
-if grep -q 'not found' <<<"$ldd_out"; then
-  die "libraries of $binary are missing on this machine:"$'\n'"$(grep 'not found' <<<"$ldd_out")"
-fi
+dlopened=(libcurl.so.4)
+closure() {
+  local out
+  out=$(env -u LD_PRELOAD LC_ALL=C ldd "$1" 2>&1) || die "ldd $1 failed: $out"
+  if grep -qE 'not a dynamic executable|statically linked' <<<"$out"; then
+    die "$1 is not dynamically linked; this packaging bundles a dynamic loader and its libraries"
+  fi
+  if grep -q 'not found' <<<"$out"; then
+    die "libraries of $1 are missing on this machine:"$'\n'"$(grep 'not found' <<<"$out")"
+  fi
+  printf '%s\n' "$out"
+}
+ldd_out=$(closure "$binary")
 
 declare -A sources=()  # soname in lib/ -> host path
+ldconfig=$(command -v ldconfig || echo /sbin/ldconfig)
+for name in "${dlopened[@]}"; do
+  # awk reads to the end: leaving early would stop ldconfig with SIGPIPE, a failure under
+  # pipefail.
+  path=$(LC_ALL=C "$ldconfig" -p |
+    awk -v n="$name" '$1 == n && /x86-64/ && !found { print $NF; found = 1 }')
+  [[ -n $path ]] || die "$name is not installed (Debian: apt-get install libcurl4)"
+  sources[$name]=$path
+  ldd_out+=$'\n'$(closure "$path")
+done
+
 loader=
 while read -r line; do
   if [[ $line =~ ^([^[:space:]]+)[[:space:]]+=\>[[:space:]]+(/[^[:space:]]+) ]]; then
@@ -172,6 +192,11 @@ chmod 0755 "$stage/bootstrap"
 resolved=$(env -u LD_PRELOAD -u LD_LIBRARY_PATH LC_ALL=C "$stage/lib/ld-linux-x86-64.so.2" \
   --inhibit-cache --list --library-path "$stage/lib" "$stage/bin/immersion-tracker" 2>&1) ||
   die "the bundled loader cannot load the binary:"$'\n'"$resolved"
+for name in "${dlopened[@]}"; do
+  resolved+=$'\n'$(env -u LD_PRELOAD -u LD_LIBRARY_PATH LC_ALL=C "$stage/lib/ld-linux-x86-64.so.2" \
+    --inhibit-cache --list --library-path "$stage/lib" "$stage/lib/$name" 2>&1) ||
+    die "the bundled loader cannot load lib/$name:"$'\n'"$resolved"
+done
 outside=$(grep -F '=>' <<<"$resolved" | grep -vF "=> $stage/lib/" || true)
 [[ -z $outside ]] || die "libraries resolved outside the bundle:"$'\n'"$outside"
 env -i "$stage/lib/ld-linux-x86-64.so.2" --inhibit-cache --library-path "$stage/lib" \

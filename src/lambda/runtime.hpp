@@ -24,7 +24,7 @@ struct Outcome {
 };
 
 // The client of Lambda's Runtime API (the custom runtime's interface: next event, response,
-// error, init error) over net::CurlClient, at http://<AWS_LAMBDA_RUNTIME_API>/2018-06-01. One
+// error, init error) over Boost.Beast, at http://<AWS_LAMBDA_RUNTIME_API>/2018-06-01. One
 // connection, reused. Not thread-safe: the runtime loop is its only user.
 class RuntimeApi {
  public:

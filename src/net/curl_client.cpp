@@ -1,6 +1,5 @@
 #include "net/curl_client.hpp"
 
-#include <curl/curl.h>
 #include <unistd.h>
 
 #include <array>
@@ -16,17 +15,10 @@
 #include <utility>
 #include <vector>
 
+#include "net/curl_library.hpp"
+
 namespace it::net {
 namespace {
-
-// libcurl's process-wide initialisation, done once before the first handle is made
-// (curl_global_init itself is not thread-safe), not when a client is built: it initialises the
-// TLS libraries, about 2 MiB of memory that a server whose clients never call out (SQLite, no
-// provider asked) does not need. False when it failed.
-bool initCurlOnce() {
-  static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-  return initialised;
-}
 
 // The CA certificates file for TLS, or null for libcurl's built-in one: CURL_CA_BUNDLE when
 // set (the curl tool's variable, which the library itself ignores), else Amazon Linux's
@@ -96,63 +88,64 @@ int onProgress(void* user, curl_off_t, curl_off_t, curl_off_t upload_total, curl
 }
 
 // Where the answer goes, the limits and the callbacks of one call.
-void setTransferOptions(CURL* curl, const OutboundRequest& request, const CurlCallOptions& options,
-                        CallState& state, char* error_buffer) {
-  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-  if (const char* ca = caBundle()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca);
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(options.connect_timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()));
+void setTransferOptions(const CurlLibrary& lib, CURL* curl, const OutboundRequest& request,
+                        const CurlCallOptions& options, CallState& state, char* error_buffer) {
+  lib.easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  if (const char* ca = caBundle()) lib.easy_setopt(curl, CURLOPT_CAINFO, ca);
+  lib.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  lib.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  lib.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                  static_cast<long>(options.connect_timeout.count()));
+  lib.easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()));
   if (options.max_response_bytes != 0) {
-    curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
-                     static_cast<curl_off_t>(options.max_response_bytes));
+    lib.easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
+                    static_cast<curl_off_t>(options.max_response_bytes));
   }
-  if (options.accept_compressed) curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &onBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &onHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &state);
+  if (options.accept_compressed) lib.easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+  lib.easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+  lib.easy_setopt(curl, CURLOPT_WRITEFUNCTION, &onBody);
+  lib.easy_setopt(curl, CURLOPT_WRITEDATA, &state);
+  lib.easy_setopt(curl, CURLOPT_HEADERFUNCTION, &onHeader);
+  lib.easy_setopt(curl, CURLOPT_HEADERDATA, &state);
   if (request.upload_progress) {  // curl_easy_reset turns it off again for the next call
-    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &onProgress);
-    curl_easy_setopt(curl, CURLOPT_XFERINFODATA,
-                     const_cast<void*>(static_cast<const void*>(&request.upload_progress)));
+    lib.easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    lib.easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &onProgress);
+    lib.easy_setopt(curl, CURLOPT_XFERINFODATA,
+                    const_cast<void*>(static_cast<const void*>(&request.upload_progress)));
   }
 }
 
 // The method, the body (not copied by libcurl: it must outlive the call) and the signature.
-void setMethodAndBody(CURL* curl, const OutboundRequest& request,
+void setMethodAndBody(const CurlLibrary& lib, CURL* curl, const OutboundRequest& request,
                       const std::optional<SigV4Signing>& sigv4) {
   if (request.method == "GET") {
-    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    lib.easy_setopt(curl, CURLOPT_HTTPGET, 1L);
   } else {
     if (request.method != "POST") {
-      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+      lib.easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     }
     // libcurl 7.88 hashes only POSTFIELDS for a signature; a read callback would sign "".
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
-                     static_cast<curl_off_t>(request.body.size()));
+    lib.easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    lib.easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                    static_cast<curl_off_t>(request.body.size()));
   }
   if (sigv4) {  // libcurl copies these strings
     std::string provider = "aws:amz:" + sigv4->region + ":" + sigv4->service;
-    curl_easy_setopt(curl, CURLOPT_AWS_SIGV4, provider.c_str());
-    curl_easy_setopt(curl, CURLOPT_USERNAME, sigv4->access_key_id.c_str());
-    curl_easy_setopt(curl, CURLOPT_PASSWORD, sigv4->secret_access_key.c_str());
+    lib.easy_setopt(curl, CURLOPT_AWS_SIGV4, provider.c_str());
+    lib.easy_setopt(curl, CURLOPT_USERNAME, sigv4->access_key_id.c_str());
+    lib.easy_setopt(curl, CURLOPT_PASSWORD, sigv4->secret_access_key.c_str());
   }
 }
 
 // A curl_slist freed with its owner; libcurl reads it until the call ends.
 struct HeaderList {
+  const CurlLibrary& lib;
   curl_slist* list = nullptr;
-  HeaderList() = default;
+  explicit HeaderList(const CurlLibrary& library) : lib(library) {}
   HeaderList(const HeaderList&) = delete;
   HeaderList& operator=(const HeaderList&) = delete;
-  ~HeaderList() { curl_slist_free_all(list); }
-  void add(const std::string& line) { list = curl_slist_append(list, line.c_str()); }
+  ~HeaderList() { lib.slist_free_all(list); }
+  void add(const std::string& line) { list = lib.slist_append(list, line.c_str()); }
 };
 
 // "scheme://host:port" of `url` (as much of it as comes before the path): which connections a
@@ -173,7 +166,9 @@ struct CurlClient::Impl {
     std::string origin;  // of its last call
   };
 
-  CURLSH* share = nullptr;
+  bool share_sessions = false;
+  const CurlLibrary* lib = nullptr;  // set with the first handle; libcurl is loaded by then
+  CURLSH* share = nullptr;           // made with the first handle when share_sessions
   std::array<std::mutex, CURL_LOCK_DATA_LAST> locks;
   std::mutex idle_mutex;
   std::vector<Idle> idle;  // the most recently used last
@@ -186,88 +181,102 @@ struct CurlClient::Impl {
   }
 
   // The most recently used idle handle that last called `origin` (its connection there is the
-  // likeliest to be open still), else the most recently used one, else a new one.
-  CURL* takeHandle(std::string_view origin) {
-    {
-      std::lock_guard lock(idle_mutex);
-      if (!idle.empty()) {
-        auto chosen = std::prev(idle.end());
-        for (auto it = idle.rbegin(); it != idle.rend(); ++it) {
-          if (it->origin == origin) {
-            chosen = std::prev(it.base());
-            break;
-          }
+  // likeliest to be open still), else the most recently used one, else a new one (the first
+  // loads libcurl). Null with `error` set when libcurl cannot be loaded or makes no handle.
+  CURL* takeHandle(std::string_view origin, std::string& error) {
+    std::lock_guard lock(idle_mutex);
+    if (!idle.empty()) {
+      auto chosen = std::prev(idle.end());
+      for (auto it = idle.rbegin(); it != idle.rend(); ++it) {
+        if (it->origin == origin) {
+          chosen = std::prev(it.base());
+          break;
         }
-        CURL* curl = chosen->curl;
-        idle.erase(chosen);
-        return curl;
       }
+      CURL* curl = chosen->curl;
+      idle.erase(chosen);
+      return curl;
     }
-    return initCurlOnce() ? curl_easy_init() : nullptr;
+    if (lib == nullptr && !loadLibrary(error)) return nullptr;
+    CURL* curl = lib->easy_init();
+    if (curl == nullptr) error = "curl_easy_init failed";
+    return curl;
   }
   void giveBack(CURL* curl, std::string_view origin) {
-    curl_easy_reset(curl);  // options only: live connections and caches stay
+    lib->easy_reset(curl);  // options only: live connections and caches stay
     std::lock_guard lock(idle_mutex);
     idle.push_back(Idle{curl, std::string(origin)});
+  }
+
+ private:
+  // Called under idle_mutex, before the first handle exists.
+  bool loadLibrary(std::string& error) {
+    const CurlLibrary* loaded = curlLibrary(&error);
+    if (loaded == nullptr) return false;
+    if (share_sessions) {
+      share = loaded->share_init();
+      if (share == nullptr) {
+        error = "curl_share_init failed";
+        return false;
+      }
+      loaded->share_setopt(share, CURLSHOPT_LOCKFUNC, &Impl::lock);
+      loaded->share_setopt(share, CURLSHOPT_UNLOCKFUNC, &Impl::unlock);
+      loaded->share_setopt(share, CURLSHOPT_USERDATA, this);
+      loaded->share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+      loaded->share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    }
+    lib = loaded;
+    return true;
   }
 };
 
 CurlClient::CurlClient(Connections connections) : impl_(std::make_unique<Impl>()) {
-  // The share handle needs no curl_global_init: it is plain memory until a handle uses it.
-  if (connections == Connections::kPerHandle) return;
-  impl_->share = curl_share_init();
-  if (impl_->share == nullptr) throw std::runtime_error("curl_share_init failed");
-  curl_share_setopt(impl_->share, CURLSHOPT_LOCKFUNC, &Impl::lock);
-  curl_share_setopt(impl_->share, CURLSHOPT_UNLOCKFUNC, &Impl::unlock);
-  curl_share_setopt(impl_->share, CURLSHOPT_USERDATA, impl_.get());
-  curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-  curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  impl_->share_sessions = connections == Connections::kSharedSessions;
 }
 
 CurlClient::~CurlClient() {
   // No call is running, so every handle is idle; they go first, as the share is in use while
   // a handle refers to it.
-  for (const Impl::Idle& handle : impl_->idle) curl_easy_cleanup(handle.curl);
-  if (impl_->share != nullptr) curl_share_cleanup(impl_->share);
+  if (impl_->lib == nullptr) return;  // never called: libcurl was not even loaded
+  for (const Impl::Idle& handle : impl_->idle) impl_->lib->easy_cleanup(handle.curl);
+  if (impl_->share != nullptr) impl_->lib->share_cleanup(impl_->share);
 }
 
 TransportResult CurlClient::send(const OutboundRequest& request, const CurlCallOptions& options) {
   TransportResult result;
   std::string_view origin = originOf(request.url);
-  CURL* curl = impl_->takeHandle(origin);
-  if (curl == nullptr) {
-    result.error = "curl_easy_init failed";
-    return result;
-  }
+  CURL* curl = impl_->takeHandle(origin, result.error);
+  if (curl == nullptr) return result;
+  const CurlLibrary& lib = *impl_->lib;
   CallState state;
   state.max_bytes = options.max_response_bytes;
   std::array<char, CURL_ERROR_SIZE> error_buffer{};
-  if (impl_->share != nullptr) curl_easy_setopt(curl, CURLOPT_SHARE, impl_->share);
-  setTransferOptions(curl, request, options, state, error_buffer.data());
-  setMethodAndBody(curl, request, options.sigv4);
+  if (impl_->share != nullptr) lib.easy_setopt(curl, CURLOPT_SHARE, impl_->share);
+  setTransferOptions(lib, curl, request, options, state, error_buffer.data());
+  setMethodAndBody(lib, curl, request, options.sigv4);
 
-  HeaderList headers;
+  HeaderList headers(lib);
   for (const auto& h : request.headers) headers.add(h);
   // No 100-continue round trip: bodies here are small. Not when signing: every header is
   // signed, and libcurl 7.88's signer would list a value-less one without sending it.
   if (!options.sigv4) headers.add("Expect:");
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.list);
-  HeaderList connect_to;
+  lib.easy_setopt(curl, CURLOPT_HTTPHEADER, headers.list);
+  HeaderList connect_to(lib);
   if (!options.connect_to.empty()) {
     connect_to.add(options.connect_to);
-    curl_easy_setopt(curl, CURLOPT_CONNECT_TO, connect_to.list);
+    lib.easy_setopt(curl, CURLOPT_CONNECT_TO, connect_to.list);
   }
 
-  CURLcode rc = curl_easy_perform(curl);
+  CURLcode rc = lib.easy_perform(curl);
   long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  lib.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   impl_->giveBack(curl, origin);
 
   if (state.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
     result.error = "response larger than " + std::to_string(options.max_response_bytes) + " bytes";
   } else if (rc != CURLE_OK) {
     result.error = error_buffer[0] != '\0' ? std::string(error_buffer.data())
-                                           : std::string(curl_easy_strerror(rc));
+                                           : std::string(lib.easy_strerror(rc));
   } else {
     state.response.status = status;
     result.response = std::move(state.response);

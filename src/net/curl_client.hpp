@@ -40,7 +40,8 @@ struct CurlCallOptions {
 // bundle of the platform, Amazon Linux's included), http/https only, no redirects followed,
 // no 100-continue round trip (except for signed bodies over 1 MiB: libcurl 7.88's signer
 // would list the value-less "Expect:" that turns it off without sending it, breaking the
-// signature). curl_global_init runs once, before the first call's handle is made. Thread-safe.
+// signature). libcurl is loaded (net/curl_library.hpp) when the first call makes its handle.
+// Thread-safe.
 //
 // Connections are never shared between handles through a CURLSH (CURL_LOCK_DATA_CONNECT):
 // libcurl does not support sharing connections between concurrent threads, and its shared

@@ -1,12 +1,11 @@
 #include "net/http_transport.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cctype>
 #include <ctime>
 #include <thread>
 
+#include "net/curl_library.hpp"
 #include "util/retry.hpp"
 
 namespace it::net {
@@ -28,8 +27,10 @@ std::optional<std::chrono::milliseconds> parseRetryAfter(std::string_view value)
     for (char c : value) seconds = seconds * 10 + (c - '0');
     return std::chrono::seconds(seconds);
   }
+  const CurlLibrary* curl = curlLibrary();  // loaded already when a response came through it
+  if (curl == nullptr) return std::nullopt;
   std::string text(value);
-  std::time_t when = curl_getdate(text.c_str(), nullptr);
+  std::time_t when = curl->getdate(text.c_str(), nullptr);
   if (when == -1) return std::nullopt;
   auto delta = std::chrono::system_clock::from_time_t(when) - std::chrono::system_clock::now();
   if (delta <= std::chrono::system_clock::duration::zero()) return std::chrono::milliseconds(0);

@@ -167,10 +167,21 @@ TEST_F(LambdaPackage, LibHoldsTheLoaderLibcAndEveryLibraryLddLists) {
     EXPECT_NE(path, "not found") << name;
     expected.insert(fs::path(name).filename().string());
   }
-  EXPECT_GT(expected.size(), 10u) << ldd.out;  // libcurl alone brings a dozen
-  for (const char* name : {"libm.so.6", "libstdc++.so.6", "libgcc_s.so.1", "libcurl.so.4"}) {
+  EXPECT_GT(expected.size(), 10u) << ldd.out;
+  for (const char* name : {"libm.so.6", "libstdc++.so.6", "libgcc_s.so.1"}) {
     EXPECT_TRUE(expected.count(name)) << name << " missing from ldd:\n" << ldd.out;
   }
+  // libcurl, which the binary loads with dlopen on its first outbound call, and its closure.
+  EXPECT_FALSE(expected.count("libcurl.so.4")) << "the binary links libcurl again:\n" << ldd.out;
+  expected.insert("libcurl.so.4");
+  auto curl_ldd = run({"/usr/bin/env", "ldd", (fs::path(lib()) / "libcurl.so.4").string()});
+  ASSERT_EQ(curl_ldd.exit_code, 0) << curl_ldd.err;
+  std::size_t before_curl = expected.size();
+  for (const auto& [name, path] : resolvedLibraries(curl_ldd.out)) {
+    EXPECT_NE(path, "not found") << name;
+    expected.insert(fs::path(name).filename().string());
+  }
+  EXPECT_GT(expected.size(), before_curl + 10) << curl_ldd.out;  // libcurl brings dozens
 
   std::set<std::string> bundled;
   for (const auto& entry : fs::directory_iterator(lib())) {
@@ -215,6 +226,10 @@ TEST_F(LambdaPackage, TheBundledLoaderResolvesEveryLibraryInsideLib) {
   check(run({"/usr/bin/env", "-i", loader(), "--inhibit-cache", "--list", "--library-path", lib(),
              binary()}),
         "--inhibit-cache");
+  // libcurl, as the binary's dlopen finds it (the loader's --library-path applies to it too).
+  check(run({"/usr/bin/env", "-i", loader(), "--inhibit-cache", "--list", "--library-path", lib(),
+             (fs::path(lib()) / "libcurl.so.4").string()}),
+        "libcurl.so.4");
 }
 
 TEST_F(LambdaPackage, TheBinaryStartsThroughTheBundledLoaderInAnEmptyEnvironment) {

@@ -312,6 +312,27 @@ TEST_F(SyncE2E, MoviesAndWatchedLinks) {
   EXPECT_EQ(readText(at("watched.txt")), "# this week\n\n");
 }
 
+// libcurl (and the 30 libraries Debian's build of it brings) is loaded with the first outbound
+// call, not at start: a server whose users never ask a provider does without it.
+TEST_F(SyncE2E, TheServerLoadsLibcurlWithItsFirstProviderCall) {
+  auto mapsLibcurl = [this] {
+    std::ifstream maps("/proc/" + std::to_string(server_.process->pid()) + "/maps");
+    std::string line;
+    while (std::getline(maps, line)) {
+      if (line.find("/libcurl") != std::string::npos) return true;
+    }
+    return false;
+  };
+  ASSERT_FALSE(progressJson().is_null());  // a request that asks no provider
+  EXPECT_FALSE(mapsLibcurl());
+
+  writeText(at("watched.txt"), "https://www.youtube.com/watch?v=9bZkp7q19f0\n");
+  auto r = sync();
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("Successfully added 1 new YouTube videos"), std::string::npos) << r.out;
+  EXPECT_TRUE(mapsLibcurl());
+}
+
 TEST_F(SyncE2E, ProgressPrintsTheSummaryAlone) {
   auto r = run({IT_BINARY, "progress"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
