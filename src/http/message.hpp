@@ -67,6 +67,10 @@ struct Response {
   // Set: the body is these bytes instead of `body`, which must outlive every response
   // (the dashboard's files, embedded in the binary), so they are written without a copy.
   std::string_view static_body;
+  // The body's bytes, whichever of the two holds them (not a stream's).
+  std::string_view bytes() const {
+    return static_body.empty() ? std::string_view(body) : static_body;
+  }
   std::string content_type = "application/json; charset=utf-8";  // empty: none (a 204)
   std::vector<std::pair<std::string, std::string>> headers;
   // Not sent: how long the front end should hold the response back (slows down clients that

@@ -219,9 +219,7 @@ std::string proxyResponse(const http::Response& response, PayloadVersion version
   const bool v1 = version == PayloadVersion::kRestV1;
   std::string streamed;
   if (response.stream) streamed = readWhole(*response.stream);
-  std::string_view body = response.stream                 ? std::string_view(streamed)
-                          : !response.static_body.empty() ? response.static_body
-                                                          : std::string_view(response.body);
+  std::string_view body = response.stream ? std::string_view(streamed) : response.bytes();
   std::vector<std::pair<std::string, std::string>> all;
   if (!response.content_type.empty()) {
     all.emplace_back(v1 ? "Content-Type" : "content-type", response.content_type);

@@ -15,7 +15,7 @@ struct Loaded {
 template <typename Function>
 bool resolve(void* handle, const char* name, Function& into, std::string& error) {
   into = reinterpret_cast<Function>(::dlsym(handle, name));
-  if (into == nullptr && error.empty()) error = std::string("libcurl.so.4 lacks ") + name;
+  if (into == nullptr) error = std::string("libcurl.so.4 lacks ") + name;
   return into != nullptr;
 }
 
@@ -33,19 +33,19 @@ Loaded load() {
   CurlLibrary& f = loaded.functions;
   std::string& e = loaded.error;
   decltype(&curl_global_init) global_init = nullptr;
-  bool all = resolve(handle, "curl_global_init", global_init, e) &
-             resolve(handle, "curl_easy_init", f.easy_init, e) &
-             resolve(handle, "curl_easy_setopt", f.easy_setopt, e) &
-             resolve(handle, "curl_easy_perform", f.easy_perform, e) &
-             resolve(handle, "curl_easy_getinfo", f.easy_getinfo, e) &
-             resolve(handle, "curl_easy_reset", f.easy_reset, e) &
-             resolve(handle, "curl_easy_cleanup", f.easy_cleanup, e) &
-             resolve(handle, "curl_easy_strerror", f.easy_strerror, e) &
-             resolve(handle, "curl_share_init", f.share_init, e) &
-             resolve(handle, "curl_share_setopt", f.share_setopt, e) &
-             resolve(handle, "curl_share_cleanup", f.share_cleanup, e) &
-             resolve(handle, "curl_slist_append", f.slist_append, e) &
-             resolve(handle, "curl_slist_free_all", f.slist_free_all, e) &
+  bool all = resolve(handle, "curl_global_init", global_init, e) &&
+             resolve(handle, "curl_easy_init", f.easy_init, e) &&
+             resolve(handle, "curl_easy_setopt", f.easy_setopt, e) &&
+             resolve(handle, "curl_easy_perform", f.easy_perform, e) &&
+             resolve(handle, "curl_easy_getinfo", f.easy_getinfo, e) &&
+             resolve(handle, "curl_easy_reset", f.easy_reset, e) &&
+             resolve(handle, "curl_easy_cleanup", f.easy_cleanup, e) &&
+             resolve(handle, "curl_easy_strerror", f.easy_strerror, e) &&
+             resolve(handle, "curl_share_init", f.share_init, e) &&
+             resolve(handle, "curl_share_setopt", f.share_setopt, e) &&
+             resolve(handle, "curl_share_cleanup", f.share_cleanup, e) &&
+             resolve(handle, "curl_slist_append", f.slist_append, e) &&
+             resolve(handle, "curl_slist_free_all", f.slist_free_all, e) &&
              resolve(handle, "curl_getdate", f.getdate, e);
   // curl_global_init is not thread-safe: it runs here, once, under the static's guard.
   if (all && global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
